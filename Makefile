@@ -1,0 +1,46 @@
+# Care Pledge. `make run` to try it locally; `make test` to run the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint format bench ci frontend clean
+
+$(STAMP): requirements/base.txt requirements/dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@# uv installs the pinned requirements several times faster than pip; pip is the fallback.
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9 \
+	  && $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements/base.txt -r requirements/dev.txt \
+	  || $(PY) -m pip install --quiet --disable-pip-version-check -r requirements/base.txt -r requirements/dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Local site on SQLite, tasks in-process, mail written to var/mail/.
+run: $(STAMP)
+	@mkdir -p var/mail
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Emails the site sends are written as files to $(CURDIR)/var/mail/"
+	@echo "Care Pledge is at http://127.0.0.1:8000"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## The whole suite on PostgreSQL and Redis (DATABASE_URL, REDIS_URL; default 127.0.0.1).
+test: $(STAMP)
+	@$(PY) scripts/check_services.py
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Refresh the vendored NHS.UK frontend and axe-core from npm.
+frontend:
+	scripts/refresh_frontend.sh
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var staticfiles

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pages import views as pages_views
+
+urlpatterns = [
+    path("", pages_views.home, name="home"),
+    path("privacy/", pages_views.privacy, name="privacy"),
+    path("accessibility/", pages_views.accessibility, name="accessibility"),
+    path("healthz", pages_views.healthz, name="healthz"),
+    path("account/", include("allauth.urls")),
+    path("my-account/", include("accounts.urls")),
+    path("pledges/", include("pledges.urls")),
+    path("care-makers/", include("ambassadors.urls")),
+    path("social-care-commitment/", include("organisations.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "pages.views.page_not_found"
+handler500 = "pages.views.server_error"
+
+admin.site.site_header = "Care Pledge administration"
+admin.site.site_title = "Care Pledge admin"

@@ -1,0 +1,72 @@
+import logging
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from ambassadors.selectors import home_summary as ambassadors_summary
+from organisations.selectors import home_summary as organisations_summary
+from pledges.selectors import home_summary as pledges_summary
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "pledges": pledges_summary(),
+            "ambassadors": ambassadors_summary(),
+            "organisations": organisations_summary(),
+        },
+    )
+
+
+def privacy(request):
+    return render(request, "pages/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "pages/accessibility.html")
+
+
+def _redis_in_use() -> bool:
+    cache_backend = settings.CACHES["default"]["BACKEND"]
+    return not settings.CELERY_TASK_ALWAYS_EAGER or cache_backend.endswith("RedisCache")
+
+
+@never_cache
+def healthz(request):
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        logger.error("healthz: database check failed: %s", exc)
+        checks["database"] = "unavailable"
+    if _redis_in_use():
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            logger.error("healthz: redis check failed: %s", exc)
+            checks["redis"] = "unavailable"
+    else:
+        checks["redis"] = "not used"
+    healthy = all(value in {"ok", "not used"} for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

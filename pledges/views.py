@@ -1,0 +1,7 @@
+from django.shortcuts import render
+
+from .selectors import home_summary
+
+
+def index(request):
+    return render(request, "pledges/index.html", {"summary": home_summary()})

@@ -1,0 +1,8 @@
+// Care Pledge: start the NHS.UK frontend components. Pages work without this script;
+// it adds the live character and word counts, error summary focus and the menu.
+// (The stock page template sets these classes with an inline script, which our
+// Content Security Policy does not allow, so this module does it.)
+import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
+initAll();

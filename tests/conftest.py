@@ -1,0 +1,94 @@
+"""Shared fixtures: personas, service checks and a clean cache for each test.
+
+Personas are the people the site is for: a supporter (makes pledges), an ambassador (a
+Care Maker), a moderator, an organisation representative and an outsider (signed in,
+with no role anywhere). Programme apps give the ambassador and representative their
+records in their own fixtures as those features land.
+"""
+
+import pytest
+from django.conf import settings
+
+from tests.factories import UserFactory
+
+
+def pytest_report_header(config):
+    lines = [
+        f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+        f" ({'PostgreSQL answering' if settings.POSTGRES_AVAILABLE else 'PostgreSQL NOT answering'})",
+        f"redis: {'answering' if settings.REDIS_AVAILABLE else 'NOT answering'}",
+    ]
+    if settings.REQUIRE_SERVICES:
+        lines.append("REQUIRE_SERVICES=1: tests needing a missing service fail instead of skipping")
+    return lines
+
+
+def pytest_collection_modifyitems(config, items):
+    if settings.REQUIRE_SERVICES:
+        return
+    skip_pg = pytest.mark.skip(reason="PostgreSQL is not answering (see make test output to start it)")
+    skip_redis = pytest.mark.skip(reason="Redis is not answering (see make test output to start it)")
+    for item in items:
+        if "needs_postgres" in item.keywords and not settings.POSTGRES_AVAILABLE:
+            item.add_marker(skip_pg)
+        if "needs_redis" in item.keywords and not settings.REDIS_AVAILABLE:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Rate limits and cached pages must not leak from one test into the next.
+
+    Only this run's keys are removed (the prefix is per process), so test runs side by
+    side on one Redis do not disturb each other.
+    """
+    from django.core.cache import cache
+
+    yield
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        client = cache._cache.get_client(write=True)
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture
+def supporter(db):
+    return UserFactory(email="supporter@example.org", display_name="Sam Supporter")
+
+
+@pytest.fixture
+def ambassador(db):
+    return UserFactory(email="ambassador@example.org", display_name="Alex Ambassador")
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(
+        email="moderator@example.org", display_name="Morgan Moderator", is_staff=True, groups=["Moderators"]
+    )
+
+
+@pytest.fixture
+def programme_admin(db):
+    return UserFactory(
+        email="programme.admin@example.org", display_name="Pat Admin", is_staff=True, groups=["Programme admins"]
+    )
+
+
+@pytest.fixture
+def org_rep(db):
+    return UserFactory(
+        email="rep@oaklodge.example",
+        display_name="Robin Rep",
+        job_role="registered-manager",
+        sector="adult-social-care",
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="outsider@example.org", display_name="Olly Outsider")

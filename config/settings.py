@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "pages",
     "mail",
     "counters",
+    "moderation",
     "pledges",
     "ambassadors",
     "organisations",

@@ -14,7 +14,16 @@ class Email(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
+    class Category(models.TextChoices):
+        # Transactional mail (confirmations, decisions) is always sent; the others
+        # respect the person's preferences and carry an unsubscribe link.
+        TRANSACTIONAL = "transactional", "Confirmations and decisions"
+        REMINDERS = "reminders", "Reminders and follow-ups"
+        NEWS = "news", "Campaign news and milestones"
+        STAFF = "staff", "Staff alerts"
+
     kind = models.CharField(max_length=80)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.TRANSACTIONAL)
     to = models.EmailField(max_length=254)
     key = models.CharField(max_length=200, unique=True)
     context = models.JSONField(default=dict, blank=True)

@@ -24,14 +24,19 @@ MAX_ATTEMPTS = 8
 STUCK_AFTER = timedelta(minutes=10)
 
 
-def email_queue(*, kind: str, to: str, context: dict, key: str | None = None) -> Email:
+def email_queue(
+    *, kind: str, to: str, context: dict, key: str | None = None, category: str = Email.Category.TRANSACTIONAL
+) -> Email:
     """Write the message to the outbox and send it after the surrounding transaction commits.
 
+    `context` must be JSON-serialisable (ids, strings, numbers): the row is rendered when sent.
     With a `key`, queuing the same message again returns the existing row and sends nothing.
     """
     key = key or f"{kind}:{uuid.uuid4()}"
     with transaction.atomic():
-        email, created = Email.objects.get_or_create(key=key, defaults={"kind": kind, "to": to, "context": context})
+        email, created = Email.objects.get_or_create(
+            key=key, defaults={"kind": kind, "to": to, "context": context, "category": category}
+        )
     if created:
         transaction.on_commit(lambda: enqueue(email.pk))
     return email

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PledgesConfig(AppConfig):
     name = "pledges"
     verbose_name = "Pledges"
+
+    def ready(self):
+        from counters.services import register_recount
+
+        from .services import pledges_truth
+
+        register_recount("pledges:", pledges_truth)

@@ -1,5 +1,145 @@
-"""Demo data for make run. Idempotent: running it twice adds nothing new."""
+"""Demo data for make run: Change Day 2027 (current, open) with a few hundred pledges, and
+Change Day 2026 for the archive. Deterministic and idempotent: running it twice adds nothing."""
+
+import random
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from accounts.choices import JobRole, Region, Sector
+from accounts.demo import demo_users
+from counters.services import counter_set, counter_values_with_prefix
+
+from .models import Campaign, Pledge, Theme, normalise_email, normalise_text
+from .services import pledgers_rebuild, pledges_truth
+
+CURRENT_COUNT = 320
+PAST_COUNT = 60
+
+# (theme slug, pledge) written for the demo.
+PLEDGES = [
+    ("patient-experience", "I will introduce myself by name to every person I care for, every shift."),
+    ("patient-experience", "I will sit down when I talk with someone in a bed, so we are at the same height."),
+    ("patient-experience", "I will ask each person what matters to them today, not only what is the matter."),
+    ("patient-experience", "I will make sure nobody waits in clinic without knowing why or for how long."),
+    ("keeping-people-safe", "I will speak up the first time something looks unsafe, not the third."),
+    ("keeping-people-safe", "I will wash my hands before and after every contact, and remind my team kindly."),
+    ("keeping-people-safe", "I will double-check medicines with a colleague whenever I am unsure, without apology."),
+    ("keeping-people-safe", "I will learn how to spot sepsis and share the signs with our new starters."),
+    ("dementia", "I will become a Dementia Friend and get three colleagues to join me."),
+    ("dementia", "I will use a 'this is me' profile for every resident living with dementia."),
+    ("dementia", "I will learn one thing about each resident's life before they came to us."),
+    ("integrating-care", "I will phone the care home before every discharge, so nobody arrives unexpected."),
+    ("integrating-care", "I will spend a day with our district nurses to see what happens after people go home."),
+    ("integrating-care", "I will invite the social work team to our ward huddle once a week."),
+    ("staff-wellbeing", "I will take my full break and protect my team's breaks too."),
+    ("staff-wellbeing", "I will ask a colleague how they really are, and wait for the answer."),
+    ("staff-wellbeing", "I will thank the night staff in person at least once a week."),
+    ("staff-wellbeing", "I will start a tea round for the team on the busiest afternoon of the week."),
+    ("culture-and-attitude", "I will say thank you when a job is done well, and say it in front of others."),
+    ("culture-and-attitude", "I will learn the names of the porters, cleaners and caterers I work with."),
+    ("culture-and-attitude", "I will welcome every new starter on their first morning and show them round."),
+    ("culture-and-attitude", "I will answer the ward phone with my name and a smile, however busy it is."),
+    ("knowledge-and-skills", "I will shadow a colleague from another profession for a shift this year."),
+    ("knowledge-and-skills", "I will finish my Care Certificate and help a newer colleague start theirs."),
+    ("knowledge-and-skills", "I will share one thing I learned at each training day with my whole team."),
+    ("knowledge-and-skills", "I will learn basic British Sign Language greetings to use with deaf patients."),
+    ("dignity-and-respect", "I will always knock and wait before going into someone's room."),
+    ("dignity-and-respect", "I will make sure every person's glasses, hearing aids and teeth are within reach."),
+    ("communication", "I will write care notes that the person themselves would be happy to read."),
+    ("communication", "I will explain what I am about to do before I do it, every time."),
+    ("communication", "I will hand over at the bedside so the person hears the plan too."),
+    ("something-else", "I will cut down paper use on our unit by moving our rota online."),
+    ("something-else", "I will walk or cycle to work twice a week and encourage my team to try it."),
+]
+
+STORIES = [
+    "We tried it for a month and the team noticed straight away. It has become a habit now.",
+    "People said it made them feel noticed. Two colleagues have made the same promise.",
+    "It was harder than I thought on busy days, but I kept at it and it made a real difference.",
+    "Our manager liked the idea and it is now part of how we start every shift.",
+]
+
+FIRST_NAMES = ["Ade", "Bea", "Cal", "Dev", "Ella", "Finn", "Gita", "Hal", "Ivy", "Jo", "Kai", "Lola", "Max", "Nadia",
+               "Owen", "Pia", "Raj", "Sian", "Tom", "Una", "Vik", "Wren"]
+
+
+def _campaign(slug, **fields) -> Campaign:
+    campaign, _ = Campaign.objects.get_or_create(slug=slug, defaults=fields)
+    return campaign
+
+
+def _fill(campaign: Campaign, count: int, seed: int, start: datetime, end: datetime) -> int:
+    rng = random.Random(seed)  # fixed seed: the same pledges every time
+    themes = {t.slug: t for t in Theme.objects.all()}
+    roles, sectors, regions = list(JobRole.values), list(Sector.values), list(Region.values)
+    existing = set(Pledge.objects.filter(campaign=campaign).values_list("email_normalised", flat=True))
+    span = (end - start).total_seconds()
+    new = []
+    for n in range(count):
+        email = f"pledger{n:04d}.{campaign.slug}@demo.carepledge.example"
+        slug, text = PLEDGES[rng.randrange(len(PLEDGES))]
+        role, sector, region = rng.choice(roles), rng.choice(sectors), rng.choice(regions)
+        show_name = rng.random() < 0.3
+        done = rng.random() < 0.15
+        when = start + timedelta(seconds=span * n / count)
+        if email in existing:
+            continue
+        new.append(
+            Pledge(
+                campaign=campaign, text=text, text_normalised=normalise_text(text), theme=themes[slug],
+                kind=rng.choice(Pledge.Kind.values), job_role=role, sector=sector, region=region,
+                show_name=Pledge.ShowName.NAME if show_name else Pledge.ShowName.ROLE_AND_AREA,
+                name=rng.choice(FIRST_NAMES), email=email, email_normalised=normalise_email(email),
+                status=Pledge.Status.PUBLISHED, confirmed_at=when, published_at=when, created_at=when,
+                done_at=when + timedelta(days=20) if done else None,
+                done_story=rng.choice(STORIES) if done and rng.random() < 0.7 else "",
+            )
+        )
+    Pledge.objects.bulk_create(new, batch_size=500)
+    return len(new)
+
+
+def _people_pledges() -> int:
+    """A few pledges from the demo people (they can sign in and mark them done)."""
+    campaign = Campaign.objects.get(slug="change-day-2027")
+    themes = {t.slug: t for t in Theme.objects.all()}
+    added = 0
+    for i, user in enumerate(demo_users()[:8]):
+        slug, text = PLEDGES[(i * 5) % len(PLEDGES)]
+        when = timezone.now() - timedelta(hours=8 - i)
+        _, created = Pledge.objects.get_or_create(
+            campaign=campaign, email_normalised=normalise_email(user.email), text_normalised=normalise_text(text),
+            defaults={"text": text, "theme": themes[slug], "job_role": user.job_role, "sector": user.sector,
+                      "region": user.region, "organisation_name": user.organisation_name, "user": user,
+                      "email": user.email, "name": user.display_name, "show_name": Pledge.ShowName.NAME,
+                      "status": Pledge.Status.PUBLISHED, "confirmed_at": when, "published_at": when,
+                      "created_at": when},
+        )
+        added += created
+    return added
 
 
 def load(stdout) -> None:
-    return None
+    tz = timezone.get_current_timezone()
+    now = timezone.now()
+    past = _campaign(
+        "change-day-2026", name="Change Day 2026", day=date(2026, 3, 11),
+        opens_at=datetime(2026, 1, 12, tzinfo=tz), closes_at=datetime(2026, 4, 30, tzinfo=tz), target=5000,
+    )
+    current = Campaign.objects.filter(is_current=True).first() or _campaign(
+        "change-day-2027", name="Change Day 2027", day=date(2027, 3, 10),
+        opens_at=min(datetime(2026, 10, 1, tzinfo=tz), now - timedelta(days=30)),
+        closes_at=max(datetime(2027, 4, 30, tzinfo=tz), now + timedelta(days=120)), target=10000, is_current=True,
+    )
+    added = _fill(past, PAST_COUNT, 2026, past.opens_at, past.closes_at)
+    added += _fill(current, CURRENT_COUNT, 2027, current.opens_at, now - timedelta(days=1))
+    added += _people_pledges()
+    # Bulk rows skip the services, so set the kept totals (and per-person rows) from the table.
+    pledgers_rebuild()
+    truth = pledges_truth()
+    kept = counter_values_with_prefix("pledges:")
+    for key in set(truth) | set(kept):
+        if truth.get(key, 0) != kept.get(key, 0):
+            counter_set(key, truth.get(key, 0))
+    stdout.write(f"Demo pledges: {added} added ({current.name} is current, {past.name} in the archive).")

@@ -1,6 +1,98 @@
-from counters.services import counter_values
+"""Reused reads: the wall, the current campaign and its totals. No COUNT(*) over pledges here."""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import QuerySet
+
+from accounts.choices import Region
+from counters.services import counter_values, counter_values_with_prefix
+
+from .models import Campaign, Pledge, Theme
+
+WALL_PAGE_SIZE = 20
+
+
+def current_campaign() -> Campaign | None:
+    return Campaign.objects.filter(is_current=True).first()
+
+
+def campaign_totals(campaign: Campaign | None) -> dict:
+    if campaign is None:
+        return {"pledges": 0, "people": 0, "done": 0, "by_theme": {}, "by_region": {}}
+    base = f"pledges:{campaign.pk}"
+    everything = counter_values_with_prefix(f"{base}:")
+    by_theme = {k.rsplit(":", 1)[1]: v for k, v in everything.items() if k.startswith(f"{base}:theme:") and v}
+    by_region = {k.rsplit(":", 1)[1]: v for k, v in everything.items() if k.startswith(f"{base}:region:") and v}
+    return {
+        "pledges": everything.get(f"{base}:total", 0),
+        "people": everything.get(f"{base}:people", 0),
+        "done": everything.get(f"{base}:done", 0),
+        "by_theme": by_theme,
+        "by_region": by_region,
+    }
+
+
+def totals_for(campaigns) -> dict[int, int]:
+    keys = {c.pk: f"pledges:{c.pk}:total" for c in campaigns}
+    values = counter_values(keys.values())
+    return {pk: values[key] for pk, key in keys.items()}
+
+
+def public_pledges() -> QuerySet[Pledge]:
+    return Pledge.objects.filter(status__in=Pledge.PUBLIC).select_related("theme", "campaign")
+
+
+def search(queryset: QuerySet[Pledge], q: str) -> QuerySet[Pledge]:
+    q = (q or "").strip()[:200]
+    if not q:
+        return queryset
+    if connection.vendor == "postgresql":
+        # Same expression as the GIN index in migration 0002, so the index is used.
+        return queryset.annotate(search=SearchVector("text", config="english")).filter(
+            search=SearchQuery(q, config="english", search_type="websearch")
+        )
+    return queryset.filter(text__icontains=q)
+
+
+@dataclass
+class WallPage:
+    pledges: list[Pledge]
+    newer: int | None  # cursor for the page before (after=<id>)
+    older: int | None  # cursor for the page after (before=<id>)
+
+
+def wall_page(queryset: QuerySet[Pledge], *, before: int | None = None, after: int | None = None,
+              size: int = WALL_PAGE_SIZE) -> WallPage:
+    """Keyset paging by id: every page costs the same, however deep (no OFFSET, no COUNT)."""
+    if after is not None:
+        rows = list(queryset.filter(id__gt=after).order_by("id")[: size + 1])
+        has_newer = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        return WallPage(rows, rows[0].pk if has_newer and rows else None, rows[-1].pk if rows else None)
+    if before is not None:
+        queryset = queryset.filter(id__lt=before)
+    rows = list(queryset.order_by("-id")[: size + 1])
+    has_older = len(rows) > size
+    rows = rows[:size]
+    return WallPage(rows, rows[0].pk if before is not None and rows else None, rows[-1].pk if has_older else None)
+
+
+def themes() -> list[Theme]:
+    return list(Theme.objects.filter(is_active=True))
 
 
 def home_summary() -> dict:
-    totals = counter_values(["pledges:total", "pledges:people", "pledges:done"])
-    return {"pledges": totals["pledges:total"], "people": totals["pledges:people"], "done": totals["pledges:done"]}
+    campaign = current_campaign()
+    totals = campaign_totals(campaign)
+    recent = list(public_pledges().filter(campaign=campaign).order_by("-id")[:3]) if campaign else []
+    region_labels = dict(Region.choices)
+    return {
+        "campaign": campaign,
+        "pledges": totals["pledges"],
+        "people": totals["people"],
+        "done": totals["done"],
+        "recent": recent,
+        "by_region": {region_labels.get(k, k): v for k, v in totals["by_region"].items()},
+    }

@@ -1,8 +1,26 @@
 from django.urls import path
 
 from . import views
+from .feeds import NewestPledgesFeed
 
 app_name = "pledges"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("new/", views.new, name="new"),
+    path("new/check/", views.check, name="check"),
+    path("new/sent/", views.sent, name="sent"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("campaigns/", views.archive, name="archive"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/join/", views.join, name="join"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/manage/", views.manage, name="manage"),
+    path("manage/<str:token>/", views.manage_signed, name="manage_signed"),
+    path("counts.json", views.counts, name="counts"),
+    path("counter.svg", views.counter_svg, name="counter_svg"),
+    path("embed/", views.embed, name="embed"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/pledges.csv", views.open_data_csv, name="open_data_csv"),
+    path("open-data/pledges.json", views.open_data_json, name="open_data_json"),
+    path("feed/", NewestPledgesFeed(), name="feed"),
 ]

@@ -1,7 +1,458 @@
-from django.shortcuts import render
+import csv
+import json
 
-from .selectors import home_summary
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import cache_control
+
+from accounts.choices import JobRole, Region, Sector
+from pages.ratelimit import client_ip, ratelimit_all
+
+from . import selectors, services
+from .forms import HONEYPOT, DoneForm, PledgeForm, ReportForm, WallFilterForm
+from .models import Campaign, Pledge, Theme, normalise_email
+
+DRAFT = "pledge_draft"
+RESULT = "pledge_result"
+HOUR = 3600
+
+# (per IP, per email) attempts an hour; RATELIMIT_MULTIPLIER raises them for benchmarks.
+LIMITS = {"pledge": (20, 6), "join": (30, 6), "report": (20, None)}
+
+
+def _rate_ok(request, action: str, email: str = "") -> bool:
+    per_ip, per_email = LIMITS[action]
+    checks = [(f"{action}:ip:{client_ip(request)}", per_ip, HOUR)]
+    if per_email and email:
+        checks.append((f"{action}:email:{normalise_email(email)}", per_email, HOUR))
+    return ratelimit_all(checks)
+
+
+def _too_many(request):
+    return render(request, "pledges/too_many.html", status=429)
+
+
+def _profile_initial(user) -> dict:
+    if not user.is_authenticated:
+        return {}
+    return {
+        "job_role": user.job_role,
+        "sector": user.sector,
+        "region": user.region,
+        "organisation_name": user.organisation_name,
+        "name": user.display_name,
+    }
+
+
+def _remember_result(request, result) -> None:
+    request.session[RESULT] = {
+        "outcome": result.outcome,
+        "pledge": result.pledge.pk if result.pledge else None,
+        "found": list(result.found),
+    }
+
+
+def _after_submit(request, result):
+    """Send the person where their pledge now is, with a kind word."""
+    _remember_result(request, result)
+    pledge = result.pledge
+    if result.outcome == "published":
+        messages.success(request, "Thank you: your pledge is on the wall.")
+        return redirect(pledge)
+    if result.outcome == "duplicate" and pledge.is_public:
+        messages.info(request, "You have already made this pledge, so we have not added it twice. Here it is.")
+        return redirect(pledge)
+    return redirect("pledges:sent")
+
+
+# --- The wall -----------------------------------------------------------------------
+
+
+def _cursor(request, name: str) -> int | None:
+    try:
+        value = int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+    return value if value > 0 else None
 
 
 def index(request):
-    return render(request, "pledges/index.html", {"summary": home_summary()})
+    """The wall: newest first, filtered, searched, paged by id."""
+    campaigns = list(Campaign.objects.all())
+    themes = list(Theme.objects.all())
+    current = next((c for c in campaigns if c.is_current), None)
+    form = WallFilterForm(request.GET or None, themes=themes, campaigns=campaigns)
+    filters = form.filters() if request.GET else {}
+    campaign = next((c for c in campaigns if c.slug == filters.get("campaign")), current)
+    pledges = selectors.public_pledges()
+    if campaign:
+        pledges = pledges.filter(campaign=campaign)
+    theme = next((t for t in themes if t.slug == filters.get("theme")), None)
+    if theme:
+        pledges = pledges.filter(theme=theme)
+    for key, field in (("role", "job_role"), ("sector", "sector"), ("region", "region"), ("kind", "kind")):
+        if filters.get(key):
+            pledges = pledges.filter(**{field: filters[key]})
+    pledges = selectors.search(pledges, filters.get("q", ""))
+    page = selectors.wall_page(pledges, before=_cursor(request, "before"), after=_cursor(request, "after"))
+    kept = {k: v for k, v in request.GET.items() if k not in {"before", "after"} and v}
+    totals = selectors.campaign_totals(campaign)
+    theme_names = {t.slug: t.name for t in themes}
+    region_names = dict(Region.choices)
+    return render(
+        request,
+        "pledges/index.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "campaign": campaign,
+            "current": current,
+            "filtered": bool({k for k in filters if k != "campaign"}),
+            "totals": totals,
+            "by_theme": sorted(((theme_names.get(k, k), v) for k, v in totals["by_theme"].items()),
+                               key=lambda item: -item[1]),
+            "by_region": sorted(((region_names.get(k, k), v) for k, v in totals["by_region"].items()),
+                                key=lambda item: -item[1]),
+            "newer_url": f"?{urlencode({**kept, 'after': page.newer})}" if page.newer else None,
+            "older_url": f"?{urlencode({**kept, 'before': page.older})}" if page.older else None,
+            "open_now": bool(current and current.is_open()),
+        },
+    )
+
+
+def archive(request):
+    campaigns = [c for c in Campaign.objects.all() if not c.is_current]
+    totals = selectors.totals_for(campaigns)
+    return render(
+        request, "pledges/archive.html", {"campaigns": [(c, totals.get(c.pk, 0)) for c in campaigns]}
+    )
+
+
+def detail(request, pk: int):
+    pledge = get_object_or_404(
+        Pledge.objects.select_related("theme", "campaign", "joined_from"), pk=pk, status__in=Pledge.PUBLIC
+    )
+    url = settings.SITE_URL + pledge.get_absolute_url()
+    share_text = f"I saw this pledge for {pledge.campaign.name}: “{pledge.text}”"
+    share = [
+        ("X", "https://x.com/intent/post?" + urlencode({"text": share_text, "url": url})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
+        ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{share_text} {url}"})),
+        ("Email", "mailto:?" + urlencode({"subject": f"A pledge for {pledge.campaign.name}", "body": f"{share_text}\n\n{url}"}).replace("+", "%20")),
+    ]
+    is_owner = request.user.is_authenticated and (
+        pledge.user_id == request.user.pk or pledge.email_normalised == normalise_email(request.user.email)
+    )
+    return render(
+        request,
+        "pledges/detail.html",
+        {"pledge": pledge, "share": share, "share_url": url, "is_owner": is_owner,
+         "can_join": pledge.campaign.is_open() and not is_owner},
+    )
+
+
+# --- Making a pledge ----------------------------------------------------------------
+
+
+def new(request):
+    campaign = selectors.current_campaign()
+    if campaign is None:
+        return render(request, "pledges/no_campaign.html")
+    if request.method == "POST":
+        form = PledgeForm(request.POST, campaign=campaign, user=request.user)
+        if form.is_bot:
+            # Look like success to the bot and save nothing.
+            request.session[RESULT] = {"outcome": "unconfirmed", "pledge": None, "found": []}
+            return redirect("pledges:sent")
+        request.session[DRAFT] = form.draft()
+        if form.is_valid():
+            return redirect("pledges:check")
+    else:
+        draft = request.session.get(DRAFT)
+        initial = draft or _profile_initial(request.user)
+        form = PledgeForm(initial=initial, campaign=campaign, user=request.user)
+    return render(request, "pledges/new.html", {"form": form, "campaign": campaign, "window": campaign.window()})
+
+
+def check(request):
+    campaign = selectors.current_campaign()
+    draft = request.session.get(DRAFT)
+    if campaign is None or not draft:
+        if request.method == "POST" and request.session.get(RESULT):
+            # A second press of "Send my pledge": the first one already did the work.
+            return redirect("pledges:sent")
+        return redirect("pledges:new")
+    form = PledgeForm(draft, campaign=campaign, user=request.user)
+    if not form.is_valid():
+        return redirect("pledges:new")
+    if request.method == "POST":
+        email = request.user.email if request.user.is_authenticated else form.cleaned_data["email"]
+        if not _rate_ok(request, "pledge", email):
+            return _too_many(request)
+        try:
+            result = services.pledge_submit(campaign=campaign, data=form.cleaned_data, user=request.user)
+        except services.PledgeError as exc:
+            messages.error(request, str(exc))
+            return redirect("pledges:new")
+        request.session.pop(DRAFT, None)
+        return _after_submit(request, result)
+    data = form.cleaned_data
+    rows = [
+        ("Your pledge", data["text"], "text"),
+        ("Theme", data["theme"].name, "theme"),
+        ("Who it is for", dict(Pledge.Kind.choices)[data["kind"]], "kind_0"),
+        ("Your role", dict(JobRole.choices)[data["job_role"]], "job_role"),
+        ("Where you work", dict(Sector.choices)[data["sector"]], "sector"),
+        ("Region", dict(Region.choices)[data["region"]], "region"),
+        ("Organisation", data.get("organisation_name") or "Not given", "organisation_name"),
+        ("Name", data.get("name") or "Not given", "name"),
+    ]
+    if not request.user.is_authenticated:
+        rows.append(("Email address", data["email"], "email"))
+    preview = Pledge(job_role=data["job_role"], region=data["region"], show_name=data["show_name"],
+                     name=data.get("name") or "")
+    rows.append(("Shown on the wall as", preview.shown_as, "show_name_0"))
+    return render(request, "pledges/check.html", {"rows": rows, "campaign": campaign,
+                                                   "signed_in": request.user.is_authenticated})
+
+
+def sent(request):
+    result = request.session.get(RESULT)
+    if not result:
+        return redirect("pledges:new")
+    pledge = Pledge.objects.filter(pk=result["pledge"]).select_related("campaign").first() if result["pledge"] else None
+    return render(request, "pledges/sent.html", {"result": result, "pledge": pledge})
+
+
+def confirm(request, token: str):
+    try:
+        pledge_id = services.confirm_token_read(token)
+    except signing.SignatureExpired:
+        return render(request, "pledges/confirm_expired.html", status=410)
+    except (signing.BadSignature, ValueError, KeyError, TypeError):
+        return render(request, "pledges/confirm_invalid.html", status=404)
+    pledge = Pledge.objects.select_related("campaign", "theme").filter(pk=pledge_id).first()
+    if pledge is None or pledge.status in Pledge.ENDED:
+        return render(request, "pledges/confirm_invalid.html", status=404)
+    if request.method == "POST":
+        result = services.pledge_confirm(pledge_id=pledge.pk)
+        if result.outcome == "already":
+            messages.info(request, "Your pledge was already confirmed. Thank you.")
+            if result.pledge.is_public:
+                return redirect(result.pledge)
+        _remember_result(request, result)
+        if result.outcome == "published":
+            messages.success(request, "Thank you: your pledge is confirmed and on the wall.")
+            return redirect(result.pledge)
+        return redirect("pledges:sent")
+    return render(request, "pledges/confirm.html", {"pledge": pledge})
+
+
+# --- Joining, reporting, done and withdraw -------------------------------------------
+
+
+def join(request, pk: int):
+    original = get_object_or_404(Pledge.objects.select_related("theme", "campaign"), pk=pk, status__in=Pledge.PUBLIC)
+    if not original.campaign.is_open():
+        messages.info(request, f"Pledging for {original.campaign.name} has closed, so this pledge cannot be joined.")
+        return redirect(original)
+    if request.method == "POST":
+        form = PledgeForm(request.POST, campaign=original.campaign, user=request.user, join=True)
+        if form.is_bot:
+            request.session[RESULT] = {"outcome": "unconfirmed", "pledge": None, "found": []}
+            return redirect("pledges:sent")
+        if form.is_valid():
+            email = request.user.email if request.user.is_authenticated else form.cleaned_data["email"]
+            if not _rate_ok(request, "join", email):
+                return _too_many(request)
+            try:
+                result = services.pledge_join(original=original, data=form.cleaned_data, user=request.user)
+            except services.PledgeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                if result.outcome == "duplicate":
+                    messages.info(request, "You have already joined this pledge. Thank you.")
+                    return redirect(original)
+                return _after_submit(request, result)
+    else:
+        form = PledgeForm(initial=_profile_initial(request.user), campaign=original.campaign, user=request.user,
+                          join=True)
+    return render(request, "pledges/join.html", {"form": form, "original": original})
+
+
+def report(request, pk: int):
+    pledge = get_object_or_404(Pledge, pk=pk, status__in=Pledge.PUBLIC)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get(HONEYPOT):
+            return render(request, "pledges/reported.html", {"pledge": pledge})
+        if not _rate_ok(request, "report"):
+            return _too_many(request)
+        services.pledge_report(
+            pledge=pledge,
+            reporter=services.reporter_key(user=request.user, ip=client_ip(request)),
+            reason=form.cleaned_data["reason"],
+            detail=form.cleaned_data["detail"],
+        )
+        return render(request, "pledges/reported.html", {"pledge": pledge})
+    return render(request, "pledges/report.html", {"form": form, "pledge": pledge})
+
+
+def _manage(request, pledge: Pledge, action_url: str):
+    form = DoneForm(request.POST or None, initial={"story": pledge.done_story})
+    if request.method == "POST":
+        if request.POST.get("action") == "withdraw":
+            services.pledge_withdraw(pledge=pledge)
+            messages.success(request, "Your pledge has been withdrawn. It is no longer on the wall or in the totals.")
+            return redirect("accounts:home" if request.user.is_authenticated else "pledges:index")
+        if form.is_valid():
+            try:
+                pledge = services.pledge_mark_done(pledge=pledge, story=form.cleaned_data["story"])
+            except services.PledgeError as exc:
+                form.add_error("story" if "story" in str(exc) else None, str(exc))
+            else:
+                messages.success(request, "Well done! Your pledge is marked as done.")
+                return redirect(pledge) if pledge.is_public else redirect("pledges:index")
+    return render(request, "pledges/manage.html", {"form": form, "pledge": pledge, "action_url": action_url})
+
+
+@login_required
+def manage(request, pk: int):
+    pledge = get_object_or_404(Pledge.objects.select_related("theme", "campaign"), pk=pk)
+    owns = pledge.user_id == request.user.pk or pledge.email_normalised == normalise_email(request.user.email)
+    if not owns:
+        return render(request, "403.html", status=403)
+    if pledge.status in Pledge.ENDED:
+        raise Http404
+    return _manage(request, pledge, reverse("pledges:manage", args=[pk]))
+
+
+def manage_signed(request, token: str):
+    try:
+        pledge_id = services.manage_token_read(token)
+    except signing.SignatureExpired:
+        return render(request, "pledges/confirm_expired.html", {"manage": True}, status=410)
+    except (signing.BadSignature, ValueError, KeyError, TypeError):
+        return render(request, "pledges/confirm_invalid.html", status=404)
+    pledge = Pledge.objects.select_related("theme", "campaign").filter(pk=pledge_id).exclude(
+        status__in=Pledge.ENDED).first()
+    if pledge is None:
+        return render(request, "pledges/confirm_invalid.html", status=404)
+    return _manage(request, pledge, reverse("pledges:manage_signed", args=[token]))
+
+
+# --- Counts, embeds and open data ---------------------------------------------------
+
+
+@cache_control(public=True, max_age=30)
+def counts(request):
+    campaign = selectors.current_campaign()
+    totals = selectors.campaign_totals(campaign)
+    return JsonResponse(
+        {
+            "campaign": {"name": campaign.name, "slug": campaign.slug, "day": campaign.day.isoformat(),
+                         "target": campaign.target} if campaign else None,
+            "pledges": totals["pledges"],
+            "people": totals["people"],
+            "done": totals["done"],
+            "by_theme": totals["by_theme"],
+            "by_region": totals["by_region"],
+        }
+    )
+
+
+@cache_control(public=True, max_age=60)
+def counter_svg(request):
+    campaign = selectors.current_campaign()
+    totals = selectors.campaign_totals(campaign)
+    response = render(request, "pledges/counter.svg", {"campaign": campaign, "totals": totals},
+                      content_type="image/svg+xml; charset=utf-8")
+    # Organisations show this on their own intranets.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def embed(request):
+    campaign = selectors.current_campaign()
+    totals = selectors.campaign_totals(campaign)
+    return render(request, "pledges/embed.html", {"campaign": campaign, "totals": totals})
+
+
+def open_data(request):
+    return render(request, "pledges/open_data.html")
+
+
+OPEN_FIELDS = ["id", "campaign", "text", "theme", "kind", "role", "sector", "region", "shown_as", "done",
+               "done_story", "joined_from", "published_at", "url"]
+
+
+def _open_rows():
+    rows = (
+        Pledge.objects.filter(status__in=Pledge.PUBLIC)
+        .select_related("campaign", "theme")
+        .order_by("id")
+        .iterator(chunk_size=2000)
+    )
+    for p in rows:
+        yield {
+            "id": p.pk,
+            "campaign": p.campaign.slug,
+            "text": p.text,
+            "theme": p.theme.slug,
+            "kind": p.kind,
+            "role": p.job_role,
+            "sector": p.sector,
+            "region": p.region,
+            "shown_as": p.shown_as,
+            "done": bool(p.done_at),
+            "done_story": p.done_story,
+            "joined_from": p.joined_from_id,
+            "published_at": p.published_at.isoformat() if p.published_at else None,
+            "url": settings.SITE_URL + p.get_absolute_url(),
+        }
+
+
+def csv_safe(value):
+    """Spreadsheets run cells that start with these as formulas: make them plain text."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def open_data_csv(request):
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(OPEN_FIELDS)
+        for row in _open_rows():
+            yield writer.writerow([csv_safe(row[f]) for f in OPEN_FIELDS])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="care-pledge-pledges.csv"'
+    return response
+
+
+def open_data_json(request):
+    def chunks():
+        yield '{"fields": ' + json.dumps(OPEN_FIELDS) + ', "pledges": ['
+        first = True
+        for row in _open_rows():
+            yield ("" if first else ",") + "\n" + json.dumps(row, ensure_ascii=False)
+            first = False
+        yield "\n]}\n"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+

@@ -1,0 +1,71 @@
+from django.contrib import admin, messages
+
+from . import services
+from .models import Campaign, Pledge, PledgeReport, PledgeSettings, Theme
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "day", "opens_at", "closes_at", "target", "is_current"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(PledgeSettings)
+class PledgeSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "pre_moderation"]
+
+    def has_add_permission(self, request):
+        return not PledgeSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReportInline(admin.TabularInline):
+    model = PledgeReport
+    extra = 0
+    readonly_fields = ["reporter", "reason", "detail", "created_at"]
+    can_delete = False
+
+
+def _bulk(service, verb):
+    def action(modeladmin, request, queryset):
+        changed = sum(1 for pledge in queryset.select_related("theme") if service(pledge=pledge, moderator=request.user))
+        modeladmin.message_user(request, f"{changed} pledge(s) {verb}.", messages.SUCCESS)
+
+    action.short_description = f"Mark selected pledges as {verb}"
+    action.__name__ = f"action_{verb}"
+    return action
+
+
+@admin.register(Pledge)
+class PledgeAdmin(admin.ModelAdmin):
+    list_display = ["id", "text", "status", "theme", "job_role", "region", "campaign", "done_at", "created_at"]
+    list_filter = ["status", "campaign", "theme", "kind", "region", "sector", "job_role", ("done_at", admin.EmptyFieldListFilter)]
+    search_fields = ["text", "email", "name", "organisation_name"]
+    list_select_related = ["theme", "campaign"]
+    show_full_result_count = False  # no COUNT(*) over a million rows on every page
+    raw_id_fields = ["user", "joined_from"]
+    # Status moves only through the actions, so the totals stay right.
+    readonly_fields = ["status", "email_normalised", "text_normalised", "joins_count", "confirm_sends",
+                       "confirm_sent_at", "confirmed_at", "published_at", "created_at", "done_at", "held_reason"]
+    inlines = [ReportInline]
+    actions = [
+        _bulk(services.pledge_publish, "published"),
+        _bulk(services.pledge_hide, "hidden"),
+        _bulk(services.pledge_reject, "rejected"),
+    ]
+
+
+@admin.register(PledgeReport)
+class PledgeReportAdmin(admin.ModelAdmin):
+    list_display = ["pledge", "reason", "created_at"]
+    list_filter = ["reason"]
+    raw_id_fields = ["pledge"]

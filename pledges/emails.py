@@ -1,0 +1,12 @@
+"""Sample data for the staff email preview, one entry per email kind this app sends."""
+
+PREVIEWS = {
+    "pledge-confirm": lambda: {
+        "name": "Sam",
+        "text": "I will learn the name of everyone on my ward, including the night team.",
+        "campaign": "Change Day 2027",
+        "is_join": False,
+        "confirm_url": "http://127.0.0.1:8000/pledges/confirm/sample-token/",
+        "expires_days": 7,
+    },
+}

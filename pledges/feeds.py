@@ -1,0 +1,31 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Pledge
+
+FEED_SIZE = 50
+
+
+class NewestPledgesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Care Pledge: newest pledges"
+    subtitle = "The newest public pledges from people in health and social care."
+
+    def link(self):
+        return reverse("pledges:index")
+
+    def items(self):
+        return Pledge.objects.filter(status__in=Pledge.PUBLIC).select_related("theme").order_by("-id")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.text[:80] + ("…" if len(item.text) > 80 else "")
+
+    def item_description(self, item):
+        return f"{item.text} ({item.shown_as}; {item.theme.name})"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_author_name(self, item):
+        return item.shown_as

@@ -1,0 +1,261 @@
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import JobRole, Region, Sector, region_phrase, role_phrase
+
+# Providers that ignore dots and/or "+tags" in the part before the @: the same inbox can
+# be written many ways, so duplicates are checked against one spelling.
+_DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
+_PLUS_TAG_DOMAINS = _DOTLESS_DOMAINS | {"outlook.com", "hotmail.com", "hotmail.co.uk", "live.com", "live.co.uk", "yahoo.com", "yahoo.co.uk"}
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return email
+    if domain in _PLUS_TAG_DOMAINS:
+        local = local.split("+", 1)[0]
+    if domain in _DOTLESS_DOMAINS:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def normalise_text(text: str) -> str:
+    """Lowercase, punctuation removed, spaces collapsed: 'Be kind!' and 'be  kind' match."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    text = "".join(" " if unicodedata.category(ch).startswith(("P", "S")) else ch for ch in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Campaign(models.Model):
+    """A Change Day: the day itself and the window in which pledges are taken."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    day = models.DateField(help_text="The day itself.")
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    target = models.PositiveIntegerField(null=True, blank=True)
+    is_current = models.BooleanField(default=False, help_text="The campaign the pledge form and totals are for.")
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="pledges_campaign_one_current"
+            ),
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="pledges_campaign_window"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def window(self, now=None) -> str:
+        """'before', 'open' or 'closed'."""
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return "before"
+        if now >= self.closes_at:
+            return "closed"
+        return "open"
+
+    def is_open(self, now=None) -> bool:
+        return self.window(now) == "open"
+
+
+class Theme(models.Model):
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True, help_text="Inactive themes are not offered on the form.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PledgeSettings(models.Model):
+    """One row of switches that admins change without a deploy."""
+
+    pre_moderation = models.BooleanField(
+        default=False,
+        help_text="Hold every new pledge for a moderator instead of publishing it when confirmed.",
+    )
+
+    class Meta:
+        verbose_name = "pledge settings"
+        verbose_name_plural = "pledge settings"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="pledges_settings_singleton")]
+
+    def __str__(self) -> str:
+        return "Pledge settings"
+
+    @classmethod
+    def load(cls) -> "PledgeSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class Pledge(models.Model):
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "Waiting for email confirmation"
+        PUBLISHED = "published", "Published"
+        HELD = "held", "Held for a moderator"
+        HIDDEN = "hidden", "Hidden after reports"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        REJECTED = "rejected", "Rejected"
+
+    class Kind(models.TextChoices):
+        ME = "me", "Just me"
+        TEAM = "team", "My team"
+        ORGANISATION = "organisation", "My organisation"
+
+    class ShowName(models.TextChoices):
+        ROLE_AND_AREA = "role-and-area", "Role and area only"
+        NAME = "name", "First name, role and area"
+
+    # Shown on the wall and counted in every total.
+    PUBLIC = frozenset({Status.PUBLISHED})
+    COUNTED = PUBLIC
+    # Gone for good from the person's point of view: they may pledge the same words again.
+    ENDED = frozenset({Status.WITHDRAWN, Status.REJECTED})
+    # Still in play, waiting for someone (the pledger or a moderator).
+    WAITING = frozenset({Status.UNCONFIRMED, Status.HELD, Status.HIDDEN})
+
+    TEXT_MIN = 10
+    TEXT_MAX = 280
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="pledges")
+    text = models.CharField(max_length=TEXT_MAX)
+    text_normalised = models.CharField(max_length=TEXT_MAX, editable=False)
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="pledges")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ME)
+    job_role = models.CharField("role", max_length=40, choices=JobRole.choices)
+    sector = models.CharField(max_length=40, choices=Sector.choices)
+    region = models.CharField(max_length=40, choices=Region.choices)
+    organisation_name = models.CharField("organisation", max_length=200, blank=True)
+    show_name = models.CharField(max_length=20, choices=ShowName.choices, default=ShowName.ROLE_AND_AREA)
+    name = models.CharField(max_length=80, blank=True)
+    email = models.EmailField(max_length=254)
+    email_normalised = models.CharField(max_length=254, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pledges"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNCONFIRMED)
+    held_reason = models.CharField(max_length=200, blank=True)
+    joined_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="joins"
+    )
+    # Kept with each change of a join's status, so the page never counts rows to show it.
+    joins_count = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_story = models.TextField(blank=True, max_length=1000)
+    confirm_sends = models.PositiveSmallIntegerField(default=0)
+    confirm_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            # The wall: newest published first, per campaign, paged by id.
+            models.Index(fields=["status", "campaign", "-id"], name="pledges_wall_idx"),
+            models.Index(fields=["email_normalised"], name="pledges_email_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["joined_from", "email_normalised"],
+                condition=Q(joined_from__isnull=False) & ~Q(status__in=["withdrawn", "rejected"]),
+                name="pledges_one_join_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "email_normalised", "text_normalised"],
+                condition=~Q(status__in=["withdrawn", "rejected"]),
+                name="pledges_no_duplicate_text",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["unconfirmed", "published", "held", "hidden", "withdrawn", "rejected"]),
+                name="pledges_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False), name="pledges_published_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text[:60]} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        # Derived spellings only: no side effects here (those live in services).
+        self.email_normalised = normalise_email(self.email)
+        self.text_normalised = normalise_text(self.text)[: self.TEXT_MAX]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("pledges:detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC
+
+    @property
+    def first_name(self) -> str:
+        return (self.name or "").strip().split(" ")[0]
+
+    @property
+    def shown_as(self) -> str:
+        """'a care worker in the South West', or 'Sam, a nurse in London' when they chose to show a name."""
+        who = " ".join(part for part in (role_phrase(self.job_role), region_phrase(self.region)) if part)
+        if self.show_name == self.ShowName.NAME and self.first_name:
+            return f"{self.first_name}, {who}"
+        return who
+
+
+class PledgerCampaign(models.Model):
+    """One row per person per campaign with how many of their pledges count.
+
+    The `people` total moves only when this goes 0 -> 1 or 1 -> 0, which a single
+    row-locking UPDATE decides, so concurrent pledges by one person count them once.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    email_normalised = models.CharField(max_length=254)
+    pledges = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "email_normalised"], name="pledges_pledger_unique"),
+            models.CheckConstraint(condition=Q(pledges__gte=0), name="pledges_pledger_not_negative"),
+        ]
+
+
+class PledgeReport(models.Model):
+    class Reason(models.TextChoices):
+        OFFENSIVE = "offensive", "It is offensive"
+        SPAM = "spam", "It is spam or advertising"
+        PERSONAL = "personal", "It contains personal or patient information"
+        OTHER = "other", "Something else"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reports")
+    # "user:<id>" or "ip:<hash>": three different reporters hide a pledge.
+    reporter = models.CharField(max_length=100)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.TextField(blank=True, max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["pledge", "reporter"], name="pledges_report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on pledge {self.pledge_id}"

@@ -1,0 +1,397 @@
+"""Every change to a pledge that matters, each inside one transaction.
+
+Status changes go through `_transition`, a conditional UPDATE (only one caller can move a
+pledge from a given status), which also keeps the totals: a pledge counts while it is
+published, and every total moves in the same transaction as the row.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
+from django.urls import reverse
+from django.utils import timezone
+
+from counters.services import counters_add
+from mail.models import Email
+from mail.services import email_queue
+from moderation.privacy import find_personal_data
+
+from .models import Campaign, Pledge, PledgerCampaign, PledgeReport, PledgeSettings, normalise_email, normalise_text
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "pledges.confirm"
+CONFIRM_MAX_AGE = timedelta(days=7)
+MANAGE_SALT = "pledges.manage"
+MANAGE_MAX_AGE = timedelta(days=180)
+MAX_CONFIRM_SENDS = 3
+REPORTS_TO_HIDE = 3
+
+
+class PledgeError(Exception):
+    """A rule stopped the change; the message is written for the person."""
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    pledge: Pledge | None
+    # "published", "held", "unconfirmed", "resent", "resend-limit", "duplicate"
+    outcome: str
+    found: tuple[str, ...] = ()
+
+
+# --- Tokens -------------------------------------------------------------------------
+
+
+def confirm_token(pledge: Pledge) -> str:
+    return signing.dumps({"p": pledge.pk, "n": pledge.confirm_sends}, salt=CONFIRM_SALT)
+
+
+def confirm_token_read(token: str) -> int:
+    """The pledge id; raises signing.SignatureExpired or signing.BadSignature."""
+    return int(signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)["p"])
+
+
+def manage_token(pledge: Pledge) -> str:
+    return signing.dumps({"p": pledge.pk}, salt=MANAGE_SALT)
+
+
+def manage_token_read(token: str) -> int:
+    return int(signing.loads(token, salt=MANAGE_SALT, max_age=MANAGE_MAX_AGE)["p"])
+
+
+# --- Counting -----------------------------------------------------------------------
+
+
+def counter_keys(pledge: Pledge) -> list[str]:
+    base = f"pledges:{pledge.campaign_id}"
+    keys = [f"{base}:total", f"{base}:theme:{pledge.theme.slug}"]
+    for facet, value in (("region", pledge.region), ("role", pledge.job_role), ("sector", pledge.sector)):
+        if value:
+            keys.append(f"{base}:{facet}:{value}")
+    return keys
+
+
+def _pledger_add(pledge: Pledge, amount: int) -> int:
+    """Move the person's count of counted pledges; returns how `people` changes (-1, 0, 1)."""
+    table = PledgerCampaign._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (campaign_id, email_normalised, pledges) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (campaign_id, email_normalised) DO UPDATE SET pledges = {table}.pledges + EXCLUDED.pledges "
+            "RETURNING pledges",
+            [pledge.campaign_id, pledge.email_normalised, amount],
+        )
+        now = cursor.fetchone()[0]
+    before = now - amount
+    return int(now > 0) - int(before > 0)
+
+
+def _count(pledge: Pledge, sign: int) -> None:
+    amounts = dict.fromkeys(counter_keys(pledge), sign)
+    amounts[f"pledges:{pledge.campaign_id}:people"] = _pledger_add(pledge, sign)
+    if pledge.done_at:
+        amounts[f"pledges:{pledge.campaign_id}:done"] = sign
+    counters_add(amounts)
+    if pledge.joined_from_id:
+        Pledge.objects.filter(pk=pledge.joined_from_id).update(joins_count=F("joins_count") + sign)
+
+
+def _transition(pledge: Pledge, to: str, *, allowed_from, **fields) -> bool:
+    """Move the pledge to `to` if it is still in one of `allowed_from`; keep totals. True if it moved."""
+    allowed_from = set(allowed_from) - {to}
+    current = Pledge.objects.select_for_update().filter(pk=pledge.pk).values_list("status", "done_at").first()
+    if current is None or current[0] not in allowed_from:
+        if current:
+            pledge.status = current[0]
+        return False
+    before, done_at = current
+    now = timezone.now()
+    if to in Pledge.PUBLIC:
+        fields.setdefault("published_at", now)
+    updated = Pledge.objects.filter(pk=pledge.pk, status=before).update(status=to, **fields)
+    if not updated:
+        return False
+    for name, value in fields.items():
+        setattr(pledge, name, value)
+    pledge.status, pledge.done_at = to, done_at
+    was, now_counted = before in Pledge.COUNTED, to in Pledge.COUNTED
+    if was != now_counted:
+        _count(pledge, 1 if now_counted else -1)
+    logger.info("pledge %s: %s -> %s", pledge.pk, before, to)
+    return True
+
+
+def pledges_truth() -> dict[str, int]:
+    """Every pledge total recounted from the table, for the nightly recount."""
+    truth: dict[str, int] = {}
+    counted = Pledge.objects.filter(status__in=Pledge.COUNTED)
+    for row in counted.values("campaign_id").annotate(
+        n=Count("id"), people=Count("email_normalised", distinct=True)
+    ):
+        truth[f"pledges:{row['campaign_id']}:total"] = row["n"]
+        truth[f"pledges:{row['campaign_id']}:people"] = row["people"]
+    for row in counted.filter(done_at__isnull=False).values("campaign_id").annotate(n=Count("id")):
+        truth[f"pledges:{row['campaign_id']}:done"] = row["n"]
+    for row in counted.values("campaign_id", "theme__slug").annotate(n=Count("id")):
+        truth[f"pledges:{row['campaign_id']}:theme:{row['theme__slug']}"] = row["n"]
+    for facet, field in (("region", "region"), ("role", "job_role"), ("sector", "sector")):
+        for row in counted.exclude(**{field: ""}).values("campaign_id", field).annotate(n=Count("id")):
+            truth[f"pledges:{row['campaign_id']}:{facet}:{row[field]}"] = row["n"]
+    return truth
+
+
+def pledgers_rebuild() -> None:
+    """Rewrite the per-person rows from the pledges (after bulk loads, or to repair them)."""
+    with transaction.atomic():
+        PledgerCampaign.objects.all().delete()
+        rows = (
+            Pledge.objects.filter(status__in=Pledge.COUNTED)
+            .values("campaign_id", "email_normalised")
+            .annotate(n=Count("id"))
+        )
+        PledgerCampaign.objects.bulk_create(
+            PledgerCampaign(campaign_id=r["campaign_id"], email_normalised=r["email_normalised"], pledges=r["n"])
+            for r in rows
+        )
+
+
+# --- Submitting and confirming ------------------------------------------------------
+
+
+def _user_verified(user) -> bool:
+    if not user or not user.is_authenticated:
+        return False
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def _find_existing(*, campaign: Campaign, email: str, text: str) -> Pledge | None:
+    return (
+        Pledge.objects.filter(
+            campaign=campaign, email_normalised=normalise_email(email), text_normalised=normalise_text(text)
+        )
+        .exclude(status__in=Pledge.ENDED)
+        .first()
+    )
+
+
+def _send_confirmation(pledge: Pledge) -> None:
+    Pledge.objects.filter(pk=pledge.pk).update(
+        confirm_sends=F("confirm_sends") + 1, confirm_sent_at=timezone.now()
+    )
+    pledge.refresh_from_db(fields=["confirm_sends", "confirm_sent_at"])
+    email_queue(
+        kind="pledge-confirm",
+        to=pledge.email,
+        key=f"pledge-confirm:{pledge.pk}:{pledge.confirm_sends}",
+        category=Email.Category.TRANSACTIONAL,
+        context={
+            "name": pledge.first_name,
+            "text": pledge.text,
+            "campaign": pledge.campaign.name,
+            "is_join": bool(pledge.joined_from_id),
+            "confirm_url": settings.SITE_URL + reverse("pledges:confirm", args=[confirm_token(pledge)]),
+            "expires_days": CONFIRM_MAX_AGE.days,
+        },
+    )
+
+
+def _resend(pledge: Pledge) -> SubmitResult:
+    # Links last 7 days; after that the person starts again with a fresh allowance.
+    if pledge.confirm_sent_at and timezone.now() - pledge.confirm_sent_at > CONFIRM_MAX_AGE:
+        Pledge.objects.filter(pk=pledge.pk).update(confirm_sends=0)
+        pledge.confirm_sends = 0
+    if pledge.confirm_sends >= MAX_CONFIRM_SENDS:
+        return SubmitResult(pledge, "resend-limit")
+    _send_confirmation(pledge)
+    return SubmitResult(pledge, "resent")
+
+
+def _publish_or_hold(pledge: Pledge) -> SubmitResult:
+    """After the person is known to own the address: publish, or hold for a moderator."""
+    found = tuple(find_personal_data(f"{pledge.text}\n{pledge.organisation_name}\n{pledge.name}"))
+    now = timezone.now()
+    if found:
+        _transition(
+            pledge,
+            Pledge.Status.HELD,
+            allowed_from={Pledge.Status.UNCONFIRMED},
+            confirmed_at=now,
+            held_reason=f"May contain {', '.join(found)}",
+        )
+        return SubmitResult(pledge, "held", found)
+    if PledgeSettings.load().pre_moderation:
+        _transition(
+            pledge,
+            Pledge.Status.HELD,
+            allowed_from={Pledge.Status.UNCONFIRMED},
+            confirmed_at=now,
+            held_reason="Pre-moderation is on",
+        )
+        return SubmitResult(pledge, "held")
+    _transition(pledge, Pledge.Status.PUBLISHED, allowed_from={Pledge.Status.UNCONFIRMED}, confirmed_at=now)
+    return SubmitResult(pledge, "published")
+
+
+def pledge_submit(*, campaign: Campaign, data: dict, user=None, joined_from: Pledge | None = None) -> SubmitResult:
+    """Make a pledge from checked form data.
+
+    `data` holds text, theme (a Theme), kind, job_role, sector, region, organisation_name,
+    show_name, name, email. A signed-in user with a verified address publishes at once;
+    anyone else gets an email with a confirmation link.
+    """
+    if not campaign.is_open():
+        raise PledgeError(f"Pledging for {campaign.name} is not open.")
+    if user is not None and user.is_authenticated:
+        data = {**data, "email": user.email}
+    existing = _find_existing(campaign=campaign, email=data["email"], text=data["text"])
+    if existing:
+        with transaction.atomic():
+            if existing.status == Pledge.Status.UNCONFIRMED and _user_verified(user):
+                return _publish_or_hold(existing)
+            if existing.status == Pledge.Status.UNCONFIRMED:
+                return _resend(existing)
+        return SubmitResult(existing, "duplicate")
+    try:
+        with transaction.atomic():
+            pledge = Pledge(
+                campaign=campaign,
+                user=user if user is not None and user.is_authenticated else None,
+                joined_from=joined_from,
+                **{k: data.get(k, "") for k in ("text", "kind", "job_role", "sector", "region", "organisation_name",
+                                                 "show_name", "name", "email")},
+                theme=data["theme"],
+            )
+            pledge.save()
+            if _user_verified(user):
+                return _publish_or_hold(pledge)
+            _send_confirmation(pledge)
+            return SubmitResult(pledge, "unconfirmed")
+    except IntegrityError:
+        # A double submit or a second tab got there first: send them to that pledge.
+        existing = _find_existing(campaign=campaign, email=data["email"], text=data["text"])
+        if existing is None and joined_from is not None:
+            existing = (
+                Pledge.objects.filter(joined_from=joined_from, email_normalised=normalise_email(data["email"]))
+                .exclude(status__in=Pledge.ENDED)
+                .first()
+            )
+        if existing is None:
+            raise
+        return SubmitResult(existing, "duplicate")
+
+
+def pledge_confirm(*, pledge_id: int) -> SubmitResult:
+    """The person pressed "Confirm my pledge". Pressing it again changes nothing."""
+    with transaction.atomic():
+        pledge = Pledge.objects.select_related("campaign", "theme").select_for_update(of=("self",)).get(pk=pledge_id)
+        if pledge.status != Pledge.Status.UNCONFIRMED:
+            return SubmitResult(pledge, "already")
+        return _publish_or_hold(pledge)
+
+
+def pledge_join(*, original: Pledge, data: dict, user=None) -> SubmitResult:
+    """'I'll do this too': the joiner's own pledge with the same words, linked to the original."""
+    if not original.is_public:
+        raise PledgeError("This pledge cannot be joined.")
+    email = user.email if user is not None and user.is_authenticated else data["email"]
+    if normalise_email(email) == original.email_normalised:
+        raise PledgeError("This is your own pledge.")
+    already = (
+        Pledge.objects.filter(joined_from=original, email_normalised=normalise_email(email))
+        .exclude(status__in=Pledge.ENDED)
+        .first()
+    )
+    if already:
+        return SubmitResult(already, "duplicate")
+    data = {
+        **data,
+        "text": original.text,
+        "theme": original.theme,
+        "kind": data.get("kind") or Pledge.Kind.ME,
+    }
+    return pledge_submit(campaign=original.campaign, data=data, user=user, joined_from=original)
+
+
+# --- After publishing ---------------------------------------------------------------
+
+
+def pledge_mark_done(*, pledge: Pledge, story: str = "") -> Pledge:
+    """The pledger did it. A second press keeps the first date and updates the story."""
+    with transaction.atomic():
+        locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        if locked.status in Pledge.ENDED or locked.status == Pledge.Status.UNCONFIRMED:
+            raise PledgeError("Only a confirmed pledge can be marked as done.")
+        found = find_personal_data(story)
+        if found:
+            raise PledgeError(
+                f"Your story seems to contain {', '.join(found)}. Please take it out: stories are public."
+            )
+        if locked.done_at is None:
+            locked.done_at = timezone.now()
+            if locked.status in Pledge.COUNTED:
+                counters_add({f"pledges:{locked.campaign_id}:done": 1})
+        locked.done_story = story.strip()
+        locked.save(update_fields=["done_at", "done_story"])
+        return locked
+
+
+def pledge_withdraw(*, pledge: Pledge) -> bool:
+    with transaction.atomic():
+        return _transition(
+            pledge,
+            Pledge.Status.WITHDRAWN,
+            allowed_from=Pledge.PUBLIC | Pledge.WAITING,
+        )
+
+
+def reporter_key(*, user=None, ip: str = "") -> str:
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
+    return f"ip:{digest}"
+
+
+def pledge_report(*, pledge: Pledge, reporter: str, reason: str, detail: str = "") -> bool:
+    """Record a report; the third reporter hides the pledge until a moderator looks. True if newly recorded."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                PledgeReport.objects.create(pledge=pledge, reporter=reporter, reason=reason, detail=detail)
+        except IntegrityError:
+            return False
+        reporters = PledgeReport.objects.filter(pledge=pledge).values("reporter").distinct().count()
+        if reporters >= REPORTS_TO_HIDE:
+            _transition(pledge, Pledge.Status.HIDDEN, allowed_from=Pledge.PUBLIC)
+        return True
+
+
+# --- Moderation (used by the admin now, by the moderation queue later) ---------------
+
+
+def pledge_publish(*, pledge: Pledge, moderator=None) -> bool:
+    with transaction.atomic():
+        return _transition(
+            pledge,
+            Pledge.Status.PUBLISHED,
+            allowed_from={Pledge.Status.HELD, Pledge.Status.HIDDEN},
+            held_reason="",
+        )
+
+
+def pledge_hide(*, pledge: Pledge, moderator=None) -> bool:
+    with transaction.atomic():
+        return _transition(pledge, Pledge.Status.HIDDEN, allowed_from=Pledge.PUBLIC | {Pledge.Status.HELD})
+
+
+def pledge_reject(*, pledge: Pledge, moderator=None) -> bool:
+    with transaction.atomic():
+        return _transition(pledge, Pledge.Status.REJECTED, allowed_from=Pledge.PUBLIC | Pledge.WAITING)

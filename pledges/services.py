@@ -82,13 +82,25 @@ def _pledger_add(pledge: Pledge, amount: int) -> int:
     """Move the person's count of counted pledges; returns how `people` changes (-1, 0, 1)."""
     table = PledgerCampaign._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (campaign_id, email_normalised, pledges) VALUES (%s, %s, %s) "
-            f"ON CONFLICT (campaign_id, email_normalised) DO UPDATE SET pledges = {table}.pledges + EXCLUDED.pledges "
-            "RETURNING pledges",
-            [pledge.campaign_id, pledge.email_normalised, amount],
-        )
-        now = cursor.fetchone()[0]
+        if amount > 0:
+            cursor.execute(
+                f"INSERT INTO {table} (campaign_id, email_normalised, pledges) VALUES (%s, %s, %s) "
+                f"ON CONFLICT (campaign_id, email_normalised) DO UPDATE SET pledges = {table}.pledges + EXCLUDED.pledges "
+                "RETURNING pledges",
+                [pledge.campaign_id, pledge.email_normalised, amount],
+            )
+        else:
+            # An INSERT of a negative row would trip the check constraint before ON CONFLICT.
+            cursor.execute(
+                f"UPDATE {table} SET pledges = pledges + %s WHERE campaign_id = %s AND email_normalised = %s "
+                "RETURNING pledges",
+                [amount, pledge.campaign_id, pledge.email_normalised],
+            )
+        row = cursor.fetchone()
+    if row is None:  # no row to take from: the per-person rows need a rebuild; the recount repairs people
+        logger.warning("pledges: no per-person row for pledge %s", pledge.pk)
+        return 0
+    now = row[0]
     before = now - amount
     return int(now > 0) - int(before > 0)
 

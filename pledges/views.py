@@ -289,7 +289,7 @@ def join(request, pk: int):
 
 def report(request, pk: int):
     pledge = get_object_or_404(Pledge, pk=pk, status__in=Pledge.PUBLIC)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get(HONEYPOT):
             return render(request, "pledges/reported.html", {"pledge": pledge})

@@ -25,7 +25,7 @@ def ratelimit_hit(key: str, *, limit: int, period: int) -> bool:
     cache_key = f"rl:{digest}:{window}"
     try:
         if cache.add(cache_key, 1, period + 5):
-            return 1 <= limit
+            return limit >= 1
         count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.set(cache_key, 1, period + 5)

@@ -37,7 +37,9 @@ class ReportInline(admin.TabularInline):
 
 def _bulk(service, verb):
     def action(modeladmin, request, queryset):
-        changed = sum(1 for pledge in queryset.select_related("theme") if service(pledge=pledge, moderator=request.user))
+        changed = sum(
+            1 for pledge in queryset.select_related("theme") if service(pledge=pledge, moderator=request.user)
+        )
         modeladmin.message_user(request, f"{changed} pledge(s) {verb}.", messages.SUCCESS)
 
     action.short_description = f"Mark selected pledges as {verb}"
@@ -48,14 +50,34 @@ def _bulk(service, verb):
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
     list_display = ["id", "text", "status", "theme", "job_role", "region", "campaign", "done_at", "created_at"]
-    list_filter = ["status", "campaign", "theme", "kind", "region", "sector", "job_role", ("done_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "status",
+        "campaign",
+        "theme",
+        "kind",
+        "region",
+        "sector",
+        "job_role",
+        ("done_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["text", "email", "name", "organisation_name"]
     list_select_related = ["theme", "campaign"]
     show_full_result_count = False  # no COUNT(*) over a million rows on every page
     raw_id_fields = ["user", "joined_from"]
     # Status moves only through the actions, so the totals stay right.
-    readonly_fields = ["status", "email_normalised", "text_normalised", "joins_count", "confirm_sends",
-                       "confirm_sent_at", "confirmed_at", "published_at", "created_at", "done_at", "held_reason"]
+    readonly_fields = [
+        "status",
+        "email_normalised",
+        "text_normalised",
+        "joins_count",
+        "confirm_sends",
+        "confirm_sent_at",
+        "confirmed_at",
+        "published_at",
+        "created_at",
+        "done_at",
+        "held_reason",
+    ]
     inlines = [ReportInline]
     actions = [
         _bulk(services.pledge_publish, "published"),

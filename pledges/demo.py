@@ -60,8 +60,30 @@ STORIES = [
     "Our manager liked the idea and it is now part of how we start every shift.",
 ]
 
-FIRST_NAMES = ["Ade", "Bea", "Cal", "Dev", "Ella", "Finn", "Gita", "Hal", "Ivy", "Jo", "Kai", "Lola", "Max", "Nadia",
-               "Owen", "Pia", "Raj", "Sian", "Tom", "Una", "Vik", "Wren"]
+FIRST_NAMES = [
+    "Ade",
+    "Bea",
+    "Cal",
+    "Dev",
+    "Ella",
+    "Finn",
+    "Gita",
+    "Hal",
+    "Ivy",
+    "Jo",
+    "Kai",
+    "Lola",
+    "Max",
+    "Nadia",
+    "Owen",
+    "Pia",
+    "Raj",
+    "Sian",
+    "Tom",
+    "Una",
+    "Vik",
+    "Wren",
+]
 
 
 def _campaign(slug, **fields) -> Campaign:
@@ -87,11 +109,22 @@ def _fill(campaign: Campaign, count: int, seed: int, start: datetime, end: datet
             continue
         new.append(
             Pledge(
-                campaign=campaign, text=text, text_normalised=normalise_text(text), theme=themes[slug],
-                kind=rng.choice(Pledge.Kind.values), job_role=role, sector=sector, region=region,
+                campaign=campaign,
+                text=text,
+                text_normalised=normalise_text(text),
+                theme=themes[slug],
+                kind=rng.choice(Pledge.Kind.values),
+                job_role=role,
+                sector=sector,
+                region=region,
                 show_name=Pledge.ShowName.NAME if show_name else Pledge.ShowName.ROLE_AND_AREA,
-                name=rng.choice(FIRST_NAMES), email=email, email_normalised=normalise_email(email),
-                status=Pledge.Status.PUBLISHED, confirmed_at=when, published_at=when, created_at=when,
+                name=rng.choice(FIRST_NAMES),
+                email=email,
+                email_normalised=normalise_email(email),
+                status=Pledge.Status.PUBLISHED,
+                confirmed_at=when,
+                published_at=when,
+                created_at=when,
                 done_at=when + timedelta(days=20) if done else None,
                 done_story=rng.choice(STORIES) if done and rng.random() < 0.7 else "",
             )
@@ -109,12 +142,25 @@ def _people_pledges() -> int:
         slug, text = PLEDGES[(i * 5) % len(PLEDGES)]
         when = timezone.now() - timedelta(hours=8 - i)
         _, created = Pledge.objects.get_or_create(
-            campaign=campaign, email_normalised=normalise_email(user.email), text_normalised=normalise_text(text),
-            defaults={"text": text, "theme": themes[slug], "job_role": user.job_role, "sector": user.sector,
-                      "region": user.region, "organisation_name": user.organisation_name, "user": user,
-                      "email": user.email, "name": user.display_name, "show_name": Pledge.ShowName.NAME,
-                      "status": Pledge.Status.PUBLISHED, "confirmed_at": when, "published_at": when,
-                      "created_at": when},
+            campaign=campaign,
+            email_normalised=normalise_email(user.email),
+            text_normalised=normalise_text(text),
+            defaults={
+                "text": text,
+                "theme": themes[slug],
+                "job_role": user.job_role,
+                "sector": user.sector,
+                "region": user.region,
+                "organisation_name": user.organisation_name,
+                "user": user,
+                "email": user.email,
+                "name": user.display_name,
+                "show_name": Pledge.ShowName.NAME,
+                "status": Pledge.Status.PUBLISHED,
+                "confirmed_at": when,
+                "published_at": when,
+                "created_at": when,
+            },
         )
         added += created
     return added
@@ -124,13 +170,21 @@ def load(stdout) -> None:
     tz = timezone.get_current_timezone()
     now = timezone.now()
     past = _campaign(
-        "change-day-2026", name="Change Day 2026", day=date(2026, 3, 11),
-        opens_at=datetime(2026, 1, 12, tzinfo=tz), closes_at=datetime(2026, 4, 30, tzinfo=tz), target=5000,
+        "change-day-2026",
+        name="Change Day 2026",
+        day=date(2026, 3, 11),
+        opens_at=datetime(2026, 1, 12, tzinfo=tz),
+        closes_at=datetime(2026, 4, 30, tzinfo=tz),
+        target=5000,
     )
     current = Campaign.objects.filter(is_current=True).first() or _campaign(
-        "change-day-2027", name="Change Day 2027", day=date(2027, 3, 10),
+        "change-day-2027",
+        name="Change Day 2027",
+        day=date(2027, 3, 10),
         opens_at=min(datetime(2026, 10, 1, tzinfo=tz), now - timedelta(days=30)),
-        closes_at=max(datetime(2027, 4, 30, tzinfo=tz), now + timedelta(days=120)), target=10000, is_current=True,
+        closes_at=max(datetime(2027, 4, 30, tzinfo=tz), now + timedelta(days=120)),
+        target=10000,
+        is_current=True,
     )
     added = _fill(past, PAST_COUNT, 2026, past.opens_at, past.closes_at)
     added += _fill(current, CURRENT_COUNT, 2027, current.opens_at, now - timedelta(days=1))

@@ -70,8 +70,10 @@ class PledgeForm(forms.Form):
     )
     show_name = forms.ChoiceField(
         label="How should we show you on the wall?",
-        choices=[(Pledge.ShowName.ROLE_AND_AREA, "Role and area only, for example “a care worker in the South West”"),
-                 (Pledge.ShowName.NAME, "First name, role and area, for example “Sam, a nurse in London”")],
+        choices=[
+            (Pledge.ShowName.ROLE_AND_AREA, "Role and area only, for example “a care worker in the South West”"),
+            (Pledge.ShowName.NAME, "First name, role and area, for example “Sam, a nurse in London”"),
+        ],
         initial=Pledge.ShowName.ROLE_AND_AREA,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how to show you"},
@@ -157,8 +159,11 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "Keep it to 500 characters or fewer"},
     )
-    website = forms.CharField(label="Leave this blank", required=False,
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+    website = forms.CharField(
+        label="Leave this blank",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
 
 class DoneForm(forms.Form):

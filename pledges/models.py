@@ -12,7 +12,15 @@ from accounts.choices import JobRole, Region, Sector, region_phrase, role_phrase
 # Providers that ignore dots and/or "+tags" in the part before the @: the same inbox can
 # be written many ways, so duplicates are checked against one spelling.
 _DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
-_PLUS_TAG_DOMAINS = _DOTLESS_DOMAINS | {"outlook.com", "hotmail.com", "hotmail.co.uk", "live.com", "live.co.uk", "yahoo.com", "yahoo.co.uk"}
+_PLUS_TAG_DOMAINS = _DOTLESS_DOMAINS | {
+    "outlook.com",
+    "hotmail.com",
+    "hotmail.co.uk",
+    "live.com",
+    "live.co.uk",
+    "yahoo.com",
+    "yahoo.co.uk",
+}
 
 
 def normalise_email(email: str) -> str:
@@ -71,6 +79,21 @@ class Campaign(models.Model):
         return self.window(now) == "open"
 
 
+# The starting list (seeded by migration 0002; admins edit it after that).
+DEFAULT_THEMES = [
+    ("patient-experience", "Patient experience"),
+    ("keeping-people-safe", "Keeping people safe"),
+    ("dementia", "Dementia"),
+    ("integrating-care", "Integrating health and social care"),
+    ("staff-wellbeing", "Staff wellbeing"),
+    ("culture-and-attitude", "Culture and attitude"),
+    ("knowledge-and-skills", "Knowledge and skills"),
+    ("dignity-and-respect", "Dignity and respect"),
+    ("communication", "Communication"),
+    ("something-else", "Something else"),
+]
+
+
 class Theme(models.Model):
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
@@ -82,6 +105,12 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def ensure_defaults(cls) -> None:
+        """Put the starting themes back (after a flush, as transactional tests do)."""
+        for position, (slug, name) in enumerate(DEFAULT_THEMES):
+            cls.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
 
 
 class PledgeSettings(models.Model):
@@ -152,9 +181,7 @@ class Pledge(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNCONFIRMED)
     held_reason = models.CharField(max_length=200, blank=True)
-    joined_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="joins"
-    )
+    joined_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="joins")
     # Kept with each change of a join's status, so the page never counts rows to show it.
     joins_count = models.PositiveIntegerField(default=0)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -237,6 +264,9 @@ class PledgerCampaign(models.Model):
             models.UniqueConstraint(fields=["campaign", "email_normalised"], name="pledges_pledger_unique"),
             models.CheckConstraint(condition=Q(pledges__gte=0), name="pledges_pledger_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.email_normalised} in campaign {self.campaign_id}: {self.pledges}"
 
 
 class PledgeReport(models.Model):

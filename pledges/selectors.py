@@ -63,8 +63,9 @@ class WallPage:
     older: int | None  # cursor for the page after (before=<id>)
 
 
-def wall_page(queryset: QuerySet[Pledge], *, before: int | None = None, after: int | None = None,
-              size: int = WALL_PAGE_SIZE) -> WallPage:
+def wall_page(
+    queryset: QuerySet[Pledge], *, before: int | None = None, after: int | None = None, size: int = WALL_PAGE_SIZE
+) -> WallPage:
     """Keyset paging by id: every page costs the same, however deep (no OFFSET, no COUNT)."""
     if after is not None:
         rows = list(queryset.filter(id__gt=after).order_by("id")[: size + 1])

@@ -144,9 +144,7 @@ def pledges_truth() -> dict[str, int]:
     """Every pledge total recounted from the table, for the nightly recount."""
     truth: dict[str, int] = {}
     counted = Pledge.objects.filter(status__in=Pledge.COUNTED)
-    for row in counted.values("campaign_id").annotate(
-        n=Count("id"), people=Count("email_normalised", distinct=True)
-    ):
+    for row in counted.values("campaign_id").annotate(n=Count("id"), people=Count("email_normalised", distinct=True)):
         truth[f"pledges:{row['campaign_id']}:total"] = row["n"]
         truth[f"pledges:{row['campaign_id']}:people"] = row["people"]
     for row in counted.filter(done_at__isnull=False).values("campaign_id").annotate(n=Count("id")):
@@ -196,9 +194,7 @@ def _find_existing(*, campaign: Campaign, email: str, text: str) -> Pledge | Non
 
 
 def _send_confirmation(pledge: Pledge) -> None:
-    Pledge.objects.filter(pk=pledge.pk).update(
-        confirm_sends=F("confirm_sends") + 1, confirm_sent_at=timezone.now()
-    )
+    Pledge.objects.filter(pk=pledge.pk).update(confirm_sends=F("confirm_sends") + 1, confirm_sent_at=timezone.now())
     pledge.refresh_from_db(fields=["confirm_sends", "confirm_sent_at"])
     email_queue(
         kind="pledge-confirm",
@@ -278,8 +274,20 @@ def pledge_submit(*, campaign: Campaign, data: dict, user=None, joined_from: Ple
                 campaign=campaign,
                 user=user if user is not None and user.is_authenticated else None,
                 joined_from=joined_from,
-                **{k: data.get(k, "") for k in ("text", "kind", "job_role", "sector", "region", "organisation_name",
-                                                 "show_name", "name", "email")},
+                **{
+                    k: data.get(k, "")
+                    for k in (
+                        "text",
+                        "kind",
+                        "job_role",
+                        "sector",
+                        "region",
+                        "organisation_name",
+                        "show_name",
+                        "name",
+                        "email",
+                    )
+                },
                 theme=data["theme"],
             )
             pledge.save()

@@ -115,10 +115,12 @@ def index(request):
             "current": current,
             "filtered": bool({k for k in filters if k != "campaign"}),
             "totals": totals,
-            "by_theme": sorted(((theme_names.get(k, k), v) for k, v in totals["by_theme"].items()),
-                               key=lambda item: -item[1]),
-            "by_region": sorted(((region_names.get(k, k), v) for k, v in totals["by_region"].items()),
-                                key=lambda item: -item[1]),
+            "by_theme": sorted(
+                ((theme_names.get(k, k), v) for k, v in totals["by_theme"].items()), key=lambda item: -item[1]
+            ),
+            "by_region": sorted(
+                ((region_names.get(k, k), v) for k, v in totals["by_region"].items()), key=lambda item: -item[1]
+            ),
             "newer_url": f"?{urlencode({**kept, 'after': page.newer})}" if page.newer else None,
             "older_url": f"?{urlencode({**kept, 'before': page.older})}" if page.older else None,
             "open_now": bool(current and current.is_open()),
@@ -129,9 +131,7 @@ def index(request):
 def archive(request):
     campaigns = [c for c in Campaign.objects.all() if not c.is_current]
     totals = selectors.totals_for(campaigns)
-    return render(
-        request, "pledges/archive.html", {"campaigns": [(c, totals.get(c.pk, 0)) for c in campaigns]}
-    )
+    return render(request, "pledges/archive.html", {"campaigns": [(c, totals.get(c.pk, 0)) for c in campaigns]})
 
 
 def detail(request, pk: int):
@@ -145,7 +145,13 @@ def detail(request, pk: int):
         ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
         ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
         ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{share_text} {url}"})),
-        ("Email", "mailto:?" + urlencode({"subject": f"A pledge for {pledge.campaign.name}", "body": f"{share_text}\n\n{url}"}).replace("+", "%20")),
+        (
+            "Email",
+            "mailto:?"
+            + urlencode({"subject": f"A pledge for {pledge.campaign.name}", "body": f"{share_text}\n\n{url}"}).replace(
+                "+", "%20"
+            ),
+        ),
     ]
     is_owner = request.user.is_authenticated and (
         pledge.user_id == request.user.pk or pledge.email_normalised == normalise_email(request.user.email)
@@ -153,8 +159,13 @@ def detail(request, pk: int):
     return render(
         request,
         "pledges/detail.html",
-        {"pledge": pledge, "share": share, "share_url": url, "is_owner": is_owner,
-         "can_join": pledge.campaign.is_open() and not is_owner},
+        {
+            "pledge": pledge,
+            "share": share,
+            "share_url": url,
+            "is_owner": is_owner,
+            "can_join": pledge.campaign.is_open() and not is_owner,
+        },
     )
 
 
@@ -216,11 +227,13 @@ def check(request):
     ]
     if not request.user.is_authenticated:
         rows.append(("Email address", data["email"], "email"))
-    preview = Pledge(job_role=data["job_role"], region=data["region"], show_name=data["show_name"],
-                     name=data.get("name") or "")
+    preview = Pledge(
+        job_role=data["job_role"], region=data["region"], show_name=data["show_name"], name=data.get("name") or ""
+    )
     rows.append(("Shown on the wall as", preview.shown_as, "show_name_0"))
-    return render(request, "pledges/check.html", {"rows": rows, "campaign": campaign,
-                                                   "signed_in": request.user.is_authenticated})
+    return render(
+        request, "pledges/check.html", {"rows": rows, "campaign": campaign, "signed_in": request.user.is_authenticated}
+    )
 
 
 def sent(request):
@@ -282,8 +295,9 @@ def join(request, pk: int):
                     return redirect(original)
                 return _after_submit(request, result)
     else:
-        form = PledgeForm(initial=_profile_initial(request.user), campaign=original.campaign, user=request.user,
-                          join=True)
+        form = PledgeForm(
+            initial=_profile_initial(request.user), campaign=original.campaign, user=request.user, join=True
+        )
     return render(request, "pledges/join.html", {"form": form, "original": original})
 
 
@@ -341,8 +355,9 @@ def manage_signed(request, token: str):
         return render(request, "pledges/confirm_expired.html", {"manage": True}, status=410)
     except (signing.BadSignature, ValueError, KeyError, TypeError):
         return render(request, "pledges/confirm_invalid.html", status=404)
-    pledge = Pledge.objects.select_related("theme", "campaign").filter(pk=pledge_id).exclude(
-        status__in=Pledge.ENDED).first()
+    pledge = (
+        Pledge.objects.select_related("theme", "campaign").filter(pk=pledge_id).exclude(status__in=Pledge.ENDED).first()
+    )
     if pledge is None:
         return render(request, "pledges/confirm_invalid.html", status=404)
     return _manage(request, pledge, reverse("pledges:manage_signed", args=[token]))
@@ -357,8 +372,14 @@ def counts(request):
     totals = selectors.campaign_totals(campaign)
     return JsonResponse(
         {
-            "campaign": {"name": campaign.name, "slug": campaign.slug, "day": campaign.day.isoformat(),
-                         "target": campaign.target} if campaign else None,
+            "campaign": {
+                "name": campaign.name,
+                "slug": campaign.slug,
+                "day": campaign.day.isoformat(),
+                "target": campaign.target,
+            }
+            if campaign
+            else None,
             "pledges": totals["pledges"],
             "people": totals["people"],
             "done": totals["done"],
@@ -372,8 +393,12 @@ def counts(request):
 def counter_svg(request):
     campaign = selectors.current_campaign()
     totals = selectors.campaign_totals(campaign)
-    response = render(request, "pledges/counter.svg", {"campaign": campaign, "totals": totals},
-                      content_type="image/svg+xml; charset=utf-8")
+    response = render(
+        request,
+        "pledges/counter.svg",
+        {"campaign": campaign, "totals": totals},
+        content_type="image/svg+xml; charset=utf-8",
+    )
     # Organisations show this on their own intranets.
     response["Access-Control-Allow-Origin"] = "*"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
@@ -390,8 +415,22 @@ def open_data(request):
     return render(request, "pledges/open_data.html")
 
 
-OPEN_FIELDS = ["id", "campaign", "text", "theme", "kind", "role", "sector", "region", "shown_as", "done",
-               "done_story", "joined_from", "published_at", "url"]
+OPEN_FIELDS = [
+    "id",
+    "campaign",
+    "text",
+    "theme",
+    "kind",
+    "role",
+    "sector",
+    "region",
+    "shown_as",
+    "done",
+    "done_story",
+    "joined_from",
+    "published_at",
+    "url",
+]
 
 
 def _open_rows():
@@ -455,4 +494,3 @@ def open_data_json(request):
         yield "\n]}\n"
 
     return StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
-

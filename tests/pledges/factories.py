@@ -13,6 +13,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign
         django_get_or_create = ["slug"]
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Change Day {2030 + n}")
     slug = factory.Sequence(lambda n: f"change-day-{2030 + n}")
@@ -20,6 +21,12 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
     closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=60))
     is_current = False
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        # Transactional tests flush the seeded themes; every campaign needs them back.
+        if create:
+            Theme.ensure_defaults()
 
     class Params:
         not_open_yet = factory.Trait(

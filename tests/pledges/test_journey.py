@@ -120,7 +120,7 @@ def test_confirmation_email_has_both_parts_and_escapes_the_pledge(
     assert "I will <b>always</b> say thank you & mean it" in mail.body
     html = mail.alternatives[0][0]
     assert "I will &lt;b&gt;always&lt;/b&gt; say thank you &amp; mean it" in html
-    assert "Confirm your pledge for Change Day 2027" == mail.subject
+    assert mail.subject == "Confirm your pledge for Change Day 2027"
     assert Email.objects.get().key.startswith("pledge-confirm:")
 
 
@@ -209,9 +209,7 @@ def test_expired_confirm_token_offers_to_start_again(client, campaign, service_d
     pledge = services.pledge_submit(campaign=campaign, data=service_data).pledge
     token = services.confirm_token(pledge)
     real_loads = signing.loads
-    monkeypatch.setattr(
-        signing, "loads", lambda *a, **k: real_loads(*a, **{**k, "max_age": -1})
-    )
+    monkeypatch.setattr(signing, "loads", lambda *a, **k: real_loads(*a, **{**k, "max_age": -1}))
     response = client.post(reverse("pledges:confirm", args=[token]))
     assert response.status_code == 410
     assert "Make your pledge again" in response.content.decode()
@@ -257,8 +255,7 @@ def test_join_without_account_is_confirmed_by_email(
 def test_signed_in_join_twice_is_one_join(client, campaign, supporter, form_data):
     original = PledgeFactory()
     client.force_login(supporter)
-    data = {"kind": "me", "job_role": "nurse", "sector": "nhs-acute", "region": "london",
-            "show_name": "role-and-area"}
+    data = {"kind": "me", "job_role": "nurse", "sector": "nhs-acute", "region": "london", "show_name": "role-and-area"}
     client.post(reverse("pledges:join", args=[original.pk]), data)
     response = client.post(reverse("pledges:join", args=[original.pk]), data, follow=True)
     assert "You have already joined this pledge" in response.content.decode()

@@ -67,7 +67,12 @@ def test_confirm_publishes_and_counts_every_key(campaign, service_data):
     result = submit_and_confirm(campaign, service_data)
     assert result.outcome == "published"
     assert totals(campaign, "total", "people", "theme:dementia", "region:london", "role:nurse", "sector:nhs-acute") == [
-        1, 1, 1, 1, 1, 1,
+        1,
+        1,
+        1,
+        1,
+        1,
+        1,
     ]
     assert counters_recount(dry_run=True) == {}
 
@@ -105,7 +110,8 @@ def test_signed_in_user_without_verified_email_confirms_by_email(campaign, servi
 
 def test_pledge_with_nhs_number_is_held_and_not_counted(campaign, service_data, supporter):
     result = services.pledge_submit(
-        campaign=campaign, data={**service_data, "text": "I will help the man with NHS number 943 476 5919."},
+        campaign=campaign,
+        data={**service_data, "text": "I will help the man with NHS number 943 476 5919."},
         user=supporter,
     )
     assert result.outcome == "held"
@@ -125,7 +131,11 @@ def test_same_text_from_same_person_is_a_duplicate_not_a_copy(campaign, service_
     submit_and_confirm(campaign, service_data)
     again = services.pledge_submit(
         campaign=campaign,
-        data={**service_data, "email": "JO@example.org", "text": "i will learn more about dementia, and share it with my team"},
+        data={
+            **service_data,
+            "email": "JO@example.org",
+            "text": "i will learn more about dementia, and share it with my team",
+        },
     )
     assert again.outcome == "duplicate"
     assert Pledge.objects.count() == 1

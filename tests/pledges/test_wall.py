@@ -51,11 +51,18 @@ def test_nonsense_cursors_do_not_break_the_wall(client, campaign, cursor):
 
 def test_wall_filters_by_theme_role_region_sector_and_kind(client, campaign):
     dementia = Theme.objects.get(slug="dementia")
-    match = PledgeFactory(text="I will learn about dementia care", theme=dementia, job_role="porter",
-                          region="london", sector="nhs-acute", kind="team")
+    match = PledgeFactory(
+        text="I will learn about dementia care",
+        theme=dementia,
+        job_role="porter",
+        region="london",
+        sector="nhs-acute",
+        kind="team",
+    )
     PledgeFactory(text="I will be the one that does not match")
-    html = client.get(WALL, {"theme": "dementia", "role": "porter", "region": "london", "sector": "nhs-acute",
-                             "kind": "team"}).content.decode()
+    html = client.get(
+        WALL, {"theme": "dementia", "role": "porter", "region": "london", "sector": "nhs-acute", "kind": "team"}
+    ).content.decode()
     assert match.text in html
     assert "does not match" not in html
     assert "Matching pledges" in html
@@ -152,8 +159,10 @@ def test_owner_marks_done_with_a_story_from_their_account(client, campaign, supp
     pledge = services.pledge_submit(campaign=campaign, data=service_data, user=supporter).pledge
     client.force_login(supporter)
     assert "Mark as done or withdraw" in client.get(reverse("accounts:home")).content.decode()
-    response = client.post(reverse("pledges:manage", args=[pledge.pk]),
-                           {"action": "done", "story": "We ran <em>three</em> dementia sessions."})
+    response = client.post(
+        reverse("pledges:manage", args=[pledge.pk]),
+        {"action": "done", "story": "We ran <em>three</em> dementia sessions."},
+    )
     assert response.url == pledge.get_absolute_url()
     html = client.get(pledge.get_absolute_url()).content.decode()
     assert "Done" in html
@@ -253,8 +262,10 @@ def test_counter_svg_and_embed_snippet(client, campaign):
     assert svg["Content-Type"].startswith("image/svg+xml")
     assert "4,321" in svg.content.decode()
     embed = client.get(reverse("pledges:embed")).content.decode()
-    assert "&lt;img src=&quot;http://testserver/pledges/counter.svg&quot;" in embed or \
-        '&lt;img src="http://testserver/pledges/counter.svg"' in embed
+    assert (
+        "&lt;img src=&quot;http://testserver/pledges/counter.svg&quot;" in embed
+        or '&lt;img src="http://testserver/pledges/counter.svg"' in embed
+    )
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised():

@@ -66,6 +66,12 @@ class PledgeAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "joined_from"]
     # Status moves only through the actions, so the totals stay right.
     readonly_fields = [
+        "campaign",
+        "theme",
+        "job_role",
+        "sector",
+        "region",
+        "email",
         "status",
         "email_normalised",
         "text_normalised",
@@ -79,6 +85,9 @@ class PledgeAdmin(admin.ModelAdmin):
         "held_reason",
     ]
     inlines = [ReportInline]
+
+    def has_add_permission(self, request):
+        return False  # pledges come in through the form, which keeps the totals
     actions = [
         _bulk(services.pledge_publish, "published"),
         _bulk(services.pledge_hide, "hidden"),

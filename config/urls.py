@@ -7,6 +7,7 @@ from pages import views as pages_views
 urlpatterns = [
     path("", pages_views.home, name="home"),
     path("privacy/", pages_views.privacy, name="privacy"),
+    path("privacy/retention/", pages_views.retention, name="retention"),
     path("accessibility/", pages_views.accessibility, name="accessibility"),
     path("healthz", pages_views.healthz, name="healthz"),
     path("account/", include("allauth.urls")),

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pledges",
     "ambassadors",
     "organisations",
+    "dashboard",
     "bench",
 ]
 

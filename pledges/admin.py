@@ -88,6 +88,7 @@ class PledgeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # pledges come in through the form, which keeps the totals
+
     actions = [
         _bulk(services.pledge_publish, "published"),
         _bulk(services.pledge_hide, "hidden"),

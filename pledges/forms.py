@@ -108,9 +108,7 @@ class PledgeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.signed_in = bool(user and user.is_authenticated)
-        self.fields["consent"].help_text = format_html(
-            'Read the <a href="{}">privacy notice</a> (opens in this tab).', reverse("privacy")
-        )
+        self.fields["consent"].help_text = format_html('Read the <a href="{}">privacy notice</a>.', reverse("privacy"))
         if join:
             del self.fields["text"]
             del self.fields["theme"]

@@ -1,5 +1,7 @@
 import csv
 import json
+from urllib.parse import quote
+from urllib.parse import urlencode as urlencode_std
 
 from django.conf import settings
 from django.contrib import messages
@@ -140,18 +142,16 @@ def detail(request, pk: int):
     )
     url = settings.SITE_URL + pledge.get_absolute_url()
     share_text = f"I saw this pledge for {pledge.campaign.name}: “{pledge.text}”"
+    mail_query = urlencode_std(
+        {"subject": f"A pledge for {pledge.campaign.name}", "body": f"{share_text}\n\n{url}"}, quote_via=quote
+    )
+    # (link text, address, opens a new tab)
     share = [
-        ("X", "https://x.com/intent/post?" + urlencode({"text": share_text, "url": url})),
-        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
-        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
-        ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{share_text} {url}"})),
-        (
-            "Email",
-            "mailto:?"
-            + urlencode({"subject": f"A pledge for {pledge.campaign.name}", "body": f"{share_text}\n\n{url}"}).replace(
-                "+", "%20"
-            ),
-        ),
+        ("Share on X", "https://x.com/intent/post?" + urlencode({"text": share_text, "url": url}), True),
+        ("Share on Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}), True),
+        ("Share on LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}), True),
+        ("Share on WhatsApp", "https://wa.me/?" + urlencode({"text": f"{share_text} {url}"}), True),
+        ("Share by email", "mailto:?" + mail_query, False),
     ]
     is_owner = request.user.is_authenticated and (
         pledge.user_id == request.user.pk or pledge.email_normalised == normalise_email(request.user.email)

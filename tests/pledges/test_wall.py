@@ -130,8 +130,9 @@ def test_shown_as_reads_like_a_sentence(campaign):
 def test_pledge_page_has_share_links_open_graph_and_a_plain_copy_link(client, campaign):
     pledge = PledgeFactory(text="I will smile & say hello to everyone")
     html = client.get(pledge.get_absolute_url()).content.decode()
-    for name in ("X", "Facebook", "LinkedIn", "WhatsApp", "Email"):
-        assert f"Share on {name}" in html
+    for label in ("Share on X", "Share on Facebook", "Share on LinkedIn", "Share on WhatsApp", "Share by email"):
+        assert label in html
+    assert "https://wa.me/?text=" in html and "mailto:?subject=A%20pledge%20for%20Change%20Day%202027" in html
     assert 'property="og:title"' in html
     assert 'property="og:description" content="“I will smile &amp; say hello to everyone”' in html
     assert f'value="http://testserver/pledges/{pledge.pk}/" readonly' in html

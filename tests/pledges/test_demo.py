@@ -1,0 +1,27 @@
+import io
+
+import pytest
+
+from accounts import demo as accounts_demo
+from counters.services import counters_recount
+from pledges import demo
+from pledges.models import Campaign, Pledge
+from pledges.selectors import home_summary
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_a_current_campaign_with_hundreds_of_pledges_once():
+    accounts_demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    first = Pledge.objects.count()
+    demo.load(io.StringIO())
+    assert Pledge.objects.count() == first
+    current = Campaign.objects.get(is_current=True)
+    assert current.name == "Change Day 2027" and current.is_open()
+    assert Campaign.objects.filter(is_current=False).exists()
+    assert Pledge.objects.filter(campaign=current).count() >= 300
+    summary = home_summary()
+    assert summary["pledges"] >= 300
+    assert 0 < summary["people"] < summary["pledges"]
+    assert counters_recount(dry_run=True) == {}

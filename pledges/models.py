@@ -198,6 +198,13 @@ class Pledge(models.Model):
             # The wall: newest published first, per campaign, paged by id.
             models.Index(fields=["status", "campaign", "-id"], name="pledges_wall_idx"),
             models.Index(fields=["email_normalised"], name="pledges_email_idx"),
+            # The two filters people use most, so a filtered page never walks the whole campaign.
+            models.Index(
+                fields=["campaign", "theme", "-id"], name="pledges_wall_theme_idx", condition=Q(status="published")
+            ),
+            models.Index(
+                fields=["campaign", "region", "-id"], name="pledges_wall_region_idx", condition=Q(status="published")
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -103,7 +103,12 @@ def test_past_campaign_is_browsable_from_the_archive(client, campaign, past_camp
 def test_wall_query_count_is_pinned(client, campaign, django_assert_max_num_queries):
     for n in range(30):
         PledgeFactory(text=f"I will keep promise number {n:03d} today")
-    with django_assert_max_num_queries(6):
+    # Campaigns, themes, totals, one page of pledges (with their theme and campaign joined).
+    with django_assert_max_num_queries(4):
+        response = client.get(WALL, {"theme": "culture-and-attitude", "region": "south-west", "before": "999999"})
+    assert len(response.context["page"].pledges) == 20
+    # Searching adds the index probe (on PostgreSQL: a savepoint, the planner switch and the probe).
+    with django_assert_max_num_queries(8):
         response = client.get(WALL, {"theme": "culture-and-attitude", "q": "promise"})
     assert len(response.context["page"].pledges) == 20
 
@@ -301,3 +306,16 @@ def test_atom_feed_lists_newest_pledges(client, campaign):
     response = client.get(reverse("pledges:feed"))
     assert response["Content-Type"].startswith("application/atom+xml")
     assert "I will be in the feed &lt;soon&gt;" in response.content.decode()
+
+
+@pytest.mark.needs_postgres
+def test_search_with_common_words_uses_the_full_text_filter(client, campaign, monkeypatch):
+    from pledges import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_PROBE_CAP", 1)  # every word now counts as common
+    PledgeFactory(text="I will learn sign language")
+    PledgeFactory(text="I will learn about sepsis")
+    PledgeFactory(text="I will take my breaks")
+    html = client.get(WALL, {"q": "learning"}).content.decode()
+    assert "sign language" in html and "sepsis" in html
+    assert "take my breaks" not in html

@@ -8,5 +8,6 @@ PREVIEWS = {
         "is_join": False,
         "confirm_url": "http://127.0.0.1:8000/pledges/confirm/sample-token/",
         "expires_days": 7,
+        "manage_url": "http://127.0.0.1:8000/pledges/manage/sample-token/",
     },
 }

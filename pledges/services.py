@@ -208,6 +208,7 @@ def _send_confirmation(pledge: Pledge) -> None:
             "is_join": bool(pledge.joined_from_id),
             "confirm_url": settings.SITE_URL + reverse("pledges:confirm", args=[confirm_token(pledge)]),
             "expires_days": CONFIRM_MAX_AGE.days,
+            "manage_url": settings.SITE_URL + reverse("pledges:manage_signed", args=[manage_token(pledge)]),
         },
     )
 

@@ -270,3 +270,17 @@ def test_cannot_join_a_hidden_pledge(client, campaign):
 def test_sign_in_then_password_login_works_for_the_journey(client, campaign, supporter):
     assert client.login(email=supporter.email, password=PASSWORD)
     assert client.get(NEW).status_code == 200
+
+
+def test_confirmation_email_carries_a_link_to_mark_done_later(
+    client, campaign, form_data, django_capture_on_commit_callbacks, mailoutbox
+):
+    client.post(NEW, form_data)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHECK)
+    [mail] = mailoutbox
+    manage = re.search(r"http://testserver(/pledges/manage/[^/\s]+/)", mail.body).group(1)
+    assert manage in mail.alternatives[0][0]
+    client.post(confirm_url_from(mail))
+    client.post(manage, {"action": "done", "story": "Done and dusted."})
+    assert Pledge.objects.get().done_story == "Done and dusted."

@@ -10,4 +10,17 @@ PREVIEWS = {
         "expires_days": 7,
         "manage_url": "http://127.0.0.1:8000/pledges/manage/sample-token/",
     },
+    "pledge-nudge": lambda: {
+        "name": "Sam",
+        "text": "I will learn the name of everyone on my ward, including the night team.",
+        "campaign": "Change Day 2027",
+        "confirm_url": "http://127.0.0.1:8000/pledges/confirm/sample-token/",
+    },
+    "pledge-followup": lambda: {
+        "name": "Sam",
+        "text": "I will learn the name of everyone on my ward, including the night team.",
+        "campaign": "Change Day 2027",
+        "manage_url": "http://127.0.0.1:8000/pledges/manage/sample-token/",
+        "pledge_url": "http://127.0.0.1:8000/pledges/1/",
+    },
 }

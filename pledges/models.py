@@ -189,6 +189,9 @@ class Pledge(models.Model):
     confirm_sends = models.PositiveSmallIntegerField(default=0)
     confirm_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the one reminder run that claims the pledge, so each reminder goes once.
+    nudge_sent_at = models.DateTimeField(null=True, blank=True)
+    followup_sent_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -8,6 +8,7 @@ class PledgesConfig(AppConfig):
     def ready(self):
         from counters.services import register_recount
 
+        from . import data_rights  # noqa: F401  (registers what pledges hold about a person)
         from .services import pledges_truth
 
         register_recount("pledges:", pledges_truth)

@@ -158,7 +158,7 @@ CELERY_BEAT_SCHEDULE = {
     "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
     "moderation-backlog": {"task": "moderation.tasks.check_moderation_backlog", "schedule": crontab(minute=5)},
-    "pledge-reminders": {"task": "pledges.tasks.send_pledge_reminders", "schedule": crontab(minute=40, hour=9)},
+    "pledge-reminders": {"task": "pledges.tasks.send_pledge_reminders", "schedule": crontab(minute=40)},
 }
 
 # --- Mail -----------------------------------------------------------------------------

@@ -23,4 +23,10 @@ PREVIEWS = {
         "manage_url": "http://127.0.0.1:8000/pledges/manage/sample-token/",
         "pledge_url": "http://127.0.0.1:8000/pledges/1/",
     },
+    "pledge-closing": lambda: {
+        "campaign": "Change Day 2027",
+        "closes_on": "30 April 2027",
+        "wall_url": "http://127.0.0.1:8000/pledges/",
+        "new_url": "http://127.0.0.1:8000/pledges/new/",
+    },
 }

@@ -268,6 +268,8 @@ class PledgerCampaign(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
     email_normalised = models.CharField(max_length=254)
     pledges = models.IntegerField(default=0)
+    # Claimed by the reminder run that tells this person the campaign closes in a week.
+    closing_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

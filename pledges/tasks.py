@@ -6,4 +6,4 @@ from .reminders import pledge_reminders_send
 @shared_task(ignore_result=True)
 def send_pledge_reminders() -> dict:
     run = pledge_reminders_send()
-    return {"nudges": len(run.nudges), "followups": len(run.followups)}
+    return {"nudges": len(run.nudges), "followups": len(run.followups), "closing": len(run.closing)}

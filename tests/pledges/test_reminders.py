@@ -34,8 +34,8 @@ def test_reminders_go_once_even_when_the_job_runs_twice(due, django_capture_on_c
         first = send_pledge_reminders()
     with django_capture_on_commit_callbacks(execute=True):
         second = send_pledge_reminders()
-    assert first == {"nudges": 1, "followups": 1}
-    assert second == {"nudges": 0, "followups": 0}
+    assert first == {"nudges": 1, "followups": 1, "closing": 0}
+    assert second == {"nudges": 0, "followups": 0, "closing": 0}
     assert sorted(m.to[0] for m in mailoutbox) == sorted([due["nudge"].email, due["followup"].email])
     assert set(Email.objects.values_list("category", flat=True)) == {Email.Category.REMINDERS}
 
@@ -59,7 +59,41 @@ def test_dry_run_prints_and_sends_nothing(due, capsys, mailoutbox):
     out = capsys.readouterr().out
     assert f"would send nudge to {due['nudge'].email}" in out
     assert f"would send follow-up to {due['followup'].email}" in out
-    assert "1 nudges, 1 follow-ups (dry run)." in out
+    assert "1 nudges, 1 follow-ups, 0 closing reminders (dry run)." in out
     assert Email.objects.count() == 0
     due["followup"].refresh_from_db()
     assert due["followup"].followup_sent_at is None
+
+
+def test_closing_reminder_goes_once_per_person_a_week_before_close(
+    campaign, service_data, django_capture_on_commit_callbacks, mailoutbox
+):
+    from pledges import services
+
+    campaign.closes_at = timezone.now() + timedelta(days=6)
+    campaign.save()
+    for text in ("I will learn more about dementia care", "I will take my full break every shift"):
+        services.pledge_confirm(
+            pledge_id=services.pledge_submit(campaign=campaign, data={**service_data, "text": text}).pledge.pk
+        )
+    services.pledge_confirm(
+        pledge_id=services.pledge_submit(campaign=campaign, data={**service_data, "email": "b@example.org"}).pledge.pk
+    )
+    mailoutbox.clear()
+    call_command("send_pledge_reminders", "--dry-run")
+    assert Email.objects.filter(kind="pledge-closing").count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send_pledge_reminders()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = send_pledge_reminders()
+    assert first["closing"] == 2 and second["closing"] == 0
+    assert sorted(m.to[0] for m in mailoutbox) == ["b@example.org", "jo@example.org"]
+    assert mailoutbox[0].subject.startswith("One week left: Change Day 2027 closes on")
+    assert "/pledges/" in mailoutbox[0].alternatives[0][0]
+
+
+def test_no_closing_reminder_while_the_close_is_far_off(campaign, service_data):
+    from pledges import services
+
+    services.pledge_confirm(pledge_id=services.pledge_submit(campaign=campaign, data=service_data).pledge.pk)
+    assert send_pledge_reminders()["closing"] == 0

@@ -29,4 +29,12 @@ PREVIEWS = {
         "wall_url": "http://127.0.0.1:8000/pledges/",
         "new_url": "http://127.0.0.1:8000/pledges/new/",
     },
+    "pledge-rejected": lambda: {
+        "name": "Sam",
+        "text": "I will check on Mrs B in bay 4 every morning.",
+        "campaign": "Change Day 2027",
+        "reason": "It could identify a patient",
+        "explanation": "Pledges are public, so they must not name or describe a patient.",
+        "new_url": "http://127.0.0.1:8000/pledges/new/",
+    },
 }

@@ -1,0 +1,63 @@
+"""The pledges queue in the shared moderation mechanism: pledges held by the privacy check or
+pre-moderation, and pledges hidden after reports. Decisions go through pledges.services, so
+the totals stay right; a rejection with a reason that tells the author sends them an email."""
+
+from django.conf import settings
+
+from mail.models import Email
+from mail.services import email_queue
+from moderation.queues import Action, Queue, register
+from moderation.services import AlreadyDecided
+
+from . import services
+from .models import Pledge
+
+WAITING = {Pledge.Status.HELD, Pledge.Status.HIDDEN}
+
+
+def waiting():
+    return Pledge.objects.filter(status__in=WAITING).select_related("campaign", "theme").order_by("created_at", "pk")
+
+
+def _publish(item, *, moderator, reason=None, note=""):
+    if not services.pledge_publish(pledge=item, moderator=moderator):
+        raise AlreadyDecided
+
+
+def _reject(item, *, moderator, reason=None, note=""):
+    if not services.pledge_reject(pledge=item, moderator=moderator):
+        raise AlreadyDecided
+    if reason is not None and reason.notify_author and item.email:
+        email_queue(
+            kind="pledge-rejected",
+            to=item.email,
+            key=f"pledge-rejected:{item.pk}",
+            category=Email.Category.TRANSACTIONAL,
+            context={
+                "name": item.first_name,
+                "text": item.text,
+                "campaign": item.campaign.name,
+                "reason": reason.label,
+                "explanation": reason.explanation,
+                "new_url": settings.SITE_URL + "/pledges/new/",
+            },
+        )
+
+
+register(
+    Queue(
+        key="pledges",
+        label="Pledges",
+        item_type="pledge",
+        reason_scope="pledge",
+        waiting=waiting,
+        row_template="pledges/_moderation_row.html",
+        actions={
+            "publish": Action("Publish", _publish),
+            "reject": Action("Reject", _reject, needs_reason=True, style="warning"),
+        },
+        summary=lambda item: item.text,
+        contact=lambda item: {"Name": item.name, "Email": item.email, "Organisation": item.organisation_name},
+        position=10,
+    )
+)

@@ -6,10 +6,11 @@ class PledgesConfig(AppConfig):
     verbose_name = "Pledges"
 
     def ready(self):
+        # Importing these registers what pledges hold about a person (data rights) and the
+        # pledges moderation queue.
         from counters.services import register_recount
 
-        from . import data_rights  # noqa: F401  (registers what pledges hold about a person)
-        from . import moderation  # noqa: F401  (registers the pledges moderation queue)
+        from . import data_rights, moderation  # noqa: F401
         from .services import pledges_truth
 
         register_recount("pledges:", pledges_truth)

@@ -1,0 +1,42 @@
+"""pages/ratelimit.py, the small cache-based limiter pledges, joins and reports use."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from pages.ratelimit import client_ip, ratelimit_all, ratelimit_hit
+from pledges.models import Pledge
+
+from .factories import PledgeFactory
+
+
+def test_limit_allows_up_to_the_limit_then_refuses(settings):
+    settings.RATELIMIT_MULTIPLIER = 1
+    results = [ratelimit_hit("test:a", limit=3, period=3600) for _ in range(5)]
+    assert results == [True, True, True, False, False]
+    assert ratelimit_hit("test:b", limit=3, period=3600)  # another key has its own count
+
+
+def test_every_limit_counts_even_when_one_already_refused(settings):
+    settings.RATELIMIT_MULTIPLIER = 1
+    assert ratelimit_all([("test:ip", 1, 3600), ("test:email", 5, 3600)])
+    assert not ratelimit_all([("test:ip", 1, 3600), ("test:email", 5, 3600)])
+    # The email key saw both attempts: with a limit of 3 only one more gets through.
+    assert [ratelimit_hit("test:email", limit=3, period=3600) for _ in range(2)] == [True, False]
+
+
+def test_forwarded_for_is_trusted_only_in_production(settings):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1")
+    settings.PRODUCTION = False
+    assert client_ip(request) == "10.0.0.9"
+    settings.PRODUCTION = True
+    assert client_ip(request) == "203.0.113.5"
+
+
+@pytest.mark.django_db
+def test_joining_is_rate_limited_per_email(client, campaign, form_data, settings):
+    settings.RATELIMIT_MULTIPLIER = 1
+    data = {k: v for k, v in form_data.items() if k not in {"text", "theme"}}
+    codes = [client.post(reverse("pledges:join", args=[PledgeFactory().pk]), data).status_code for _ in range(7)]
+    assert codes == [302] * 6 + [429]
+    assert Pledge.objects.filter(joined_from__isnull=False).count() == 6

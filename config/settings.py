@@ -154,6 +154,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
+    "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 600.0},
 }
 
 # --- Mail -----------------------------------------------------------------------------

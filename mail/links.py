@@ -42,9 +42,9 @@ def unsubscribe_url(email: str, category: str) -> str:
     return settings.SITE_URL + reverse("mail:unsubscribe", args=[unsubscribe_token(email, category)])
 
 
-def unsubscribe_headers(email: str, category: str) -> dict[str, str]:
-    """RFC 2369 and RFC 8058 headers: mail clients show their own unsubscribe button."""
-    values = [f"<{unsubscribe_url(email, category)}>"]
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058 headers for an unsubscribe URL: mail clients show their own button."""
+    values = [f"<{url}>"]
     mailto = getattr(settings, "UNSUBSCRIBE_MAILTO", "")
     if mailto:
         values.append(f"<mailto:{mailto}?subject=unsubscribe>")

@@ -119,7 +119,7 @@ def email_build(email: Email) -> EmailMultiAlternatives:
     if email.category in Email.OPTIONAL_CATEGORIES:
         unsubscribe_url = links.unsubscribe_url(email.to, email.category)
         category_label = FOOTER_LABELS[email.category]
-        headers.update(links.unsubscribe_headers(email.to, email.category))
+        headers.update(links.unsubscribe_headers(unsubscribe_url))
     rendered = render_email(email.kind, email.context, unsubscribe_url=unsubscribe_url, category_label=category_label)
     message = EmailMultiAlternatives(
         subject=rendered.subject,

@@ -237,3 +237,13 @@ def _purge_queue(queue: str) -> None:
 def celery_worker(_celery_worker_module):
     """A real worker on its own queue; this process publishes to it while the test runs."""
     return _celery_worker_module
+
+
+@pytest.fixture(autouse=True)
+def _fresh_milestone_rules():
+    """Rules are cached per process; each test sees the rules in its own database."""
+    from counters.milestones import rules_cache_clear
+
+    rules_cache_clear()
+    yield
+    rules_cache_clear()

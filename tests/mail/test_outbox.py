@@ -194,7 +194,11 @@ def test_a_page_that_queues_mail_answers_quickly_with_the_broker_down(client, dj
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 "/account/signup/",
-                {"email": "newcomer@example.org", "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"},
+                {
+                    "email": "newcomer@example.org",
+                    "password1": "a-long-pass-phrase-9",
+                    "password2": "a-long-pass-phrase-9",
+                },
             )
         elapsed = time.monotonic() - started
     assert response.status_code == 302

@@ -179,7 +179,7 @@ def _celery_worker_module(django_db_setup, django_db_blocker, _smtp_server_modul
     if connection.vendor != "postgresql":
         pytest.skip("the worker test needs PostgreSQL: it must share committed rows with this process")
     queue = f"test-{os.getpid()}-{free_port()}"
-    log_file = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)
+    log_file = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115 (the worker writes it until teardown)
     log_path = Path(log_file.name)
     env = {
         **os.environ,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,7 @@ from pages import views as pages_views
 urlpatterns = [
     path("", pages_views.home, name="home"),
     path("privacy/", pages_views.privacy, name="privacy"),
+    path("privacy/retention/", pages_views.retention, name="retention"),
     path("accessibility/", pages_views.accessibility, name="accessibility"),
     path("healthz", pages_views.healthz, name="healthz"),
     path("account/", include("allauth.urls")),
@@ -17,6 +19,9 @@ urlpatterns = [
     path("milestones/", include("counters.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler404 = "pages.views.page_not_found"
 handler500 = "pages.views.server_error"

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html
 
 
@@ -32,13 +33,19 @@ def render_email(kind: str, context: dict, *, unsubscribe_url: str = "", categor
             "unsubscribe_url": unsubscribe_url,
             "category_label": category_label,
         }
-        subject = " ".join(render_to_string(f"emails/{kind}/subject.txt", full).split())
-        text = render_to_string(f"emails/{kind}/body.txt", full).strip() + "\n"
+        subject = " ".join(_render_plain(f"emails/{kind}/subject.txt", full).split())
+        text = _render_plain(f"emails/{kind}/body.txt", full).strip() + "\n"
         html = render_to_string(f"emails/{kind}/body.html", {**full, "subject": subject})
         rendered = RenderedEmail(subject=subject, text=text, html=html)
     if unsubscribe_url:
         rendered = _with_unsubscribe(rendered, unsubscribe_url, category_label)
     return rendered
+
+
+def _render_plain(name: str, context: dict) -> str:
+    """Plain-text parts are not HTML: a name like "Sam & Jo <Ward 3>" must arrive as typed.
+    Escaping is switched off here so no template has to remember to do it."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def _with_unsubscribe(rendered: RenderedEmail, url: str, category_label: str) -> RenderedEmail:

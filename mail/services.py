@@ -262,3 +262,19 @@ def email_unsubscribe(*, email: str, category: str) -> MailPreference:
     if category == Email.Category.NEWS:
         return preference_set(email=email, news=False)
     raise ValueError(f"{category} mail cannot be turned off")
+
+
+def preference_export(*, user=None, email: str) -> dict:
+    preference = MailPreference.objects.filter(email=email.lower()).first()
+    if preference is None:
+        return {}
+    return {
+        "reminders": preference.reminders,
+        "news": preference.news,
+        "campaign_news": preference.campaign_news,
+        "updated_at": preference.updated_at.isoformat(),
+    }
+
+
+def preference_erase(*, user=None, email: str, keep_contributions: bool = True) -> None:
+    MailPreference.objects.filter(email=email.lower()).delete()

@@ -247,3 +247,17 @@ def _fresh_milestone_rules():
     rules_cache_clear()
     yield
     rules_cache_clear()
+
+
+@pytest.fixture
+def seeded_data(db):
+    """What data migrations seed (staff groups, milestone rules). Tests with
+    transaction=True flush the database afterwards, so later ones put it back here."""
+    import importlib
+
+    from django.apps import apps as django_apps
+    from django.contrib.auth.models import Group
+
+    for name in ("Moderators", "Regional leads", "Programme admins"):
+        Group.objects.get_or_create(name=name)
+    importlib.import_module("counters.migrations.0003_milestone_rules").seed(django_apps, None)

@@ -1,7 +1,6 @@
 import threading
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
 from counters import milestones
@@ -179,8 +178,7 @@ def test_milestones_page_escapes_labels(client):
 
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_sixteen_concurrent_publishers_record_one_milestone_and_one_email_each(mailoutbox):
-    Group.objects.get(name="Programme admins")  # seeded by migration
+def test_sixteen_concurrent_publishers_record_one_milestone_and_one_email_each(seeded_data, mailoutbox):
     UserFactory(email="lead@example.org", groups=["Programme admins"])
     UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
     counter_set("organisations:committed", 84)

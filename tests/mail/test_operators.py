@@ -40,7 +40,9 @@ def test_outbox_list_filters_by_status_and_shows_the_error(superuser_client, fai
 def test_retry_action_puts_failed_mail_back_and_sends_it(
     superuser_client, failed_email, django_capture_on_commit_callbacks, mailoutbox
 ):
-    sent = Email.objects.create(kind="k", to="done@example.org", key="k:sent", status="sent", sent_at="2026-01-01T00:00Z")
+    sent = Email.objects.create(
+        kind="k", to="done@example.org", key="k:sent", status="sent", sent_at="2026-01-01T00:00Z"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = superuser_client.post(
             reverse("admin:mail_email_changelist"),

@@ -143,3 +143,17 @@ def test_turning_news_off_also_stops_milestone_announcements():
     services.campaign_news_opt_in(email="reader@example.org")
     preference = services.email_unsubscribe(email="reader@example.org", category=Email.Category.NEWS)
     assert preference.news is False and preference.campaign_news is False
+
+
+def test_email_choices_are_part_of_a_data_export_and_erased_with_the_person():
+    from accounts.data_rights import personal_data_erase, personal_data_export
+
+    services.campaign_news_opt_in(email="reader@example.org")
+    assert personal_data_export(email="reader@example.org")["email_choices"]["campaign_news"] is True
+    personal_data_erase(email="reader@example.org")
+    assert not MailPreference.objects.exists()
+
+
+def test_subject_keeps_user_text_as_typed(django_capture_on_commit_callbacks, mailoutbox):
+    send(django_capture_on_commit_callbacks, category=Email.Category.NEWS)
+    assert mailoutbox[0].subject == "We have reached 1,000 pledges made <b>& more</b>"

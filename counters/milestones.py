@@ -34,6 +34,9 @@ RULES_TTL = 60  # seconds; an admin's edit reaches every process within a minute
 ANNOUNCE_STALE_AFTER = 10 * 60
 
 _rules_cache: tuple[float, list[MilestoneRule]] | None = None
+# (key, threshold) pairs this process has seen recorded. A milestone is never un-reached,
+# so once known, a busy total past 1,000 costs one read per change, not two.
+_known_reached: set[tuple[str, int]] = set()
 # key prefix -> fn(key) -> [email addresses], registered by programme apps.
 _recipient_finders: dict[str, Callable[[str], list[str]]] = {}
 
@@ -54,6 +57,7 @@ def milestone_recipients_for(key: str) -> list[str]:
 def rules_cache_clear() -> None:
     global _rules_cache
     _rules_cache = None
+    _known_reached.clear()
 
 
 def _active_rules() -> list[MilestoneRule]:
@@ -114,18 +118,26 @@ def milestones_check(*, keys: Iterable[str]) -> list[Milestone]:
         for threshold in rule.thresholds
         if 0 < threshold <= values[key]
     }
+    candidates -= _known_reached
     if not candidates:
         return []
     recorded = set(Milestone.objects.filter(key__in={key for key, _ in candidates}).values_list("key", "threshold"))
     created = []
-    for key, threshold in sorted(candidates - recorded):
-        rule, wild = matched[key]
-        milestone = _milestone_record(
-            key=key, threshold=threshold, value=values[key], rule=rule, label=milestone_label(rule, wild)
-        )
-        if milestone:
-            created.append(milestone)
+    for key, threshold in sorted(candidates):
+        if (key, threshold) not in recorded:
+            rule, wild = matched[key]
+            milestone = _milestone_record(
+                key=key, threshold=threshold, value=values[key], rule=rule, label=milestone_label(rule, wild)
+            )
+            if milestone:
+                created.append(milestone)
+        _remember_reached(key, threshold)
     return created
+
+
+def _remember_reached(key: str, threshold: int) -> None:
+    # Only after commit: a rolled-back milestone was never reached.
+    transaction.on_commit(lambda: _known_reached.add((key, threshold)))
 
 
 def _milestone_record(*, key: str, threshold: int, value: int, rule: MilestoneRule, label: str) -> Milestone | None:

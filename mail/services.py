@@ -241,11 +241,12 @@ def preference_set(
         for field, value in changes.items():
             if value is not None:
                 setattr(preference, field, value)
-        if news is False:
+        if campaign_news:
+            # Milestone announcements are news: asking for them asks for news too.
+            preference.news = True
+        elif news is False:
             # No news means no milestone announcements either.
             preference.campaign_news = False
-        if campaign_news:
-            preference.news = True
         preference.save()
     logger.info("mail preferences: %s changed", preference.pk)
     return preference

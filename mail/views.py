@@ -3,6 +3,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
@@ -44,7 +45,8 @@ def unsubscribe(request, token):
     if category not in Email.OPTIONAL_CATEGORIES:
         return render(request, "mail/link_invalid.html", status=400)
     label = Email.Category(category).label.lower()
-    context = {"email": email, "category_label": label, "preferences_url": links.preferences_url(email)}
+    preferences_path = reverse("mail:preferences", args=[links.preferences_token(email)])
+    context = {"email": email, "category_label": label, "preferences_url": preferences_path}
     if request.method == "POST":
         services.email_unsubscribe(email=email, category=category)
         return render(request, "mail/unsubscribed.html", context)

@@ -205,3 +205,13 @@ def test_sixteen_concurrent_publishers_record_one_milestone_and_one_email_each(s
     rows = list(Email.objects.filter(kind="milestone-reached").values_list("to", flat=True))
     assert sorted(rows) == ["lead@example.org", "root@example.org"]
     assert sorted(m.to[0] for m in mailoutbox) == ["lead@example.org", "root@example.org"]
+
+
+def test_a_total_past_its_milestones_costs_one_query_per_change(
+    django_capture_on_commit_callbacks, django_assert_num_queries, programme_admin
+):
+    add(django_capture_on_commit_callbacks, {"ambassadors:active": 60})
+    assert Milestone.objects.count() == 1
+    # One query: reading the total. The recorded milestone is remembered, not read again.
+    with django_assert_num_queries(1), django_capture_on_commit_callbacks(execute=True):
+        milestones.milestones_check(keys=["ambassadors:active"])

@@ -233,3 +233,16 @@ def test_many_workers_delivering_one_row_send_it_once(mailoutbox):
         thread.join()
     assert sorted(results) == ["sent"] + ["skipped"] * 7
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_tasks_run_in_process_a_page_sends_its_mail_once_the_request_commits(client, mailoutbox):
+    """The make run set-up: eager tasks, so the send runs inside the request, after commit."""
+    response = client.post(
+        "/account/signup/",
+        {"email": "newcomer@example.org", "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"},
+    )
+    assert response.status_code == 302
+    (message,) = mailoutbox
+    assert message.to == ["newcomer@example.org"]
+    assert Email.objects.get(to="newcomer@example.org").status == Email.Status.SENT

@@ -157,3 +157,8 @@ def test_email_choices_are_part_of_a_data_export_and_erased_with_the_person():
 def test_subject_keeps_user_text_as_typed(django_capture_on_commit_callbacks, mailoutbox):
     send(django_capture_on_commit_callbacks, category=Email.Category.NEWS)
     assert mailoutbox[0].subject == "We have reached 1,000 pledges made <b>& more</b>"
+
+
+def test_asking_for_milestone_emails_turns_news_on():
+    preference = services.preference_set(email="reader@example.org", news=False, campaign_news=True)
+    assert preference.news is True and preference.campaign_news is True

@@ -159,6 +159,11 @@ CELERY_BEAT_SCHEDULE = {
     "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
     "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 600.0},
+    "mail-staff-waiting": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["staff-waiting"],
+        "schedule": crontab(minute=0, hour=8),
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------

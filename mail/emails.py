@@ -36,6 +36,23 @@ def _milestone(**extra) -> dict:
 
 
 PREVIEWS = {
+    "staff-waiting": lambda: {
+        "day": "2026-11-23",
+        "items": [
+            {
+                "name": "applications",
+                "count": 4,
+                "description": "Care Maker applications waiting more than 7 days",
+                "url": settings.SITE_URL + "/care-makers/",
+            },
+            {
+                "name": "verification",
+                "count": 2,
+                "description": "organisations waiting more than 3 days to be verified",
+                "url": settings.SITE_URL + "/social-care-commitment/",
+            },
+        ],
+    },
     "milestone-reached": lambda: _milestone(audience="programme admins"),
     "milestone-news": lambda: _milestone(preview_category="news"),
     "account-email_confirmation_signup": lambda: _allauth(

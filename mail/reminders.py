@@ -168,3 +168,56 @@ class ReminderCommand(BaseCommand):
                 f"{'would send' if dry_run else 'queued'} {job.email_kind} to {reminder.to} about {reminder.about}"
             )
         self.stdout.write(run.summary())
+
+
+# --- Staff: a daily note of work waiting too long -------------------------------------
+#
+# Programme apps know what is waiting (applications, organisations to verify); this job
+# only gathers it. An app registers, from its AppConfig.ready:
+#
+#     register_staff_waiting(
+#         "applications", lambda now: (Application.objects.filter(submitted_at__lt=now - 7 days, ...).count(),
+#                                      "Care Maker applications waiting more than 7 days", "/care-makers/review/"))
+#
+# and every moderator and programme admin gets one email a day listing whatever is
+# waiting, or nothing at all when nothing is.
+
+STAFF_GROUPS = ("Moderators", "Programme admins")
+_staff_waiting: dict[str, object] = {}
+
+
+def register_staff_waiting(name: str, fn) -> None:
+    """`fn(now) -> (count, description, path)`; a count of 0 leaves it out of the email."""
+    _staff_waiting[name] = fn
+
+
+class StaffWaitingJob(ReminderJob):
+    name = "staff-waiting"
+    help = "Daily, to moderators and programme admins: work that has waited too long."
+    category = Email.Category.STAFF
+
+    def due(self, now: datetime) -> Iterable[Reminder]:
+        from django.conf import settings
+        from django.contrib.auth import get_user_model
+
+        items = []
+        for name, fn in sorted(_staff_waiting.items()):
+            count, description, path = fn(now)
+            if count:
+                items.append(
+                    {"name": name, "count": count, "description": description, "url": settings.SITE_URL + path}
+                )
+        if not items:
+            return
+        day = timezone.localdate(now).isoformat()
+        staff = (
+            get_user_model()
+            .objects.filter(is_active=True, is_staff=True, groups__name__in=STAFF_GROUPS)
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        for to in sorted(staff):
+            yield Reminder(to=to, about=day, context={"items": items, "day": day})
+
+
+register(StaffWaitingJob())

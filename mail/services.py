@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import links
@@ -199,7 +200,21 @@ def outbox_sweep(*, now: datetime | None = None, deliver_now: bool = False) -> d
     command offers it for when no worker is running).
     """
     now = now or timezone.now()
-    released = outbox_stuck(now=now).update(status=Email.Status.QUEUED, next_attempt_at=None, updated_at=now)
+    # A row that was being sent when its worker died counts as an attempt, so a message
+    # that kills workers cannot loop for ever.
+    given_up = (
+        outbox_stuck(now=now)
+        .filter(attempts__gte=MAX_ATTEMPTS - 1)
+        .update(
+            status=Email.Status.FAILED,
+            attempts=F("attempts") + 1,
+            last_error="The worker stopped while sending this email, too many times.",
+            updated_at=now,
+        )
+    )
+    released = outbox_stuck(now=now).update(
+        status=Email.Status.QUEUED, attempts=F("attempts") + 1, next_attempt_at=None, updated_at=now
+    )
     due = list(outbox_due(now=now).values_list("pk", flat=True)[:SWEEP_BATCH])
     handed = 0
     for email_id in due:
@@ -211,7 +226,11 @@ def outbox_sweep(*, now: datetime | None = None, deliver_now: bool = False) -> d
         else:
             break  # the broker is down: the next sweep tries again
     result = {"released": released, "due": len(due), "queued": handed}
-    logger.info("outbox sweep: %s stuck rows released, %s due, %s handed on", released, len(due), handed)
+    if given_up:
+        result["given_up"] = given_up
+    logger.info(
+        "outbox sweep: %s stuck rows released, %s given up, %s due, %s handed on", released, given_up, len(due), handed
+    )
     return result
 
 

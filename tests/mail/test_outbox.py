@@ -172,7 +172,7 @@ def test_sweep_task_and_command_log_one_line(caplog):
     with caplog.at_level("INFO", logger="mail.services"):
         services.outbox_sweep()
     assert [r.message for r in caplog.records if r.name == "mail.services"] == [
-        "outbox sweep: 0 stuck rows released, 0 due, 0 handed on"
+        "outbox sweep: 0 stuck rows released, 0 given up, 0 due, 0 handed on"
     ]
 
 
@@ -246,3 +246,15 @@ def test_with_tasks_run_in_process_a_page_sends_its_mail_once_the_request_commit
     (message,) = mailoutbox
     assert message.to == ["newcomer@example.org"]
     assert Email.objects.get(to="newcomer@example.org").status == Email.Status.SENT
+
+
+def test_a_row_whose_workers_keep_dying_is_given_up(mailoutbox):
+    long_ago = timezone.now() - timedelta(minutes=30)
+    email = Email.objects.create(kind="milestone-news", to="a@example.org", key="k:1", context={"label": "x"})
+    Email.objects.filter(pk=email.pk).update(
+        status=Email.Status.SENDING, claimed_at=long_ago, attempts=services.MAX_ATTEMPTS - 1
+    )
+    assert services.outbox_sweep()["given_up"] == 1
+    email.refresh_from_db()
+    assert email.status == Email.Status.FAILED and "worker stopped" in email.last_error
+    assert mailoutbox == []

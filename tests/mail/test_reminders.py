@@ -74,3 +74,37 @@ def test_long_keys_still_fit_and_stay_distinct():
     key_a = services.email_key("reminder", "x" * 300, "a")
     key_b = services.email_key("reminder", "x" * 300, "b")
     assert len(key_a) <= 200 and key_a != key_b
+
+
+@pytest.fixture
+def waiting(monkeypatch):
+    monkeypatch.setattr(reminders, "_staff_waiting", {})
+    reminders.register_staff_waiting(
+        "applications", lambda now: (3, "Care Maker applications waiting <more> than 7 days", "/care-makers/")
+    )
+    reminders.register_staff_waiting("verification", lambda now: (0, "organisations to verify", "/x/"))
+
+
+def test_staff_get_one_daily_note_of_work_waiting(
+    waiting, moderator, programme_admin, supporter, django_capture_on_commit_callbacks, mailoutbox
+):
+    job = reminders.reminder_job("staff-waiting")
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.reminders_run(job)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.reminders_run(job).queued == []  # once a day
+    assert sorted(m.to[0] for m in mailoutbox) == ["moderator@example.org", "programme.admin@example.org"]
+    message = mailoutbox[0]
+    assert message.subject == "Waiting for staff: 1 kind of work"
+    assert "3 Care Maker applications waiting <more> than 7 days" in message.body
+    assert "http://testserver/care-makers/" in message.body
+    html = message.alternatives[0][0]
+    assert "waiting &lt;more&gt; than 7 days" in html
+    assert "organisations to verify" not in message.body
+    assert "List-Unsubscribe" not in message.extra_headers  # staff alerts are work, not news
+
+
+def test_no_note_when_nothing_waits(monkeypatch, moderator, capsys):
+    monkeypatch.setattr(reminders, "_staff_waiting", {"x": lambda now: (0, "things", "/")})
+    call_command("send_reminders", "staff-waiting", "--dry-run")
+    assert "would queue 0" in capsys.readouterr().out

@@ -43,7 +43,10 @@ class Email(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_email_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="mail_email_due_idx"),
+            models.Index(fields=["kind", "created_at"], name="mail_email_kind_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["queued", "sending", "sent", "failed", "suppressed"]),

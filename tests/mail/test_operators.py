@@ -27,13 +27,13 @@ def superuser_client(client, django_user_model):
 
 
 def test_outbox_list_filters_by_status_and_shows_the_error(superuser_client, failed_email):
-    Email.objects.create(kind="other-kind", to="fine@example.org", key="k:ok")
+    Email.objects.create(kind="milestone-news", to="fine@example.org", key="k:ok")
     response = superuser_client.get(reverse("admin:mail_email_changelist"), {"status__exact": "failed"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "gone@example.org" in html and "550 5.1.1 no such user" in html
     assert "fine@example.org" not in html
-    by_kind = superuser_client.get(reverse("admin:mail_email_changelist"), {"kind": "other-kind"}).content.decode()
+    by_kind = superuser_client.get(reverse("admin:mail_email_changelist"), {"kind": "milestone-news"}).content.decode()
     assert "fine@example.org" in by_kind and "gone@example.org" not in by_kind
 
 

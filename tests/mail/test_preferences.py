@@ -162,3 +162,13 @@ def test_subject_keeps_user_text_as_typed(django_capture_on_commit_callbacks, ma
 def test_asking_for_milestone_emails_turns_news_on():
     preference = services.preference_set(email="reader@example.org", news=False, campaign_news=True)
     assert preference.news is True and preference.campaign_news is True
+
+
+@pytest.mark.parametrize("kind", ["milestone-reached", "milestone-news"])
+def test_milestone_emails_escape_the_label_in_html_only(kind):
+    from mail.rendering import render_email
+
+    rendered = render_email(kind, {**CONTEXT, "milestones_url": "http://testserver/milestones/"})
+    assert "&lt;b&gt;&amp; more&lt;/b&gt;" in rendered.html and "<b>& more</b>" not in rendered.html
+    assert "<b>& more</b>" in rendered.text and "<b>& more</b>" in rendered.subject
+    assert "http://testserver/milestones/" in rendered.text and 'href="http://testserver/milestones/"' in rendered.html

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -172,3 +174,11 @@ def test_milestone_emails_escape_the_label_in_html_only(kind):
     assert "&lt;b&gt;&amp; more&lt;/b&gt;" in rendered.html and "<b>& more</b>" not in rendered.html
     assert "<b>& more</b>" in rendered.text and "<b>& more</b>" in rendered.subject
     assert "http://testserver/milestones/" in rendered.text and 'href="http://testserver/milestones/"' in rendered.html
+
+
+def test_my_account_links_to_my_email_choices(client, supporter):
+    client.force_login(supporter)
+    html = client.get("/my-account/").content.decode()
+    assert "Choose the emails you get" in html
+    path = re.search(r'href="(/email/preferences/[^"]+/)"', html).group(1)
+    assert "supporter@example.org" in client.get(path).content.decode()

@@ -196,12 +196,12 @@ def milestone_announce(*, milestone: Milestone) -> None:
 
 
 def _start_batches(milestone_id: int, after: int = 0) -> None:
+    from mail.services import task_publish
+
     from .tasks import announce_milestone
 
-    try:
-        announce_milestone.apply_async((milestone_id, after), retry=False)
-    except Exception as exc:  # a broker that is down must not break the page; the sweep restarts it
-        logger.warning("milestone %s: could not queue the announcement (%s); the sweep will", milestone_id, exc)
+    # A broker that is down must not break the page; the milestone sweep restarts it.
+    task_publish(announce_milestone, (milestone_id, after), what=f"milestone {milestone_id} announcement")
 
 
 def _batch_recipients(milestone: Milestone, after: int) -> list[tuple[int, str]]:

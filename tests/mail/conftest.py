@@ -261,3 +261,13 @@ def seeded_data(db):
     for name in ("Moderators", "Regional leads", "Programme admins"):
         Group.objects.get_or_create(name=name)
     importlib.import_module("counters.migrations.0003_milestone_rules").seed(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _broker_marked_up():
+    """A test that took the broker down must not leave the next one skipping it."""
+    from mail.services import broker_backoff_reset
+
+    broker_backoff_reset()
+    yield
+    broker_backoff_reset()

@@ -188,6 +188,45 @@ def test_enqueue_gives_up_fast_when_the_broker_is_down():
     assert email.status == Email.Status.QUEUED
 
 
+@pytest.fixture
+def hung_broker():
+    """A broker that accepts connections and never answers: the slowest way to be down."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(50)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+def test_a_hung_broker_costs_a_request_one_timeout_not_one_per_email(hung_broker):
+    ids = [Email.objects.create(kind="k", to=f"{n}@example.org", key=f"k:{n}").pk for n in range(5)]
+    with celery_publishing(broker_url=hung_broker, queue="test-nowhere"):
+        started = time.monotonic()
+        assert [services.enqueue(email_id) for email_id in ids] == [False] * 5
+        elapsed = time.monotonic() - started
+    assert elapsed < 3.5, f"five emails waited {elapsed:.2f}s on a hung broker"
+    assert Email.objects.filter(status=Email.Status.QUEUED).count() == 5
+
+
 def test_a_page_that_queues_mail_answers_quickly_with_the_broker_down(client, django_capture_on_commit_callbacks):
     with celery_publishing(broker_url=f"redis://127.0.0.1:{free_port()}/0", queue="test-nowhere"):
         started = time.monotonic()

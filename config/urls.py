@@ -15,6 +15,7 @@ urlpatterns = [
     path("pledges/", include("pledges.urls")),
     path("care-makers/", include("ambassadors.urls")),
     path("social-care-commitment/", include("organisations.urls")),
+    path("moderation/", include("moderation.urls")),
     path("email/", include("mail.urls")),
     path("milestones/", include("counters.urls")),
     path("admin/", admin.site.urls),

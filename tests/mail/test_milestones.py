@@ -178,7 +178,10 @@ def test_milestones_page_escapes_labels(client):
 
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_sixteen_concurrent_publishers_record_one_milestone_and_one_email_each(seeded_data, mailoutbox):
+def test_sixteen_concurrent_publishers_record_one_milestone_and_one_email_each(seeded_data, mailoutbox, monkeypatch):
+    attempts = []
+    original = milestones._milestone_record
+    monkeypatch.setattr(milestones, "_milestone_record", lambda **kw: attempts.append(1) or original(**kw))
     UserFactory(email="lead@example.org", groups=["Programme admins"])
     UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
     counter_set("organisations:committed", 84)
@@ -205,6 +208,8 @@ def test_sixteen_concurrent_publishers_record_one_milestone_and_one_email_each(s
     rows = list(Email.objects.filter(kind="milestone-reached").values_list("to", flat=True))
     assert sorted(rows) == ["lead@example.org", "root@example.org"]
     assert sorted(m.to[0] for m in mailoutbox) == ["lead@example.org", "root@example.org"]
+    # How many publishers saw the crossing and tried to record it (the INSERT decided).
+    print(f"publishers that tried to record the milestone: {len(attempts)}")
 
 
 def test_a_total_past_its_milestones_costs_one_query_per_change(
@@ -215,3 +220,41 @@ def test_a_total_past_its_milestones_costs_one_query_per_change(
     # One query: reading the total. The recorded milestone is remembered, not read again.
     with django_assert_num_queries(1), django_capture_on_commit_callbacks(execute=True):
         milestones.milestones_check(keys=["ambassadors:active"])
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_sixteen_checks_racing_on_a_crossed_total_leave_the_decision_to_the_database(
+    seeded_data, mailoutbox, monkeypatch
+):
+    UserFactory(email="lead@example.org", groups=["Programme admins"])
+    counter_set("organisations:committed", 100)  # crossed, not yet recorded
+    monkeypatch.setattr(milestones, "_known_reached", set())  # every thread starts knowing nothing
+    attempts, lost, barrier = [], [], threading.Barrier(16)
+    original = milestones._milestone_record
+
+    def record(**kw):
+        attempts.append(1)
+        result = original(**kw)
+        if result is None:
+            lost.append(1)
+        return result
+
+    monkeypatch.setattr(milestones, "_milestone_record", record)
+
+    def checker():
+        try:
+            barrier.wait()
+            milestones.milestones_check(keys=["organisations:committed"])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=checker) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Milestone.objects.filter(key="organisations:committed", threshold=100).count() == 1
+    assert len(attempts) - len(lost) == 1  # of all who tried, exactly one INSERT won
+    assert [m.to for m in mailoutbox] == [["lead@example.org"]]
+    print(f"racing checks that tried the INSERT: {len(attempts)}, lost to the constraint: {len(lost)}")

@@ -5,8 +5,8 @@ from ..models import Pledge, normalise_email
 register = template.Library()
 
 
-@register.inclusion_tag("pledges/_account_section.html")
-def my_pledges(user):
+@register.simple_tag
+def my_pledges(user) -> list:
     """The signed-in person's pledges, for the My account page."""
     pledges = []
     if user.is_authenticated:
@@ -16,4 +16,4 @@ def my_pledges(user):
             .select_related("campaign")
             .order_by("-id")[:50]
         )
-    return {"pledges": pledges}
+    return pledges

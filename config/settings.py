@@ -160,16 +160,13 @@ CELERY_BEAT_SCHEDULE = {
     "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
     "moderation-backlog": {"task": "moderation.tasks.check_moderation_backlog", "schedule": crontab(minute=5)},
-<<<<<<< HEAD
-    "pledge-reminders": {"task": "pledges.tasks.send_pledge_reminders", "schedule": crontab(minute=40)},
-=======
     "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 600.0},
     "mail-staff-waiting": {
         "task": "mail.tasks.run_reminder_job",
         "args": ["staff-waiting"],
         "schedule": crontab(minute=0, hour=8),
     },
->>>>>>> main
+    "pledge-reminders": {"task": "pledges.tasks.send_pledge_reminders", "schedule": crontab(minute=40)},
 }
 
 # --- Mail -----------------------------------------------------------------------------

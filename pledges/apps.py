@@ -9,8 +9,11 @@ class PledgesConfig(AppConfig):
         # Importing these registers what pledges hold about a person (data rights) and the
         # pledges moderation queue.
         from counters.services import register_recount
+        from mail.reminders import register_staff_waiting
 
         from . import data_rights, moderation  # noqa: F401
+        from .moderation import pledges_waiting_for_staff
         from .services import pledges_truth
 
         register_recount("pledges:", pledges_truth)
+        register_staff_waiting("pledges", pledges_waiting_for_staff)

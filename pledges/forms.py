@@ -98,6 +98,11 @@ class PledgeForm(forms.Form):
         label="I have read the privacy notice and agree to my pledge being shown publicly",
         error_messages={"required": "Confirm you have read the privacy notice"},
     )
+    news_opt_in = forms.BooleanField(
+        label="Email me when the campaign reaches a milestone (optional)",
+        help_text="A few emails at most. You can stop them at any time.",
+        required=False,
+    )
     website = forms.CharField(
         label="Leave this blank",
         required=False,

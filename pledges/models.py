@@ -179,6 +179,8 @@ class Pledge(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pledges"
     )
+    # The "tell me about milestones" box: recorded as a mail preference once the address is confirmed.
+    news_opt_in = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNCONFIRMED)
     held_reason = models.CharField(max_length=200, blank=True)
     joined_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="joins")

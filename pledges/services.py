@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from counters.services import counters_add
 from mail.models import Email
-from mail.services import email_queue
+from mail.services import campaign_news_opt_in, email_queue
 from moderation.privacy import find_personal_data
 
 from .models import Campaign, Pledge, PledgerCampaign, PledgeReport, PledgeSettings, normalise_email, normalise_text
@@ -228,6 +228,8 @@ def _publish_or_hold(pledge: Pledge) -> SubmitResult:
     """After the person is known to own the address: publish, or hold for a moderator."""
     found = tuple(find_personal_data(f"{pledge.text}\n{pledge.organisation_name}\n{pledge.name}"))
     now = timezone.now()
+    if pledge.news_opt_in:
+        campaign_news_opt_in(email=pledge.email, opted_in=True)
     if found:
         _transition(
             pledge,
@@ -275,6 +277,7 @@ def pledge_submit(*, campaign: Campaign, data: dict, user=None, joined_from: Ple
                 campaign=campaign,
                 user=user if user is not None and user.is_authenticated else None,
                 joined_from=joined_from,
+                news_opt_in=bool(data.get("news_opt_in")),
                 **{
                     k: data.get(k, "")
                     for k in (

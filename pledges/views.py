@@ -227,6 +227,7 @@ def check(request):
     ]
     if not request.user.is_authenticated:
         rows.append(("Email address", data["email"], "email"))
+    rows.append(("Milestone emails", "Yes" if data.get("news_opt_in") else "No", "news_opt_in"))
     preview = Pledge(
         job_role=data["job_role"], region=data["region"], show_name=data["show_name"], name=data.get("name") or ""
     )

@@ -284,3 +284,33 @@ def test_confirmation_email_carries_a_link_to_mark_done_later(
     client.post(confirm_url_from(mail))
     client.post(manage, {"action": "done", "story": "Done and dusted."})
     assert Pledge.objects.get().done_story == "Done and dusted."
+
+
+def test_milestone_box_records_a_news_preference_only_once_confirmed(
+    client, campaign, form_data, mailoutbox, django_capture_on_commit_callbacks
+):
+    from mail.models import MailPreference
+
+    client.post(NEW, {**form_data, "news_opt_in": "on"})
+    assert "Milestone emails" in client.get(CHECK).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHECK)
+    assert not MailPreference.objects.filter(campaign_news=True).exists()
+    client.post(confirm_url_from(mailoutbox[0]))
+    assert MailPreference.objects.get(email="jo.bloggs+cp@gmail.com").campaign_news is True
+
+
+def test_held_pledges_feed_the_daily_staff_note(campaign, service_data, supporter):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pledges.moderation import pledges_waiting_for_staff
+
+    held = services.pledge_submit(
+        campaign=campaign, data={**service_data, "text": "Call me on 07700 900123 any time"}, user=supporter
+    ).pledge
+    assert pledges_waiting_for_staff(timezone.now())[0] == 0
+    Pledge.objects.filter(pk=held.pk).update(created_at=timezone.now() - timedelta(days=2))
+    count, description, path = pledges_waiting_for_staff(timezone.now())
+    assert (count, path) == (1, "/moderation/pledges/")

@@ -11,12 +11,14 @@ PREVIEWS = {
         "manage_url": "http://127.0.0.1:8000/pledges/manage/sample-token/",
     },
     "pledge-nudge": lambda: {
+        "preview_category": "reminders",
         "name": "Sam",
         "text": "I will learn the name of everyone on my ward, including the night team.",
         "campaign": "Change Day 2027",
         "confirm_url": "http://127.0.0.1:8000/pledges/confirm/sample-token/",
     },
     "pledge-followup": lambda: {
+        "preview_category": "reminders",
         "name": "Sam",
         "text": "I will learn the name of everyone on my ward, including the night team.",
         "campaign": "Change Day 2027",
@@ -24,6 +26,7 @@ PREVIEWS = {
         "pledge_url": "http://127.0.0.1:8000/pledges/1/",
     },
     "pledge-closing": lambda: {
+        "preview_category": "reminders",
         "campaign": "Change Day 2027",
         "closes_on": "30 April 2027",
         "wall_url": "http://127.0.0.1:8000/pledges/",

@@ -97,3 +97,14 @@ def test_no_closing_reminder_while_the_close_is_far_off(campaign, service_data):
 
     services.pledge_confirm(pledge_id=services.pledge_submit(campaign=campaign, data=service_data).pledge.pk)
     assert send_pledge_reminders()["closing"] == 0
+
+
+@pytest.mark.parametrize(
+    "kind", ["pledge-confirm", "pledge-nudge", "pledge-followup", "pledge-closing", "pledge-rejected"]
+)
+def test_every_pledge_email_has_a_preview_that_renders(kind):
+    from mail.rendering import render_email
+    from pledges.emails import PREVIEWS
+
+    rendered = render_email(kind, PREVIEWS[kind]())
+    assert rendered.subject and rendered.text.strip() and "<html" in rendered.html

@@ -48,3 +48,13 @@ def test_moderator_without_permissions_cannot_see_pledges_admin(client, moderato
     client.force_login(moderator)
     response = client.get(reverse("admin:pledges_pledge_changelist"))
     assert response.status_code in {302, 403}
+
+
+def test_admin_list_counts_no_more_than_the_cap(admin_client_, campaign, monkeypatch):
+    from pledges.admin import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
+    for _ in range(5):
+        PledgeFactory()
+    response = admin_client_.get(reverse("admin:pledges_pledge_changelist"))
+    assert response.context["cl"].paginator.count == 3

@@ -260,6 +260,7 @@ def test_counts_json(client, campaign, supporter, service_data):
     assert data["pledges"] == 1 and data["people"] == 1 and data["done"] == 0
     assert data["by_theme"] == {"dementia": 1}
     assert data["by_region"] == {"london": 1}
+    assert client.get(reverse("pledges:counts"))["Access-Control-Allow-Origin"] == "*"
 
 
 def test_counter_svg_and_embed_snippet(client, campaign):

@@ -175,7 +175,7 @@ def pledgers_rebuild() -> None:
 # --- Submitting and confirming ------------------------------------------------------
 
 
-def _user_verified(user) -> bool:
+def user_email_verified(user) -> bool:
     if not user or not user.is_authenticated:
         return False
     from allauth.account.models import EmailAddress
@@ -266,7 +266,7 @@ def pledge_submit(*, campaign: Campaign, data: dict, user=None, joined_from: Ple
     existing = _find_existing(campaign=campaign, email=data["email"], text=data["text"])
     if existing:
         with transaction.atomic():
-            if existing.status == Pledge.Status.UNCONFIRMED and _user_verified(user):
+            if existing.status == Pledge.Status.UNCONFIRMED and user_email_verified(user):
                 return _publish_or_hold(existing)
             if existing.status == Pledge.Status.UNCONFIRMED:
                 return _resend(existing)
@@ -295,7 +295,7 @@ def pledge_submit(*, campaign: Campaign, data: dict, user=None, joined_from: Ple
                 theme=data["theme"],
             )
             pledge.save()
-            if _user_verified(user):
+            if user_email_verified(user):
                 return _publish_or_hold(pledge)
             _send_confirmation(pledge)
             return SubmitResult(pledge, "unconfirmed")

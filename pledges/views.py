@@ -154,7 +154,11 @@ def detail(request, pk: int):
         ("Share by email", "mailto:?" + mail_query, False),
     ]
     is_owner = request.user.is_authenticated and (
-        pledge.user_id == request.user.pk or pledge.email_normalised == normalise_email(request.user.email)
+        pledge.user_id == request.user.pk
+        or (
+            pledge.email_normalised == normalise_email(request.user.email)
+            and services.user_email_verified(request.user)
+        )
     )
     return render(
         request,
@@ -341,7 +345,10 @@ def _manage(request, pledge: Pledge, action_url: str):
 @login_required
 def manage(request, pk: int):
     pledge = get_object_or_404(Pledge.objects.select_related("theme", "campaign"), pk=pk)
-    owns = pledge.user_id == request.user.pk or pledge.email_normalised == normalise_email(request.user.email)
+    # A pledge made without an account belongs to whoever has proved they own its address.
+    owns = pledge.user_id == request.user.pk or (
+        pledge.email_normalised == normalise_email(request.user.email) and services.user_email_verified(request.user)
+    )
     if not owns:
         return render(request, "403.html", status=403)
     if pledge.status in Pledge.ENDED:

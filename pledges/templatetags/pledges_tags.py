@@ -1,6 +1,8 @@
 from django import template
+from django.db.models import Q
 
 from ..models import Pledge, normalise_email
+from ..services import user_email_verified
 
 register = template.Library()
 
@@ -10,10 +12,11 @@ def my_pledges(user) -> list:
     """The signed-in person's pledges, for the My account page."""
     pledges = []
     if user.is_authenticated:
+        # Pledges made with this address before signing up count only once the address is proved.
+        mine = Q(user=user)
+        if user_email_verified(user):
+            mine |= Q(email_normalised=normalise_email(user.email))
         pledges = list(
-            Pledge.objects.filter(email_normalised=normalise_email(user.email))
-            .exclude(status__in=Pledge.ENDED)
-            .select_related("campaign")
-            .order_by("-id")[:50]
+            Pledge.objects.filter(mine).exclude(status__in=Pledge.ENDED).select_related("campaign").order_by("-id")[:50]
         )
     return pledges

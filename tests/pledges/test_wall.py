@@ -320,3 +320,21 @@ def test_search_with_common_words_uses_the_full_text_filter(client, campaign, mo
     html = client.get(WALL, {"q": "learning"}).content.decode()
     assert "sign language" in html and "sepsis" in html
     assert "take my breaks" not in html
+
+
+def test_an_unverified_account_cannot_manage_a_pledge_made_with_its_address(client, campaign):
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="claimer@example.org", verified_email=False)
+    pledge = PledgeFactory(email="claimer@example.org")
+    client.force_login(user)
+    assert client.get(reverse("pledges:manage", args=[pledge.pk])).status_code == 403
+
+
+def test_a_verified_account_manages_a_pledge_made_before_signing_up(client, campaign):
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="later@example.org")
+    pledge = PledgeFactory(email="Later@example.org")
+    client.force_login(user)
+    assert client.get(reverse("pledges:manage", args=[pledge.pk])).status_code == 200

@@ -154,6 +154,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
+    "care-maker-reminders": {
+        "task": "ambassadors.tasks.check_care_maker_reminders",
+        "schedule": crontab(minute=40, hour=8),
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------

@@ -104,13 +104,16 @@ def send_waiting_alerts(*, now: datetime | None = None, dry_run: bool = False) -
     leads = RegionalLead.objects.filter(region__in=by_region).select_related("user")
     for lead in leads:
         count = by_region[lead.region]
+        key = f"care-makers-applications-waiting:{lead.pk}:{timezone.localdate(now):%Y-%m-%d}"
+        if Email.objects.filter(key=key).exists():
+            continue  # already told today
         done.append(f"{count} waiting in {lead.get_region_display()} to {lead.user.email}")
         if dry_run:
             continue
         email_queue(
             kind="care-makers-applications-waiting",
             to=lead.user.email,
-            key=f"care-makers-applications-waiting:{lead.pk}:{timezone.localdate(now):%Y-%m-%d}",
+            key=key,
             category=Email.Category.STAFF,
             context={
                 "name": lead.user.get_short_name(),

@@ -158,6 +158,11 @@ class ProfileForm(forms.ModelForm):
             "bio": "A few sentences about you and your work, up to 600 characters.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No blank radio: the error summary links to the first real option.
+        self.fields["chosen_c"].choices = SixC.choices
+
     def clean(self):
         data = super().clean()
         if data.get("public_profile") and not (data.get("display_name") or "").strip():
@@ -182,6 +187,10 @@ class StoryForm(forms.ModelForm):
                 "max_length": "Your story must be 1,500 characters or fewer",
             },
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["c"].choices = SixC.choices
 
 
 class StoryFilterForm(forms.Form):

@@ -464,3 +464,9 @@ def test_home_page_shows_active_care_makers_from_the_counter(client):
     CareMakerFactory.create_batch(3)
     html = client.get("/").content.decode()
     assert '<span class="app-totals__number">3</span> active Care Makers' in html
+
+
+def test_story_form_error_summary_links_to_the_first_c(client, ambassador, care_maker):
+    client.force_login(ambassador)
+    html = client.post(reverse("ambassadors:story_new"), {"title": "T", "text": "Text"}).content.decode()
+    assert 'href="#id_c_0"' in html and 'id="id_c_0"' in html

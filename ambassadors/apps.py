@@ -11,3 +11,7 @@ class AmbassadorsConfig(AppConfig):
         from .services import recount_active
 
         register_recount("ambassadors:", recount_active)
+
+        from .moderation import register
+
+        register()

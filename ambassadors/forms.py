@@ -94,7 +94,16 @@ class WaitlistForm(forms.Form):
     sector = forms.ChoiceField(choices=Sector.choices, widget=forms.HiddenInput)
 
 
-class ReviewFilterForm(forms.Form):
+class _Filters(forms.Form):
+    """GET filters laid out in a row: each select fills its column."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "nhsuk-u-width-full"
+
+
+class ReviewFilterForm(_Filters):
     region = forms.ChoiceField(label="Region", choices=[("", "All your regions")] + Region.choices, required=False)
     role = forms.ChoiceField(label="Role", choices=[("", "All roles")] + JobRole.choices, required=False)
     intake = forms.ModelChoiceField(
@@ -140,7 +149,7 @@ class BulkDecisionForm(DecisionForm):
     )
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(_Filters):
     region = forms.ChoiceField(label="Region", choices=[("", "All regions")] + Region.choices, required=False)
     role = forms.ChoiceField(label="Role", choices=[("", "All roles")] + JobRole.choices, required=False)
     sector = forms.ChoiceField(label="Sector", choices=[("", "All sectors")] + Sector.choices, required=False)

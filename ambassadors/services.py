@@ -261,6 +261,23 @@ def _outcome_email(application: Application) -> None:
     )
 
 
+def _check_places(applications: list[Application]) -> None:
+    """Refuse, before changing anything, an approval that would go past an intake's places."""
+    wanted: dict[int, int] = {}
+    for application in applications:
+        if application.status == Application.Status.SUBMITTED:
+            wanted[application.intake_id] = wanted.get(application.intake_id, 0) + 1
+    for intake in Intake.objects.select_for_update().filter(pk__in=wanted, places__isnull=False):
+        taken = CareMaker.objects.filter(intake=intake).count()
+        if taken + wanted[intake.pk] > intake.places:
+            left = max(intake.places - taken, 0)
+            raise ValidationError(
+                f"{intake.name} has {intake.places} place{'s' if intake.places != 1 else ''} and {left} left, so you cannot approve "
+                f"{wanted[intake.pk]} more.",
+                code="places_full",
+            )
+
+
 def applications_decide(
     *,
     applications: list[Application],
@@ -280,6 +297,8 @@ def applications_decide(
     _check_may_decide(user=decider, applications=applications)
     decided, already = [], []
     with transaction.atomic():
+        if approve:
+            _check_places(applications)
         for application in applications:
             claimed = Application.objects.filter(pk=application.pk, status=Application.Status.SUBMITTED).update(
                 status=Application.Status.APPROVED if approve else Application.Status.DECLINED,

@@ -165,7 +165,9 @@ def review_queue(request):
     if "status" not in data:
         data["status"] = Application.Status.SUBMITTED
     filters = ReviewFilterForm(data)
-    filters.is_valid()
+    filters.fields["region"].choices = [("", "All your regions")] + [
+        (value, label) for value, label in Region.choices if value in regions
+    ]
     values = filters.cleaned_data if filters.is_valid() else {}
     queue = selectors.review_queue(
         regions=regions,
@@ -180,15 +182,19 @@ def review_queue(request):
         if bulk.is_valid():
             chosen = list(bulk.cleaned_data["applications"].select_related("user", "intake"))
             approve = bulk.cleaned_data["decision"] == "approve"
-            result = services.applications_decide(
-                applications=chosen,
-                decider=request.user,
-                approve=approve,
-                reason=bulk.cleaned_data.get("reason"),
-                note=bulk.cleaned_data.get("note", ""),
-            )
-            _decision_messages(request, result, approve)
-            return redirect(f"{reverse('ambassadors:review')}?{_query_without_page(request)}")
+            try:
+                result = services.applications_decide(
+                    applications=chosen,
+                    decider=request.user,
+                    approve=approve,
+                    reason=bulk.cleaned_data.get("reason"),
+                    note=bulk.cleaned_data.get("note", ""),
+                )
+            except ValidationError as error:
+                bulk.add_error(None, error.messages[0])
+            else:
+                _decision_messages(request, result, approve)
+                return redirect(f"{reverse('ambassadors:review')}?{_query_without_page(request)}")
     return render(
         request,
         "ambassadors/review_queue.html",
@@ -228,15 +234,19 @@ def review_detail(request, pk):
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        result = services.applications_decide(
-            applications=[application],
-            decider=request.user,
-            approve=approve,
-            reason=form.cleaned_data.get("reason"),
-            note=form.cleaned_data.get("note", ""),
-        )
-        _decision_messages(request, result, approve)
-        return redirect("ambassadors:review")
+        try:
+            result = services.applications_decide(
+                applications=[application],
+                decider=request.user,
+                approve=approve,
+                reason=form.cleaned_data.get("reason"),
+                note=form.cleaned_data.get("note", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            _decision_messages(request, result, approve)
+            return redirect("ambassadors:review")
     return render(
         request,
         "ambassadors/review_detail.html",

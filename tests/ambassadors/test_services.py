@@ -309,3 +309,14 @@ def test_rejected_story_stays_unpublished(moderator):
     services.story_reject(story=story, moderator=moderator)
     story.refresh_from_db()
     assert story.status == Story.Status.REJECTED and story.published_at is None
+
+
+def test_approval_past_an_intakes_places_is_refused_and_nothing_changes(south_west_lead):
+    intake = IntakeFactory(places=2)
+    CareMakerFactory(intake=intake)
+    first, second = ApplicationFactory.create_batch(2, intake=intake)
+    with pytest.raises(ValidationError, match="2 places and 1 left"):
+        services.applications_decide(applications=[first, second], decider=south_west_lead, approve=True)
+    assert CareMaker.objects.count() == 1
+    services.application_approve(application=first, decider=south_west_lead)
+    assert CareMaker.objects.count() == 2

@@ -470,3 +470,39 @@ def test_story_form_error_summary_links_to_the_first_c(client, ambassador, care_
     client.force_login(ambassador)
     html = client.post(reverse("ambassadors:story_new"), {"title": "T", "text": "Text"}).content.decode()
     assert 'href="#id_c_0"' in html and 'id="id_c_0"' in html
+
+
+def test_stories_are_in_the_shared_moderation_queue_and_publishing_there_emails_once(
+    client, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    from moderation import queues
+    from moderation.models import Decision as AuditEntry
+    from moderation.services import items_decide
+
+    story = StoryFactory(title="Tea & biscuits")
+    client.force_login(moderator)
+    assert "Tea &amp; biscuits" in client.get("/moderation/care-maker-stories/").content.decode()
+    queue = queues.get_queue("care-maker-stories")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = items_decide(queue=queue, item_ids=[story.pk], action_key="publish", moderator=moderator)
+        second = items_decide(queue=queue, item_ids=[story.pk], action_key="publish", moderator=moderator)
+    assert first.done == [story.pk] and second.already_decided == [story.pk]
+    assert len(mailoutbox) == 1
+    assert AuditEntry.objects.filter(item_type="story", item_id=story.pk, action="publish").count() == 1
+
+
+def test_stories_page_query_count_is_bounded(client, django_assert_max_num_queries):
+    for _ in range(12):
+        StoryFactory(published=True)
+    with django_assert_max_num_queries(4):
+        client.get(reverse("ambassadors:stories"))
+
+
+def test_approving_past_the_places_shows_a_clear_error(client, south_west_lead):
+    intake = IntakeFactory(places=1)
+    CareMakerFactory(intake=intake)
+    application = ApplicationFactory(intake=intake)
+    client.force_login(south_west_lead)
+    response = client.post(reverse("ambassadors:review_detail", args=[application.pk]), {"decision": "approve"})
+    assert response.status_code == 200
+    assert "1 place and 0 left" in response.content.decode()

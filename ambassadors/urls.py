@@ -15,6 +15,7 @@ urlpatterns = [
     path("directory/", views.directory, name="directory"),
     path("directory/<int:number>/", views.profile, name="profile"),
     path("my-profile/", views.my_profile, name="my_profile"),
+    path("my-profile/recommit/", views.recommit_me, name="recommit_me"),
     path("counts/", views.counts, name="counts"),
     path("stories/", views.stories, name="stories"),
     path("stories/new/", views.story_new, name="story_new"),

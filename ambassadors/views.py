@@ -295,6 +295,15 @@ def my_profile(request):
     return render(request, "ambassadors/my_profile.html", {"care_maker": care_maker, "form": form})
 
 
+@login_required
+@require_POST
+def recommit_me(request):
+    """A signed-in Care Maker can recommit at any time, even after their emailed link has expired."""
+    care_maker = services.caremaker_recommit(care_maker=_own_care_maker(request))
+    messages.success(request, f"Thank you. You have recommitted as Care Maker {care_maker.number} for another year.")
+    return redirect("ambassadors:my_profile")
+
+
 def counts(request):
     totals = selectors.active_counts()
     return render(request, "ambassadors/counts.html", {"totals": totals, "map": region_map(totals["regions"])})

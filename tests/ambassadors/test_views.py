@@ -506,3 +506,14 @@ def test_approving_past_the_places_shows_a_clear_error(client, south_west_lead):
     response = client.post(reverse("ambassadors:review_detail", args=[application.pk]), {"decision": "approve"})
     assert response.status_code == 200
     assert "1 place and 0 left" in response.content.decode()
+
+
+def test_lapsed_care_maker_recommits_from_their_profile(client, ambassador, care_maker):
+    services.caremaker_lapse(care_maker=care_maker)
+    client.force_login(ambassador)
+    assert "Recommit for another year" in client.get(reverse("ambassadors:my_profile")).content.decode()
+    response = client.post(reverse("ambassadors:recommit_me"), follow=True)
+    assert "You have recommitted as Care Maker 7" in response.content.decode()
+    care_maker.refresh_from_db()
+    assert care_maker.active
+    assert counter_values(["ambassadors:active"])["ambassadors:active"] == 1

@@ -154,3 +154,36 @@ def test_closed_role_asks_to_be_told_and_counts_page_is_accessible(page, axe, li
     page.goto(f"{live_server.url}/care-makers/counts/")
     axe()
     expect(page.get_by_role("img", name="Active Care Makers in each UK region")).to_be_visible()
+
+
+def test_emailed_link_pages_and_status_pages_are_accessible(page, axe, live_server):
+    from ambassadors import services
+    from tests.ambassadors.factories import ApplicationFactory, CareMakerFactory
+
+    seed()
+    intake = IntakeFactory(name="Winter intake")
+    application = ApplicationFactory(intake=intake, manager_name="Jo Boss", manager_email="jo@trust.example")
+    page.goto(live_server.url + services.endorse_path(application))
+    axe()
+    page.get_by_role("button", name="Endorse this application").click()
+    page.wait_for_load_state("load")
+    axe()
+    expect(page.locator("h1")).to_have_text("Thank you for your endorsement")
+
+    care_maker = CareMakerFactory(intake=intake)
+    services.caremaker_lapse(care_maker=care_maker)
+    page.goto(live_server.url + services.recommit_path(care_maker))
+    axe()
+    page.get_by_role("button", name="Recommit for another year").click()
+    page.wait_for_load_state("load")
+    axe()
+    expect(page.locator("h1")).to_contain_text("You have recommitted")
+
+    page.goto(f"{live_server.url}/care-makers/recommit/tampered/")
+    axe()
+    expect(page.locator("h1")).to_have_text("This link does not work")
+
+    sign_in(page, axe, live_server, application.user.email)
+    page.goto(f"{live_server.url}/care-makers/my-application/")
+    axe()
+    expect(page.locator("main")).to_contain_text("endorsed on")

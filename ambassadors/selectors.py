@@ -68,7 +68,7 @@ def moderation_queue():
     )
 
 
-def open_application(user) -> Application | None:
+def latest_application(user) -> Application | None:
     return (
         Application.objects.filter(user=user)
         .select_related("intake", "decline_reason")

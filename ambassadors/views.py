@@ -23,7 +23,7 @@ from .forms import (
     StoryForm,
     WaitlistForm,
 )
-from .models import Application, CareMaker, Story, six_cs
+from .models import Application, CareMaker, Intake, Story, six_cs
 from .regions_map import region_map
 
 PAGE_SIZE = 20
@@ -48,7 +48,7 @@ def index(request):
             "six_cs": six_cs(),
             "intake": services.open_intake(),
             "next_intake": services.next_intake(),
-            "pilot": services.Intake.objects.filter(is_pilot=True).first(),
+            "pilot": Intake.objects.filter(is_pilot=True).order_by("opens_on").first(),
         },
     )
 
@@ -120,7 +120,7 @@ def waitlist(request):
 
 @login_required
 def my_application(request):
-    application = selectors.open_application(request.user)
+    application = selectors.latest_application(request.user)
     if application is None:
         return redirect("ambassadors:apply")
     return render(request, "ambassadors/my_application.html", {"application": application})
@@ -177,24 +177,22 @@ def review_queue(request):
         status=values.get("status", ""),
     )
     bulk = BulkDecisionForm(request.POST or None)
-    if request.method == "POST":
-        bulk.fields["applications"].queryset = Application.objects.all()
-        if bulk.is_valid():
-            chosen = list(bulk.cleaned_data["applications"].select_related("user", "intake"))
-            approve = bulk.cleaned_data["decision"] == "approve"
-            try:
-                result = services.applications_decide(
-                    applications=chosen,
-                    decider=request.user,
-                    approve=approve,
-                    reason=bulk.cleaned_data.get("reason"),
-                    note=bulk.cleaned_data.get("note", ""),
-                )
-            except ValidationError as error:
-                bulk.add_error(None, error.messages[0])
-            else:
-                _decision_messages(request, result, approve)
-                return redirect(f"{reverse('ambassadors:review')}?{_query_without_page(request)}")
+    if request.method == "POST" and bulk.is_valid():
+        chosen = list(bulk.cleaned_data["applications"].select_related("user", "intake"))
+        approve = bulk.cleaned_data["decision"] == "approve"
+        try:
+            result = services.applications_decide(
+                applications=chosen,
+                decider=request.user,
+                approve=approve,
+                reason=bulk.cleaned_data.get("reason"),
+                note=bulk.cleaned_data.get("note", ""),
+            )
+        except ValidationError as error:
+            bulk.add_error(None, error.messages[0])
+        else:
+            _decision_messages(request, result, approve)
+            return redirect(f"{reverse('ambassadors:review')}?{_query_without_page(request)}")
     return render(
         request,
         "ambassadors/review_queue.html",

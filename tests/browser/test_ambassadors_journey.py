@@ -16,7 +16,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def seed():
+    """Migration data that an earlier transactional test's flush may have removed."""
+    from django.contrib.auth.models import Group
+
     importlib.import_module("ambassadors.migrations.0002_seed_eligibility").seed(apps, None)
+    for name in ("Moderators", "Programme admins"):
+        Group.objects.get_or_create(name=name)
 
 
 def sign_in(page, axe, live_server, email):

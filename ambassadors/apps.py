@@ -12,6 +12,10 @@ class AmbassadorsConfig(AppConfig):
 
         register_recount("ambassadors:", recount_active)
 
+        from mail.reminders import register_staff_waiting
+
         from .moderation import register
+        from .reminders import applications_waiting_for_staff
 
         register()
+        register_staff_waiting("care-maker-applications", applications_waiting_for_staff)

@@ -125,6 +125,14 @@ def send_waiting_alerts(*, now: datetime | None = None, dry_run: bool = False) -
     return done
 
 
+def applications_waiting_for_staff(now: datetime) -> tuple[int, str, str]:
+    """For the mail app's daily staff note to programme admins: applications waiting over a week."""
+    count = Application.objects.filter(
+        status=Application.Status.SUBMITTED, submitted_at__lte=now - WAITING_ALERT_AFTER
+    ).count()
+    return count, "Care Maker applications waiting more than 7 days for a decision", reverse("ambassadors:review")
+
+
 JOBS = [send_recommit_requests, lapse_unrecommitted, send_endorsement_reminders, send_waiting_alerts]
 
 

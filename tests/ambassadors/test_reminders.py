@@ -98,3 +98,14 @@ def test_command_dry_run_prints_and_sends_nothing(mailoutbox):
 def test_reminders_are_in_the_beat_schedule():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "ambassadors.tasks.check_care_maker_reminders" in tasks
+
+
+def test_old_applications_feed_the_daily_staff_note():
+    from mail.reminders import _staff_waiting
+
+    old = ApplicationFactory()
+    type(old).objects.filter(pk=old.pk).update(submitted_at=timezone.now() - timedelta(days=9))
+    ApplicationFactory()
+    count, description, path = _staff_waiting["care-maker-applications"](timezone.now())
+    assert (count, path) == (1, "/care-makers/review/")
+    assert "7 days" in description

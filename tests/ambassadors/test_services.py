@@ -320,3 +320,24 @@ def test_approval_past_an_intakes_places_is_refused_and_nothing_changes(south_we
     assert CareMaker.objects.count() == 1
     services.application_approve(application=first, decider=south_west_lead)
     assert CareMaker.objects.count() == 2
+
+
+def test_the_55th_care_maker_is_recorded_as_a_milestone_once(south_west_lead, django_capture_on_commit_callbacks):
+    from counters.milestones import rules_cache_clear
+    from counters.models import Milestone, MilestoneRule
+
+    MilestoneRule.objects.update_or_create(
+        pattern="ambassadors:active",
+        defaults={"label": "active Care Makers", "thresholds": [55, 100], "audience": "admins"},
+    )
+    rules_cache_clear()
+    intake = IntakeFactory()
+    for _ in range(54):
+        CareMakerFactory(intake=intake)
+    first, second = ApplicationFactory.create_batch(2, intake=intake)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_approve(application=first, decider=south_west_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_approve(application=second, decider=south_west_lead)
+    milestones = Milestone.objects.filter(key="ambassadors:active")
+    assert [(m.threshold, m.value_at_crossing) for m in milestones] == [(55, 55)]

@@ -40,7 +40,8 @@ def send_recommit_requests(*, now: datetime | None = None, dry_run: bool = False
                 kind="care-makers-recommit",
                 to=care_maker.user.email,
                 key=f"care-makers-recommit:{care_maker.pk}:{care_maker.last_recommitted_at:%Y%m%d%H%M%S}",
-                category=Email.Category.REMINDERS,
+                # Not optional mail: without it the Care Maker would lapse without being asked.
+                category=Email.Category.TRANSACTIONAL,
                 context={
                     "name": care_maker.user.get_short_name(),
                     "number": care_maker.number,

@@ -353,7 +353,8 @@ def moderate_stories(request):
     if not permissions.is_moderator(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        item = get_object_or_404(Story, pk=request.POST.get("story"))
+        story_id = request.POST.get("story", "")
+        item = get_object_or_404(Story, pk=int(story_id) if story_id.isdigit() else 0)
         action = request.POST.get("action")
         if action == "publish":
             done = services.story_publish(story=item, moderator=request.user)

@@ -31,7 +31,8 @@ def test_yearly_recommit_request_is_sent_once(django_capture_on_commit_callbacks
     assert len(first) == 1 and second == []
     assert [m.to for m in mailoutbox] == [[due.user.email]]
     assert "/care-makers/recommit/" in mailoutbox[0].body
-    assert Email.objects.get(kind="care-makers-recommit").category == Email.Category.REMINDERS
+    # Always sent, even to someone who turned reminders off: lapsing follows from it.
+    assert Email.objects.get(kind="care-makers-recommit").category == Email.Category.TRANSACTIONAL
 
 
 def test_care_maker_who_does_not_recommit_within_30_days_lapses_once(django_capture_on_commit_callbacks):

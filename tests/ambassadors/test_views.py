@@ -517,3 +517,18 @@ def test_lapsed_care_maker_recommits_from_their_profile(client, ambassador, care
     care_maker.refresh_from_db()
     assert care_maker.active
     assert counter_values(["ambassadors:active"])["ambassadors:active"] == 1
+
+
+@pytest.mark.parametrize(
+    "url", ["ambassadors:directory", "ambassadors:stories", "ambassadors:review", "ambassadors:moderate_stories"]
+)
+def test_garbage_filters_and_pages_never_break_a_list(client, programme_admin, url):
+    client.force_login(programme_admin)
+    query = {"region": "atlantis", "role": "wizard", "intake": "abc", "status": "x", "c": "zz", "page": "-3"}
+    assert client.get(reverse(url), query).status_code == 200
+
+
+def test_moderating_a_story_that_does_not_exist_is_404(client, moderator):
+    client.force_login(moderator)
+    response = client.post(reverse("ambassadors:moderate_stories"), {"story": "abc", "action": "publish"})
+    assert response.status_code == 404

@@ -61,3 +61,11 @@ def test_story_title_is_escaped_in_the_published_email():
     email = render_email("care-makers-story-published", context)
     assert "Tea &amp; &lt;biscuits&gt;" in email.html
     assert '"Tea & <biscuits>"' in email.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_staff_preview_shows_each_care_maker_email(client, programme_admin, kind):
+    client.force_login(programme_admin)
+    assert client.get(f"/email/previews/{kind}/").status_code == 200
+    assert client.get(f"/email/previews/{kind}/html/").status_code == 200

@@ -532,3 +532,19 @@ def test_moderating_a_story_that_does_not_exist_is_404(client, moderator):
     client.force_login(moderator)
     response = client.post(reverse("ambassadors:moderate_stories"), {"story": "abc", "action": "publish"})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "persona,review,moderate",
+    [
+        ("london_lead", True, False),
+        ("programme_admin", True, True),
+        ("moderator", False, True),
+        ("supporter", False, False),
+    ],
+)
+def test_account_page_links_to_the_work_each_person_may_do(client, request, persona, review, moderate):
+    client.force_login(request.getfixturevalue(persona))
+    html = client.get(reverse("accounts:home")).content.decode()
+    assert ("Review Care Maker applications" in html) is review
+    assert ("Moderate Care Maker stories" in html) is moderate

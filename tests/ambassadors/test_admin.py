@@ -64,3 +64,25 @@ def test_every_admin_list_opens_with_its_filters(client, superuser, model):
     client.force_login(superuser)
     response = client.get(reverse(f"admin:ambassadors_{model}_changelist"))
     assert response.status_code == 200
+
+
+def test_programme_admin_widens_eligibility_in_the_admin_without_being_a_superuser(
+    client, programme_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    from ambassadors.apps import grant_programme_admins
+
+    grant_programme_admins(sender=None)  # as after migrate; a browser test's flush may have removed it
+    waiting = UserFactory(email="porter@example.org")
+    services.eligibility_wait(user=waiting, role=JobRole.PORTER, sector=Sector.NHS_ACUTE)
+    row = Eligibility.objects.get(kind="role", value=JobRole.PORTER)
+    client.force_login(programme_admin)
+    url = reverse("admin:ambassadors_eligibility_changelist")
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "open_selected", "_selected_action": [row.pk]})
+    assert [m.to for m in mailoutbox] == [["porter@example.org"]]
+
+
+def test_moderators_cannot_use_the_care_makers_admin(client, moderator):
+    client.force_login(moderator)
+    assert client.get(reverse("admin:ambassadors_eligibility_changelist")).status_code == 403

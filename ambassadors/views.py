@@ -188,6 +188,8 @@ def review_queue(request):
                 reason=bulk.cleaned_data.get("reason"),
                 note=bulk.cleaned_data.get("note", ""),
             )
+        except PermissionDenied:
+            return _outside_region(request, regions)
         except ValidationError as error:
             bulk.add_error(None, error.messages[0])
         else:
@@ -205,6 +207,11 @@ def review_queue(request):
             "all_regions": permissions.is_programme_admin(request.user),
         },
     )
+
+
+def _outside_region(request, regions):
+    labels = [label for value, label in Region.choices if value in regions]
+    return render(request, "ambassadors/outside_region.html", {"lead_regions": labels}, status=403)
 
 
 def _decision_messages(request, result: dict, approve: bool) -> None:
@@ -228,7 +235,7 @@ def review_detail(request, pk):
     regions = _require_reviewer(request)
     application = get_object_or_404(Application.objects.select_related("user", "intake", "decline_reason"), pk=pk)
     if application.region not in regions:
-        raise PermissionDenied
+        return _outside_region(request, regions)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"

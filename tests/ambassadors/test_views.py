@@ -258,10 +258,12 @@ def test_lead_of_another_region_gets_403_and_nothing_changes(client, london_lead
     application = ApplicationFactory(intake=intake, region=Region.SOUTH_WEST)
     client.force_login(london_lead)
     detail = reverse("ambassadors:review_detail", args=[application.pk])
-    assert client.get(detail).status_code == 403
+    response = client.get(detail)
+    assert response.status_code == 403
+    assert "only see and decide applications from London" in response.content.decode()
     assert client.post(detail, {"decision": "approve"}).status_code == 403
     bulk = client.post(reverse("ambassadors:review"), {"applications": [application.pk], "decision": "approve"})
-    assert bulk.status_code == 403
+    assert bulk.status_code == 403 and "Nothing has been changed" in bulk.content.decode()
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
 

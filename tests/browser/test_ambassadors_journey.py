@@ -192,3 +192,17 @@ def test_emailed_link_pages_and_status_pages_are_accessible(page, axe, live_serv
     page.goto(f"{live_server.url}/care-makers/my-application/")
     axe()
     expect(page.locator("main")).to_contain_text("endorsed on")
+
+
+def test_lead_outside_the_region_gets_a_clear_accessible_refusal(page, axe, live_server):
+    from tests.ambassadors.factories import ApplicationFactory
+
+    seed()
+    application = ApplicationFactory(intake=IntakeFactory(), region=Region.SOUTH_WEST)
+    lead = UserFactory(email="london.lead@example.org")
+    RegionalLead.objects.create(user=lead, region=Region.LONDON)
+    sign_in(page, axe, live_server, lead.email)
+    response = page.goto(f"{live_server.url}/care-makers/review/{application.pk}/")
+    axe()
+    assert response.status == 403
+    expect(page.locator("h1")).to_have_text("This application is not in your region")

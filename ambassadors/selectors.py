@@ -75,3 +75,9 @@ def latest_application(user) -> Application | None:
         .order_by("-submitted_at")
         .first()
     )
+
+
+def milestones_reached(limit: int = 10):
+    from counters.models import Milestone
+
+    return Milestone.objects.filter(key__startswith="ambassadors:").order_by("-reached_at", "-threshold")[:limit]

@@ -311,7 +311,11 @@ def recommit_me(request):
 
 def counts(request):
     totals = selectors.active_counts()
-    return render(request, "ambassadors/counts.html", {"totals": totals, "map": region_map(totals["regions"])})
+    return render(
+        request,
+        "ambassadors/counts.html",
+        {"totals": totals, "map": region_map(totals["regions"]), "milestones": selectors.milestones_reached()},
+    )
 
 
 def stories(request):

@@ -349,7 +349,7 @@ def test_my_profile_is_forbidden_to_people_who_are_not_care_makers(client, suppo
 def test_counts_page_reads_kept_totals_and_draws_a_region_map(client, django_assert_max_num_queries):
     CareMakerFactory.create_batch(2, region=Region.WALES)
     CareMakerFactory(region=Region.SCOTLAND)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         response = client.get(reverse("ambassadors:counts"))
     html = response.content.decode()
     assert "<svg" in html and 'role="img"' in html
@@ -550,3 +550,12 @@ def test_account_page_links_to_the_work_each_person_may_do(client, request, pers
     html = client.get(reverse("accounts:home")).content.decode()
     assert ("Review Care Maker applications" in html) is review
     assert ("Moderate Care Maker stories" in html) is moderate
+
+
+def test_counts_page_lists_care_maker_milestones_reached(client):
+    from counters.models import Milestone
+
+    Milestone.objects.create(key="ambassadors:active", threshold=55, value_at_crossing=55, label="active Care Makers")
+    Milestone.objects.create(key="pledges:1:total", threshold=1000, value_at_crossing=1000, label="pledges made")
+    html = client.get(reverse("ambassadors:counts")).content.decode()
+    assert "55 active Care Makers" in html and "pledges made" not in html

@@ -16,6 +16,7 @@ class AmbassadorsConfig(AppConfig):
     verbose_name = "Care Makers"
 
     def ready(self) -> None:
+        from accounts import data_rights
         from counters.services import register_recount
         from mail.reminders import register_staff_waiting
 
@@ -23,7 +24,10 @@ class AmbassadorsConfig(AppConfig):
         from .reminders import applications_waiting_for_staff
         from .services import recount_active
 
+        from . import data_rights as care_maker_data
+
         register_recount("ambassadors:", recount_active)
+        data_rights.register("care_makers", export=care_maker_data.export, erase=care_maker_data.erase)
         register()
         register_staff_waiting("care-maker-applications", applications_waiting_for_staff)
         post_migrate.connect(grant_programme_admins, sender=self, dispatch_uid="ambassadors_grant_programme_admins")

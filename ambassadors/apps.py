@@ -20,11 +20,10 @@ class AmbassadorsConfig(AppConfig):
         from counters.services import register_recount
         from mail.reminders import register_staff_waiting
 
+        from . import data_rights as care_maker_data
         from .moderation import register
         from .reminders import applications_waiting_for_staff
         from .services import recount_active
-
-        from . import data_rights as care_maker_data
 
         register_recount("ambassadors:", recount_active)
         data_rights.register("care_makers", export=care_maker_data.export, erase=care_maker_data.erase)

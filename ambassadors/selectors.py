@@ -1,6 +1,83 @@
-from counters.services import counter_values
+from accounts.choices import JobRole, Region, Sector
+from counters.services import counter_values, counter_values_with_prefix
+
+from .models import Application, CareMaker, Story
 
 
 def home_summary() -> dict:
     totals = counter_values(["ambassadors:active"])
     return {"active": totals["ambassadors:active"]}
+
+
+def active_counts() -> dict:
+    """Kept totals by region, role and sector (no COUNT over Care Makers in a page request)."""
+    kept = counter_values_with_prefix("ambassadors:active")
+
+    def rows(kind: str, choices) -> list[dict]:
+        return [
+            {"value": value, "label": label, "count": kept.get(f"ambassadors:active:{kind}:{value}", 0)}
+            for value, label in choices.choices
+        ]
+
+    return {
+        "total": kept.get("ambassadors:active", 0),
+        "regions": rows("region", Region),
+        "roles": [row for row in rows("role", JobRole) if row["count"]],
+        "sectors": [row for row in rows("sector", Sector) if row["count"]],
+    }
+
+
+def directory(*, region="", role="", sector="", c=""):
+    qs = CareMaker.objects.filter(active=True, public_profile=True).select_related("user")
+    if region:
+        qs = qs.filter(region=region)
+    if role:
+        qs = qs.filter(role=role)
+    if sector:
+        qs = qs.filter(sector=sector)
+    if c:
+        qs = qs.filter(chosen_c=c)
+    return qs.order_by("number")
+
+
+def review_queue(*, regions: set[str], region="", role="", intake=None, status=Application.Status.SUBMITTED):
+    qs = Application.objects.filter(region__in=regions).select_related("user", "intake", "decided_by")
+    if region:
+        qs = qs.filter(region=region)
+    if role:
+        qs = qs.filter(role=role)
+    if intake:
+        qs = qs.filter(intake=intake)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("submitted_at", "pk")
+
+
+def published_stories(*, c=""):
+    qs = Story.objects.filter(status__in=Story.PUBLIC).select_related("care_maker", "care_maker__user")
+    if c:
+        qs = qs.filter(c=c)
+    return qs.order_by("-published_at", "-pk")
+
+
+def moderation_queue():
+    return (
+        Story.objects.filter(status=Story.Status.SUBMITTED)
+        .select_related("care_maker", "care_maker__user")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def latest_application(user) -> Application | None:
+    return (
+        Application.objects.filter(user=user)
+        .select_related("intake", "decline_reason")
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def milestones_reached(limit: int = 10):
+    from counters.models import Milestone
+
+    return Milestone.objects.filter(key__startswith="ambassadors:").order_by("-reached_at", "-threshold")[:limit]

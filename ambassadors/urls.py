@@ -5,4 +5,21 @@ from . import views
 app_name = "ambassadors"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("apply/", views.apply, name="apply"),
+    path("apply/tell-me/", views.waitlist, name="waitlist"),
+    path("my-application/", views.my_application, name="my_application"),
+    path("my-application/withdraw/", views.withdraw, name="withdraw"),
+    path("endorse/<str:token>/", views.endorse, name="endorse"),
+    path("review/", views.review_queue, name="review"),
+    path("review/<int:pk>/", views.review_detail, name="review_detail"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/<int:number>/", views.profile, name="profile"),
+    path("my-profile/", views.my_profile, name="my_profile"),
+    path("my-profile/recommit/", views.recommit_me, name="recommit_me"),
+    path("counts/", views.counts, name="counts"),
+    path("stories/", views.stories, name="stories"),
+    path("stories/new/", views.story_new, name="story_new"),
+    path("stories/moderate/", views.moderate_stories, name="moderate_stories"),
+    path("stories/<int:pk>/", views.story, name="story"),
+    path("recommit/<str:token>/", views.recommit, name="recommit"),
 ]

@@ -1,7 +1,395 @@
-from django.shortcuts import render
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from .selectors import home_summary
+from accounts.choices import JobRole, Region, Sector
+
+from . import permissions, selectors, services
+from .forms import (
+    ApplicationForm,
+    BulkDecisionForm,
+    DecisionForm,
+    DirectoryFilterForm,
+    ProfileForm,
+    ReviewFilterForm,
+    StoryFilterForm,
+    StoryForm,
+    WaitlistForm,
+)
+from .models import Application, CareMaker, Intake, Story, six_cs
+from .regions_map import region_map
+
+PAGE_SIZE = 20
+
+
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def index(request):
-    return render(request, "ambassadors/index.html", {"summary": home_summary()})
+    return render(
+        request,
+        "ambassadors/index.html",
+        {
+            "summary": selectors.home_summary(),
+            "six_cs": six_cs(),
+            "intake": services.open_intake(),
+            "next_intake": services.next_intake(),
+            "pilot": Intake.objects.filter(is_pilot=True).order_by("opens_on").first(),
+        },
+    )
+
+
+def _email_verified(user) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+@login_required
+def apply(request):
+    user = request.user
+    if not _email_verified(user):
+        return render(request, "ambassadors/apply_unverified.html", status=403)
+    if CareMaker.objects.filter(user=user).exists():
+        messages.info(request, "You are already a Care Maker.")
+        return redirect("ambassadors:my_profile")
+    if Application.objects.filter(user=user, status=Application.Status.SUBMITTED).exists():
+        messages.info(request, "You already have an application waiting for a decision.")
+        return redirect("ambassadors:my_application")
+    intake = services.open_intake()
+    if intake is None:
+        return render(request, "ambassadors/apply_closed.html", {"next_intake": services.next_intake()})
+    initial = {
+        "role": user.job_role,
+        "sector": user.sector,
+        "region": user.region,
+        "organisation": user.organisation_name,
+    }
+    form = ApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_submit(user=user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, "Thank you. Your application has been sent to your regional lead.")
+            return redirect("ambassadors:my_application")
+    role = form.data.get("role") if form.is_bound else user.job_role
+    sector = form.data.get("sector") if form.is_bound else user.sector
+    closed = bool(
+        role in JobRole.values and sector in Sector.values and not services.is_eligible(role=role, sector=sector)
+    )
+    return render(
+        request,
+        "ambassadors/apply.html",
+        {
+            "form": form,
+            "intake": intake,
+            "six_cs": six_cs(),
+            "closed": closed,
+            "closed_role": JobRole(role).label if closed else "",
+            "closed_sector": Sector(sector).label if closed else "",
+            "waitlist_form": WaitlistForm(initial={"role": role, "sector": sector}) if closed else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def waitlist(request):
+    form = WaitlistForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "We could not tell which role you wanted to hear about. Please try again.")
+        return redirect("ambassadors:apply")
+    services.eligibility_wait(user=request.user, **form.cleaned_data)
+    messages.success(request, "We will email you once when Care Maker applications open to your role and sector.")
+    return redirect("ambassadors:index")
+
+
+@login_required
+def my_application(request):
+    application = selectors.latest_application(request.user)
+    if application is None:
+        return redirect("ambassadors:apply")
+    return render(request, "ambassadors/my_application.html", {"application": application})
+
+
+@login_required
+@require_POST
+def withdraw(request):
+    application = Application.objects.filter(user=request.user, status=Application.Status.SUBMITTED).first()
+    if application is None:
+        messages.error(request, "You have no application waiting for a decision to withdraw.")
+        return redirect("ambassadors:my_application")
+    services.application_withdraw(application=application, user=request.user)
+    messages.success(request, "Your application has been withdrawn. You can apply again while the intake is open.")
+    return redirect("ambassadors:my_application")
+
+
+def endorse(request, token):
+    try:
+        application = services.application_from_endorse_token(token)
+    except ValidationError as error:
+        return render(request, "ambassadors/link_invalid.html", {"message": error.messages[0]}, status=400)
+    if request.method == "POST":
+        application = services.application_endorse(token=token)
+        return render(request, "ambassadors/endorse_done.html", {"application": application})
+    return render(request, "ambassadors/endorse.html", {"application": application})
+
+
+def _require_reviewer(request):
+    if not request.user.is_authenticated:
+        return None
+    regions = permissions.review_regions(request.user)
+    if not regions:
+        raise PermissionDenied
+    return regions
+
+
+@login_required
+def review_queue(request):
+    regions = _require_reviewer(request)
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = Application.Status.SUBMITTED
+    filters = ReviewFilterForm(data)
+    filters.fields["region"].choices = [("", "All your regions")] + [
+        (value, label) for value, label in Region.choices if value in regions
+    ]
+    values = filters.cleaned_data if filters.is_valid() else {}
+    queue = selectors.review_queue(
+        regions=regions,
+        region=values.get("region", ""),
+        role=values.get("role", ""),
+        intake=values.get("intake"),
+        status=values.get("status", ""),
+    )
+    bulk = BulkDecisionForm(request.POST or None)
+    if request.method == "POST" and bulk.is_valid():
+        chosen = list(bulk.cleaned_data["applications"].select_related("user", "intake"))
+        approve = bulk.cleaned_data["decision"] == "approve"
+        try:
+            result = services.applications_decide(
+                applications=chosen,
+                decider=request.user,
+                approve=approve,
+                reason=bulk.cleaned_data.get("reason"),
+                note=bulk.cleaned_data.get("note", ""),
+            )
+        except PermissionDenied:
+            return _outside_region(request, regions)
+        except ValidationError as error:
+            bulk.add_error(None, error.messages[0])
+        else:
+            _decision_messages(request, result, approve)
+            return redirect(f"{reverse('ambassadors:review')}?{_query_without_page(request)}")
+    return render(
+        request,
+        "ambassadors/review_queue.html",
+        {
+            "filters": filters,
+            "page_obj": _page(request, queue),
+            "form": bulk,
+            "query": _query_without_page(request),
+            "lead_regions": [label for value, label in Region.choices if value in regions],
+            "all_regions": permissions.is_programme_admin(request.user),
+        },
+    )
+
+
+def _outside_region(request, regions):
+    labels = [label for value, label in Region.choices if value in regions]
+    return render(request, "ambassadors/outside_region.html", {"lead_regions": labels}, status=403)
+
+
+def _decision_messages(request, result: dict, approve: bool) -> None:
+    if result["decided"]:
+        verb = "approved" if approve else "declined"
+        count = len(result["decided"])
+        messages.success(
+            request, f"{count} application{'s' if count != 1 else ''} {verb}. The applicants have been emailed."
+        )
+    if result["already"]:
+        count = len(result["already"])
+        if count == 1:
+            text = "1 application was already decided or withdrawn, so it was not changed."
+        else:
+            text = f"{count} applications were already decided or withdrawn, so they were not changed."
+        messages.warning(request, text)
+
+
+@login_required
+def review_detail(request, pk):
+    regions = _require_reviewer(request)
+    application = get_object_or_404(Application.objects.select_related("user", "intake", "decline_reason"), pk=pk)
+    if application.region not in regions:
+        return _outside_region(request, regions)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            result = services.applications_decide(
+                applications=[application],
+                decider=request.user,
+                approve=approve,
+                reason=form.cleaned_data.get("reason"),
+                note=form.cleaned_data.get("note", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            _decision_messages(request, result, approve)
+            return redirect("ambassadors:review")
+    return render(
+        request,
+        "ambassadors/review_detail.html",
+        {
+            "application": application,
+            "form": form,
+            "decisions": application.decisions.select_related("decided_by", "reason"),
+        },
+    )
+
+
+def directory(request):
+    filters = DirectoryFilterForm(request.GET)
+    values = filters.cleaned_data if filters.is_valid() else {}
+    people = selectors.directory(**{k: values.get(k, "") for k in ("region", "role", "sector", "c")})
+    return render(
+        request,
+        "ambassadors/directory.html",
+        {"filters": filters, "page_obj": _page(request, people), "query": _query_without_page(request)},
+    )
+
+
+def profile(request, number):
+    care_maker = get_object_or_404(CareMaker.objects.select_related("user"), number=number)
+    if not (care_maker.active and care_maker.public_profile):
+        raise Http404
+    stories = care_maker.stories.filter(status__in=Story.PUBLIC).order_by("-published_at")[:10]
+    return render(request, "ambassadors/profile.html", {"care_maker": care_maker, "stories": stories})
+
+
+def _own_care_maker(request) -> CareMaker:
+    care_maker = CareMaker.objects.filter(user=request.user).first()
+    if care_maker is None:
+        raise PermissionDenied
+    return care_maker
+
+
+@login_required
+def my_profile(request):
+    care_maker = _own_care_maker(request)
+    form = ProfileForm(request.POST or None, instance=care_maker)
+    if request.method == "POST" and form.is_valid():
+        services.caremaker_update_profile(care_maker=care_maker, data=form.cleaned_data)
+        messages.success(request, "Your Care Maker profile has been saved.")
+        return redirect("ambassadors:my_profile")
+    return render(request, "ambassadors/my_profile.html", {"care_maker": care_maker, "form": form})
+
+
+@login_required
+@require_POST
+def recommit_me(request):
+    """A signed-in Care Maker can recommit at any time, even after their emailed link has expired."""
+    care_maker = services.caremaker_recommit(care_maker=_own_care_maker(request))
+    messages.success(request, f"Thank you. You have recommitted as Care Maker {care_maker.number} for another year.")
+    return redirect("ambassadors:my_profile")
+
+
+def counts(request):
+    totals = selectors.active_counts()
+    return render(
+        request,
+        "ambassadors/counts.html",
+        {"totals": totals, "map": region_map(totals["regions"]), "milestones": selectors.milestones_reached()},
+    )
+
+
+def stories(request):
+    filters = StoryFilterForm(request.GET)
+    c = filters.cleaned_data.get("c", "") if filters.is_valid() else ""
+    return render(
+        request,
+        "ambassadors/stories.html",
+        {
+            "filters": filters,
+            "page_obj": _page(request, selectors.published_stories(c=c), size=10),
+            "query": _query_without_page(request),
+            "six_cs": six_cs(),
+            "current_c": c,
+        },
+    )
+
+
+def story(request, pk):
+    item = get_object_or_404(
+        Story.objects.select_related("care_maker", "care_maker__user"), pk=pk, status__in=Story.PUBLIC
+    )
+    return render(request, "ambassadors/story.html", {"story": item})
+
+
+@login_required
+def story_new(request):
+    care_maker = _own_care_maker(request)
+    if not care_maker.active:
+        messages.warning(request, "Recommit as a Care Maker to post stories again.")
+        return redirect("ambassadors:my_profile")
+    form = StoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.story_submit(care_maker=care_maker, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, "Thank you. Your story will appear once a moderator has checked it.")
+            return redirect("ambassadors:stories")
+    return render(request, "ambassadors/story_form.html", {"form": form})
+
+
+@login_required
+def moderate_stories(request):
+    if not permissions.is_moderator(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        story_id = request.POST.get("story", "")
+        item = get_object_or_404(Story, pk=int(story_id) if story_id.isdigit() else 0)
+        action = request.POST.get("action")
+        if action == "publish":
+            done = services.story_publish(story=item, moderator=request.user)
+        elif action == "reject":
+            done = services.story_reject(story=item, moderator=request.user)
+        else:
+            messages.error(request, "Choose publish or reject.")
+            return redirect("ambassadors:moderate_stories")
+        if done:
+            messages.success(request, f"“{item.title}” {'published' if action == 'publish' else 'rejected'}.")
+        else:
+            messages.warning(request, f"“{item.title}” had already been moderated; nothing was changed.")
+        return redirect("ambassadors:moderate_stories")
+    return render(
+        request, "ambassadors/moderate_stories.html", {"page_obj": _page(request, selectors.moderation_queue())}
+    )
+
+
+def recommit(request, token):
+    try:
+        care_maker = services.care_maker_from_recommit_token(token)
+    except ValidationError as error:
+        return render(request, "ambassadors/link_invalid.html", {"message": error.messages[0]}, status=400)
+    if request.method == "POST":
+        care_maker = services.caremaker_recommit(care_maker=care_maker)
+        return render(request, "ambassadors/recommit_done.html", {"care_maker": care_maker})
+    return render(request, "ambassadors/recommit.html", {"care_maker": care_maker, "now": timezone.now()})

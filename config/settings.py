@@ -167,6 +167,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=8),
     },
     "pledge-reminders": {"task": "pledges.tasks.send_pledge_reminders", "schedule": crontab(minute=40)},
+    "care-maker-reminders": {
+        "task": "ambassadors.tasks.check_care_maker_reminders",
+        "schedule": crontab(minute=40, hour=8),
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------

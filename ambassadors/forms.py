@@ -1,0 +1,206 @@
+from django import forms
+
+from accounts.choices import JobRole, Region, Sector
+
+from . import services
+from .models import Application, CareMaker, DeclineReason, Intake, SixC, Story
+
+EMPTY = [("", "Choose one")]
+
+
+class ApplicationForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Your job role", choices=EMPTY + JobRole.choices, error_messages={"required": "Choose your job role"}
+    )
+    sector = forms.ChoiceField(
+        label="Where you work", choices=EMPTY + Sector.choices, error_messages={"required": "Choose where you work"}
+    )
+    organisation = forms.CharField(
+        label="Your organisation",
+        max_length=200,
+        help_text="For example, the trust, practice, care home or university.",
+        error_messages={"required": "Enter the name of your organisation"},
+    )
+    region = forms.ChoiceField(
+        label="Your region", choices=EMPTY + Region.choices, error_messages={"required": "Choose your region"}
+    )
+    years_in_role = forms.IntegerField(
+        label="Years in your role, or your year of study",
+        min_value=0,
+        max_value=60,
+        help_text="If you are a student, give your year of study, for example 2.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-2"}),
+        error_messages={
+            "required": "Enter how many years you have been in your role, or your year of study",
+            "invalid": "Years in your role must be a whole number, like 3",
+            "min_value": "Years in your role must be 0 or more",
+            "max_value": "Years in your role must be 60 or fewer",
+        },
+    )
+    statement = forms.CharField(
+        label="Why do you want to be a Care Maker?",
+        help_text=(
+            f"Between {services.MIN_WORDS} and {services.MAX_WORDS} words. Tell us what you would do to "
+            "spread the 6Cs where you work."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8, "data-maxwords": str(services.MAX_WORDS)}),
+        error_messages={"required": "Tell us why you want to be a Care Maker"},
+    )
+    chosen_c = forms.ChoiceField(
+        label="Which of the 6Cs do you most want to champion?",
+        choices=SixC.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the C you most want to champion"},
+    )
+    agreed = forms.BooleanField(
+        label="I agree to show all 6Cs in my own work and to speak up for them where I work",
+        error_messages={"required": "You must agree to demonstrate and advocate all 6Cs"},
+    )
+    manager_name = forms.CharField(label="Line manager's name (optional)", max_length=120, required=False)
+    manager_email = forms.EmailField(
+        label="Line manager's email address (optional)",
+        required=False,
+        help_text="We will ask them to endorse your application with one click.",
+        error_messages={
+            "invalid": "Enter your line manager's email address in the correct format, like name@example.nhs.uk"
+        },
+    )
+
+    def clean_statement(self):
+        statement = self.cleaned_data["statement"].strip()
+        count = services.word_count(statement)
+        if count < services.MIN_WORDS:
+            raise forms.ValidationError(f"Your statement must be at least {services.MIN_WORDS} words (it is {count})")
+        if count > services.MAX_WORDS:
+            raise forms.ValidationError(f"Your statement must be {services.MAX_WORDS} words or fewer (it is {count})")
+        return statement
+
+    def clean(self):
+        data = super().clean()
+        role, sector = data.get("role"), data.get("sector")
+        if role and sector and not services.is_eligible(role=role, sector=sector):
+            self.not_eligible = True
+            open_roles = services.open_values("role")
+            field = "role" if role not in open_roles else "sector"
+            label = (JobRole(role).label if field == "role" else Sector(sector).label).lower()
+            self.add_error(field, f"Applications from {label} staff are not open yet")
+        if data.get("manager_email") and not data.get("manager_name"):
+            self.add_error("manager_name", "Enter your line manager's name, or leave both manager fields empty")
+        return data
+
+
+class WaitlistForm(forms.Form):
+    role = forms.ChoiceField(choices=JobRole.choices, widget=forms.HiddenInput)
+    sector = forms.ChoiceField(choices=Sector.choices, widget=forms.HiddenInput)
+
+
+class _Filters(forms.Form):
+    """GET filters laid out in a row: each select fills its column."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "nhsuk-u-width-full"
+
+
+class ReviewFilterForm(_Filters):
+    region = forms.ChoiceField(label="Region", choices=[("", "All your regions")] + Region.choices, required=False)
+    role = forms.ChoiceField(label="Role", choices=[("", "All roles")] + JobRole.choices, required=False)
+    intake = forms.ModelChoiceField(
+        label="Intake", queryset=Intake.objects.all(), required=False, empty_label="All intakes"
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=Application.Status.choices, required=False, initial=Application.Status.SUBMITTED
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or decline"},
+    )
+    reason = forms.ModelChoiceField(
+        label="Reason for declining",
+        queryset=DeclineReason.objects.filter(is_active=True),
+        required=False,
+        empty_label="Choose a reason",
+        help_text="Only needed if you decline. The applicant sees this reason.",
+    )
+    note = forms.CharField(
+        label="Note to the applicant (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not data.get("reason"):
+            self.add_error("reason", "Choose a reason for declining")
+        return data
+
+
+class BulkDecisionForm(DecisionForm):
+    applications = forms.ModelMultipleChoiceField(
+        queryset=Application.objects.all(),
+        error_messages={"required": "Select at least one application"},
+    )
+
+
+class DirectoryFilterForm(_Filters):
+    region = forms.ChoiceField(label="Region", choices=[("", "All regions")] + Region.choices, required=False)
+    role = forms.ChoiceField(label="Role", choices=[("", "All roles")] + JobRole.choices, required=False)
+    sector = forms.ChoiceField(label="Sector", choices=[("", "All sectors")] + Sector.choices, required=False)
+    c = forms.ChoiceField(label="The C they champion", choices=[("", "All 6Cs")] + SixC.choices, required=False)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = CareMaker
+        fields = ["public_profile", "display_name", "bio", "chosen_c"]
+        widgets = {"chosen_c": forms.RadioSelect, "bio": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "public_profile": "Your name, role, region, organisation, chosen C and bio are shown publicly.",
+            "display_name": "For example, your first name, or your first name and surname.",
+            "bio": "A few sentences about you and your work, up to 600 characters.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No blank radio: the error summary links to the first real option.
+        self.fields["chosen_c"].choices = SixC.choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("public_profile") and not (data.get("display_name") or "").strip():
+            self.add_error("display_name", "Enter the name to show on your public profile")
+        return data
+
+
+class StoryForm(forms.ModelForm):
+    class Meta:
+        model = Story
+        fields = ["c", "title", "text"]
+        labels = {"c": "Which of the 6Cs does your story show?", "title": "Title", "text": "Your story"}
+        widgets = {"c": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 10})}
+        help_texts = {
+            "text": "Do not include names, NHS numbers, phone numbers, emails or postcodes of patients or colleagues.",
+        }
+        error_messages = {
+            "c": {"required": "Choose which of the 6Cs your story shows"},
+            "title": {"required": "Enter a title for your story"},
+            "text": {
+                "required": "Enter your story",
+                "max_length": "Your story must be 1,500 characters or fewer",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["c"].choices = SixC.choices
+
+
+class StoryFilterForm(forms.Form):
+    c = forms.ChoiceField(label="Show stories about", choices=[("", "All 6Cs")] + SixC.choices, required=False)

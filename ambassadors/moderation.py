@@ -1,0 +1,39 @@
+"""Care Maker stories in the shared moderation queue (claims, bulk actions, audit log, alerts).
+
+The actions go through our own services, so publishing emails the author and a story
+already decided elsewhere (say on /care-makers/stories/moderate/) is reported, not redone.
+"""
+
+from moderation import queues
+from moderation.services import AlreadyDecided
+
+from . import selectors, services
+
+
+def _publish(story, *, moderator, reason=None, note=""):
+    if not services.story_publish(story=story, moderator=moderator):
+        raise AlreadyDecided
+
+
+def _reject(story, *, moderator, reason=None, note=""):
+    if not services.story_reject(story=story, moderator=moderator):
+        raise AlreadyDecided
+
+
+def register() -> None:
+    queues.register(
+        queues.Queue(
+            key="care-maker-stories",
+            label="Care Maker stories",
+            item_type="story",
+            reason_scope="story",
+            waiting=selectors.moderation_queue,
+            row_template="ambassadors/_moderation_row.html",
+            actions={
+                "publish": queues.Action("Publish", _publish),
+                "reject": queues.Action("Reject", _reject, needs_reason=True, style="warning"),
+            },
+            summary=lambda story: f"{story.get_c_display()}: {story.title}"[:300],
+            position=40,
+        )
+    )

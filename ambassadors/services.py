@@ -1,0 +1,467 @@
+"""Every change to Care Maker state that matters. Views and jobs call these.
+
+Counters of active Care Makers are changed in the same transaction as the rows they
+count; emails go through the outbox, keyed so a repeated call sends nothing twice.
+"""
+
+from datetime import datetime
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from counters.services import counters_add
+from mail.models import Email
+from mail.services import email_queue
+from moderation.privacy import find_personal_data
+
+from . import permissions
+from .models import (
+    Application,
+    CareMaker,
+    Decision,
+    DeclineReason,
+    Eligibility,
+    EligibilityWaitlist,
+    Intake,
+    SixC,
+    Story,
+)
+
+ENDORSE_SALT = "ambassadors.endorse"
+RECOMMIT_SALT = "ambassadors.recommit"
+ENDORSE_MAX_AGE = 60 * 60 * 24 * 45
+RECOMMIT_MAX_AGE = 60 * 60 * 24 * 60
+LAPSE_AFTER_DAYS = 30
+MIN_WORDS, MAX_WORDS = 40, 150
+
+
+def word_count(text: str) -> int:
+    return len((text or "").split())
+
+
+# --- Eligibility ----------------------------------------------------------------------
+
+
+def open_values(kind: str) -> set[str]:
+    return set(Eligibility.objects.filter(kind=kind, is_open=True).values_list("value", flat=True))
+
+
+def is_eligible(*, role: str, sector: str) -> bool:
+    return role in open_values(Eligibility.Kind.ROLE) and sector in open_values(Eligibility.Kind.SECTOR)
+
+
+def eligibility_wait(*, user, role: str, sector: str) -> EligibilityWaitlist:
+    """Ask to be told when a role and sector open. Asking twice keeps one request."""
+    with transaction.atomic():
+        wait, _ = EligibilityWaitlist.objects.get_or_create(
+            user=user, role=role, sector=sector, notified_at__isnull=True, defaults={}
+        )
+    return wait
+
+
+def eligibility_widen(*, kind: str, values: list[str], now: datetime | None = None) -> int:
+    """Open roles or sectors, then email each waiting person whose role and sector are now both open.
+
+    Returns how many people were told. The outbox key and notified_at make it once per request.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        for value in values:
+            row, _ = Eligibility.objects.select_for_update().get_or_create(kind=kind, value=value)
+            if not row.is_open:
+                row.is_open, row.opened_at = True, now
+                row.save(update_fields=["is_open", "opened_at"])
+        roles, sectors = open_values(Eligibility.Kind.ROLE), open_values(Eligibility.Kind.SECTOR)
+        waiting = EligibilityWaitlist.objects.select_for_update(skip_locked=True).filter(
+            notified_at__isnull=True, role__in=roles, sector__in=sectors
+        )
+        told = 0
+        for wait in waiting.select_related("user"):
+            email_queue(
+                kind="care-makers-eligibility-opened",
+                to=wait.user.email,
+                key=f"care-makers-eligibility-opened:{wait.pk}",
+                category=Email.Category.TRANSACTIONAL,
+                context={
+                    "name": wait.user.get_short_name(),
+                    "role": wait.get_role_display(),
+                    "sector": wait.get_sector_display(),
+                    "apply_path": reverse("ambassadors:apply"),
+                },
+            )
+            EligibilityWaitlist.objects.filter(pk=wait.pk, notified_at__isnull=True).update(notified_at=now)
+            told += 1
+    return told
+
+
+def eligibility_narrow(*, kind: str, values: list[str]) -> None:
+    with transaction.atomic():
+        Eligibility.objects.filter(kind=kind, value__in=values).update(is_open=False)
+
+
+# --- Applications ---------------------------------------------------------------------
+
+
+def open_intake(*, today=None) -> Intake | None:
+    today = today or timezone.localdate()
+    return Intake.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by("closes_on").first()
+
+
+def next_intake(*, today=None) -> Intake | None:
+    today = today or timezone.localdate()
+    return Intake.objects.filter(opens_on__gt=today).order_by("opens_on").first()
+
+
+def endorse_token(application: Application) -> str:
+    return signing.dumps({"a": application.pk, "m": application.manager_email.lower()}, salt=ENDORSE_SALT)
+
+
+def endorse_path(application: Application) -> str:
+    return reverse("ambassadors:endorse", args=[endorse_token(application)])
+
+
+def application_from_endorse_token(token: str) -> Application:
+    """The application a manager's link is for; ValidationError if tampered with or too old."""
+    try:
+        data = signing.loads(token, salt=ENDORSE_SALT, max_age=ENDORSE_MAX_AGE)
+        application = Application.objects.select_related("user").get(pk=data["a"])
+    except (signing.BadSignature, Application.DoesNotExist, KeyError, TypeError):
+        raise ValidationError("This endorsement link is not valid. It may have been changed or be too old.")
+    if application.manager_email.lower() != data["m"]:
+        raise ValidationError("This endorsement link is not valid. It may have been changed or be too old.")
+    return application
+
+
+def _queue_endorsement_request(application: Application, *, reminder: bool) -> None:
+    email_queue(
+        kind="care-makers-endorsement",
+        to=application.manager_email,
+        key=f"care-makers-endorsement:{application.pk}:{'reminder' if reminder else 'first'}",
+        category=Email.Category.TRANSACTIONAL,
+        context={
+            "manager_name": application.manager_name,
+            "applicant_name": application.user.get_full_name(),
+            "who": application.who,
+            "organisation": application.organisation,
+            "chosen_c": application.get_chosen_c_display(),
+            "statement": application.statement,
+            "endorse_path": endorse_path(application),
+            "reminder": reminder,
+        },
+    )
+
+
+def application_submit(*, user, data: dict, today=None) -> Application:
+    """Make an application to the open intake. ValidationError says plainly what is wrong."""
+    intake = open_intake(today=today)
+    if intake is None:
+        raise ValidationError("Applications are closed at the moment.", code="no_intake")
+    if not is_eligible(role=data["role"], sector=data["sector"]):
+        raise ValidationError("Applications from your role and sector are not open yet.", code="not_eligible")
+    count = word_count(data["statement"])
+    if not MIN_WORDS <= count <= MAX_WORDS:
+        raise ValidationError(
+            f"Your statement must be between {MIN_WORDS} and {MAX_WORDS} words.", code="statement_length"
+        )
+    if not data.get("agreed"):
+        raise ValidationError("You must agree to demonstrate and advocate all 6Cs.", code="not_agreed")
+    if CareMaker.objects.filter(user=user).exists():
+        raise ValidationError("You are already a Care Maker.", code="already_care_maker")
+    fields = {
+        name: data.get(name, "")
+        for name in (
+            "role",
+            "sector",
+            "organisation",
+            "region",
+            "years_in_role",
+            "statement",
+            "chosen_c",
+            "manager_name",
+            "manager_email",
+        )
+    }
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(user=user, intake=intake, agreed=True, **fields)
+            if application.manager_email:
+                _queue_endorsement_request(application, reminder=False)
+    except IntegrityError:
+        raise ValidationError("You already have an application waiting for a decision.", code="second_application")
+    return application
+
+
+def application_withdraw(*, application: Application, user) -> Application:
+    with transaction.atomic():
+        updated = Application.objects.filter(pk=application.pk, user=user, status=Application.Status.SUBMITTED).update(
+            status=Application.Status.WITHDRAWN, withdrawn_at=timezone.now()
+        )
+        if not updated:
+            raise ValidationError("This application has already been decided or withdrawn.")
+    application.refresh_from_db()
+    return application
+
+
+def application_endorse(*, token: str) -> Application:
+    """A line manager's one click. Endorsing twice is harmless."""
+    application = application_from_endorse_token(token)
+    with transaction.atomic():
+        Application.objects.filter(pk=application.pk, endorsed_at__isnull=True).update(endorsed_at=timezone.now())
+    application.refresh_from_db()
+    return application
+
+
+def _active_keys(care_maker: CareMaker) -> list[str]:
+    return [
+        "ambassadors:active",
+        f"ambassadors:active:region:{care_maker.region}",
+        f"ambassadors:active:role:{care_maker.role}",
+        f"ambassadors:active:sector:{care_maker.sector}",
+    ]
+
+
+def count_active(care_maker: CareMaker, amount: int) -> None:
+    counters_add(dict.fromkeys(_active_keys(care_maker), amount))
+
+
+def _next_number() -> int:
+    # Two approvals at once must not pick the same number: serialise on one lock.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [8_0055_0001])
+    return (CareMaker.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+def _check_may_decide(*, user, applications: list[Application]) -> None:
+    regions = permissions.review_regions(user)
+    outside = [a for a in applications if a.region not in regions]
+    if outside:
+        raise PermissionDenied("You can only decide applications from the regions you lead.")
+
+
+def _outcome_email(application: Application) -> None:
+    email_queue(
+        kind="care-makers-outcome",
+        to=application.user.email,
+        key=f"care-makers-outcome:{application.pk}",
+        category=Email.Category.TRANSACTIONAL,
+        context={
+            "name": application.user.get_short_name(),
+            "approved": application.status == Application.Status.APPROVED,
+            "reason": application.decline_reason.text if application.decline_reason else "",
+            "note": application.decision_note,
+            "number": getattr(getattr(application, "caremaker", None), "number", None),
+            "profile_path": reverse("ambassadors:my_profile"),
+            "apply_path": reverse("ambassadors:index"),
+        },
+    )
+
+
+def _check_places(applications: list[Application]) -> None:
+    """Refuse, before changing anything, an approval that would go past an intake's places."""
+    wanted: dict[int, int] = {}
+    for application in applications:
+        if application.status == Application.Status.SUBMITTED:
+            wanted[application.intake_id] = wanted.get(application.intake_id, 0) + 1
+    for intake in Intake.objects.select_for_update().filter(pk__in=wanted, places__isnull=False):
+        taken = CareMaker.objects.filter(intake=intake).count()
+        if taken + wanted[intake.pk] > intake.places:
+            left = max(intake.places - taken, 0)
+            raise ValidationError(
+                f"{intake.name} has {intake.places} place{'s' if intake.places != 1 else ''} and {left} left, so you cannot approve "
+                f"{wanted[intake.pk]} more.",
+                code="places_full",
+            )
+
+
+def applications_decide(
+    *,
+    applications: list[Application],
+    decider,
+    approve: bool,
+    reason: DeclineReason | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> dict:
+    """Approve or decline one or many. A lead outside their regions is refused before anything changes.
+
+    Returns {"decided": [...], "already": [...]} so the page can say what was skipped.
+    """
+    now = now or timezone.now()
+    if not approve and reason is None:
+        raise ValidationError("Choose a reason for declining.", code="no_reason")
+    _check_may_decide(user=decider, applications=applications)
+    decided, already = [], []
+    with transaction.atomic():
+        if approve:
+            _check_places(applications)
+        for application in applications:
+            claimed = Application.objects.filter(pk=application.pk, status=Application.Status.SUBMITTED).update(
+                status=Application.Status.APPROVED if approve else Application.Status.DECLINED,
+                decided_by=decider,
+                decided_at=now,
+                decline_reason=None if approve else reason,
+                decision_note=note,
+            )
+            if not claimed:
+                already.append(application)
+                continue
+            application.refresh_from_db()
+            Decision.objects.create(
+                application=application,
+                outcome=Decision.Outcome.APPROVED if approve else Decision.Outcome.DECLINED,
+                decided_by=decider,
+                decided_at=now,
+                reason=None if approve else reason,
+                note=note,
+            )
+            if approve:
+                care_maker = CareMaker.objects.create(
+                    user=application.user,
+                    number=_next_number(),
+                    joined_on=timezone.localdate(now),
+                    intake=application.intake,
+                    application=application,
+                    role=application.role,
+                    sector=application.sector,
+                    region=application.region,
+                    organisation=application.organisation,
+                    active=True,
+                    last_recommitted_at=now,
+                    chosen_c=application.chosen_c,
+                    display_name=application.user.display_name,
+                )
+                count_active(care_maker, 1)
+                application.caremaker = care_maker
+            _outcome_email(application)
+            decided.append(application)
+    return {"decided": decided, "already": already}
+
+
+def application_approve(*, application: Application, decider, note: str = "") -> dict:
+    return applications_decide(applications=[application], decider=decider, approve=True, note=note)
+
+
+def application_decline(*, application: Application, decider, reason: DeclineReason, note: str = "") -> dict:
+    return applications_decide(applications=[application], decider=decider, approve=False, reason=reason, note=note)
+
+
+# --- Care Makers ----------------------------------------------------------------------
+
+
+def recommit_token(care_maker: CareMaker) -> str:
+    return signing.dumps({"c": care_maker.pk, "n": care_maker.number}, salt=RECOMMIT_SALT)
+
+
+def recommit_path(care_maker: CareMaker) -> str:
+    return reverse("ambassadors:recommit", args=[recommit_token(care_maker)])
+
+
+def care_maker_from_recommit_token(token: str) -> CareMaker:
+    try:
+        data = signing.loads(token, salt=RECOMMIT_SALT, max_age=RECOMMIT_MAX_AGE)
+        return CareMaker.objects.select_related("user").get(pk=data["c"], number=data["n"])
+    except (signing.BadSignature, CareMaker.DoesNotExist, KeyError, TypeError):
+        raise ValidationError("This link is not valid. It may have been changed or be too old.")
+
+
+def caremaker_recommit(*, care_maker: CareMaker, now: datetime | None = None) -> CareMaker:
+    """Recommit for another year; a lapsed Care Maker becomes active again."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        care_maker = CareMaker.objects.select_for_update().get(pk=care_maker.pk)
+        if not care_maker.active:
+            count_active(care_maker, 1)
+        care_maker.active = True
+        care_maker.lapsed_at = None
+        care_maker.last_recommitted_at = now
+        care_maker.save(update_fields=["active", "lapsed_at", "last_recommitted_at"])
+    return care_maker
+
+
+def caremaker_lapse(*, care_maker: CareMaker, now: datetime | None = None) -> bool:
+    """Hide a Care Maker who did not recommit. Kept, not deleted; True if this call lapsed them."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = CareMaker.objects.filter(pk=care_maker.pk, active=True).update(active=False, lapsed_at=now)
+        if updated:
+            count_active(care_maker, -1)
+    return bool(updated)
+
+
+def caremaker_update_profile(*, care_maker: CareMaker, data: dict) -> CareMaker:
+    with transaction.atomic():
+        for name in ("public_profile", "display_name", "bio", "chosen_c"):
+            setattr(care_maker, name, data[name])
+        care_maker.save(update_fields=["public_profile", "display_name", "bio", "chosen_c"])
+    return care_maker
+
+
+# --- Stories --------------------------------------------------------------------------
+
+
+def story_submit(*, care_maker: CareMaker, c: str, title: str, text: str) -> Story:
+    if not care_maker.active:
+        raise ValidationError("Only active Care Makers can post stories. Recommit to post again.")
+    if len(text) > Story.MAX_LENGTH:
+        raise ValidationError(f"Your story must be {Story.MAX_LENGTH:,} characters or fewer.")
+    if c not in SixC.values:
+        raise ValidationError("Choose which of the 6Cs your story shows.")
+    found = find_personal_data(f"{title}\n{text}")
+    with transaction.atomic():
+        return Story.objects.create(
+            care_maker=care_maker, c=c, title=title, text=text, held=bool(found), held_reasons=", ".join(found)
+        )
+
+
+def _moderate(*, story: Story, moderator, status: str, now: datetime) -> bool:
+    if not permissions.is_moderator(moderator):
+        raise PermissionDenied("Only moderators can moderate stories.")
+    extra = {"published_at": now} if status == Story.Status.PUBLISHED else {}
+    return bool(
+        Story.objects.filter(pk=story.pk, status=Story.Status.SUBMITTED).update(
+            status=status, moderated_by=moderator, moderated_at=now, **extra
+        )
+    )
+
+
+def story_publish(*, story: Story, moderator, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    with transaction.atomic():
+        done = _moderate(story=story, moderator=moderator, status=Story.Status.PUBLISHED, now=now)
+        if done:
+            story.refresh_from_db()
+            care_maker = story.care_maker
+            email_queue(
+                kind="care-makers-story-published",
+                to=care_maker.user.email,
+                key=f"care-makers-story-published:{story.pk}",
+                category=Email.Category.TRANSACTIONAL,
+                context={
+                    "name": care_maker.user.get_short_name(),
+                    "title": story.title,
+                    "story_path": reverse("ambassadors:story", args=[story.pk]),
+                },
+            )
+    return done
+
+
+def story_reject(*, story: Story, moderator, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    with transaction.atomic():
+        return _moderate(story=story, moderator=moderator, status=Story.Status.REJECTED, now=now)
+
+
+# --- Recount --------------------------------------------------------------------------
+
+
+def recount_active() -> dict[str, int]:
+    truth: dict[str, int] = {"ambassadors:active": 0}
+    for care_maker in CareMaker.objects.filter(active=True).only("region", "role", "sector").iterator():
+        for key in _active_keys(care_maker):
+            truth[key] = truth.get(key, 0) + 1
+    return truth

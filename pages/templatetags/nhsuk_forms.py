@@ -36,6 +36,10 @@ def nhsuk_kind(field) -> str:
 def nhsuk_anchor(field) -> str:
     """The id an error summary link points at: the first option of a radio or checkbox group."""
     if nhsuk_kind(field) in {"radios", "checkboxes"}:
+        # The first option actually shown: Django's blank "---------" choice is skipped.
+        for choice in field:
+            if nhsuk_real_choice(choice):
+                return choice.id_for_label
         return f"{field.auto_id}_0"
     return field.auto_id
 

@@ -60,3 +60,20 @@ def test_bound_form_with_errors_shows_summary_messages_and_keeps_values():
 def test_chosen_radio_stays_chosen(choice):
     html = render(EveryKindForm({"colour": choice}))
     assert re.search(rf'value="{choice}" checked', html)
+
+
+class BlankChoiceForm(forms.Form):
+    # A model field with choices and no default gets Django's blank choice first.
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "---------"), ("me", "Just me"), ("team", "My team")], widget=forms.RadioSelect
+    )
+
+
+def test_error_summary_links_to_the_first_option_shown_when_a_blank_choice_is_skipped():
+    form = BlankChoiceForm({})
+    assert not form.is_valid()
+    html = render(form)
+    assert "---------" not in html
+    first_id = re.search(r'class="nhsuk-radios__input" id="([^"]+)"', html).group(1)
+    assert f'href="#{first_id}"' in html
+    assert f'for="{first_id}"' in html

@@ -22,10 +22,29 @@ def waiting():
     return Pledge.objects.filter(status__in=WAITING).select_related("campaign", "theme").order_by("created_at", "pk")
 
 
+def held():
+    """Held by the privacy check or pre-moderation, before anyone saw them."""
+    return (
+        Pledge.objects.filter(status=Pledge.Status.HELD)
+        .select_related("campaign", "theme")
+        .order_by("created_at", "pk")
+    )
+
+
+def reported():
+    """Hidden after reports from three different people, until a moderator looks."""
+    return (
+        Pledge.objects.filter(status=Pledge.Status.HIDDEN)
+        .select_related("campaign", "theme")
+        .prefetch_related("reports")
+        .order_by("created_at", "pk")
+    )
+
+
 def pledges_waiting_for_staff(now):
     """For the daily staff note: pledges a moderator has not looked at for a day."""
     count = Pledge.objects.filter(status__in=WAITING, created_at__lt=now - timedelta(days=1)).count()
-    return count, "pledges held or hidden for more than a day", reverse("moderation:queue", args=["pledges"])
+    return count, "pledges held or hidden for more than a day", reverse("moderation:queue", args=["held-pledges"])
 
 
 def _publish(item, *, moderator, reason=None, note=""):
@@ -53,20 +72,42 @@ def _reject(item, *, moderator, reason=None, note=""):
         )
 
 
+def _contact(item):
+    return {"Name": item.name, "Email": item.email, "Organisation": item.organisation_name}
+
+
 register(
     Queue(
-        key="pledges",
-        label="Pledges",
+        key="held-pledges",
+        label="Held pledges",
         item_type="pledge",
         reason_scope="pledge",
-        waiting=waiting,
+        waiting=held,
         row_template="pledges/_moderation_row.html",
         actions={
             "publish": Action("Publish", _publish),
-            "reject": Action("Reject", _reject, needs_reason=True, style="warning"),
+            # The reason decides whether the author is told or the pledge is hidden quietly.
+            "reject": Action("Reject or hide", _reject, needs_reason=True, style="warning"),
         },
         summary=lambda item: item.text,
-        contact=lambda item: {"Name": item.name, "Email": item.email, "Organisation": item.organisation_name},
+        contact=_contact,
         position=10,
+    )
+)
+register(
+    Queue(
+        key="reported-pledges",
+        label="Reported pledges",
+        item_type="pledge",
+        reason_scope="pledge",
+        waiting=reported,
+        row_template="pledges/_moderation_row.html",
+        actions={
+            "publish": Action("Restore to the wall", _publish),
+            "reject": Action("Reject or keep hidden", _reject, needs_reason=True, style="warning"),
+        },
+        summary=lambda item: item.text,
+        contact=_contact,
+        position=20,
     )
 )

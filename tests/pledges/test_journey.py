@@ -313,4 +313,4 @@ def test_held_pledges_feed_the_daily_staff_note(campaign, service_data, supporte
     assert pledges_waiting_for_staff(timezone.now())[0] == 0
     Pledge.objects.filter(pk=held.pk).update(created_at=timezone.now() - timedelta(days=2))
     count, description, path = pledges_waiting_for_staff(timezone.now())
-    assert (count, path) == (1, "/moderation/pledges/")
+    assert (count, path) == (1, "/moderation/held-pledges/")

@@ -154,6 +154,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
+    "organisations-reminders": {
+        "task": "organisations.tasks.send_organisation_reminders",
+        "schedule": crontab(minute=5, hour=8),
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",
     "allauth",
     "allauth.account",
     "crispy_forms",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "pledges",
     "ambassadors",
     "organisations",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -219,7 +221,7 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -266,6 +268,8 @@ LOGGING = {
 
 # --- Care Pledge ----------------------------------------------------------------------
 SERVICE_NAME = "Care Pledge"
+# The bare baseline views for `make bench` (/bench/bare, /bench/form); off unless benchmarking.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
 # Without a collectstatic run (make run, tests), serve straight from the source folders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not PRODUCTION)

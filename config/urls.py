@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,6 +16,9 @@ urlpatterns = [
     path("social-care-commitment/", include("organisations.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler404 = "pages.views.page_not_found"
 handler500 = "pages.views.server_error"

@@ -335,3 +335,6 @@ class EmployeeCommitmentTask(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commitment", "task"], name="organisations_employee_task_unique"),
         ]
+
+    def __str__(self) -> str:
+        return self.task_text

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from organisations.reminders import due_reminders, reminders_send
 from mail.models import Email
+from organisations.reminders import due_reminders, reminders_send
 
 
 class Command(BaseCommand):

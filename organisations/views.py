@@ -30,6 +30,11 @@ from .selectors import directory, home_summary, is_member, is_representative, or
 SESSION_CHOSEN = "organisations:chosen:{}"
 
 
+def _post(request):
+    """Bound data on POST, even an empty one (an empty QueryDict is falsy)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _today() -> date:
     return timezone.localdate()
 
@@ -75,7 +80,7 @@ def index(request):
 
 @login_required
 def register(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_register(user=request.user, **form.cleaned_data)
@@ -94,7 +99,7 @@ def request_access(request, cqc_id: str):
     if is_member(request.user, organisation):
         messages.info(request, f"You are already a member of {organisation.name}.")
         return redirect("organisations:dashboard", organisation.slug)
-    form = AccessRequestForm(request.POST or None)
+    form = AccessRequestForm(_post(request))
     if request.method == "POST" and form.is_valid():
         services.access_request_create(organisation=organisation, user=request.user, **form.cleaned_data)
         messages.success(request, f"Your request to join {organisation.name} has been sent.")
@@ -189,7 +194,7 @@ def commit(request, slug: str):
             initial[f"task_{task_id}"] = True
             initial[f"date_{task_id}"] = target
     form = StatementsForm(
-        request.POST or None, initial=initial, statements=statements, need_dates=True, one_per_statement=True
+        _post(request), initial=initial, statements=statements, need_dates=True, one_per_statement=True
     )
     if request.method == "POST" and form.is_valid():
         request.session[key] = [(c.task_id, c.target_date.isoformat()) for c in form.cleaned_data["chosen"]]
@@ -207,7 +212,7 @@ def commit_sign(request, slug: str):
     if not stored:
         return redirect("organisations:commit", slug)
     chosen = [services.ChosenTask(task_id=t, target_date=date.fromisoformat(d)) for t, d in stored]
-    form = SignForm(request.POST or None, initial={"signatory_name": request.user.display_name})
+    form = SignForm(_post(request), initial={"signatory_name": request.user.display_name})
     if request.method == "POST" and form.is_valid():
         try:
             services.employer_commit(
@@ -243,7 +248,7 @@ def task_done(request, slug: str, pk: int):
     task = get_object_or_404(
         CommitmentTask.objects.select_related("commitment"), pk=pk, commitment__organisation=organisation
     )
-    form = TaskDoneForm(request.POST or None)
+    form = TaskDoneForm(_post(request))
     if request.method == "POST" and form.is_valid():
         services.commitment_task_done(task=task, user=request.user, evidence=form.cleaned_data["evidence"])
         messages.success(request, "Task marked as done.")
@@ -269,7 +274,7 @@ def _employee_commit(request, organisation: Organisation, via_invite: bool):
         messages.info(request, f"You have already made your commitment with {organisation.name}.")
         return redirect("accounts:home")
     form = StatementsForm(
-        request.POST or None, statements=_statements(Audience.EMPLOYEE), need_dates=False, one_per_statement=False
+        _post(request), statements=_statements(Audience.EMPLOYEE), need_dates=False, one_per_statement=False
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,9 +315,9 @@ def champion(request, slug: str):
     if not organisation.is_verified:
         messages.info(request, "You can record commitments once the organisation is verified.")
         return redirect("organisations:index")
-    person = ChampionForm(request.POST or None, prefix="person")
+    person = ChampionForm(_post(request), prefix="person")
     statements = StatementsForm(
-        request.POST or None, statements=_statements(Audience.EMPLOYEE), need_dates=False, one_per_statement=False
+        _post(request), statements=_statements(Audience.EMPLOYEE), need_dates=False, one_per_statement=False
     )
     statements.require_one = False
     if request.method == "POST" and person.is_valid() and statements.is_valid():

@@ -352,7 +352,8 @@ def commitment_renew(*, commitment: EmployerCommitment, user, today: date | None
 
 
 def invitation_token(organisation: Organisation) -> str:
-    return signing.dumps({"o": organisation.pk, "v": organisation.invite_version}, salt=INVITE_SALT, compress=True)
+    # No timestamp: the link on a printed poster must stay the same until it is replaced.
+    return signing.Signer(salt=INVITE_SALT).sign_object({"o": organisation.pk, "v": organisation.invite_version})
 
 
 class StaleInvitation(Exception):
@@ -362,7 +363,7 @@ class StaleInvitation(Exception):
 def invitation_organisation(token: str) -> Organisation:
     """The organisation a link invites to, or StaleInvitation if it was replaced or is not genuine."""
     try:
-        data = signing.loads(token, salt=INVITE_SALT)
+        data = signing.Signer(salt=INVITE_SALT).unsign_object(token)
     except signing.BadSignature:
         raise StaleInvitation("This invitation link is not valid.") from None
     organisation = Organisation.objects.filter(pk=data.get("o"), verified_at__isnull=False).first()

@@ -40,3 +40,50 @@ class ProfileForm(forms.ModelForm):
             "display_name": "Only shown if you choose to be shown by name.",
             "organisation_name": "For example, Royal Devon University Healthcare or Oak Lodge Care Home.",
         }
+
+
+KEEP_CHOICES = [
+    ("keep", "Keep them anonymously: they stay in the totals, with nothing that identifies you"),
+    ("remove", "Remove them completely"),
+]
+
+
+class DeleteAccountForm(forms.Form):
+    contributions = forms.ChoiceField(
+        label="What should happen to your pledges and other contributions?",
+        choices=KEEP_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what should happen to your pledges"},
+    )
+    confirm = forms.BooleanField(
+        label="I understand my account will be deleted and this cannot be undone",
+        error_messages={"required": "Confirm that you want to delete your account"},
+    )
+
+
+class DataRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address of the person asking",
+        error_messages={
+            "required": "Enter the email address of the person asking",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    action = forms.ChoiceField(
+        label="What do they want?",
+        choices=[("export", "A copy of everything we hold about them"), ("erase", "Their data deleted")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the person wants"},
+    )
+    contributions = forms.ChoiceField(
+        label="If deleting: what should happen to their pledges and other contributions?",
+        choices=KEEP_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "erase" and not cleaned.get("contributions"):
+            self.add_error("contributions", "Select what should happen to their pledges")
+        return cleaned

@@ -1,20 +1,80 @@
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+import json
 
-from .forms import ProfileForm
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from . import data_rights
+from .forms import DataRequestForm, DeleteAccountForm, ProfileForm
+from .models import User
 
 
 @login_required
 def account_home(request):
-    return render(request, "accounts/home.html")
+    return render(request, "accounts/home.html", {"can_handle_data_requests": _can_handle_data_requests(request.user)})
 
 
 @login_required
 def profile_edit(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your details have been saved.")
         return redirect("accounts:home")
     return render(request, "accounts/profile_form.html", {"form": form})
+
+
+def _json_download(data: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def data_download(request):
+    data = data_rights.personal_data_export(user=request.user)
+    return _json_download(data, f"care-pledge-your-data-{timezone.localdate():%Y-%m-%d}.json")
+
+
+@login_required
+def account_delete(request):
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        data_rights.personal_data_erase(user=user, keep_contributions=form.cleaned_data["contributions"] == "keep")
+        messages.success(request, "Your account and your personal details have been deleted.")
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+def _can_handle_data_requests(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.groups.filter(name="Programme admins").exists())
+
+
+@login_required
+def data_request(request):
+    """Staff act on a data request from someone, with or without an account."""
+    if not _can_handle_data_requests(request.user):
+        raise PermissionDenied
+    form = DataRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        user = User.objects.filter(email__iexact=email).first()
+        if form.cleaned_data["action"] == "export":
+            return _json_download(
+                data_rights.personal_data_export(user=user, email=email), "care-pledge-data-request.json"
+            )
+        data_rights.personal_data_erase(
+            user=user, email=email, keep_contributions=form.cleaned_data["contributions"] == "keep"
+        )
+        messages.success(request, f"Everything held for {email} has been deleted.")
+        return redirect("accounts:data_request")
+    return render(request, "accounts/data_request.html", {"form": form})

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pledges",
     "ambassadors",
     "organisations",
+    "dashboard",
     "bench",
 ]
 
@@ -156,6 +157,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
+    "moderation-backlog": {"task": "moderation.tasks.check_moderation_backlog", "schedule": crontab(minute=5)},
     "organisations-reminders": {
         "task": "organisations.tasks.send_organisation_reminders",
         "schedule": crontab(minute=5, hour=8),
@@ -268,6 +270,9 @@ LOGGING = {
 
 # --- Care Pledge ----------------------------------------------------------------------
 SERVICE_NAME = "Care Pledge"
+# Moderators are emailed when an item waits longer than this, or a queue holds more than this.
+MODERATION_ALERT_HOURS = int(env("MODERATION_ALERT_HOURS", "24") or 24)
+MODERATION_ALERT_SIZE = int(env("MODERATION_ALERT_SIZE", "50") or 50)
 # The bare baseline views for `make bench` (/bench/bare, /bench/form); off unless benchmarking.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 

@@ -7,6 +7,7 @@ from pages import views as pages_views
 urlpatterns = [
     path("", pages_views.home, name="home"),
     path("privacy/", pages_views.privacy, name="privacy"),
+    path("privacy/retention/", pages_views.retention, name="retention"),
     path("accessibility/", pages_views.accessibility, name="accessibility"),
     path("healthz", pages_views.healthz, name="healthz"),
     path("account/", include("allauth.urls")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("pledges/", include("pledges.urls")),
     path("care-makers/", include("ambassadors.urls")),
     path("social-care-commitment/", include("organisations.urls")),
+    path("moderation/", include("moderation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -30,6 +30,10 @@ def privacy(request):
     return render(request, "pages/privacy.html")
 
 
+def retention(request):
+    return render(request, "pages/retention.html")
+
+
 def accessibility(request):
     return render(request, "pages/accessibility.html")
 

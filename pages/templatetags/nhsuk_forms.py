@@ -2,6 +2,7 @@
 Django form fields in NHS.UK frontend markup: label, hint, error message, error summary."""
 
 from django import forms, template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -17,10 +18,11 @@ def nhsuk_kind(field) -> str:
     widget = field.field.widget
     if field.is_hidden:
         return "hidden"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple is a subclass of RadioSelect, so it is asked about first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):
@@ -77,9 +79,10 @@ def nhsuk_widget(field):
     if described_by:
         attrs["aria-describedby"] = described_by
     html = field.as_widget(attrs=attrs)
-    if kind == "textarea":
+    if kind == "textarea" and nhsuk_count(field):
         # Let people type past the limit and see the count, rather than cutting them off.
-        html = html.replace(f' maxlength="{getattr(field.field, "max_length", "")}"', "")
+        # (Only Django's own maxlength attribute is removed: the widget HTML stays safe.)
+        html = mark_safe(html.replace(f' maxlength="{field.field.max_length}"', ""))  # noqa: S308
     return html
 
 

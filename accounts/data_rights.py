@@ -1,0 +1,119 @@
+"""Data rights: everything held about a person, and erasing it.
+
+Each app that keeps personal data registers two functions here (from its AppConfig.ready):
+`export(user, email) -> dict` and `erase(user, email, keep_contributions) -> None`. Either
+`user` (an account) or only `email` (someone who pledged without an account) is given.
+`keep_contributions` means pledges and the like stay in the counts without anything that
+identifies the person; otherwise they are removed.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Holder:
+    label: str
+    export: Callable[..., dict]
+    erase: Callable[..., None]
+
+
+_holders: dict[str, Holder] = {}
+
+
+def register(label: str, *, export: Callable[..., dict], erase: Callable[..., None]) -> None:
+    _holders[label] = Holder(label=label, export=export, erase=erase)
+
+
+def personal_data_export(*, user=None, email: str | None = None) -> dict:
+    email = (email or (user.email if user else "")).strip().lower()
+    data = {"exported_at": timezone.now().isoformat(), "email": email}
+    for label, holder in sorted(_holders.items()):
+        data[label] = holder.export(user=user, email=email)
+    return data
+
+
+def personal_data_erase(*, user=None, email: str | None = None, keep_contributions: bool = True) -> None:
+    """Erase the person from every app in one transaction, then the account itself."""
+    email = (email or (user.email if user else "")).strip().lower()
+    with transaction.atomic():
+        for _label, holder in sorted(_holders.items()):
+            holder.erase(user=user, email=email, keep_contributions=keep_contributions)
+        if user is not None:
+            user.delete()
+    logger.info(
+        "data rights: erased %s (%s contributions)",
+        "an account" if user else "an email",
+        "kept" if keep_contributions else "removed",
+    )
+
+
+# --- What the accounts app itself holds ---------------------------------------------------
+def _export_accounts(*, user, email: str) -> dict:
+    if user is None:
+        return {}
+    from allauth.account.models import EmailAddress
+
+    return {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "job_role": user.get_job_role_display(),
+            "sector": user.get_sector_display(),
+            "region": user.get_region_display(),
+            "organisation": user.organisation_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user)
+        ],
+    }
+
+
+def _erase_accounts(*, user, email: str, keep_contributions: bool) -> None:
+    if user is None:
+        return
+    from allauth.account.models import EmailAddress
+    from django.contrib.sessions.models import Session
+
+    addresses = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    EmailAddress.objects.filter(user=user).delete()
+    # Sessions are signed blobs; find this person's by decoding only the live ones.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+    _erase_mail(addresses)
+
+
+def _export_mail(*, user, email: str) -> dict:
+    from mail.models import Email
+
+    rows = Email.objects.filter(to__iexact=email).order_by("created_at")
+    return {
+        "emails_sent_to_you": [
+            {"kind": r.kind, "status": r.status, "created_at": r.created_at.isoformat()} for r in rows
+        ]
+    }
+
+
+def _erase_mail(addresses) -> None:
+    from mail.models import Email
+
+    for address in addresses:
+        Email.objects.filter(to__iexact=address).delete()
+
+
+def _erase_mail_holder(*, user, email: str, keep_contributions: bool) -> None:
+    _erase_mail([email])
+
+
+register("account", export=_export_accounts, erase=_erase_accounts)
+register("mail", export=_export_mail, erase=_erase_mail_holder)

@@ -1,0 +1,190 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from . import services
+from .forms import BulkDecideForm, ContactForm, DecideForm, LogSearchForm
+from .models import Decision
+from .queues import all_queues, get_queue
+
+OVERDUE_AFTER = timedelta(days=2)
+COUNT_CAP = 1000  # tab counts stop at 999+: a queue count never scans a big table
+
+
+def _visible_queues(user):
+    return [queue for queue in all_queues() if queue.can_view(user)]
+
+
+def _queue_or_404(request, key):
+    queue = get_queue(key)
+    if queue is None:
+        raise Http404
+    if not queue.can_view(request.user):
+        raise PermissionDenied
+    return queue
+
+
+def _tabs(user, current):
+    tabs = []
+    for queue in _visible_queues(user):
+        count = queue.waiting()[:COUNT_CAP].count()
+        tabs.append(
+            {"queue": queue, "count": f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else count, "current": queue is current}
+        )
+    return tabs
+
+
+def _report(request, outcome):
+    if outcome.done:
+        messages.success(request, f"{len(outcome.done)} decided.")
+    for item_id, name in outcome.claimed:
+        messages.warning(request, f"Item {item_id} was not changed: {name} has claimed it.")
+    if outcome.already_decided:
+        ids = ", ".join(str(i) for i in outcome.already_decided)
+        messages.warning(request, f"Already decided by someone else, so not changed: {ids}.")
+    if outcome.missing:
+        messages.warning(request, "Some items no longer exist.")
+
+
+@login_required
+def index(request):
+    queues = _visible_queues(request.user)
+    if not queues:
+        raise PermissionDenied
+    return redirect("moderation:queue", key=queues[0].key)
+
+
+@login_required
+def queue_view(request, key):
+    queue = _queue_or_404(request, key)
+    page = Paginator(queue.waiting(), 50).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    claims = services.live_claims(item_type=queue.item_type, item_ids=[item.pk for item in items])
+    now = timezone.now()
+    rows = [
+        {
+            "item": item,
+            "claim": claims.get(item.pk),
+            "overdue": now - _waiting_since(item) > OVERDUE_AFTER,
+            "since": _waiting_since(item),
+        }
+        for item in items
+    ]
+    form = BulkDecideForm(queue=queue, item_ids=[item.pk for item in items])
+    if request.method == "POST":
+        form = BulkDecideForm(request.POST, queue=queue, item_ids=[item.pk for item in items])
+        if form.is_valid():
+            outcome = services.items_decide(
+                queue=queue,
+                item_ids=form.cleaned_data["items"],
+                action_key=form.cleaned_data["action"],
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+            _report(request, outcome)
+            return redirect(request.get_full_path())
+    return render(
+        request,
+        "moderation/queue.html",
+        {"queue": queue, "tabs": _tabs(request.user, queue), "rows": rows, "page": page, "form": form},
+    )
+
+
+def _waiting_since(item):
+    return getattr(item, "waiting_since", None) or item.created_at
+
+
+@login_required
+def item_view(request, key, item_id):
+    queue = _queue_or_404(request, key)
+    item = queue.waiting().model._default_manager.filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    still_waiting = queue.waiting().filter(pk=item_id).exists()
+    form = DecideForm(queue=queue)
+    contact_form = ContactForm()
+    contact = None
+    if request.method == "POST":
+        intent = request.POST.get("intent")
+        if intent == "claim":
+            try:
+                services.claim_take(item_type=queue.item_type, item_id=item.pk, moderator=request.user)
+                messages.success(request, f"You have claimed this for {services.CLAIM_MINUTES} minutes.")
+            except services.ClaimedByOther as exc:
+                messages.warning(request, f"{exc.claim.moderator.get_full_name()} has already claimed this.")
+            return redirect(request.path)
+        if intent == "release":
+            services.claim_release(item_type=queue.item_type, item_id=item.pk, moderator=request.user)
+            messages.success(request, "You have released your claim.")
+            return redirect(request.path)
+        if intent == "contact":
+            contact_form = ContactForm(request.POST)
+            if contact_form.is_valid():
+                contact = services.contact_reveal(
+                    queue=queue, item=item, moderator=request.user, why=contact_form.cleaned_data["why"]
+                )
+        if intent == "decide":
+            form = DecideForm(request.POST, queue=queue)
+            if form.is_valid():
+                outcome = services.items_decide(
+                    queue=queue,
+                    item_ids=[item.pk],
+                    action_key=form.cleaned_data["action"],
+                    moderator=request.user,
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+                _report(request, outcome)
+                if outcome.done:
+                    return redirect("moderation:queue", key=queue.key)
+                return redirect(request.path)
+    claim = services.live_claims(item_type=queue.item_type, item_ids=[item.pk]).get(item.pk)
+    return render(
+        request,
+        "moderation/item.html",
+        {
+            "queue": queue,
+            "item": item,
+            "still_waiting": still_waiting,
+            "claim": claim,
+            "claimed_by_me": claim is not None and claim.moderator_id == request.user.pk,
+            "form": form,
+            "contact_form": contact_form,
+            "contact": contact,
+            "has_contact": queue.contact is not None,
+            "decisions": Decision.objects.filter(item_type=queue.item_type, item_id=item.pk),
+            "back": reverse("moderation:queue", kwargs={"key": queue.key}),
+        },
+    )
+
+
+@login_required
+def log_view(request):
+    queues = _visible_queues(request.user)
+    if not queues:
+        raise PermissionDenied
+    item_types = sorted({queue.item_type for queue in queues})
+    form = LogSearchForm(request.GET or None, item_types=item_types)
+    decisions = Decision.objects.filter(item_type__in=item_types)
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        if q:
+            decisions = decisions.filter(
+                Q(item_summary__icontains=q)
+                | Q(note__icontains=q)
+                | Q(reason_label__icontains=q)
+                | Q(actor_name__icontains=q)
+            )
+        if form.cleaned_data["item_type"]:
+            decisions = decisions.filter(item_type=form.cleaned_data["item_type"])
+    page = Paginator(decisions.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "moderation/log.html", {"form": form, "page": page, "tabs": _tabs(request.user, None)})

@@ -1,0 +1,178 @@
+"""The shared moderation mechanism (claims, bulk decisions, audit log, alerts), tested on a
+throwaway queue over the benchmark's baseline table so it does not depend on any programme."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from bench.models import BaselineRow
+from mail.models import Email
+from moderation import queues, services
+from moderation.alerts import backlog_alert
+from moderation.models import Claim, Decision, Reason
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _approve(item, *, moderator, reason, note):
+    if not item.name.startswith("waiting"):
+        raise services.AlreadyDecided
+    item.name = "approved " + item.name
+    item.save()
+
+
+def _reject(item, *, moderator, reason, note):
+    item.name = f"rejected ({reason.code}) {item.name}"
+    item.save()
+
+
+@pytest.fixture
+def test_queue():
+    queue = queues.Queue(
+        key="test-items",
+        label="Test items",
+        item_type="testitem",
+        reason_scope="pledge",
+        waiting=lambda: BaselineRow.objects.filter(name__startswith="waiting").order_by("created_at", "pk"),
+        row_template="moderation/_test_row.html",
+        actions={
+            "approve": queues.Action("Approve", _approve),
+            "reject": queues.Action("Reject", _reject, needs_reason=True, style="warning"),
+        },
+        summary=lambda item: item.name,
+        contact=lambda item: {"Email": item.email},
+    )
+    queues.register(queue)
+    yield queue
+    queues._queues.pop("test-items", None)
+
+
+@pytest.fixture
+def items():
+    return [BaselineRow.objects.create(name=f"waiting {n}", email=f"author{n}@example.org") for n in range(3)]
+
+
+@pytest.fixture
+def other_moderator(db):
+    return UserFactory(email="other.mod@example.org", display_name="Olu Other", is_staff=True, groups=["Moderators"])
+
+
+def test_a_claim_keeps_others_from_deciding_the_item(test_queue, items, moderator, other_moderator):
+    services.claim_take(item_type="testitem", item_id=items[0].pk, moderator=moderator)
+    with pytest.raises(services.ClaimedByOther):
+        services.claim_take(item_type="testitem", item_id=items[0].pk, moderator=other_moderator)
+    outcome = services.items_decide(
+        queue=test_queue, item_ids=[items[0].pk], action_key="approve", moderator=other_moderator
+    )
+    assert outcome.claimed == [(items[0].pk, "Morgan Moderator")]
+    items[0].refresh_from_db()
+    assert items[0].name == "waiting 0"
+
+
+def test_an_expired_claim_can_be_taken_over(test_queue, items, moderator, other_moderator):
+    past = timezone.now() - timedelta(hours=1)
+    services.claim_take(item_type="testitem", item_id=items[0].pk, moderator=moderator, now=past)
+    claim = services.claim_take(item_type="testitem", item_id=items[0].pk, moderator=other_moderator)
+    assert claim.moderator == other_moderator
+    assert Claim.objects.count() == 1
+
+
+def test_bulk_decision_reports_items_already_decided_and_records_each_decision(
+    test_queue, items, moderator, other_moderator
+):
+    services.items_decide(queue=test_queue, item_ids=[items[1].pk], action_key="approve", moderator=other_moderator)
+    outcome = services.items_decide(
+        queue=test_queue, item_ids=[i.pk for i in items], action_key="approve", moderator=moderator, note="looks fine"
+    )
+    assert outcome.done == [items[0].pk, items[2].pk]
+    assert outcome.already_decided == [items[1].pk]
+    log = Decision.objects.filter(actor=moderator).order_by("item_id")
+    assert [(d.item_id, d.action, d.note) for d in log] == [
+        (items[0].pk, "approve", "looks fine"),
+        (items[2].pk, "approve", "looks fine"),
+    ]
+    assert Decision.objects.count() == 3
+
+
+def test_queue_page_lists_oldest_first_with_age_and_overdue(client, test_queue, items, moderator):
+    BaselineRow.objects.filter(pk=items[2].pk).update(created_at=timezone.now() - timedelta(days=3))
+    client.force_login(moderator)
+    response = client.get("/moderation/test-items/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("waiting 2") < html.index("waiting 0") < html.index("waiting 1")
+    assert html.count("Overdue") == 1
+    assert "Test items" in html
+
+
+def test_bulk_reject_needs_a_reason_and_keeps_the_selection_errors_clear(client, test_queue, items, moderator):
+    client.force_login(moderator)
+    response = client.post("/moderation/test-items/", {"items": [items[0].pk], "action": "reject", "note": "x"})
+    assert response.status_code == 200
+    assert "Select a reason for this decision" in response.content.decode()
+    response = client.post("/moderation/test-items/", {"action": "approve"})
+    assert "Select at least one item" in response.content.decode()
+    reason = Reason.objects.get(code="offensive")
+    response = client.post("/moderation/test-items/", {"items": [items[0].pk], "action": "reject", "reason": reason.pk})
+    assert response.status_code == 302
+    items[0].refresh_from_db()
+    assert items[0].name == "rejected (offensive) waiting 0"
+
+
+def test_acting_on_an_item_claimed_by_someone_else_says_so(client, test_queue, items, moderator, other_moderator):
+    services.claim_take(item_type="testitem", item_id=items[0].pk, moderator=other_moderator)
+    client.force_login(moderator)
+    response = client.post("/moderation/test-items/", {"items": [items[0].pk], "action": "approve"}, follow=True)
+    assert "Olu Other has claimed it" in response.content.decode()
+    response = client.get(f"/moderation/test-items/{items[0].pk}/")
+    assert "Olu Other is deciding this" in response.content.decode()
+
+
+def test_contact_details_are_hidden_until_asked_for_and_the_request_is_recorded(client, test_queue, items, moderator):
+    client.force_login(moderator)
+    url = f"/moderation/test-items/{items[0].pk}/"
+    assert "author0@example.org" not in client.get(url).content.decode()
+    response = client.post(url, {"intent": "contact", "why": ""})
+    assert "Say why you need the contact details" in response.content.decode()
+    response = client.post(url, {"intent": "contact", "why": "to ask about the wording"})
+    assert "author0@example.org" in response.content.decode()
+    from moderation.models import ContactView
+
+    assert ContactView.objects.get().why == "to ask about the wording"
+
+
+def test_audit_log_is_searchable(client, test_queue, items, moderator):
+    services.items_decide(
+        queue=test_queue, item_ids=[items[0].pk], action_key="approve", moderator=moderator, note="kind words"
+    )
+    client.force_login(moderator)
+    html = client.get("/moderation/log/?q=kind").content.decode()
+    assert "kind words" in html
+    assert "kind words" not in client.get("/moderation/log/?q=nothing-like-this").content.decode()
+
+
+def test_people_without_a_moderation_role_are_refused(client, test_queue, outsider):
+    client.force_login(outsider)
+    assert client.get("/moderation/test-items/").status_code == 403
+    assert client.get("/moderation/").status_code == 403
+
+
+def test_backlog_alert_sends_one_email_per_moderator_per_window(
+    test_queue, items, moderator, settings, django_capture_on_commit_callbacks
+):
+    settings.MODERATION_ALERT_HOURS = 1
+    BaselineRow.objects.update(created_at=timezone.now() - timedelta(hours=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert backlog_alert() == [moderator.email]
+        backlog_alert()
+    rows = Email.objects.filter(kind="moderation-backlog")
+    assert rows.count() == 1
+    assert rows.get().category == Email.Category.STAFF
+
+
+def test_no_alert_when_nothing_waits_too_long(test_queue, items, moderator, settings):
+    settings.MODERATION_ALERT_HOURS = 24
+    settings.MODERATION_ALERT_SIZE = 50
+    assert backlog_alert() == []

@@ -152,7 +152,6 @@ def test_register_verify_commit_list_invite_count_and_mark_done(live_server, pag
     assert "Grace" not in page.content()
     page.get_by_role("link", name=re.compile("Mark done")).first.click()
     axe()
-    print("URL", page.url, page.title())
     page.get_by_label("What was done").fill("Values questions added to our interview pack")
     page.get_by_role("button", name="Mark as done").click()
     axe()

@@ -303,6 +303,8 @@ class EmployeeCommitment(models.Model):
     assisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Kept apart from assisted_by, which empties if the champion's account is erased.
+    assisted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -321,7 +323,7 @@ class EmployeeCommitment(models.Model):
 
     @property
     def is_assisted(self) -> bool:
-        return self.user_id is None
+        return self.assisted
 
 
 class EmployeeCommitmentTask(models.Model):

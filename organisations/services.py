@@ -408,6 +408,7 @@ def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen)
                     statement_set=statement_set,
                     statements=_snapshot(statements),
                     assisted_by=assisted_by,
+                    assisted=assisted_by is not None,
                 )
         except IntegrityError:
             raise CommitmentError("You have already made your commitment with this organisation.") from None
@@ -475,7 +476,7 @@ def organisations_recount() -> dict[str, int]:
     for row in staff:
         truth[f"organisations:{row['organisation_id']}:staff-commitments"] = row["n"]
     truth["organisations:staff-commitments"] = sum(row["n"] for row in staff)
-    assisted = EmployeeCommitment.objects.filter(user__isnull=True).values("organisation_id").annotate(n=Count("pk"))
+    assisted = EmployeeCommitment.objects.filter(assisted=True).values("organisation_id").annotate(n=Count("pk"))
     for row in assisted:
         truth[f"organisations:{row['organisation_id']}:assisted"] = row["n"]
     done = (
@@ -486,3 +487,61 @@ def organisations_recount() -> dict[str, int]:
     for row in done:
         truth[f"organisations:{row['commitment__organisation_id']}:tasks-done"] = row["n"]
     return {key: value for key, value in truth.items() if value}
+
+
+# --- data rights ------------------------------------------------------------------
+
+ERASED_NAME = "Removed at their request"
+
+
+def personal_data_export(*, user, email: str) -> dict:
+    if user is None:
+        return {}
+    return {
+        "memberships": [
+            {"organisation": m.organisation.name, "role": m.get_role_display(), "since": m.created_at.isoformat()}
+            for m in Membership.objects.filter(user=user).select_related("organisation")
+        ],
+        "access_requests": [
+            {"organisation": r.organisation.name, "job_title": r.job_title, "message": r.message, "status": r.status}
+            for r in AccessRequest.objects.filter(user=user).select_related("organisation")
+        ],
+        "commitments_signed_for_employers": [
+            {
+                "organisation": c.organisation.name,
+                "name": c.signatory_name,
+                "job_title": c.signatory_job_title,
+                "committed_on": c.committed_on.isoformat(),
+            }
+            for c in EmployerCommitment.objects.filter(signed_by=user).select_related("organisation")
+        ],
+        "your_commitments": [
+            {
+                "organisation": c.organisation.name,
+                "made_on": c.created_at.isoformat(),
+                "tasks": [t.task_text for t in c.tasks.all()],
+            }
+            for c in EmployeeCommitment.objects.filter(user=user)
+            .select_related("organisation")
+            .prefetch_related("tasks")
+        ],
+    }
+
+
+def personal_data_erase(*, user, email: str, keep_contributions: bool) -> None:
+    """Forget the person. Kept contributions stay in the employer's totals with no name on them."""
+    if user is None:
+        return
+    Membership.objects.filter(user=user).delete()
+    AccessRequest.objects.filter(user=user).delete()
+    EmployerCommitment.objects.filter(signed_by=user).update(signed_by=None, signatory_name=ERASED_NAME)
+    mine = EmployeeCommitment.objects.filter(user=user)
+    if keep_contributions:
+        mine.update(user=None, name=ERASED_NAME, job_role="")
+        return
+    amounts: dict[str, int] = {}
+    for commitment in mine:
+        for key in (f"organisations:{commitment.organisation_id}:staff-commitments", "organisations:staff-commitments"):
+            amounts[key] = amounts.get(key, 0) - 1
+    mine.delete()
+    counters_add(amounts)

@@ -64,7 +64,7 @@ def test_register_verify_commit_list_invite_count_and_mark_done(live_server, pag
     assert page.url.endswith(f"/organisations/{organisation.slug}/dashboard/")
 
     # Not public until verified.
-    response = page.goto(base + "/social-care-commitment/organisations/")
+    page.goto(base + "/social-care-commitment/organisations/")
     axe()
     assert "Birch House" not in page.content()
     sign_out(page, axe, base)

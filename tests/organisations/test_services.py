@@ -231,3 +231,40 @@ def test_milestone_hook_returns_representative_emails_for_organisation_keys(comm
     assert organisation_representative_emails(f"organisations:{committed.pk}:staff-commitments") == [org_rep.email]
     assert organisation_representative_emails("organisations:committed") == []
     assert organisation_representative_emails("pledges:1:total") == []
+
+
+def test_personal_data_export_lists_memberships_and_own_commitments(committed, org_rep, supporter):
+    from accounts.data_rights import personal_data_export
+
+    services.employee_commit(organisation=committed, user=supporter, chosen=one_task_each(Audience.EMPLOYEE))
+    mine = personal_data_export(user=supporter)["social_care_commitment"]
+    assert mine["your_commitments"][0]["organisation"] == "Oak Lodge Care Home"
+    assert len(mine["your_commitments"][0]["tasks"]) == 7
+    rep = personal_data_export(user=org_rep)["social_care_commitment"]
+    assert rep["memberships"][0]["role"] == "Representative"
+    assert rep["commitments_signed_for_employers"][0]["job_title"] == "Registered manager"
+
+
+@pytest.mark.parametrize("keep,staff_after", [(True, 1), (False, 0)])
+def test_erasing_an_employee_keeps_or_removes_their_commitment_and_counts_stay_true(
+    committed, supporter, keep, staff_after
+):
+    from accounts.data_rights import personal_data_erase
+
+    services.employee_commit(organisation=committed, user=supporter, chosen=one_task_each(Audience.EMPLOYEE))
+    personal_data_erase(user=supporter, keep_contributions=keep)
+    assert counter_value(f"organisations:{committed.pk}:staff-commitments") == staff_after
+    assert counter_value(f"organisations:{committed.pk}:assisted") == 0
+    assert counters_recount(prefixes=["organisations:"]) == {}
+    if keep:
+        record = committed.employee_commitments.get()
+        assert record.user is None and record.name == services.ERASED_NAME
+
+
+def test_erasing_a_representative_keeps_the_organisations_commitment_without_their_name(committed, org_rep):
+    from accounts.data_rights import personal_data_erase
+
+    personal_data_erase(user=org_rep, keep_contributions=True)
+    committed.commitment.refresh_from_db()
+    assert committed.commitment.signatory_name == services.ERASED_NAME
+    assert counter_value("organisations:committed") == 1

@@ -453,3 +453,62 @@ def test_renewing_from_the_dashboard_makes_a_lapsed_commitment_current(client, o
 def test_home_page_counts_committed_employers(client, committed):
     html = client.get("/").content.decode()
     assert re.search(r'app-totals__number">1</span> employers committed', html)
+
+
+def test_admin_verify_action_verifies_and_emails_the_representative(
+    client, org_rep, superuser, mailoutbox, django_capture_on_commit_callbacks
+):
+    organisation = make_organisation(rep=org_rep, verified=False)
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:organisations_organisation_changelist"),
+            {"action": "verify", "_selected_action": [organisation.pk]},
+        )
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.verified_by == superuser
+    assert [m.to for m in mailoutbox] == [[org_rep.email]]
+
+
+def test_moderator_without_programme_admin_rights_cannot_verify_in_the_admin(client, org_rep, moderator):
+    organisation = make_organisation(rep=org_rep, verified=False)
+    client.force_login(moderator)
+    client.post(
+        reverse("admin:organisations_organisation_changelist"),
+        {"action": "verify", "_selected_action": [organisation.pk]},
+    )
+    organisation.refresh_from_db()
+    assert not organisation.is_verified
+
+
+def test_representative_of_another_organisation_cannot_use_the_champion_form(client, committed, other_rep):
+    client.force_login(other_rep)
+    assert client.get(reverse("organisations:champion", args=[committed.slug])).status_code == 403
+
+
+def test_dashboard_query_count_is_bounded(client, committed, org_rep, django_assert_max_num_queries):
+    client.force_login(org_rep)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("organisations:dashboard", args=[committed.slug]))
+
+
+def test_demo_data_loads_twice_without_duplicates():
+    from io import StringIO
+
+    from accounts import demo as accounts_demo
+    from organisations import demo
+
+    accounts_demo.load(StringIO())
+    UserFactory(email="root@demo.example", is_superuser=True, is_staff=True)
+    out = StringIO()
+    demo.load(out)
+    counts = (Organisation.objects.count(), EmployeeCommitment.objects.count())
+    demo.load(StringIO())
+    assert (Organisation.objects.count(), EmployeeCommitment.objects.count()) == counts
+    assert Organisation.objects.filter(verified_at__isnull=True).exists()
+    today = timezone.localdate()
+    statuses = {o.commitment.status(today) for o in Organisation.objects.exclude(commitment=None)}
+    assert {"current", "lapsed"} <= statuses
+    assert EmployeeCommitment.objects.filter(assisted=True).exists()
+    assert "Demo representative" in out.getvalue()

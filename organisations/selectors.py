@@ -67,7 +67,7 @@ def organisation_representative_emails(key: str) -> list[str]:
 
 
 def directory(*, today: date, q: str = "", region: str = "", type: str = ""):
-    """Verified organisations for the public directory, committed ones first."""
+    """Verified organisations for the public directory, by name; committed or not, each marked."""
     organisations = Organisation.objects.filter(verified_at__isnull=False).select_related("commitment")
     q = q.strip()
     if q:

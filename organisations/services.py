@@ -385,8 +385,9 @@ def invitation_rotate(*, organisation: Organisation, user) -> Organisation:
 
 
 def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen) -> EmployeeCommitment:
-    if not organisation.is_verified:
-        raise CommitmentError("This organisation is not open for staff commitments yet.")
+    # Employers commit first, then invite their staff.
+    if not organisation.is_verified or not EmployerCommitment.objects.filter(organisation=organisation).exists():
+        raise CommitmentError(f"{organisation.name} is not open for staff commitments yet.")
     statement_set = statement_set_current()
     statements, tasks = _validate_choice(
         statement_set=statement_set,

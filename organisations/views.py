@@ -140,7 +140,7 @@ def dashboard(request, slug: str):
             "user"
         ),
     }
-    if organisation.is_verified:
+    if commitment:
         invite_url = _invite_url(request, organisation)
         context.update(invite_url=invite_url, qr_svg=_qr_svg(invite_url))
     return render(request, "organisations/dashboard.html", context)
@@ -151,8 +151,8 @@ def poster(request, slug: str):
     organisation, denied = _rep_or_403(request, slug)
     if denied:
         return denied
-    if not organisation.is_verified:
-        messages.info(request, "The poster is ready once the organisation is verified.")
+    if not hasattr(organisation, "commitment"):
+        messages.info(request, "The poster is ready once the organisation has signed the commitment.")
         return redirect("organisations:dashboard", slug)
     invite_url = _invite_url(request, organisation)
     return render(
@@ -269,6 +269,11 @@ def renew(request, slug: str):
 
 
 def _employee_commit(request, organisation: Organisation, via_invite: bool):
+    if not hasattr(organisation, "commitment"):
+        messages.info(
+            request, f"{organisation.name} has not signed the Social Care Commitment yet, so staff cannot join it."
+        )
+        return redirect(organisation.get_absolute_url())
     existing = EmployeeCommitment.objects.filter(user=request.user, organisation=organisation).first()
     if existing:
         messages.info(request, f"You have already made your commitment with {organisation.name}.")
@@ -312,8 +317,8 @@ def champion(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not is_member(request.user, organisation):
         return _forbidden(request, organisation, "record commitments for this organisation")
-    if not organisation.is_verified:
-        messages.info(request, "You can record commitments once the organisation is verified.")
+    if not hasattr(organisation, "commitment"):
+        messages.info(request, "You can record commitments once the organisation has signed the commitment.")
         return redirect("organisations:index")
     person = ChampionForm(_post(request), prefix="person")
     statements = StatementsForm(

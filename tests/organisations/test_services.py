@@ -268,3 +268,8 @@ def test_erasing_a_representative_keeps_the_organisations_commitment_without_the
     committed.commitment.refresh_from_db()
     assert committed.commitment.signatory_name == services.ERASED_NAME
     assert counter_value("organisations:committed") == 1
+
+
+def test_staff_cannot_commit_before_their_employer_has(organisation, supporter):
+    with pytest.raises(services.CommitmentError):
+        services.employee_commit(organisation=organisation, user=supporter, chosen=one_task_each(Audience.EMPLOYEE))

@@ -512,3 +512,10 @@ def test_demo_data_loads_twice_without_duplicates():
     assert {"current", "lapsed"} <= statuses
     assert EmployeeCommitment.objects.filter(assisted=True).exists()
     assert "Demo representative" in out.getvalue()
+
+
+def test_join_page_of_an_uncommitted_employer_explains_and_records_nothing(client, organisation, supporter):
+    client.force_login(supporter)
+    response = client.post(reverse("organisations:join", args=[organisation.slug]), employee_data(), follow=True)
+    assert "has not signed the Social Care Commitment yet" in response.content.decode()
+    assert not EmployeeCommitment.objects.exists()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.choices import JobRole, Region
 
-from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, AccessRequest, Organisation
+from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
 from .services import ChosenTask
 
 
@@ -207,3 +207,22 @@ class DirectoryForm(forms.Form):
     q = forms.CharField(label="Name, town or CQC provider ID", required=False, max_length=100)
     region = forms.ChoiceField(label="Region", required=False, choices=[("", "All regions"), *Region.choices])
     type = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *Organisation.Type.choices])
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="They need a Care Pledge account with this address.",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address like name@example.org",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        widget=forms.RadioSelect,
+        initial=Membership.Role.CHAMPION,
+        help_text="Representatives manage the commitment. Champions record commitments for colleagues without email.",
+        error_messages={"required": "Choose a role"},
+    )

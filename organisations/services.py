@@ -60,8 +60,22 @@ class ChosenTask:
 
 
 def statement_set_current() -> StatementSet:
-    """The newest published set: what new commitments sign."""
-    return StatementSet.objects.filter(published_at__isnull=False).order_by("-version").first()
+    """The newest published set that is complete (seven statements for each audience): what new commitments sign.
+
+    A set an admin is still writing, even if marked published too early, is never offered.
+    """
+    from django.db.models import Count, Q
+
+    return (
+        StatementSet.objects.filter(published_at__isnull=False)
+        .annotate(
+            employer=Count("statements", filter=Q(statements__audience=Audience.EMPLOYER)),
+            employee=Count("statements", filter=Q(statements__audience=Audience.EMPLOYEE)),
+        )
+        .filter(employer=7, employee=7)
+        .order_by("-version")
+        .first()
+    )
 
 
 def _snapshot(statements) -> list[dict]:
@@ -152,6 +166,37 @@ def organisation_verify(*, organisation: Organisation, admin) -> bool:
 def membership_add(*, organisation: Organisation, user, role: str = Membership.Role.REPRESENTATIVE) -> Membership:
     membership, _ = Membership.objects.get_or_create(organisation=organisation, user=user, defaults={"role": role})
     return membership
+
+
+def membership_invite(*, organisation: Organisation, by, email: str, role: str) -> Membership:
+    """A representative adds a colleague who already has an account, as representative or champion."""
+    from django.contrib.auth import get_user_model
+
+    if not is_representative(by, organisation):
+        raise PermissionDenied("Only a representative can add people to the organisation.")
+    user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError("There is no Care Pledge account with that email address. Ask them to create one first.")
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            organisation=organisation, user=user, defaults={"role": role}
+        )
+        if not created and membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership: Membership, by) -> None:
+    if not is_representative(by, membership.organisation):
+        raise PermissionDenied("Only a representative can remove people from the organisation.")
+    with transaction.atomic():
+        reps = Membership.objects.select_for_update().filter(
+            organisation=membership.organisation, role=Membership.Role.REPRESENTATIVE
+        )
+        if membership.role == Membership.Role.REPRESENTATIVE and len(reps) <= 1:
+            raise ValidationError("An organisation needs at least one representative. Add another one first.")
+        membership.delete()
 
 
 # --- access requests --------------------------------------------------------------

@@ -5,8 +5,9 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,12 +20,21 @@ from .forms import (
     AccessRequestForm,
     ChampionForm,
     DirectoryForm,
+    MemberForm,
     OrganisationForm,
     SignForm,
     StatementsForm,
     TaskDoneForm,
 )
-from .models import AccessRequest, Audience, CommitmentTask, EmployeeCommitment, EmployerCommitment, Organisation
+from .models import (
+    AccessRequest,
+    Audience,
+    CommitmentTask,
+    EmployeeCommitment,
+    EmployerCommitment,
+    Membership,
+    Organisation,
+)
 from .selectors import directory, home_summary, is_member, is_representative, organisation_counts
 
 SESSION_CHOSEN = "organisations:chosen:{}"
@@ -160,6 +170,42 @@ def poster(request, slug: str):
         "organisations/poster.html",
         {"organisation": organisation, "invite_url": invite_url, "qr_svg": _qr_svg(invite_url)},
     )
+
+
+@login_required
+def members(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    form = MemberForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_invite(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("email", exc.messages[0])
+        else:
+            messages.success(
+                request, f"{membership.user.get_full_name()} is now a {membership.get_role_display().lower()}."
+            )
+            return redirect("organisations:members", slug)
+    people = organisation.memberships.select_related("user").order_by("role", "user__email")
+    return render(request, "organisations/members.html", {"organisation": organisation, "form": form, "people": people})
+
+
+@login_required
+@require_POST
+def member_remove(request, slug: str, pk: int):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    membership = get_object_or_404(Membership, pk=pk, organisation=organisation)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"{membership.user.get_full_name()} has been removed.")
+    return redirect("organisations:members", slug)
 
 
 @login_required
@@ -368,7 +414,7 @@ def detail(request, slug: str):
     organisation = get_object_or_404(Organisation.objects.select_related("commitment"), slug=slug)
     if not organisation.is_verified and not is_member(request.user, organisation) and not request.user.is_staff:
         # Unverified organisations are not public.
-        return render(request, "404.html", status=404)
+        raise Http404("No such organisation")
     today = _today()
     commitment = getattr(organisation, "commitment", None)
     return render(

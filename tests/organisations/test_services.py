@@ -273,3 +273,44 @@ def test_erasing_a_representative_keeps_the_organisations_commitment_without_the
 def test_staff_cannot_commit_before_their_employer_has(organisation, supporter):
     with pytest.raises(services.CommitmentError):
         services.employee_commit(organisation=organisation, user=supporter, chosen=one_task_each(Audience.EMPLOYEE))
+
+
+def test_a_half_written_new_version_is_not_offered_until_complete():
+    from organisations.models import StatementSet
+
+    StatementSet.objects.create(version=2, published_at=timezone.now())
+    assert services.statement_set_current().version == 1
+
+
+def test_new_commitments_sign_the_newest_complete_version(org_rep):
+    from organisations.models import Statement, StatementSet, Task
+
+    v2 = StatementSet.objects.create(version=2, published_at=timezone.now())
+    for old in Statement.objects.filter(statement_set__version=1):
+        new = Statement.objects.create(
+            statement_set=v2, audience=old.audience, number=old.number, title=f"{old.title} (v2)", text=old.text
+        )
+        Task.objects.create(statement=new, text=f"v2 task for {old.number}")
+    organisation = make_organisation(rep=org_rep)
+    commitment = commit(organisation, org_rep)
+    assert commitment.statement_set == v2
+    assert commitment.statements[0]["title"].endswith("(v2)")
+
+
+def test_representative_adds_a_champion_and_cannot_remove_the_last_representative(organisation, org_rep, outsider):
+    membership = services.membership_invite(
+        organisation=organisation, by=org_rep, email=outsider.email.upper(), role="champion"
+    )
+    assert membership.role == "champion"
+    with pytest.raises(ValidationError):
+        services.membership_invite(organisation=organisation, by=org_rep, email="nobody@example.org", role="champion")
+    with pytest.raises(ValidationError):
+        services.membership_remove(membership=Membership.objects.get(user=org_rep), by=org_rep)
+    services.membership_remove(membership=membership, by=org_rep)
+    assert not Membership.objects.filter(user=outsider).exists()
+
+
+def test_champion_cannot_add_people(organisation, org_rep, outsider, supporter):
+    services.membership_invite(organisation=organisation, by=org_rep, email=outsider.email, role="champion")
+    with pytest.raises(PermissionDenied):
+        services.membership_invite(organisation=organisation, by=outsider, email=supporter.email, role="representative")

@@ -519,3 +519,16 @@ def test_join_page_of_an_uncommitted_employer_explains_and_records_nothing(clien
     response = client.post(reverse("organisations:join", args=[organisation.slug]), employee_data(), follow=True)
     assert "has not signed the Social Care Commitment yet" in response.content.decode()
     assert not EmployeeCommitment.objects.exists()
+
+
+def test_people_page_adds_a_champion_and_explains_an_unknown_email(client, organisation, org_rep, outsider, other_rep):
+    url = reverse("organisations:members", args=[organisation.slug])
+    client.force_login(other_rep)
+    assert client.get(url).status_code == 403
+    client.force_login(org_rep)
+    html = client.post(url, {"email": "nobody@example.org", "role": "champion"}).content.decode()
+    assert "There is no Care Pledge account with that email address" in html
+    assert 'value="nobody@example.org"' in html
+    client.post(url, {"email": outsider.email, "role": "champion"})
+    assert Membership.objects.get(user=outsider).role == "champion"
+    assert outsider.email in client.get(url).content.decode()

@@ -11,8 +11,15 @@ from django.utils import timezone
 
 from organisations.models import Organisation
 from tests.factories import PASSWORD, UserFactory
+from tests.organisations.factories import ensure_statements
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _statements(transactional_db):
+    # Another transactional test's flush may have removed what the data migration loaded.
+    ensure_statements()
 
 
 def sign_in(page, axe, base, email):

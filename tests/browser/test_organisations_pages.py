@@ -10,9 +10,15 @@ from django.utils import timezone
 from organisations import services
 from organisations.models import Membership
 from tests.factories import PASSWORD, UserFactory
-from tests.organisations.factories import commit, make_organisation
+from tests.organisations.factories import commit, ensure_statements, make_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _statements(transactional_db):
+    # Another transactional test's flush may have removed what the data migration loaded.
+    ensure_statements()
 
 
 def sign_in(page, axe, base, email):
@@ -57,6 +63,12 @@ def test_lapsed_page_poster_champion_errors_and_stale_link(live_server, page, ax
     assert not page.locator("header.nhsuk-header").is_visible()
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(base + f"/social-care-commitment/organisations/{organisation.slug}/people/")
+    axe()
+    page.get_by_role("button", name="Add").click()
+    axe()
+    assert "Enter their email address" in page.locator(".nhsuk-error-summary").inner_text()
 
     page.goto(base + organisation.get_absolute_url())
     axe()

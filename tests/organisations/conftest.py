@@ -2,7 +2,17 @@ import pytest
 
 from tests.factories import UserFactory
 
-from .factories import commit, make_organisation
+from .factories import commit, ensure_statements, make_organisation
+
+
+@pytest.fixture(autouse=True)
+def _statements(db):
+    """Data migrations' rows (statements, staff groups) may have been flushed by a transactional test."""
+    from django.contrib.auth.models import Group
+
+    ensure_statements()
+    for name in ("Moderators", "Regional leads", "Programme admins"):
+        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture

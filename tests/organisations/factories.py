@@ -10,6 +10,18 @@ from organisations.models import Audience, Membership, Organisation, Statement
 _cqc = count(101000001)
 
 
+def ensure_statements() -> None:
+    """Put back the statements the data migration loads, if a transactional test's flush removed them."""
+    import importlib
+
+    from django.apps import apps
+
+    from organisations.models import StatementSet
+
+    if not StatementSet.objects.filter(version=1).exists():
+        importlib.import_module("organisations.migrations.0002_statements_v1").load(apps, None)
+
+
 def next_cqc_id() -> str:
     return f"1-{next(_cqc)}"
 

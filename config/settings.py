@@ -146,6 +146,8 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Integration tests give each run its own queue so parallel runs cannot take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # make run executes tasks in the web process; production runs a worker and beat.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not PRODUCTION)
 CELERY_TASK_EAGER_PROPAGATES = False
@@ -158,6 +160,12 @@ CELERY_BEAT_SCHEDULE = {
     "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
     "moderation-backlog": {"task": "moderation.tasks.check_moderation_backlog", "schedule": crontab(minute=5)},
+    "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 600.0},
+    "mail-staff-waiting": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["staff-waiting"],
+        "schedule": crontab(minute=0, hour=8),
+    },
     "organisations-reminders": {
         "task": "organisations.tasks.send_organisation_reminders",
         "schedule": crontab(minute=5, hour=8),

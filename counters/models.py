@@ -17,3 +17,57 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}[{self.shard}] = {self.value}"
+
+
+class MilestoneRule(models.Model):
+    """Thresholds for one counted thing. `pattern` is a counter key, where `*` stands for
+    one part of it: `pledges:*:total` covers the total of every campaign."""
+
+    class Audience(models.TextChoices):
+        ADMINS = "admins", "Programme admins only"
+        CAMPAIGN = "campaign", "Programme admins and people who asked for campaign news"
+        ORGANISATION = "organisation", "Programme admins and the organisation's representatives"
+
+    pattern = models.CharField(max_length=150, unique=True, help_text="A counter key; * stands for one part of it.")
+    label = models.CharField(
+        max_length=120,
+        help_text="What is counted, after the number: '1,000 pledges made in this campaign'. "
+        "{1} is replaced by what the first * stood for, {2} by the second.",
+    )
+    thresholds = models.JSONField(default=list, help_text="Numbers to celebrate, smallest first.")
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.ADMINS)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["pattern"]
+
+    def __str__(self) -> str:
+        return self.pattern
+
+
+class Milestone(models.Model):
+    """A threshold crossed. The unique constraint is what makes it happen once: of many
+    publishers seeing the total pass 1,000 at the same moment, one INSERT succeeds."""
+
+    key = models.CharField(max_length=150)
+    threshold = models.BigIntegerField()
+    value_at_crossing = models.BigIntegerField()
+    label = models.CharField(max_length=200)
+    audience = models.CharField(max_length=20, choices=MilestoneRule.Audience.choices)
+    rule = models.ForeignKey(MilestoneRule, null=True, blank=True, on_delete=models.SET_NULL)
+    reached_at = models.DateTimeField(auto_now_add=True)
+    # Set when every announcement email has been queued; the sweep finishes the rest.
+    announced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reached_at", "-threshold"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "threshold"], name="counters_milestone_once"),
+            models.CheckConstraint(
+                condition=models.Q(value_at_crossing__gte=models.F("threshold")), name="counters_milestone_reached"
+            ),
+        ]
+        indexes = [models.Index(fields=["announced_at"], name="counters_milestone_todo_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.threshold:,} {self.label}"

@@ -8,6 +8,7 @@ total with the truth and repairs and logs any drift.
 import logging
 import random
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -42,6 +43,21 @@ def counters_add(amounts: dict[str, int]) -> None:
                 f"ON CONFLICT (key, shard) DO UPDATE SET value = {table}.value + EXCLUDED.value",
                 [key, random.randrange(SHARDS), amount],
             )
+    grown = sorted(key for key, amount in amounts.items() if amount > 0)
+    if grown:
+        # Milestones are checked once the change is visible to everyone, never before.
+        transaction.on_commit(partial(_check_milestones, grown))
+
+
+def _check_milestones(keys: list[str]) -> None:
+    from .milestones import milestones_check
+
+    try:
+        milestones_check(keys=keys)
+    except Exception:
+        # The counted change has committed; a failed check must not fail the request.
+        # The nightly recount checks every total again.
+        logger.exception("milestones: check failed for %s", keys)
 
 
 def counter_value(key: str) -> int:
@@ -84,6 +100,12 @@ def counters_recount(*, prefixes: Iterable[str] | None = None, dry_run: bool = F
                     drift[key] = (kept_value, true_value)
                     if not dry_run:
                         counter_set(key, true_value)
+    if not dry_run:
+        from .milestones import milestones_check_all
+
+        reached = milestones_check_all()
+        if reached:
+            logger.info("recount: %s milestones reached", len(reached))
     if drift:
         logger.warning("recount: %s totals drifted%s: %s", len(drift), " (dry run)" if dry_run else ", repaired", drift)
     else:

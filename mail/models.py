@@ -13,6 +13,8 @@ class Email(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # The person had turned this category off by the time it was due: kept, never sent.
+        SUPPRESSED = "suppressed", "Suppressed"
 
     class Category(models.TextChoices):
         # Transactional mail (confirmations, decisions) is always sent; the others
@@ -21,6 +23,9 @@ class Email(models.Model):
         REMINDERS = "reminders", "Reminders and follow-ups"
         NEWS = "news", "Campaign news and milestones"
         STAFF = "staff", "Staff alerts"
+
+    # Categories a person can turn off; these carry an unsubscribe link and header.
+    OPTIONAL_CATEGORIES = {Category.REMINDERS, Category.NEWS}
 
     kind = models.CharField(max_length=80)
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.TRANSACTIONAL)
@@ -38,10 +43,14 @@ class Email(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_email_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="mail_email_due_idx"),
+            models.Index(fields=["kind", "created_at"], name="mail_email_kind_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["queued", "sending", "sent", "failed"]), name="mail_email_status_valid"
+                condition=models.Q(status__in=["queued", "sending", "sent", "failed", "suppressed"]),
+                name="mail_email_status_valid",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False), name="mail_email_sent_has_time"
@@ -50,3 +59,28 @@ class Email(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to} ({self.status})"
+
+
+class MailPreference(models.Model):
+    """What one address agrees to receive. Keyed by address, so people without an account
+    (and links opened without signing in) have preferences too. No row means the defaults."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    reminders = models.BooleanField("Reminders and follow-ups", default=True)
+    news = models.BooleanField("Campaign news and milestones", default=True)
+    # Milestone announcements go to a big list, so only to people who asked for them.
+    campaign_news = models.BooleanField("Tell me when the campaign reaches a milestone", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign_news", "news"], name="mail_pref_news_idx")]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def allows(self, category: str) -> bool:
+        if category == Email.Category.REMINDERS:
+            return self.reminders
+        if category == Email.Category.NEWS:
+            return self.news
+        return True

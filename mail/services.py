@@ -4,24 +4,42 @@ Rows are written inside the caller's transaction; the send task is queued only a
 commit, and a broker that is down never fails the request: the sweep sends it later.
 """
 
+import hashlib
 import logging
 import smtplib
+import time
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .models import Email
+from . import links
+from .models import Email, MailPreference
 from .rendering import render_email
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# A row claimed longer ago than this belonged to a worker that died.
+# A row claimed longer ago than this belonged to a worker that died (the task time limit
+# is two minutes, so a live worker has long finished by then).
 STUCK_AFTER = timedelta(minutes=10)
+# A fresh row's own on-commit task is normally already on its way; the sweep leaves it be.
+SWEEP_GRACE = timedelta(seconds=30)
+SWEEP_BATCH = 1000
+# How the footer names each category a person can turn off.
+FOOTER_LABELS = {Email.Category.REMINDERS: "reminders", Email.Category.NEWS: "news emails"}
+
+
+def email_key(*parts: object) -> str:
+    """A key from its parts, hashed when it would not fit the column."""
+    key = ":".join(str(part) for part in parts)
+    if len(key) > 200:
+        key = key[:150] + ":" + hashlib.sha256(key.encode()).hexdigest()[:40]
+    return key
 
 
 def email_queue(
@@ -48,14 +66,42 @@ def email_queue_rendered(*, kind: str, to: str, subject: str, text: str, html: s
     )
 
 
-def enqueue(email_id: int) -> None:
+# After the broker fails once, this process stops trying for a while: a page that queues
+# five emails while Redis hangs waits for one timeout, not five. The sweep sends the rest.
+BROKER_BACKOFF_SECONDS = 30.0
+_broker_down_until = 0.0
+
+
+def task_publish(task, args: tuple, *, what: str) -> bool:
+    """Hand a task to the broker without ever failing or stalling the caller for long.
+
+    The broker settings (connect timeout 1 s, no publish retries) bound one attempt; after a
+    failure, attempts are skipped for BROKER_BACKOFF_SECONDS. Returns whether it was handed on.
+    """
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        logger.warning("outbox: broker marked down; %s left for the sweep", what)
+        return False
+    try:
+        task.apply_async(args, retry=False)
+    except Exception as exc:  # the broker being down must never break the page
+        if not task.app.conf.task_always_eager:
+            _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning("outbox: could not queue %s (%s); the sweep will", what, exc)
+        return False
+    return True
+
+
+def broker_backoff_reset() -> None:
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
+def enqueue(email_id: int) -> bool:
     """Hand the row to a worker. If the broker is unreachable, log it; the sweep retries."""
     from .tasks import send_email
 
-    try:
-        send_email.apply_async((email_id,), retry=False)
-    except Exception as exc:  # the broker being down must never break the page
-        logger.warning("outbox: could not queue email %s (%s); the sweep will send it", email_id, exc)
+    return task_publish(send_email, (email_id,), what=f"email {email_id}")
 
 
 def email_claim(*, email_id: int) -> bool:
@@ -69,65 +115,209 @@ def email_claim(*, email_id: int) -> bool:
     return claimed == 1
 
 
-def _is_permanent(exc: Exception) -> bool:
+def is_permanent_failure(exc: Exception) -> bool:
+    """5xx answers (bad address, refused recipient) will not change by trying again."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
-        return all(500 <= code < 600 for code in codes)
+        return bool(codes) and all(500 <= code < 600 for code in codes)
     if isinstance(exc, smtplib.SMTPResponseException):
         return 500 <= exc.smtp_code < 600
     return False
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes, at most an hour: a flaky relay is not hammered."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+def preference_for(email: str) -> MailPreference:
+    """The person's choices, or the defaults (unsaved) when they have never chosen."""
+    return MailPreference.objects.filter(email=email.lower()).first() or MailPreference(email=email.lower())
+
+
+def email_build(email: Email) -> EmailMultiAlternatives:
+    """The message as it goes out: rendered parts plus, for optional mail, the unsubscribe link and headers."""
+    headers = dict(email.context.get("headers") or {})
+    unsubscribe_url = category_label = ""
+    if email.category in Email.OPTIONAL_CATEGORIES:
+        unsubscribe_url = links.unsubscribe_url(email.to, email.category)
+        category_label = FOOTER_LABELS[email.category]
+        headers.update(links.unsubscribe_headers(unsubscribe_url))
+    rendered = render_email(email.kind, email.context, unsubscribe_url=unsubscribe_url, category_label=category_label)
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers=headers,
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    return message
+
+
 def email_deliver(*, email_id: int) -> str:
     """Claim, render, send and record. Returns the row's status afterwards ('skipped' if not claimed)."""
+    started = time.monotonic()
     if not email_claim(email_id=email_id):
+        logger.info("outbox: email %s not claimed (already taken, sent or not due)", email_id)
         return "skipped"
     email = Email.objects.get(pk=email_id)
     attempts = email.attempts + 1
-    try:
-        rendered = render_email(email.kind, email.context)
-        message = EmailMultiAlternatives(
-            subject=rendered.subject,
-            body=rendered.text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
-            headers=email.context.get("headers") or {},
+    if email.category in Email.OPTIONAL_CATEGORIES and not preference_for(email.to).allows(email.category):
+        # Checked when sending, not when queuing: a person who opted out in between is respected.
+        Email.objects.filter(pk=email_id).update(status=Email.Status.SUPPRESSED, updated_at=timezone.now())
+        logger.info(
+            "outbox: email %s %s suppressed (%s turned off by the recipient)", email_id, email.kind, email.category
         )
-        message.attach_alternative(rendered.html, "text/html")
-        message.send()
+        return Email.Status.SUPPRESSED
+    try:
+        email_build(email).send()
     except Exception as exc:
-        permanent = _is_permanent(exc) or attempts >= MAX_ATTEMPTS
+        permanent = is_permanent_failure(exc) or attempts >= MAX_ATTEMPTS
         status = Email.Status.FAILED if permanent else Email.Status.QUEUED
+        now = timezone.now()
         Email.objects.filter(pk=email_id).update(
             status=status,
             attempts=attempts,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=None if permanent else timezone.now() + timedelta(minutes=2 ** (attempts - 1)),
-            updated_at=timezone.now(),
+            next_attempt_at=None if permanent else now + retry_delay(attempts),
+            updated_at=now,
         )
-        logger.warning("outbox: email %s %s attempt %s failed: %s", email_id, email.kind, attempts, exc)
+        logger.warning(
+            "outbox: email %s %s attempt %s %s: %s",
+            email_id,
+            email.kind,
+            attempts,
+            "failed for good" if permanent else "failed, will retry",
+            exc,
+        )
         return status
     now = timezone.now()
     Email.objects.filter(pk=email_id).update(
-        status=Email.Status.SENT, attempts=attempts, sent_at=now, last_error="", updated_at=now
+        status=Email.Status.SENT, attempts=attempts, sent_at=now, last_error="", next_attempt_at=None, updated_at=now
     )
-    logger.info("outbox: sent email %s %s", email_id, email.kind)
+    logger.info("outbox: sent email %s %s in %.0f ms", email_id, email.kind, (time.monotonic() - started) * 1000)
     return Email.Status.SENT
 
 
-def outbox_sweep(*, now=None) -> dict:
-    """Send again what a dead worker or a down broker left behind."""
+def outbox_due(*, now: datetime | None = None):
+    """Rows the sweep would hand to a worker now."""
     now = now or timezone.now()
-    stuck = Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
-        status=Email.Status.QUEUED, updated_at=now
-    )
-    # Give fresh rows a moment: their own on-commit task is normally already on its way.
-    due = list(
-        Email.objects.filter(status=Email.Status.QUEUED, created_at__lt=now - timedelta(seconds=30))
+    return (
+        Email.objects.filter(status=Email.Status.QUEUED, created_at__lt=now - SWEEP_GRACE)
         .exclude(next_attempt_at__gt=now)
-        .values_list("pk", flat=True)[:1000]
+        .order_by("created_at")
     )
+
+
+def outbox_stuck(*, now: datetime | None = None):
+    now = now or timezone.now()
+    return Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
+
+
+def outbox_sweep(*, now: datetime | None = None, deliver_now: bool = False) -> dict:
+    """Send again what a dead worker or a down broker left behind.
+
+    `deliver_now` sends in this process instead of through the broker (the management
+    command offers it for when no worker is running).
+    """
+    now = now or timezone.now()
+    # A row that was being sent when its worker died counts as an attempt, so a message
+    # that kills workers cannot loop for ever.
+    given_up = (
+        outbox_stuck(now=now)
+        .filter(attempts__gte=MAX_ATTEMPTS - 1)
+        .update(
+            status=Email.Status.FAILED,
+            attempts=F("attempts") + 1,
+            last_error="The worker stopped while sending this email, too many times.",
+            updated_at=now,
+        )
+    )
+    released = outbox_stuck(now=now).update(
+        status=Email.Status.QUEUED, attempts=F("attempts") + 1, next_attempt_at=None, updated_at=now
+    )
+    due = list(outbox_due(now=now).values_list("pk", flat=True)[:SWEEP_BATCH])
+    broker_backoff_reset()  # the sweep is how mail recovers: it always tries the broker again
+    handed = 0
     for email_id in due:
-        enqueue(email_id)
-    logger.info("outbox sweep: %s stuck rows released, %s due rows queued", stuck, len(due))
-    return {"released": stuck, "queued": len(due)}
+        if deliver_now:
+            email_deliver(email_id=email_id)
+            handed += 1
+        elif enqueue(email_id):
+            handed += 1
+        else:
+            break  # the broker is down: the next sweep tries again
+    result = {"released": released, "due": len(due), "queued": handed}
+    if given_up:
+        result["given_up"] = given_up
+    logger.info(
+        "outbox sweep: %s stuck rows released, %s given up, %s due, %s handed on", released, given_up, len(due), handed
+    )
+    return result
+
+
+def email_retry(*, email_ids) -> int:
+    """An operator's retry: failed rows go back to the queue with a fresh set of attempts."""
+    ids = list(Email.objects.filter(pk__in=list(email_ids), status=Email.Status.FAILED).values_list("pk", flat=True))
+    with transaction.atomic():
+        Email.objects.filter(pk__in=ids, status=Email.Status.FAILED).update(
+            status=Email.Status.QUEUED, attempts=0, next_attempt_at=None, updated_at=timezone.now()
+        )
+        for email_id in ids:
+            transaction.on_commit(lambda email_id=email_id: enqueue(email_id))
+    logger.info("outbox: %s failed emails put back in the queue by an operator", len(ids))
+    return len(ids)
+
+
+# --- Preferences ----------------------------------------------------------------------
+
+
+def preference_set(
+    *, email: str, reminders: bool | None = None, news: bool | None = None, campaign_news: bool | None = None
+) -> MailPreference:
+    """Change what an address receives. Only the choices given change."""
+    with transaction.atomic():
+        preference, _ = MailPreference.objects.select_for_update().get_or_create(email=email.lower())
+        changes = {"reminders": reminders, "news": news, "campaign_news": campaign_news}
+        for field, value in changes.items():
+            if value is not None:
+                setattr(preference, field, value)
+        if campaign_news:
+            # Milestone announcements are news: asking for them asks for news too.
+            preference.news = True
+        elif news is False:
+            # No news means no milestone announcements either.
+            preference.campaign_news = False
+        preference.save()
+    logger.info("mail preferences: %s changed", preference.pk)
+    return preference
+
+
+def campaign_news_opt_in(*, email: str, opted_in: bool = True) -> MailPreference:
+    """For the pledge form's "tell me about milestones" box."""
+    return preference_set(email=email, campaign_news=opted_in)
+
+
+def email_unsubscribe(*, email: str, category: str) -> MailPreference:
+    if category == Email.Category.REMINDERS:
+        return preference_set(email=email, reminders=False)
+    if category == Email.Category.NEWS:
+        return preference_set(email=email, news=False)
+    raise ValueError(f"{category} mail cannot be turned off")
+
+
+def preference_export(*, user=None, email: str) -> dict:
+    preference = MailPreference.objects.filter(email=email.lower()).first()
+    if preference is None:
+        return {}
+    return {
+        "reminders": preference.reminders,
+        "news": preference.news,
+        "campaign_news": preference.campaign_news,
+        "updated_at": preference.updated_at.isoformat(),
+    }
+
+
+def preference_erase(*, user=None, email: str, keep_contributions: bool = True) -> None:
+    MailPreference.objects.filter(email=email.lower()).delete()

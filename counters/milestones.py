@@ -1,0 +1,264 @@
+"""Milestones: thresholds crossed by kept totals, recorded once and announced.
+
+`counters_add` schedules `milestones_check` for the keys it touched once the counted
+change has committed, and the nightly recount runs it over every key. The check is cheap
+when nothing is crossed: rules are cached in the process, and it reads the touched totals
+and the milestones already recorded for them (two small queries) only when a rule matches.
+
+Exactly once: the INSERT under the (key, threshold) unique constraint decides. Of sixteen
+publishers that all see the total pass 1,000, one INSERT succeeds; the others get an
+IntegrityError and announce nothing.
+"""
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Counter, Milestone, MilestoneRule
+
+logger = logging.getLogger(__name__)
+
+PROGRAMME_ADMINS_GROUP = "Programme admins"
+BATCH_SIZE = 500
+RULES_TTL = 60  # seconds; an admin's edit reaches every process within a minute
+# A milestone whose announcement has not finished by then lost its task (a broker that
+# was down, a worker that died): the sweep starts it again, and the email keys make that safe.
+ANNOUNCE_STALE_AFTER = 10 * 60
+
+_rules_cache: tuple[float, list[MilestoneRule]] | None = None
+# (key, threshold) pairs this process has seen recorded. A milestone is never un-reached,
+# so once known, a busy total past 1,000 costs one read per change, not two.
+_known_reached: set[tuple[str, int]] = set()
+# key prefix -> fn(key) -> [email addresses], registered by programme apps.
+_recipient_finders: dict[str, Callable[[str], list[str]]] = {}
+
+
+def register_milestone_recipients(prefix: str, fn: Callable[[str], list[str]]) -> None:
+    """For ORGANISATION milestones: the organisations app registers
+    `register_milestone_recipients("organisations:", representatives_for_key)` in its AppConfig.ready."""
+    _recipient_finders[prefix] = fn
+
+
+def milestone_recipients_for(key: str) -> list[str]:
+    matches = [prefix for prefix in _recipient_finders if key.startswith(prefix)]
+    if not matches:
+        return []
+    return list(_recipient_finders[max(matches, key=len)](key))
+
+
+def rules_cache_clear() -> None:
+    global _rules_cache
+    _rules_cache = None
+    _known_reached.clear()
+
+
+def _active_rules() -> list[MilestoneRule]:
+    global _rules_cache
+    now = time.monotonic()
+    if _rules_cache is None or _rules_cache[0] < now:
+        _rules_cache = (now + RULES_TTL, list(MilestoneRule.objects.filter(active=True)))
+    return _rules_cache[1]
+
+
+def _match(pattern: str, key: str) -> list[str] | None:
+    """What each * stood for, or None when the key does not fit the pattern."""
+    pattern_parts, key_parts = pattern.split(":"), key.split(":")
+    if len(pattern_parts) != len(key_parts):
+        return None
+    wild = []
+    for want, got in zip(pattern_parts, key_parts, strict=True):
+        if want == "*":
+            wild.append(got)
+        elif want != got:
+            return None
+    return wild
+
+
+def _humanise(part: str) -> str:
+    from accounts.choices import Region
+
+    if part in Region.values:
+        return str(Region(part).label)
+    return part.replace("-", " ")
+
+
+def milestone_label(rule: MilestoneRule, wild: list[str]) -> str:
+    label = rule.label
+    for number, part in enumerate(wild, start=1):
+        label = label.replace("{" + str(number) + "}", _humanise(part))
+    return label
+
+
+def milestones_check(*, keys: Iterable[str]) -> list[Milestone]:
+    """Record (and announce) every threshold the given totals have reached and nobody recorded yet."""
+    from .services import counter_values
+
+    rules = _active_rules()
+    matched: dict[str, tuple[MilestoneRule, list[str]]] = {}
+    for key in set(keys):
+        for rule in rules:
+            wild = _match(rule.pattern, key)
+            if wild is not None:
+                matched[key] = (rule, wild)
+                break
+    if not matched:
+        return []
+    values = counter_values(matched)
+    candidates = {
+        (key, threshold)
+        for key, (rule, _) in matched.items()
+        for threshold in rule.thresholds
+        if 0 < threshold <= values[key]
+    }
+    candidates -= _known_reached
+    if not candidates:
+        return []
+    recorded = set(Milestone.objects.filter(key__in={key for key, _ in candidates}).values_list("key", "threshold"))
+    created = []
+    for key, threshold in sorted(candidates):
+        if (key, threshold) not in recorded:
+            rule, wild = matched[key]
+            milestone = _milestone_record(
+                key=key, threshold=threshold, value=values[key], rule=rule, label=milestone_label(rule, wild)
+            )
+            if milestone:
+                created.append(milestone)
+        _remember_reached(key, threshold)
+    return created
+
+
+def _remember_reached(key: str, threshold: int) -> None:
+    # Only after commit: a rolled-back milestone was never reached.
+    transaction.on_commit(lambda: _known_reached.add((key, threshold)))
+
+
+def _milestone_record(*, key: str, threshold: int, value: int, rule: MilestoneRule, label: str) -> Milestone | None:
+    try:
+        with transaction.atomic():
+            milestone = Milestone.objects.create(
+                key=key, threshold=threshold, value_at_crossing=value, label=label, audience=rule.audience, rule=rule
+            )
+            milestone_announce(milestone=milestone)
+    except IntegrityError:
+        return None  # another publisher recorded it first: it announces, not us
+    logger.info("milestone: %s reached %s (%s) at %s", key, threshold, label, value)
+    return milestone
+
+
+def programme_admin_emails() -> list[str]:
+    User = get_user_model()
+    return sorted(
+        set(
+            User.objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__name=PROGRAMME_ADMINS_GROUP))
+            .values_list("email", flat=True)
+        )
+    )
+
+
+def _email_context(milestone: Milestone) -> dict:
+    return {
+        "label": milestone.label,
+        "threshold": milestone.threshold,
+        "value": milestone.value_at_crossing,
+        "key": milestone.key,
+        "reached_at": milestone.reached_at.isoformat(),
+        "milestones_url": settings.SITE_URL + reverse("milestones:index"),
+    }
+
+
+def milestone_announce(*, milestone: Milestone) -> None:
+    """Queue the admins' emails now (a handful) and start the batched announcement to everyone else."""
+    from mail.models import Email
+    from mail.services import email_key, email_queue
+
+    context = _email_context(milestone)
+    for to in programme_admin_emails():
+        email_queue(
+            kind="milestone-reached",
+            to=to,
+            key=email_key("milestone", milestone.pk, "admin", to),
+            context=context,
+            category=Email.Category.STAFF,
+        )
+    if milestone.audience == MilestoneRule.Audience.ADMINS:
+        Milestone.objects.filter(pk=milestone.pk).update(announced_at=timezone.now())
+    else:
+        transaction.on_commit(lambda: _start_batches(milestone.pk))
+
+
+def _start_batches(milestone_id: int, after: int = 0) -> None:
+    from mail.services import task_publish
+
+    from .tasks import announce_milestone
+
+    # A broker that is down must not break the page; the milestone sweep restarts it.
+    task_publish(announce_milestone, (milestone_id, after), what=f"milestone {milestone_id} announcement")
+
+
+def _batch_recipients(milestone: Milestone, after: int) -> list[tuple[int, str]]:
+    """(position, address) pairs after `after`, at most BATCH_SIZE of them."""
+    from mail.models import MailPreference
+
+    if milestone.audience == MilestoneRule.Audience.CAMPAIGN:
+        return list(
+            MailPreference.objects.filter(campaign_news=True, news=True, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "email")[:BATCH_SIZE]
+        )
+    if milestone.audience == MilestoneRule.Audience.ORGANISATION:
+        everyone = sorted(set(milestone_recipients_for(milestone.key)))
+        return list(enumerate(everyone, start=1))[after : after + BATCH_SIZE]
+    return []
+
+
+def milestone_announce_batch(*, milestone_id: int, after: int = 0) -> int:
+    """Queue one batch of announcement emails and hand the rest to the next task. Returns the batch size."""
+    from mail.models import Email
+    from mail.services import email_key, email_queue
+
+    milestone = Milestone.objects.filter(pk=milestone_id, announced_at__isnull=True).first()
+    if milestone is None:
+        return 0
+    batch = _batch_recipients(milestone, after)
+    context = _email_context(milestone)
+    with transaction.atomic():
+        for _, to in batch:
+            email_queue(
+                kind="milestone-news",
+                to=to,
+                key=email_key("milestone", milestone.pk, "news", to.lower()),
+                context=context,
+                category=Email.Category.NEWS,
+            )
+        if len(batch) == BATCH_SIZE:
+            last = batch[-1][0]
+            transaction.on_commit(lambda: _start_batches(milestone.pk, last))
+        else:
+            Milestone.objects.filter(pk=milestone.pk).update(announced_at=timezone.now())
+    logger.info("milestone %s: announcement batch after %s queued %s emails", milestone.pk, after, len(batch))
+    return len(batch)
+
+
+def milestones_sweep() -> int:
+    """Restart announcements that stalled; returns how many were restarted."""
+    stale = timezone.now() - timedelta(seconds=ANNOUNCE_STALE_AFTER)
+    ids = list(Milestone.objects.filter(announced_at__isnull=True, reached_at__lt=stale).values_list("pk", flat=True))
+    for milestone_id in ids:
+        _start_batches(milestone_id)
+    logger.info("milestone sweep: %s unfinished announcements restarted", len(ids))
+    return len(ids)
+
+
+def milestones_check_all() -> list[Milestone]:
+    """Every kept total against every rule: the nightly recount runs this."""
+    keys = Counter.objects.values_list("key", flat=True).distinct()
+    return milestones_check(keys=keys)

@@ -1,0 +1,11 @@
+from django import template
+from django.urls import reverse
+
+from mail.links import preferences_token
+
+register = template.Library()
+
+
+@register.simple_tag
+def email_preferences_path(email: str) -> str:
+    return reverse("mail:preferences", args=[preferences_token(email)])

@@ -16,6 +16,7 @@ PREVIEWS = {
         "review_path": "/social-care-commitment/access-requests/1/",
     },
     "organisation-task-due": lambda: {
+        "preview_category": "reminders",
         "name": "Isla",
         "organisation": "Oak Lodge Care Home",
         "task": "Pair every new starter with an experienced buddy for their first month",
@@ -24,6 +25,7 @@ PREVIEWS = {
         "dashboard_path": "/social-care-commitment/organisations/oak-lodge-care-home/dashboard/",
     },
     "organisation-task-overdue": lambda: {
+        "preview_category": "reminders",
         "name": "Isla",
         "organisation": "Oak Lodge Care Home",
         "task": "Hold regular one-to-one supervision with every member of staff",
@@ -32,6 +34,7 @@ PREVIEWS = {
         "dashboard_path": "/social-care-commitment/organisations/oak-lodge-care-home/dashboard/",
     },
     "organisation-renewal-due": lambda: {
+        "preview_category": "reminders",
         "name": "Isla",
         "organisation": "Oak Lodge Care Home",
         "renewal_due_on": "15 December 2026",

@@ -78,13 +78,29 @@ def test_unverified_organisation_waiting_over_three_days_alerts_programme_admins
     assert Email.objects.filter(kind="organisation-unverified").first().category == Email.Category.STAFF
 
 
+def test_representative_who_turned_reminders_off_gets_none(org_rep):
+    from mail.models import MailPreference
+
+    MailPreference.objects.create(email=org_rep.email, reminders=False)
+    organisation = make_organisation(rep=org_rep)
+    commit(organisation, org_rep, target=timezone.localdate() + timedelta(days=2))
+    assert reminders_send() == {}
+    assert not Email.objects.filter(kind="organisation-task-due").exists()
+
+
+def test_organisation_milestones_go_to_its_representatives(committed, org_rep):
+    from counters.milestones import milestone_recipients_for
+
+    assert milestone_recipients_for(f"organisations:{committed.pk}:staff-commitments") == [org_rep.email]
+
+
 def test_dry_run_prints_and_queues_nothing(org_rep):
     organisation = make_organisation(rep=org_rep)
     commit(organisation, org_rep, target=timezone.localdate() + timedelta(days=3))
     out = StringIO()
     call_command("send_organisation_reminders", "--dry-run", stdout=out)
     assert f"would send organisation-task-due to {org_rep.email}" in out.getvalue()
-    assert "7 reminder(s) would be sent" in out.getvalue()
+    assert "reminders organisation-task-due: would queue 7, 0 already sent" in out.getvalue()
     assert not Email.objects.exists()
     call_command("send_organisation_reminders", stdout=StringIO())
     assert Email.objects.count() == 7

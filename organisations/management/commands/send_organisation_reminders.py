@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from mail.models import Email
-from organisations.reminders import due_reminders, reminders_send
+from mail.reminders import reminders_run
+from organisations.reminders import JOBS
 
 
 class Command(BaseCommand):
@@ -11,11 +11,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Print what would be sent; queue nothing.")
 
     def handle(self, *args, dry_run=False, **options):
-        if dry_run:
-            due = [r for r in due_reminders() if not Email.objects.filter(key=r.key).exists()]
-            for reminder in due:
-                self.stdout.write(f"would send {reminder.kind} to {reminder.to} ({reminder.key})")
-            self.stdout.write(f"{len(due)} reminder(s) would be sent.")
-            return
-        counts = reminders_send()
-        self.stdout.write(f"{sum(counts.values())} reminder(s) queued: {counts or 'none due'}")
+        for job in JOBS:
+            run = reminders_run(job, dry_run=dry_run)
+            for reminder in run.queued:
+                self.stdout.write(
+                    f"{'would send' if dry_run else 'queued'} {job.email_kind} to {reminder.to} about {reminder.about}"
+                )
+            self.stdout.write(run.summary())

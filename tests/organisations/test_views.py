@@ -322,6 +322,7 @@ def test_champion_records_a_colleague_without_email(client, committed):
     url = reverse("organisations:champion", args=[committed.slug])
     html = client.post(url, {"person-name": "", "person-job_role": "care-worker"}).content.decode()
     assert "<title>Error: " in html and "Enter the name of the person" in html
+    assert html.count("There is a problem") == 1
     client.post(url, {"person-name": "Marta K", "person-job_role": "care-worker", **employee_data()})
     record = EmployeeCommitment.objects.get()
     assert record.name == "Marta K" and record.user is None

@@ -235,7 +235,7 @@ def commit(request, slug: str):
     initial = None
     if request.method == "GET" and key in request.session:
         # Coming back from the sign step: show what they chose.
-        initial = {}
+        initial = {f"agree_{s.number}": True for s in statements}
         for task_id, target in request.session[key]:
             initial[f"task_{task_id}"] = True
             initial[f"date_{task_id}"] = target

@@ -533,3 +533,22 @@ def test_people_page_adds_a_champion_and_explains_an_unknown_email(client, organ
     client.post(url, {"email": outsider.email, "role": "champion"})
     assert Membership.objects.get(user=outsider).role == "champion"
     assert outsider.email in client.get(url).content.decode()
+
+
+def test_programme_admin_approves_a_request_for_an_organisation_without_representatives(
+    client, programme_admin, outsider
+):
+    organisation = make_organisation()
+    request = services.access_request_create(organisation=organisation, user=outsider, job_title="Manager")
+    client.force_login(programme_admin)
+    client.post(reverse("organisations:access-request", args=[request.pk]), {"decision": "approve"})
+    assert Membership.objects.get(organisation=organisation, user=outsider).role == "representative"
+
+
+def test_going_back_from_the_sign_step_keeps_the_chosen_tasks_and_dates(client, organisation, org_rep):
+    client.force_login(org_rep)
+    target = timezone.localdate() + timedelta(days=50)
+    client.post(reverse("organisations:commit", args=[organisation.slug]), commit_data(target=target))
+    html = client.get(reverse("organisations:commit", args=[organisation.slug])).content.decode()
+    assert html.count(f'value="{target.isoformat()}"') == 7
+    assert html.count("checked") == 14  # seven agreements and seven tasks

@@ -171,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ambassadors.tasks.check_care_maker_reminders",
         "schedule": crontab(minute=40, hour=8),
     },
+    "organisations-reminders": {
+        "task": "organisations.tasks.send_organisation_reminders",
+        "schedule": crontab(minute=5, hour=8),
+    },
 }
 
 # --- Mail -----------------------------------------------------------------------------

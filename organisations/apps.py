@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class OrganisationsConfig(AppConfig):
     name = "organisations"
     verbose_name = "Social Care Commitment"
+
+    def ready(self):
+        from accounts import data_rights
+        from counters.milestones import register_milestone_recipients
+        from counters.services import register_recount
+
+        from . import reminders  # noqa: F401 - registers the reminder jobs with the mail engine
+        from .selectors import organisation_representative_emails
+        from .services import organisations_recount, personal_data_erase, personal_data_export
+
+        register_recount("organisations:", organisations_recount)
+        register_milestone_recipients("organisations:", organisation_representative_emails)
+        data_rights.register("social_care_commitment", export=personal_data_export, erase=personal_data_erase)

@@ -5,4 +5,22 @@ from . import views
 app_name = "organisations"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("register/", views.register, name="register"),
+    path("register/ask-to-join/<str:cqc_id>/", views.request_access, name="request-access"),
+    path("access-requests/<int:pk>/", views.access_request_review, name="access-request"),
+    path("join/<str:token>/", views.join_invite, name="join-invite"),
+    path("organisations/", views.directory_view, name="directory"),
+    path("organisations/<slug:slug>/", views.detail, name="detail"),
+    path("organisations/<slug:slug>/badge.svg", views.badge, name="badge"),
+    path("organisations/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
+    path("organisations/<slug:slug>/people/", views.members, name="members"),
+    path("organisations/<slug:slug>/people/<int:pk>/remove/", views.member_remove, name="member-remove"),
+    path("organisations/<slug:slug>/poster/", views.poster, name="poster"),
+    path("organisations/<slug:slug>/invitation/new/", views.invitation_rotate, name="invitation-rotate"),
+    path("organisations/<slug:slug>/commit/", views.commit, name="commit"),
+    path("organisations/<slug:slug>/commit/sign/", views.commit_sign, name="commit-sign"),
+    path("organisations/<slug:slug>/tasks/<int:pk>/done/", views.task_done, name="task-done"),
+    path("organisations/<slug:slug>/renew/", views.renew, name="renew"),
+    path("organisations/<slug:slug>/join/", views.join, name="join"),
+    path("organisations/<slug:slug>/champion/", views.champion, name="champion"),
 ]

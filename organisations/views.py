@@ -1,7 +1,455 @@
-from django.shortcuts import render
+import re
+from datetime import date
 
-from .selectors import home_summary
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import (
+    AccessRequestForm,
+    ChampionForm,
+    DirectoryForm,
+    MemberForm,
+    OrganisationForm,
+    SignForm,
+    StatementsForm,
+    TaskDoneForm,
+)
+from .models import (
+    AccessRequest,
+    Audience,
+    CommitmentTask,
+    EmployeeCommitment,
+    EmployerCommitment,
+    Membership,
+    Organisation,
+)
+from .selectors import directory, home_summary, is_member, is_representative, organisation_counts
+
+SESSION_CHOSEN = "organisations:chosen:{}"
+
+
+def _post(request):
+    """Bound data on POST, even an empty one (an empty QueryDict is falsy)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _forbidden(request, organisation: Organisation, action: str):
+    return render(request, "organisations/forbidden.html", {"organisation": organisation, "action": action}, status=403)
+
+
+def _rep_or_403(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not is_representative(request.user, organisation):
+        return organisation, _forbidden(request, organisation, "manage this organisation")
+    return organisation, None
+
+
+def _statements(audience: str):
+    statement_set = services.statement_set_current()
+    return list(statement_set.statements.filter(audience=audience).prefetch_related("tasks"))
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    svg = image.to_string(encoding="unicode")
+    # Size comes from CSS; the label makes the code meaningful to screen readers.
+    svg = re.sub(r'\s(width|height)="[^"]*"', "", svg, count=2)
+    svg = svg.replace("<svg ", '<svg role="img" aria-label="QR code for the invitation link" class="app-qr" ', 1)
+    # Safe: the markup is path data drawn by qrcode; no text from the request is in it.
+    return mark_safe(svg)  # noqa: S308
+
+
+def _invite_url(request, organisation: Organisation) -> str:
+    return request.build_absolute_uri(
+        reverse("organisations:join-invite", args=[services.invitation_token(organisation)])
+    )
 
 
 def index(request):
-    return render(request, "organisations/index.html", {"summary": home_summary()})
+    my_organisations = []
+    if request.user.is_authenticated:
+        my_organisations = list(request.user.memberships.select_related("organisation"))
+    return render(request, "organisations/index.html", {"summary": home_summary(), "my_memberships": my_organisations})
+
+
+@login_required
+def register(request):
+    form = OrganisationForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_register(user=request.user, **form.cleaned_data)
+        except services.DuplicateCQCId as exc:
+            form.duplicate = exc.organisation
+            form.add_error("cqc_provider_id", exc.messages[0])
+        else:
+            messages.success(request, f"{organisation.name} is registered. We will check it and tell you by email.")
+            return redirect("organisations:dashboard", organisation.slug)
+    return render(request, "organisations/register.html", {"form": form})
+
+
+@login_required
+def request_access(request, cqc_id: str):
+    organisation = get_object_or_404(Organisation, cqc_provider_id=cqc_id)
+    if is_member(request.user, organisation):
+        messages.info(request, f"You are already a member of {organisation.name}.")
+        return redirect("organisations:dashboard", organisation.slug)
+    form = AccessRequestForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        services.access_request_create(organisation=organisation, user=request.user, **form.cleaned_data)
+        messages.success(request, f"Your request to join {organisation.name} has been sent.")
+        return redirect("organisations:index")
+    return render(request, "organisations/request_access.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def access_request_review(request, pk: int):
+    access_request = get_object_or_404(AccessRequest.objects.select_related("organisation", "user"), pk=pk)
+    if not services.access_request_can_decide(access_request=access_request, user=request.user):
+        return _forbidden(request, access_request.organisation, "decide requests to join this organisation")
+    if request.method == "POST":
+        approve = request.POST.get("decision") == "approve"
+        services.access_request_decide(access_request=access_request, user=request.user, approve=approve)
+        messages.success(request, "Request approved." if approve else "Request declined.")
+        return redirect("organisations:access-request", pk)
+    return render(request, "organisations/access_request.html", {"access_request": access_request})
+
+
+@login_required
+def dashboard(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    today = _today()
+    commitment = EmployerCommitment.objects.filter(organisation=organisation).first()
+    tasks = list(commitment.tasks.all()) if commitment else []
+    context = {
+        "organisation": organisation,
+        "commitment": commitment,
+        "tasks": tasks,
+        "today": today,
+        "status": commitment.status(today) if commitment else None,
+        "counts": organisation_counts(organisation),
+        "overdue": sum(1 for t in tasks if t.is_overdue(today)),
+        "access_requests": organisation.access_requests.filter(status=AccessRequest.Status.PENDING).select_related(
+            "user"
+        ),
+    }
+    if commitment:
+        invite_url = _invite_url(request, organisation)
+        context.update(invite_url=invite_url, qr_svg=_qr_svg(invite_url))
+    return render(request, "organisations/dashboard.html", context)
+
+
+@login_required
+def poster(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    if not hasattr(organisation, "commitment"):
+        messages.info(request, "The poster is ready once the organisation has signed the commitment.")
+        return redirect("organisations:dashboard", slug)
+    invite_url = _invite_url(request, organisation)
+    return render(
+        request,
+        "organisations/poster.html",
+        {"organisation": organisation, "invite_url": invite_url, "qr_svg": _qr_svg(invite_url)},
+    )
+
+
+@login_required
+def members(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    form = MemberForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_invite(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("email", exc.messages[0])
+        else:
+            messages.success(
+                request, f"{membership.user.get_full_name()} is now a {membership.get_role_display().lower()}."
+            )
+            return redirect("organisations:members", slug)
+    people = organisation.memberships.select_related("user").order_by("role", "user__email")
+    return render(request, "organisations/members.html", {"organisation": organisation, "form": form, "people": people})
+
+
+@login_required
+@require_POST
+def member_remove(request, slug: str, pk: int):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    membership = get_object_or_404(Membership, pk=pk, organisation=organisation)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"{membership.user.get_full_name()} has been removed.")
+    return redirect("organisations:members", slug)
+
+
+@login_required
+@require_POST
+def invitation_rotate(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    services.invitation_rotate(organisation=organisation, user=request.user)
+    messages.success(request, "There is a new invitation link. Old links and printed posters no longer work.")
+    return redirect("organisations:dashboard", slug)
+
+
+@login_required
+def commit(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    if not organisation.is_verified:
+        messages.info(request, "You can sign the commitment once we have verified the organisation.")
+        return redirect("organisations:dashboard", slug)
+    if hasattr(organisation, "commitment"):
+        messages.info(request, "This organisation has already signed the commitment.")
+        return redirect("organisations:dashboard", slug)
+    statements = _statements(Audience.EMPLOYER)
+    key = SESSION_CHOSEN.format(organisation.pk)
+    initial = None
+    if request.method == "GET" and key in request.session:
+        # Coming back from the sign step: show what they chose.
+        initial = {f"agree_{s.number}": True for s in statements}
+        for task_id, target in request.session[key]:
+            initial[f"task_{task_id}"] = True
+            initial[f"date_{task_id}"] = target
+    form = StatementsForm(
+        _post(request), initial=initial, statements=statements, need_dates=True, one_per_statement=True
+    )
+    if request.method == "POST" and form.is_valid():
+        request.session[key] = [(c.task_id, c.target_date.isoformat()) for c in form.cleaned_data["chosen"]]
+        return redirect("organisations:commit-sign", slug)
+    return render(request, "organisations/commit.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+def commit_sign(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    key = SESSION_CHOSEN.format(organisation.pk)
+    stored = request.session.get(key)
+    if not stored:
+        return redirect("organisations:commit", slug)
+    chosen = [services.ChosenTask(task_id=t, target_date=date.fromisoformat(d)) for t, d in stored]
+    form = SignForm(_post(request), initial={"signatory_name": request.user.display_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employer_commit(
+                organisation=organisation,
+                user=request.user,
+                chosen=chosen,
+                signatory_name=form.cleaned_data["signatory_name"],
+                signatory_job_title=form.cleaned_data["signatory_job_title"],
+            )
+        except services.CommitmentError as exc:
+            # A target date passed while the page was open: send them back with their choices kept.
+            messages.error(request, " ".join(exc.statement_errors.values()) or exc.messages[0])
+            return redirect("organisations:commit", slug)
+        del request.session[key]
+        messages.success(request, f"{organisation.name} has signed the Social Care Commitment.")
+        return redirect("organisations:dashboard", slug)
+    statements = _statements(Audience.EMPLOYER)
+    tasks = {task.pk: task for s in statements for task in s.tasks.all()}
+    summary = [
+        (s, [(tasks[c.task_id], c.target_date) for c in chosen if tasks[c.task_id].statement_id == s.pk])
+        for s in statements
+    ]
+    return render(
+        request, "organisations/commit_sign.html", {"organisation": organisation, "form": form, "summary": summary}
+    )
+
+
+@login_required
+def task_done(request, slug: str, pk: int):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    task = get_object_or_404(
+        CommitmentTask.objects.select_related("commitment"), pk=pk, commitment__organisation=organisation
+    )
+    form = TaskDoneForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        services.commitment_task_done(task=task, user=request.user, evidence=form.cleaned_data["evidence"])
+        messages.success(request, "Task marked as done.")
+        return redirect("organisations:dashboard", slug)
+    return render(request, "organisations/task_done.html", {"organisation": organisation, "task": task, "form": form})
+
+
+@login_required
+@require_POST
+def renew(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    commitment = get_object_or_404(EmployerCommitment, organisation=organisation)
+    commitment = services.commitment_renew(commitment=commitment, user=request.user)
+    messages.success(request, f"Commitment renewed. The next renewal is due on {commitment.renewal_due_on:%-d %B %Y}.")
+    return redirect("organisations:dashboard", slug)
+
+
+def _employee_commit(request, organisation: Organisation, via_invite: bool):
+    if not hasattr(organisation, "commitment"):
+        messages.info(
+            request, f"{organisation.name} has not signed the Social Care Commitment yet, so staff cannot join it."
+        )
+        return redirect(organisation.get_absolute_url())
+    existing = EmployeeCommitment.objects.filter(user=request.user, organisation=organisation).first()
+    if existing:
+        messages.info(request, f"You have already made your commitment with {organisation.name}.")
+        return redirect("accounts:home")
+    form = StatementsForm(
+        _post(request), statements=_statements(Audience.EMPLOYEE), need_dates=False, one_per_statement=False
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employee_commit(organisation=organisation, user=request.user, chosen=form.cleaned_data["chosen"])
+        except services.CommitmentError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("accounts:home")
+        messages.success(request, f"Thank you. Your commitment with {organisation.name} is in your account.")
+        return redirect("accounts:home")
+    return render(
+        request,
+        "organisations/employee_commit.html",
+        {"organisation": organisation, "form": form, "via_invite": via_invite},
+    )
+
+
+@login_required
+def join(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug, verified_at__isnull=False)
+    return _employee_commit(request, organisation, via_invite=False)
+
+
+def join_invite(request, token: str):
+    try:
+        organisation = services.invitation_organisation(token)
+    except services.StaleInvitation as exc:
+        return render(request, "organisations/stale_invitation.html", {"reason": str(exc)}, status=410)
+    if not request.user.is_authenticated:
+        return render(request, "organisations/join_sign_in.html", {"organisation": organisation})
+    return _employee_commit(request, organisation, via_invite=True)
+
+
+@login_required
+def champion(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not is_member(request.user, organisation):
+        return _forbidden(request, organisation, "record commitments for this organisation")
+    if not hasattr(organisation, "commitment"):
+        messages.info(request, "You can record commitments once the organisation has signed the commitment.")
+        return redirect("organisations:index")
+    person = ChampionForm(_post(request), prefix="person")
+    statements = StatementsForm(
+        _post(request), statements=_statements(Audience.EMPLOYEE), need_dates=False, one_per_statement=False
+    )
+    statements.require_one = False
+    if request.method == "POST" and person.is_valid() and statements.is_valid():
+        services.champion_record_commitment(
+            organisation=organisation,
+            champion=request.user,
+            name=person.cleaned_data["name"],
+            job_role=person.cleaned_data["job_role"],
+            chosen=statements.cleaned_data["chosen"],
+        )
+        messages.success(request, f"Commitment recorded for {person.cleaned_data['name']}.")
+        return redirect("organisations:champion", slug)
+    return render(
+        request,
+        "organisations/champion.html",
+        {
+            "organisation": organisation,
+            "person": person,
+            "form": statements,
+            "has_errors": bool(person.errors or statements.errors),
+        },
+    )
+
+
+def directory_view(request):
+    form = DirectoryForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    today = _today()
+    organisations = directory(
+        today=today, q=filters.get("q", ""), region=filters.get("region", ""), type=filters.get("type", "")
+    )
+    page = Paginator(organisations, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organisations/directory.html",
+        {"search": form, "page": page, "today": today, "query": query.urlencode()},
+    )
+
+
+def detail(request, slug: str):
+    organisation = get_object_or_404(Organisation.objects.select_related("commitment"), slug=slug)
+    if not organisation.is_verified and not is_member(request.user, organisation) and not request.user.is_staff:
+        # Unverified organisations are not public.
+        raise Http404("No such organisation")
+    today = _today()
+    commitment = getattr(organisation, "commitment", None)
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "commitment": commitment,
+            "status": commitment.status(today) if commitment else None,
+            "today": today,
+            "counts": organisation_counts(organisation),
+            "is_rep": is_representative(request.user, organisation),
+            "badge_url": request.build_absolute_uri(reverse("organisations:badge", args=[slug])),
+            "page_url": request.build_absolute_uri(organisation.get_absolute_url()),
+        },
+    )
+
+
+def badge(request, slug: str):
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("commitment"), slug=slug, verified_at__isnull=False
+    )
+    commitment = getattr(organisation, "commitment", None)
+    today = _today()
+    svg = render_to_string(
+        "organisations/badge.svg",
+        {
+            "organisation": organisation,
+            "commitment": commitment,
+            "lapsed": commitment.is_lapsed(today) if commitment else False,
+            "page_url": request.build_absolute_uri(organisation.get_absolute_url()),
+        },
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    # Other sites embed this; it changes at most daily, so a short cache is enough.
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response

@@ -1,0 +1,593 @@
+"""Every change that matters in the Social Care Commitment.
+
+Counters (see HELPERS.md for the agreed names) move in the same transaction as the rows
+they count; the recount registered in apps.py repairs any drift.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from counters.services import counters_add
+from mail.services import email_queue
+
+from .models import (
+    AccessRequest,
+    Audience,
+    CommitmentTask,
+    EmployeeCommitment,
+    EmployeeCommitmentTask,
+    EmployerCommitment,
+    Membership,
+    Organisation,
+    Statement,
+    StatementSet,
+    Task,
+    add_one_year,
+)
+from .selectors import admin_emails, is_representative, representatives
+
+INVITE_SALT = "organisations.invite"
+
+
+class CommitmentError(ValidationError):
+    """A rule about a commitment was broken; `statement_errors` maps statement number to a message."""
+
+    def __init__(self, message, statement_errors: dict[int, str] | None = None):
+        super().__init__(message)
+        self.statement_errors = statement_errors or {}
+
+
+class DuplicateCQCId(ValidationError):
+    def __init__(self, organisation: Organisation):
+        super().__init__("An organisation with this CQC provider ID is already registered.")
+        self.organisation = organisation
+
+
+@dataclass(frozen=True)
+class ChosenTask:
+    task_id: int
+    target_date: date | None = None
+
+
+# --- statements -------------------------------------------------------------------
+
+
+def statement_set_current() -> StatementSet:
+    """The newest published set that is complete (seven statements for each audience): what new commitments sign.
+
+    A set an admin is still writing, even if marked published too early, is never offered.
+    """
+    from django.db.models import Count, Q
+
+    return (
+        StatementSet.objects.filter(published_at__isnull=False)
+        .annotate(
+            employer=Count("statements", filter=Q(statements__audience=Audience.EMPLOYER)),
+            employee=Count("statements", filter=Q(statements__audience=Audience.EMPLOYEE)),
+        )
+        .filter(employer=7, employee=7)
+        .order_by("-version")
+        .first()
+    )
+
+
+def _snapshot(statements) -> list[dict]:
+    return [{"number": s.number, "title": s.title, "text": s.text} for s in statements]
+
+
+# --- organisations ----------------------------------------------------------------
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:200] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def organisation_register(
+    *,
+    user,
+    name: str,
+    type: str,
+    cqc_provider_id: str = "",
+    ods_code: str = "",
+    town: str,
+    region: str,
+    size: str,
+    website: str = "",
+) -> Organisation:
+    """Register an organisation; the person who registers it becomes its representative."""
+    cqc_provider_id = (cqc_provider_id or "").strip()
+    if cqc_provider_id:
+        existing = Organisation.objects.filter(cqc_provider_id=cqc_provider_id).first()
+        if existing:
+            raise DuplicateCQCId(existing)
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                name=name.strip(),
+                slug=_unique_slug(name),
+                type=type,
+                cqc_provider_id=cqc_provider_id,
+                ods_code=(ods_code or "").strip().upper(),
+                town=town.strip(),
+                region=region,
+                size=size,
+                website=website,
+                created_by=user,
+            )
+            Membership.objects.create(organisation=organisation, user=user, role=Membership.Role.REPRESENTATIVE)
+    except IntegrityError:
+        # Two people registered the same CQC ID at the same moment: the database kept one.
+        existing = Organisation.objects.filter(cqc_provider_id=cqc_provider_id).first()
+        if existing:
+            raise DuplicateCQCId(existing) from None
+        raise
+    return organisation
+
+
+def organisation_verify(*, organisation: Organisation, admin) -> bool:
+    """Mark verified (once) and tell the representatives. Returns False if it already was."""
+    if not (admin.is_superuser or admin.groups.filter(name="Programme admins").exists()):
+        raise PermissionDenied("Only programme admins can verify organisations.")
+    with transaction.atomic():
+        now = timezone.now()
+        updated = Organisation.objects.filter(pk=organisation.pk, verified_at__isnull=True).update(
+            verified_at=now, verified_by=admin
+        )
+        if not updated:
+            return False
+        organisation.refresh_from_db()
+        for rep in representatives(organisation):
+            email_queue(
+                kind="organisation-verified",
+                to=rep.email,
+                key=f"organisation-verified:{organisation.pk}:{rep.pk}",
+                context={
+                    "name": rep.get_short_name(),
+                    "organisation": organisation.name,
+                    "commit_path": reverse("organisations:commit", args=[organisation.slug]),
+                    "dashboard_path": reverse("organisations:dashboard", args=[organisation.slug]),
+                },
+            )
+    return True
+
+
+def membership_add(*, organisation: Organisation, user, role: str = Membership.Role.REPRESENTATIVE) -> Membership:
+    membership, _ = Membership.objects.get_or_create(organisation=organisation, user=user, defaults={"role": role})
+    return membership
+
+
+def membership_invite(*, organisation: Organisation, by, email: str, role: str) -> Membership:
+    """A representative adds a colleague who already has an account, as representative or champion."""
+    from django.contrib.auth import get_user_model
+
+    if not is_representative(by, organisation):
+        raise PermissionDenied("Only a representative can add people to the organisation.")
+    user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError("There is no Care Pledge account with that email address. Ask them to create one first.")
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            organisation=organisation, user=user, defaults={"role": role}
+        )
+        if not created and membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership: Membership, by) -> None:
+    if not is_representative(by, membership.organisation):
+        raise PermissionDenied("Only a representative can remove people from the organisation.")
+    with transaction.atomic():
+        reps = Membership.objects.select_for_update().filter(
+            organisation=membership.organisation, role=Membership.Role.REPRESENTATIVE
+        )
+        if membership.role == Membership.Role.REPRESENTATIVE and len(reps) <= 1:
+            raise ValidationError("An organisation needs at least one representative. Add another one first.")
+        membership.delete()
+
+
+# --- access requests --------------------------------------------------------------
+
+
+def access_request_create(*, organisation: Organisation, user, job_title: str, message: str = "") -> AccessRequest:
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise ValidationError("You are already a member of this organisation.")
+    with transaction.atomic():
+        existing = AccessRequest.objects.filter(
+            organisation=organisation, user=user, status=AccessRequest.Status.PENDING
+        ).first()
+        if existing:
+            return existing
+        request = AccessRequest.objects.create(
+            organisation=organisation, user=user, job_title=job_title, message=message
+        )
+        recipients = [rep.email for rep in representatives(organisation)] or admin_emails()
+        for to in recipients:
+            email_queue(
+                kind="organisation-access-request",
+                to=to,
+                key=f"organisation-access-request:{request.pk}:{to}",
+                context={
+                    "organisation": organisation.name,
+                    "requester": user.get_full_name(),
+                    "requester_email": user.email,
+                    "job_title": job_title,
+                    "message": message,
+                    "review_path": reverse("organisations:access-request", args=[request.pk]),
+                },
+            )
+    return request
+
+
+def access_request_can_decide(*, access_request: AccessRequest, user) -> bool:
+    return (
+        user.is_superuser
+        or user.groups.filter(name="Programme admins").exists()
+        or is_representative(user, access_request.organisation)
+    )
+
+
+def access_request_decide(*, access_request: AccessRequest, user, approve: bool) -> AccessRequest:
+    if not access_request_can_decide(access_request=access_request, user=user):
+        raise PermissionDenied("Only the organisation's representatives or an admin can decide this request.")
+    with transaction.atomic():
+        updated = AccessRequest.objects.filter(pk=access_request.pk, status=AccessRequest.Status.PENDING).update(
+            status=AccessRequest.Status.APPROVED if approve else AccessRequest.Status.DECLINED,
+            decided_at=timezone.now(),
+            decided_by=user,
+        )
+        if updated and approve:
+            membership_add(organisation=access_request.organisation, user=access_request.user)
+    access_request.refresh_from_db()
+    return access_request
+
+
+def access_request_approve(*, access_request: AccessRequest, user) -> AccessRequest:
+    return access_request_decide(access_request=access_request, user=user, approve=True)
+
+
+# --- employer commitment ----------------------------------------------------------
+
+
+def _validate_choice(
+    *,
+    statement_set: StatementSet,
+    audience: str,
+    chosen: list[ChosenTask],
+    today: date,
+    need_dates: bool,
+    one_per_statement: bool,
+) -> tuple[list[Statement], dict[int, Task]]:
+    statements = list(
+        Statement.objects.filter(statement_set=statement_set, audience=audience).prefetch_related("tasks")
+    )
+    tasks = {task.pk: task for s in statements for task in s.tasks.all()}
+    errors: dict[int, str] = {}
+    chosen_by_statement: dict[int, list[ChosenTask]] = {}
+    for choice in chosen:
+        task = tasks.get(choice.task_id)
+        if task is None:
+            raise CommitmentError("A chosen task is not part of these statements.")
+        chosen_by_statement.setdefault(task.statement_id, []).append(choice)
+    for statement in statements:
+        picked = chosen_by_statement.get(statement.pk, [])
+        if one_per_statement and not picked:
+            errors[statement.number] = f"Choose at least one task for statement {statement.number}, {statement.title}"
+            continue
+        if need_dates:
+            for choice in picked:
+                if choice.target_date is None:
+                    errors[statement.number] = (
+                        f"Enter a target date for each task you chose under statement {statement.number}"
+                    )
+                elif choice.target_date < today:
+                    errors[statement.number] = (
+                        f"Target dates under statement {statement.number} must be today or in the future"
+                    )
+    if errors:
+        raise CommitmentError("Check the tasks you chose.", errors)
+    return statements, tasks
+
+
+def employer_commit(
+    *,
+    organisation: Organisation,
+    user,
+    chosen: list[ChosenTask],
+    signatory_name: str,
+    signatory_job_title: str,
+    today: date | None = None,
+) -> EmployerCommitment:
+    """Sign for the organisation: all seven statements, at least one dated task under each."""
+    today = today or timezone.localdate()
+    if not is_representative(user, organisation):
+        raise PermissionDenied("Only a representative of this organisation can sign its commitment.")
+    if not organisation.is_verified:
+        raise CommitmentError("This organisation has not been verified yet.")
+    if not signatory_name.strip() or not signatory_job_title.strip():
+        raise CommitmentError("Enter the name and job title of the person signing.")
+    statement_set = statement_set_current()
+    statements, tasks = _validate_choice(
+        statement_set=statement_set,
+        audience=Audience.EMPLOYER,
+        chosen=chosen,
+        today=today,
+        need_dates=True,
+        one_per_statement=True,
+    )
+    numbers = {s.pk: s.number for s in statements}
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if EmployerCommitment.objects.filter(organisation=locked).exists():
+            raise CommitmentError("This organisation has already signed the commitment.")
+        commitment = EmployerCommitment.objects.create(
+            organisation=locked,
+            statement_set=statement_set,
+            statements=_snapshot(statements),
+            signed_by=user,
+            signatory_name=signatory_name.strip(),
+            signatory_job_title=signatory_job_title.strip(),
+            committed_on=today,
+            renewal_due_on=add_one_year(today),
+        )
+        CommitmentTask.objects.bulk_create(
+            CommitmentTask(
+                commitment=commitment,
+                task=tasks[c.task_id],
+                statement_number=numbers[tasks[c.task_id].statement_id],
+                task_text=tasks[c.task_id].text,
+                target_date=c.target_date,
+            )
+            for c in chosen
+        )
+        counters_add(
+            {
+                "organisations:committed": 1,
+                f"organisations:committed:region:{locked.region}": 1,
+                f"organisations:committed:type:{locked.type}": 1,
+            }
+        )
+    return commitment
+
+
+def commitment_task_done(*, task: CommitmentTask, user, evidence: str) -> bool:
+    """Mark a task done with a note of evidence. Returns False if it was already done."""
+    if not is_representative(user, task.commitment.organisation):
+        raise PermissionDenied("Only a representative of this organisation can record its tasks.")
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise ValidationError("Describe what was done, as evidence.")
+    with transaction.atomic():
+        updated = CommitmentTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
+            done_at=timezone.now(), done_by=user, evidence=evidence
+        )
+        if updated:
+            counters_add({f"organisations:{task.commitment.organisation_id}:tasks-done": 1})
+    task.refresh_from_db()
+    return bool(updated)
+
+
+def commitment_renew(*, commitment: EmployerCommitment, user, today: date | None = None) -> EmployerCommitment:
+    """Renew for another year from today (or from the due date, if renewing early)."""
+    today = today or timezone.localdate()
+    if not is_representative(user, commitment.organisation):
+        raise PermissionDenied("Only a representative of this organisation can renew its commitment.")
+    with transaction.atomic():
+        locked = EmployerCommitment.objects.select_for_update().get(pk=commitment.pk)
+        locked.renewal_due_on = add_one_year(max(today, locked.renewal_due_on))
+        locked.renewed_at = timezone.now()
+        locked.save(update_fields=["renewal_due_on", "renewed_at"])
+    return locked
+
+
+# --- invitations ------------------------------------------------------------------
+
+
+def invitation_token(organisation: Organisation) -> str:
+    # No timestamp: the link on a printed poster must stay the same until it is replaced.
+    return signing.Signer(salt=INVITE_SALT).sign_object({"o": organisation.pk, "v": organisation.invite_version})
+
+
+class StaleInvitation(Exception):
+    pass
+
+
+def invitation_organisation(token: str) -> Organisation:
+    """The organisation a link invites to, or StaleInvitation if it was replaced or is not genuine."""
+    try:
+        data = signing.Signer(salt=INVITE_SALT).unsign_object(token)
+    except signing.BadSignature:
+        raise StaleInvitation("This invitation link is not valid.") from None
+    organisation = Organisation.objects.filter(pk=data.get("o"), verified_at__isnull=False).first()
+    if organisation is None or organisation.invite_version != data.get("v"):
+        raise StaleInvitation("This invitation link has been replaced by a newer one.")
+    return organisation
+
+
+def invitation_rotate(*, organisation: Organisation, user) -> Organisation:
+    if not is_representative(user, organisation):
+        raise PermissionDenied("Only a representative can replace the invitation link.")
+    with transaction.atomic():
+        Organisation.objects.filter(pk=organisation.pk).update(invite_version=organisation.invite_version + 1)
+    organisation.refresh_from_db()
+    return organisation
+
+
+# --- employee commitment ----------------------------------------------------------
+
+
+def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen) -> EmployeeCommitment:
+    # Employers commit first, then invite their staff.
+    if not organisation.is_verified or not EmployerCommitment.objects.filter(organisation=organisation).exists():
+        raise CommitmentError(f"{organisation.name} is not open for staff commitments yet.")
+    statement_set = statement_set_current()
+    statements, tasks = _validate_choice(
+        statement_set=statement_set,
+        audience=Audience.EMPLOYEE,
+        chosen=chosen,
+        today=timezone.localdate(),
+        need_dates=False,
+        one_per_statement=False,
+    )
+    numbers = {s.pk: s.number for s in statements}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                commitment = EmployeeCommitment.objects.create(
+                    user=user,
+                    name=name,
+                    job_role=job_role,
+                    organisation=organisation,
+                    statement_set=statement_set,
+                    statements=_snapshot(statements),
+                    assisted_by=assisted_by,
+                    assisted=assisted_by is not None,
+                )
+        except IntegrityError:
+            raise CommitmentError("You have already made your commitment with this organisation.") from None
+        EmployeeCommitmentTask.objects.bulk_create(
+            EmployeeCommitmentTask(
+                commitment=commitment,
+                task=tasks[c.task_id],
+                statement_number=numbers[tasks[c.task_id].statement_id],
+                task_text=tasks[c.task_id].text,
+            )
+            for c in chosen
+        )
+        amounts = {
+            f"organisations:{organisation.pk}:staff-commitments": 1,
+            "organisations:staff-commitments": 1,
+        }
+        if assisted_by is not None:
+            amounts[f"organisations:{organisation.pk}:assisted"] = 1
+        counters_add(amounts)
+    return commitment
+
+
+def employee_commit(*, organisation: Organisation, user, chosen: list[ChosenTask]) -> EmployeeCommitment:
+    """A signed-in employee's own commitment, linked to their employer. Private to them."""
+    return _employee_record(
+        organisation=organisation, user=user, name="", job_role=user.job_role, assisted_by=None, chosen=chosen
+    )
+
+
+def champion_record_commitment(
+    *, organisation: Organisation, champion, name: str, job_role: str, chosen: list[ChosenTask] | None = None
+) -> EmployeeCommitment:
+    """A champion records a colleague's commitment with name and role only (no email, no account)."""
+    if not Membership.objects.filter(organisation=organisation, user=champion).exists():
+        raise PermissionDenied("Only a champion or representative of this organisation can record commitments.")
+    if not name.strip():
+        raise CommitmentError("Enter the name of the person making the commitment.")
+    return _employee_record(
+        organisation=organisation,
+        user=None,
+        name=name.strip(),
+        job_role=job_role,
+        assisted_by=champion,
+        chosen=chosen or [],
+    )
+
+
+# --- recount ----------------------------------------------------------------------
+
+
+def organisations_recount() -> dict[str, int]:
+    """The true value of every organisations:* counter."""
+    from django.db.models import Count
+
+    truth: dict[str, int] = {}
+    committed = EmployerCommitment.objects.values("organisation__region", "organisation__type")
+    for row in committed:
+        for key in (
+            "organisations:committed",
+            f"organisations:committed:region:{row['organisation__region']}",
+            f"organisations:committed:type:{row['organisation__type']}",
+        ):
+            truth[key] = truth.get(key, 0) + 1
+    staff = EmployeeCommitment.objects.values("organisation_id").annotate(n=Count("pk"))
+    for row in staff:
+        truth[f"organisations:{row['organisation_id']}:staff-commitments"] = row["n"]
+    truth["organisations:staff-commitments"] = sum(row["n"] for row in staff)
+    assisted = EmployeeCommitment.objects.filter(assisted=True).values("organisation_id").annotate(n=Count("pk"))
+    for row in assisted:
+        truth[f"organisations:{row['organisation_id']}:assisted"] = row["n"]
+    done = (
+        CommitmentTask.objects.filter(done_at__isnull=False)
+        .values("commitment__organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in done:
+        truth[f"organisations:{row['commitment__organisation_id']}:tasks-done"] = row["n"]
+    return {key: value for key, value in truth.items() if value}
+
+
+# --- data rights ------------------------------------------------------------------
+
+ERASED_NAME = "Removed at their request"
+
+
+def personal_data_export(*, user, email: str) -> dict:
+    if user is None:
+        return {}
+    return {
+        "memberships": [
+            {"organisation": m.organisation.name, "role": m.get_role_display(), "since": m.created_at.isoformat()}
+            for m in Membership.objects.filter(user=user).select_related("organisation")
+        ],
+        "access_requests": [
+            {"organisation": r.organisation.name, "job_title": r.job_title, "message": r.message, "status": r.status}
+            for r in AccessRequest.objects.filter(user=user).select_related("organisation")
+        ],
+        "commitments_signed_for_employers": [
+            {
+                "organisation": c.organisation.name,
+                "name": c.signatory_name,
+                "job_title": c.signatory_job_title,
+                "committed_on": c.committed_on.isoformat(),
+            }
+            for c in EmployerCommitment.objects.filter(signed_by=user).select_related("organisation")
+        ],
+        "your_commitments": [
+            {
+                "organisation": c.organisation.name,
+                "made_on": c.created_at.isoformat(),
+                "tasks": [t.task_text for t in c.tasks.all()],
+            }
+            for c in EmployeeCommitment.objects.filter(user=user)
+            .select_related("organisation")
+            .prefetch_related("tasks")
+        ],
+    }
+
+
+def personal_data_erase(*, user, email: str, keep_contributions: bool) -> None:
+    """Forget the person. Kept contributions stay in the employer's totals with no name on them."""
+    if user is None:
+        return
+    Membership.objects.filter(user=user).delete()
+    AccessRequest.objects.filter(user=user).delete()
+    EmployerCommitment.objects.filter(signed_by=user).update(signed_by=None, signatory_name=ERASED_NAME)
+    mine = EmployeeCommitment.objects.filter(user=user)
+    if keep_contributions:
+        mine.update(user=None, name=ERASED_NAME, job_role="")
+        return
+    amounts: dict[str, int] = {}
+    for commitment in mine:
+        for key in (f"organisations:{commitment.organisation_id}:staff-commitments", "organisations:staff-commitments"):
+            amounts[key] = amounts.get(key, 0) - 1
+    mine.delete()
+    counters_add(amounts)

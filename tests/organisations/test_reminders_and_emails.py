@@ -1,0 +1,137 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from mail.models import Email
+from mail.rendering import render_email
+from organisations.emails import PREVIEWS
+from organisations.models import Organisation
+from organisations.reminders import reminders_send
+from organisations.tasks import send_organisation_reminders
+
+from .factories import commit, make_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def sent_kinds(mailoutbox):
+    return sorted(message.subject for message in mailoutbox)
+
+
+def test_task_due_in_seven_days_is_reminded_once(org_rep, mailoutbox, django_capture_on_commit_callbacks):
+    organisation = make_organisation(rep=org_rep)
+    commit(organisation, org_rep, target=timezone.localdate() + timedelta(days=7))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send_organisation_reminders()
+        second = send_organisation_reminders()
+    assert first == {"organisation-task-due": 7}
+    assert second == {}
+    assert len(mailoutbox) == 7
+    assert all(m.to == [org_rep.email] for m in mailoutbox)
+    assert "is due on" in mailoutbox[0].subject
+
+
+def test_task_due_in_eight_days_is_not_reminded_yet(org_rep):
+    organisation = make_organisation(rep=org_rep)
+    commit(organisation, org_rep, target=timezone.localdate() + timedelta(days=8))
+    assert reminders_send() == {}
+
+
+def test_overdue_task_is_reminded_once_and_done_tasks_never(org_rep, mailoutbox, django_capture_on_commit_callbacks):
+    organisation = make_organisation(rep=org_rep)
+    today = timezone.localdate()
+    commitment = commit(organisation, org_rep, today=today - timedelta(days=30), target=today - timedelta(days=1))
+    done = commitment.tasks.first()
+    done.done_at, done.evidence = timezone.now(), "done"
+    done.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send() == {"organisation-task-overdue": 6}
+        assert reminders_send() == {}
+    assert "overdue" in mailoutbox[0].subject
+
+
+def test_renewal_due_in_thirty_days_is_reminded_once(org_rep, django_capture_on_commit_callbacks, mailoutbox):
+    organisation = make_organisation(rep=org_rep)
+    today = timezone.localdate()
+    commit(organisation, org_rep, today=today - timedelta(days=340), target=today + timedelta(days=100))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send() == {"organisation-renewal-due": 1}
+        assert reminders_send() == {}
+    assert mailoutbox[0].subject.startswith(f"Renew {organisation.name}")
+
+
+def test_unverified_organisation_waiting_over_three_days_alerts_programme_admins_once(
+    org_rep, programme_admin, moderator, superuser, django_capture_on_commit_callbacks, mailoutbox
+):
+    waiting = make_organisation(rep=org_rep, verified=False, name="Waiting House")
+    fresh = make_organisation(rep=org_rep, verified=False, name="Fresh House")
+    Organisation.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(days=3, hours=1))
+    Organisation.objects.filter(pk=fresh.pk).update(created_at=timezone.now() - timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send() == {"organisation-unverified": 2}
+        assert reminders_send() == {}
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([programme_admin.email, superuser.email])
+    assert all("Waiting House" in m.subject for m in mailoutbox)
+    assert Email.objects.filter(kind="organisation-unverified").first().category == Email.Category.STAFF
+
+
+def test_representative_who_turned_reminders_off_gets_none(org_rep):
+    from mail.models import MailPreference
+
+    MailPreference.objects.create(email=org_rep.email, reminders=False)
+    organisation = make_organisation(rep=org_rep)
+    commit(organisation, org_rep, target=timezone.localdate() + timedelta(days=2))
+    assert reminders_send() == {}
+    assert not Email.objects.filter(kind="organisation-task-due").exists()
+
+
+def test_organisation_milestones_go_to_its_representatives(committed, org_rep):
+    from counters.milestones import milestone_recipients_for
+
+    assert milestone_recipients_for(f"organisations:{committed.pk}:staff-commitments") == [org_rep.email]
+
+
+def test_dry_run_prints_and_queues_nothing(org_rep):
+    organisation = make_organisation(rep=org_rep)
+    commit(organisation, org_rep, target=timezone.localdate() + timedelta(days=3))
+    out = StringIO()
+    call_command("send_organisation_reminders", "--dry-run", stdout=out)
+    assert f"would send organisation-task-due to {org_rep.email}" in out.getvalue()
+    assert "reminders organisation-task-due: would queue 7, 0 already sent" in out.getvalue()
+    assert not Email.objects.exists()
+    call_command("send_organisation_reminders", stdout=StringIO())
+    assert Email.objects.count() == 7
+
+
+def test_beat_schedule_runs_the_reminders(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "organisations.tasks.send_organisation_reminders" in tasks
+
+
+@pytest.mark.parametrize("kind", sorted(PREVIEWS))
+def test_every_email_renders_both_parts_with_absolute_links(kind):
+    rendered = render_email(kind, PREVIEWS[kind]())
+    assert rendered.subject and "\n" not in rendered.subject
+    assert "http://testserver/" in rendered.text
+    assert 'href="http://testserver/' in rendered.html
+    assert "{{" not in rendered.text + rendered.html
+
+
+@pytest.mark.parametrize("kind", sorted(PREVIEWS))
+def test_every_email_escapes_names_in_html_but_not_in_text(kind):
+    context = PREVIEWS[kind]() | {"organisation": "O'Hara & <Sons>"}
+    rendered = render_email(kind, context)
+    assert "O&#x27;Hara &amp; &lt;Sons&gt;" in rendered.html
+    assert "<Sons>" not in rendered.html
+    assert "O'Hara & <Sons>" in rendered.text
+    assert "&amp;" not in rendered.subject
+
+
+def test_access_request_message_is_escaped():
+    context = PREVIEWS["organisation-access-request"]() | {"message": "<b>hi</b>"}
+    rendered = render_email("organisation-access-request", context)
+    assert "&lt;b&gt;hi&lt;/b&gt;" in rendered.html
+    assert "<b>hi</b>" in rendered.text

@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import data_rights  # noqa: F401  (registers what accounts and mail hold)
+        from . import data_rights, roles  # noqa: F401  (data_rights registers what accounts and mail hold)
+
+        roles.connect()

@@ -1,14 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
-
-
-def grant_programme_admins(sender, using="default", **kwargs) -> None:
-    """Programme admins run Care Makers from the Django admin (eligibility, intakes, leads,
-    reasons) without being superusers. Runs after auth has made this app's permissions."""
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.using(using).get_or_create(name="Programme admins")
-    group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label="ambassadors"))
 
 
 class AmbassadorsConfig(AppConfig):
@@ -29,4 +19,3 @@ class AmbassadorsConfig(AppConfig):
         data_rights.register("care_makers", export=care_maker_data.export, erase=care_maker_data.erase)
         register()
         register_staff_waiting("care-maker-applications", applications_waiting_for_staff)
-        post_migrate.connect(grant_programme_admins, sender=self, dispatch_uid="ambassadors_grant_programme_admins")

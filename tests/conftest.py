@@ -24,6 +24,7 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    _restore_seeded_data_in_transactional_tests(items)
     if settings.REQUIRE_SERVICES:
         return
     skip_pg = pytest.mark.skip(reason="PostgreSQL is not answering (see make test output to start it)")
@@ -33,6 +34,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
         if "needs_redis" in item.keywords and not settings.REDIS_AVAILABLE:
             item.add_marker(skip_redis)
+
+
+def _restore_seeded_data_in_transactional_tests(items):
+    """A transactional test (browser journeys, concurrency, real workers) ends with a flush
+    that also empties what data migrations seeded: staff groups, rejection reasons, themes,
+    statements, milestone rules. Serialized rollback puts that data back at the start of each
+    such test, so no test depends on running before one of them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        uses_live = {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+        transactional = bool(marker and marker.kwargs.get("transaction")) or bool(uses_live)
+        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs))
 
 
 @pytest.fixture(autouse=True)

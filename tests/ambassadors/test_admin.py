@@ -69,9 +69,6 @@ def test_every_admin_list_opens_with_its_filters(client, superuser, model):
 def test_programme_admin_widens_eligibility_in_the_admin_without_being_a_superuser(
     client, programme_admin, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from ambassadors.apps import grant_programme_admins
-
-    grant_programme_admins(sender=None)  # as after migrate; a browser test's flush may have removed it
     waiting = UserFactory(email="porter@example.org")
     services.eligibility_wait(user=waiting, role=JobRole.PORTER, sector=Sector.NHS_ACUTE)
     row = Eligibility.objects.get(kind="role", value=JobRole.PORTER)

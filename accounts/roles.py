@@ -1,0 +1,62 @@
+"""The staff roles and exactly which Django permissions each has.
+
+Roles are groups. The site's own pages check group membership (a moderator sees the
+moderation queue, a regional lead the applications of their regions, a programme admin
+everything); these permissions decide what each role may do in the Django admin. After
+every migrate, each group is given exactly the permissions listed here: nothing more, so a
+permission granted by hand in the admin does not linger unnoticed.
+"""
+
+from django.db.models.signals import post_migrate
+
+MODERATORS = "Moderators"
+REGIONAL_LEADS = "Regional leads"
+PROGRAMME_ADMINS = "Programme admins"
+
+# "app_label.codename" for the two narrower roles.
+ROLE_PERMISSIONS = {
+    # Moderators decide in the moderation pages, which hide authors' contact details until a
+    # recorded request; the pledge and story admin would show them, so it is not theirs.
+    MODERATORS: {
+        "moderation.view_reason",
+        "moderation.view_decision",
+    },
+    REGIONAL_LEADS: {
+        "ambassadors.view_application",
+        "ambassadors.change_application",
+        "ambassadors.view_caremaker",
+        "ambassadors.view_decision",
+        "ambassadors.view_declinereason",
+        "ambassadors.view_intake",
+    },
+}
+# Programme admins run the programmes: every permission of these apps, settings and
+# thresholds included. Accounts are left to superusers.
+PROGRAMME_ADMIN_APPS = {"pledges", "ambassadors", "organisations", "moderation", "counters", "mail", "dashboard"}
+
+
+def expected_permissions(group_name: str, permission_model):
+    if group_name == PROGRAMME_ADMINS:
+        return permission_model.objects.filter(content_type__app_label__in=PROGRAMME_ADMIN_APPS)
+    wanted = ROLE_PERMISSIONS[group_name]
+    pairs = [name.split(".", 1) for name in wanted]
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for app_label, codename in pairs:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return permission_model.objects.filter(query)
+
+
+def roles_sync(sender=None, using: str = "default", **kwargs) -> None:
+    """Give each role exactly its permissions (runs after migrate; safe to run again)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name in (MODERATORS, REGIONAL_LEADS, PROGRAMME_ADMINS):
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.set(expected_permissions(name, Permission).using(using))
+
+
+def connect() -> None:
+    # After the last app migrates, every app's permissions exist.
+    post_migrate.connect(roles_sync, dispatch_uid="accounts_roles_sync")

@@ -48,4 +48,11 @@ PREVIEWS = {
         "region": "London",
         "review_path": "/care-makers/review/?region=london",
     },
+    "care-makers-story-rejected": lambda: {
+        "name": "Femi",
+        "title": "Listening at <3am>",
+        "reason": "Contains patient information",
+        "explanation": "It included details that could identify a patient or someone receiving care.",
+        "new_story_path": "/care-makers/stories/new/",
+    },
 }

@@ -4,6 +4,10 @@ The actions go through our own services, so publishing emails the author and a s
 already decided elsewhere (say on /care-makers/stories/moderate/) is reported, not redone.
 """
 
+from django.urls import reverse
+
+from mail.models import Email
+from mail.services import email_queue
 from moderation import queues
 from moderation.services import AlreadyDecided
 
@@ -18,6 +22,22 @@ def _publish(story, *, moderator, reason=None, note=""):
 def _reject(story, *, moderator, reason=None, note=""):
     if not services.story_reject(story=story, moderator=moderator):
         raise AlreadyDecided
+    # Some reasons tell the author why; the others hide the story quietly.
+    if reason is not None and reason.notify_author:
+        user = story.care_maker.user
+        email_queue(
+            kind="care-makers-story-rejected",
+            to=user.email,
+            key=f"care-makers-story-rejected:{story.pk}",
+            category=Email.Category.TRANSACTIONAL,
+            context={
+                "name": user.get_short_name(),
+                "title": story.title,
+                "reason": reason.label,
+                "explanation": reason.explanation,
+                "new_story_path": reverse("ambassadors:story_new"),
+            },
+        )
 
 
 def register() -> None:

@@ -19,6 +19,13 @@ class Action:
     style: str = ""  # "secondary" or "warning" for the button
 
 
+def is_moderator(user) -> bool:
+    """Moderators, programme admins (who see everything) and superusers."""
+    return user.is_authenticated and (
+        user.is_superuser or user.groups.filter(name__in=["Moderators", "Programme admins"]).exists()
+    )
+
+
 @dataclass(frozen=True)
 class Queue:
     key: str  # in URLs: "held-pledges"
@@ -28,7 +35,7 @@ class Queue:
     waiting: Callable[[], QuerySet]  # oldest first
     row_template: str  # renders one item (context: item)
     actions: dict[str, Action] = field(default_factory=dict)
-    can_view: Callable = lambda user: user.is_superuser or user.groups.filter(name="Moderators").exists()
+    can_view: Callable = lambda user: is_moderator(user)
     summary: Callable = str  # a short description for the audit log
     contact: Callable | None = None  # item -> contact details, shown only on request (recorded)
     position: int = 50

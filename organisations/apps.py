@@ -11,9 +11,11 @@ class OrganisationsConfig(AppConfig):
         from counters.services import register_recount
 
         from . import reminders  # noqa: F401 - registers the reminder jobs with the mail engine
+        from .moderation import register_queue
         from .selectors import organisation_representative_emails
         from .services import organisations_recount, personal_data_erase, personal_data_export
 
         register_recount("organisations:", organisations_recount)
         register_milestone_recipients("organisations:", organisation_representative_emails)
         data_rights.register("social_care_commitment", export=personal_data_export, erase=personal_data_erase)
+        register_queue()

@@ -10,6 +10,7 @@ KINDS = [
     "care-makers-recommit",
     "care-makers-story-published",
     "care-makers-applications-waiting",
+    "care-makers-story-rejected",
 ]
 
 

@@ -1,0 +1,38 @@
+"""Organisations waiting for verification, as a tab of the shared moderation queue.
+Verification is for programme admins: it decides who appears in the public directory."""
+
+from moderation.queues import Action, Queue, register
+from moderation.services import AlreadyDecided
+
+from . import services
+from .models import Organisation
+
+
+def waiting():
+    return Organisation.objects.filter(verified_at__isnull=True).order_by("created_at", "pk")
+
+
+def _verify(organisation, *, moderator, reason=None, note=""):
+    if not services.organisation_verify(organisation=organisation, admin=moderator):
+        raise AlreadyDecided
+
+
+def _is_programme_admin(user) -> bool:
+    return user.is_superuser or user.groups.filter(name="Programme admins").exists()
+
+
+def register_queue() -> None:
+    register(
+        Queue(
+            key="organisations-to-verify",
+            label="Organisations to verify",
+            item_type="organisation",
+            reason_scope="organisation",
+            waiting=waiting,
+            row_template="organisations/_moderation_row.html",
+            actions={"verify": Action("Verify", _verify)},
+            can_view=_is_programme_admin,
+            summary=lambda organisation: f"{organisation.name} ({organisation.cqc_provider_id or 'no CQC ID'})",
+            position=50,
+        )
+    )

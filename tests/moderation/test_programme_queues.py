@@ -1,0 +1,81 @@
+"""The programmes' tabs in the shared moderation queue: stories and organisations."""
+
+import pytest
+from django.urls import reverse
+
+from ambassadors.models import Story
+from moderation.models import Decision, Reason
+from organisations.models import Organisation
+from tests.ambassadors.factories import StoryFactory
+from tests.organisations.factories import make_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_queue_has_a_tab_for_each_kind_of_waiting_item(client, programme_admin):
+    client.force_login(programme_admin)
+    html = client.get(reverse("moderation:index"), follow=True).content.decode()
+    for label in ("Held pledges", "Reported pledges", "Care Maker stories", "Organisations to verify", "Audit log"):
+        assert label in html
+
+
+def test_moderators_do_not_see_the_verification_tab(client, moderator):
+    client.force_login(moderator)
+    html = client.get(reverse("moderation:queue", args=["held-pledges"])).content.decode()
+    assert "Organisations to verify" not in html
+    assert client.get(reverse("moderation:queue", args=["organisations-to-verify"])).status_code == 403
+
+
+def test_a_programme_admin_verifies_an_organisation_from_the_queue(
+    client, programme_admin, org_rep, django_capture_on_commit_callbacks, mailoutbox
+):
+    organisation = make_organisation(rep=org_rep, verified=False, name="Oak Lodge <Care> Home")
+    client.force_login(programme_admin)
+    url = reverse("moderation:queue", args=["organisations-to-verify"])
+    assert "Oak Lodge &lt;Care&gt; Home" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"items": [organisation.pk], "action": "verify"})
+    organisation.refresh_from_db()
+    assert organisation.verified_at is not None
+    assert Decision.objects.get(item_type="organisation").action == "verify"
+    assert [m.to for m in mailoutbox] == [[org_rep.email]]
+    assert Organisation.objects.filter(verified_at__isnull=True).count() == 0
+
+
+def test_rejecting_a_story_with_a_reason_that_tells_the_author_emails_them(
+    client, moderator, django_capture_on_commit_callbacks, mailoutbox
+):
+    story = StoryFactory(title="Tea & <kindness>")
+    reason = Reason.objects.get(code="patient-information")
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("moderation:queue", args=["care-maker-stories"]),
+            {"items": [story.pk], "action": "reject", "reason": reason.pk, "note": "named the patient"},
+        )
+    story.refresh_from_db()
+    assert story.status == Story.Status.REJECTED
+    [message] = mailoutbox
+    assert message.to == [story.care_maker.user.email]
+    assert message.subject.endswith("Your Care Makers story was not published")
+    assert "Reason: Contains patient information" in message.body
+    assert "Tea & <kindness>" in message.body  # plain text is not HTML-escaped
+    html = message.alternatives[0][0]
+    assert "Tea &amp; &lt;kindness&gt;" in html
+    assert "named the patient" not in message.body + html  # the note stays in the record
+    assert Decision.objects.get(item_type="story").note == "named the patient"
+
+
+def test_a_quiet_reason_rejects_a_story_without_an_email(
+    client, moderator, django_capture_on_commit_callbacks, mailoutbox
+):
+    story = StoryFactory()
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("moderation:queue", args=["care-maker-stories"]),
+            {"items": [story.pk], "action": "reject", "reason": Reason.objects.get(code="advertising").pk},
+        )
+    story.refresh_from_db()
+    assert story.status == Story.Status.REJECTED
+    assert mailoutbox == []

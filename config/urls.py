@@ -16,6 +16,7 @@ urlpatterns = [
     path("care-makers/", include("ambassadors.urls")),
     path("social-care-commitment/", include("organisations.urls")),
     path("moderation/", include("moderation.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("email/", include("mail.urls")),
     path("milestones/", include("counters.urls")),
     path("admin/", admin.site.urls),

@@ -61,8 +61,9 @@ def line_chart(*, title: str, series: list[Series], x_labels: list[str], width: 
         )
     for i, label in enumerate(x_labels):
         if points and (i % max(points // 6, 1) == 0 or i == points - 1):
+            anchor = "end" if i == points - 1 and points > 1 else "middle"  # keep the last label inside
             parts.append(
-                f'<text x="{x(i):.1f}" y="{height - 16}" text-anchor="middle" font-size="12" fill="#4c6272">{escape(label)}</text>'
+                f'<text x="{x(i):.1f}" y="{height - 16}" text-anchor="{anchor}" font-size="12" fill="#4c6272">{escape(label)}</text>'
             )
     for n, s in enumerate(series):
         colour = COLOURS[n % len(COLOURS)]

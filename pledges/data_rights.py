@@ -47,9 +47,12 @@ def export(*, user, email: str) -> dict:
 def erase(*, user, email: str, keep_contributions: bool) -> None:
     pledges = _theirs(user, email)
     if not keep_contributions:
+        emails = set(pledges.values_list("email_normalised", flat=True))
         for pledge in pledges.select_related("theme"):
             services.pledge_withdraw(pledge=pledge)  # leaves the totals first
         pledges.delete()
+        # Their per-person rows now count nothing, but still hold the address.
+        PledgerCampaign.objects.filter(email_normalised__in=emails, pledges=0).delete()
     else:
         # One random stand-in per person keeps "people" counted once and links to nobody.
         stand_in = f"erased:{uuid.uuid4().hex}"

@@ -17,6 +17,7 @@ from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
 from moderation.privacy import find_personal_data
+from moderation.services import decision_record
 
 from . import permissions
 from .models import (
@@ -317,6 +318,16 @@ def applications_decide(
                 decided_by=decider,
                 decided_at=now,
                 reason=None if approve else reason,
+                note=note,
+            )
+            # Also in the shared audit log, searchable with every other decision.
+            decision_record(
+                item_type="application",
+                item_id=application.pk,
+                summary=f"Care Maker application: {application.get_role_display()} in {application.get_region_display()}",
+                action="approve" if approve else "decline",
+                actor=decider,
+                reason_label="" if approve else str(reason),
                 note=note,
             )
             if approve:

@@ -64,8 +64,10 @@ class Outcome:
 
 
 def decision_record(
-    *, item_type: str, item_id: int, summary: str, action: str, actor, reason=None, note=""
+    *, item_type: str, item_id: int, summary: str, action: str, actor, reason=None, note="", reason_label: str = ""
 ) -> Decision:
+    """Add a decision to the shared audit log. Programmes with their own list of reasons (Care
+    Maker decline reasons) pass its label as `reason_label`."""
     return Decision.objects.create(
         item_type=item_type,
         item_id=item_id,
@@ -74,7 +76,7 @@ def decision_record(
         actor=actor,
         actor_name=(actor.get_full_name() if actor else "system")[:150],
         reason=reason,
-        reason_label=reason.label if reason else "",
+        reason_label=reason.label if reason else reason_label,
         note=note,
     )
 

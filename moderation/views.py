@@ -172,7 +172,11 @@ def log_view(request):
     queues = _visible_queues(request.user)
     if not queues:
         raise PermissionDenied
-    item_types = sorted({queue.item_type for queue in queues})
+    item_types = {queue.item_type for queue in queues}
+    if request.user.is_superuser or request.user.groups.filter(name="Programme admins").exists():
+        # Programme admins search every decision, Care Maker application reviews included.
+        item_types |= set(Decision.objects.values_list("item_type", flat=True).distinct())
+    item_types = sorted(item_types)
     form = LogSearchForm(request.GET or None, item_types=item_types)
     decisions = Decision.objects.filter(item_type__in=item_types)
     if form.is_valid():

@@ -1,4 +1,7 @@
 from django.contrib import admin, messages
+from django.db import transaction
+
+from moderation.services import decision_record
 
 from . import services
 from .models import (
@@ -33,10 +36,19 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Verify the selected organisations (tells their representatives)")
     def verify(self, request, queryset):
-        verified = sum(
-            services.organisation_verify(organisation=organisation, admin=request.user)
-            for organisation in queryset.filter(verified_at__isnull=True)
-        )
+        verified = 0
+        for organisation in queryset.filter(verified_at__isnull=True):
+            with transaction.atomic():
+                if services.organisation_verify(organisation=organisation, admin=request.user):
+                    verified += 1
+                    decision_record(
+                        item_type="organisation",
+                        item_id=organisation.pk,
+                        summary=organisation.name,
+                        action="verify",
+                        actor=request.user,
+                        note="Decided in the admin",
+                    )
         self.message_user(request, f"{verified} organisation(s) verified.", messages.SUCCESS)
 
 

@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.utils.functional import cached_property
+
+from moderation.services import decision_record
 
 from . import services
 from .models import Campaign, Pledge, PledgeReport, PledgeSettings, Theme
@@ -39,9 +42,19 @@ class ReportInline(admin.TabularInline):
 
 def _bulk(service, verb):
     def action(modeladmin, request, queryset):
-        changed = sum(
-            1 for pledge in queryset.select_related("theme") if service(pledge=pledge, moderator=request.user)
-        )
+        changed = 0
+        for pledge in queryset.select_related("theme"):
+            with transaction.atomic():
+                if service(pledge=pledge, moderator=request.user):
+                    changed += 1
+                    decision_record(
+                        item_type="pledge",
+                        item_id=pledge.pk,
+                        summary=pledge.text,
+                        action=verb,
+                        actor=request.user,
+                        note="Decided in the admin",
+                    )
         modeladmin.message_user(request, f"{changed} pledge(s) {verb}.", messages.SUCCESS)
 
     action.short_description = f"Mark selected pledges as {verb}"

@@ -79,3 +79,39 @@ def test_a_quiet_reason_rejects_a_story_without_an_email(
     story.refresh_from_db()
     assert story.status == Story.Status.REJECTED
     assert mailoutbox == []
+
+
+def test_decisions_made_in_the_admin_and_in_application_review_are_in_the_audit_log(
+    client, programme_admin, moderator, org_rep
+):
+    from ambassadors.services import application_approve
+    from tests.ambassadors.factories import ApplicationFactory
+
+    application = ApplicationFactory()
+    application_approve(application=application, decider=programme_admin, note="Strong statement")
+    organisation = make_organisation(rep=org_rep, verified=False, name="Willow Court")
+    client.force_login(programme_admin)
+    client.post(
+        reverse("admin:organisations_organisation_changelist"),
+        {"action": "verify", "_selected_action": [organisation.pk]},
+    )
+    logged = {(d.item_type, d.action) for d in Decision.objects.all()}
+    assert {("application", "approve"), ("organisation", "verify")} <= logged
+    html = client.get(reverse("moderation:log") + "?q=Strong").content.decode()
+    assert "Strong statement" in html
+    # Moderators see the decisions of their own queues only.
+    client.force_login(moderator)
+    assert "Strong statement" not in client.get(reverse("moderation:log") + "?q=Strong").content.decode()
+
+
+def test_pledge_admin_actions_are_logged(client, programme_admin):
+    from tests.pledges.factories import CampaignFactory, PledgeFactory
+
+    CampaignFactory(is_current=True)
+    pledge = PledgeFactory(held=True)
+    client.force_login(programme_admin)
+    client.post(
+        reverse("admin:pledges_pledge_changelist"), {"action": "action_published", "_selected_action": [pledge.pk]}
+    )
+    decision = Decision.objects.get(item_type="pledge", item_id=pledge.pk)
+    assert decision.actor == programme_admin and decision.note == "Decided in the admin"

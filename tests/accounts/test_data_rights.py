@@ -123,3 +123,14 @@ def test_retention_note_is_published(client):
 
 def test_user_factory_builds_distinct_people():
     assert UserFactory.build().email != UserFactory.build().email
+
+
+def test_operators_can_act_on_a_request_from_the_command_line(supporter, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("personal_data", supporter.email, "--export")
+    assert json.loads(capsys.readouterr().out)["account"]["account"]["email"] == supporter.email
+    with pytest.raises(CommandError, match="--contributions keep"):
+        call_command("personal_data", supporter.email, "--erase")
+    call_command("personal_data", supporter.email.upper(), "--erase", "--contributions", "remove")
+    assert rows_mentioning(supporter.email) == []

@@ -44,5 +44,8 @@ def load(stdout) -> None:
         services.pledge_report(
             pledge=reported, reporter=f"demo:{n}", reason="offensive", detail="Not kind about colleagues"
         )
+    # As after the pledges demo: per-person rows rebuilt from the counted pledges, so loading
+    # twice leaves the same rows (the hidden pledge's author no longer counts).
+    services.pledgers_rebuild()
     waiting = Pledge.objects.filter(campaign=campaign, status__in=[Pledge.Status.HELD, Pledge.Status.HIDDEN]).count()
     stdout.write(f"Moderation: {waiting} pledges waiting for a moderator.")

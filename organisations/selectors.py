@@ -88,10 +88,67 @@ def organisation_counts(organisation: Organisation) -> dict:
             f"organisations:{pk}:staff-commitments",
             f"organisations:{pk}:assisted",
             f"organisations:{pk}:tasks-done",
+            f"organisations:{pk}:pledges",
+            f"organisations:{pk}:care-makers",
         ]
     )
     return {
         "staff": totals[f"organisations:{pk}:staff-commitments"],
         "assisted": totals[f"organisations:{pk}:assisted"],
         "tasks_done": totals[f"organisations:{pk}:tasks-done"],
+        "pledges": totals[f"organisations:{pk}:pledges"],
+        "care_makers": totals[f"organisations:{pk}:care-makers"],
     }
+
+
+# --- Naming an organisation on a pledge or a Care Maker application ------------------
+#
+# People type their organisation into one text box. The box suggests directory entries
+# as they type (a <datalist> filled from organisation_suggestions, when scripts run), and
+# the server decides what the typed words mean with organisation_matches, so the same
+# words link the same organisation with or without scripts.
+
+SUGGESTIONS_MAX = 10
+
+
+def organisation_label(organisation: Organisation) -> str:
+    """How a directory entry is offered and written in the box: 'Oak Lodge Care Home, Exeter'."""
+    return f"{organisation.name}, {organisation.town}"
+
+
+def _squash(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def organisation_matches(text: str) -> list[Organisation]:
+    """Verified organisations the typed words name exactly: by CQC provider ID, ODS code,
+    'name, town' as suggested, or name alone. One entry links; none or several stay free text
+    (at most two are returned, enough to tell "one" from "several")."""
+    text = _squash(text)
+    if not text:
+        return []
+    listed = Organisation.objects.filter(verified_at__isnull=False).order_by("pk")
+    for query in (Q(cqc_provider_id__iexact=text), Q(ods_code__iexact=text)):
+        found = list(listed.filter(query)[:2])
+        if found:
+            return found
+    name, comma, town = text.rpartition(",")
+    if comma and name.strip() and town.strip():
+        found = list(listed.filter(name__iexact=name.strip(), town__iexact=town.strip())[:2])
+        if found:
+            return found
+    return list(listed.filter(name__iexact=text)[:2])
+
+
+def organisation_suggestions(text: str) -> list[str]:
+    """Labels of verified organisations whose name starts with, or contains, the typed words."""
+    text = _squash(text)
+    if len(text) < 2:
+        return []
+    listed = Organisation.objects.filter(verified_at__isnull=False)
+    found = list(listed.filter(Q(name__istartswith=text) | Q(cqc_provider_id__istartswith=text))[:SUGGESTIONS_MAX])
+    if len(found) < SUGGESTIONS_MAX:
+        seen = {o.pk for o in found}
+        more = listed.filter(name__icontains=text).exclude(pk__in=seen)[: SUGGESTIONS_MAX - len(found)]
+        found += list(more)
+    return [organisation_label(o) for o in found]

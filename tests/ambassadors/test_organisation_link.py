@@ -49,7 +49,9 @@ def test_the_apply_form_offers_directory_suggestions(client, supporter, intake):
     assert 'list="organisation-options"' in html and "organisation-lookup.js" in html
 
 
-def test_approval_keeps_the_link_and_counts_the_care_maker_for_the_organisation(supporter, intake, oak, south_west_lead):
+def test_approval_keeps_the_link_and_counts_the_care_maker_for_the_organisation(
+    supporter, intake, oak, south_west_lead
+):
     application = ApplicationFactory(user=supporter, intake=intake, listed_organisation=oak)
     services.application_approve(application=application, decider=south_west_lead)
     care_maker = CareMaker.objects.get(user=supporter)

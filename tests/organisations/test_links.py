@@ -116,3 +116,33 @@ def test_the_tenth_staff_pledge_is_a_milestone_for_the_organisations_representat
     with django_capture_on_commit_callbacks(execute=True):
         pledge_for(campaign, committed, 10)
     assert Milestone.objects.filter(key=key).count() == 1
+
+
+def test_demo_links_pledges_and_care_makers_to_organisations_once():
+    from io import StringIO
+
+    from accounts import demo as accounts_demo
+    from ambassadors import demo as ambassadors_demo
+    from ambassadors.models import CareMaker
+    from counters.services import counter_value, counters_recount
+    from organisations import demo
+    from organisations.models import Organisation
+    from pledges import demo as pledges_demo
+    from pledges.models import Pledge
+
+    accounts_demo.load(StringIO())
+    UserFactory(email="root@demo.example", is_superuser=True, is_staff=True)
+    pledges_demo.load(StringIO())
+    ambassadors_demo.load(StringIO())
+    demo.load(StringIO())
+    oak = Organisation.objects.get(name="Oak Lodge Care Home")
+    linked = (
+        Pledge.objects.filter(organisation=oak).count(),
+        CareMaker.objects.filter(listed_organisation=oak).count(),
+    )
+    assert linked == (12, 2)
+    demo.load(StringIO())
+    assert Pledge.objects.filter(organisation__isnull=False).count() == sum(p for p, _ in demo.LINKS.values())
+    assert counter_value(f"organisations:{oak.pk}:pledges") == 12
+    assert counter_value(f"organisations:{oak.pk}:care-makers") == 2
+    assert counters_recount(dry_run=True) == {}

@@ -191,3 +191,25 @@ def test_the_lookup_suggests_verified_organisations_only(client, oak):
     data = client.get(reverse("organisations:lookup"), {"q": "oak"}).json()
     assert data["suggestions"] == ["Oak Lodge Care Home, Exeter", "Great Oaks Home, Truro"]
     assert client.get(reverse("organisations:lookup"), {"q": "o"}).json() == {"suggestions": []}
+
+
+def test_joining_a_pledge_can_name_an_organisation_too(client, campaign, service_data, oak):
+    original = published(campaign, service_data, None)
+    url = reverse("pledges:join", args=[original.pk])
+    html = client.get(url).content.decode()
+    assert 'id="organisation-options"' in html
+    data = {
+        "kind": "me",
+        "job_role": "care-worker",
+        "sector": "adult-social-care",
+        "region": "south-west",
+        "organisation_name": "1-123456789",
+        "show_name": Pledge.ShowName.ROLE_AND_AREA,
+        "name": "Kim Joiner",
+        "email": "kim@example.org",
+        "consent": "on",
+        "website": "",
+    }
+    client.post(url, data)
+    join = Pledge.objects.get(email="kim@example.org")
+    assert join.joined_from == original and join.organisation == oak

@@ -213,3 +213,10 @@ def test_joining_a_pledge_can_name_an_organisation_too(client, campaign, service
     client.post(url, data)
     join = Pledge.objects.get(email="kim@example.org")
     assert join.joined_from == original and join.organisation == oak
+
+
+def test_the_admin_shows_the_organisation_but_cannot_change_it(admin_client, campaign, service_data, oak):
+    pledge = published(campaign, service_data, oak)
+    html = admin_client.get(reverse("admin:pledges_pledge_change", args=[pledge.pk])).content.decode()
+    assert "Oak Lodge Care Home" in html
+    assert 'name="organisation"' not in html

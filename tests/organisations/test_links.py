@@ -146,3 +146,17 @@ def test_demo_links_pledges_and_care_makers_to_organisations_once():
     assert counter_value(f"organisations:{oak.pk}:pledges") == 12
     assert counter_value(f"organisations:{oak.pk}:care-makers") == 2
     assert counters_recount(dry_run=True) == {}
+
+
+def test_after_committing_through_the_invitation_an_employee_is_offered_to_pledge_as_staff(
+    client, committed, supporter
+):
+    from organisations import services
+
+    from .test_views import employee_data
+
+    client.force_login(supporter)
+    client.post(reverse("organisations:join-invite", args=[services.invitation_token(committed)]), employee_data())
+    account = client.get(reverse("accounts:home")).content.decode()
+    link = f'href="{reverse("pledges:new")}?organisation={committed.slug}">Make a pledge as part of Oak Lodge Care Home'
+    assert link in account

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -5,7 +6,7 @@ from django.db.models import Q
 
 from counters.services import counter_values
 
-from .models import Membership, Organisation
+from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, Membership, Organisation
 
 
 def home_summary() -> dict:
@@ -127,9 +128,15 @@ def organisation_matches(text: str) -> list[Organisation]:
     text = _squash(text)
     if not text:
         return []
-    listed = Organisation.objects.filter(verified_at__isnull=False).order_by("pk")
-    for query in (Q(cqc_provider_id__iexact=text), Q(ods_code__iexact=text)):
-        found = list(listed.filter(query)[:2])
+    # Ordered by name, not pk: with LIMIT, ordering by pk tempts the planner to walk the
+    # primary key past every row instead of using organisations_listed_name_idx.
+    listed = Organisation.objects.filter(verified_at__isnull=False).order_by("name", "pk")
+    # Both are stored upper case; only words shaped like one are looked up as one.
+    code = text.upper()
+    if re.fullmatch(CQC_ID_PATTERN, code):
+        return list(listed.filter(cqc_provider_id=code)[:2])
+    if re.fullmatch(ODS_CODE_PATTERN, code):
+        found = list(listed.filter(ods_code=code)[:2])
         if found:
             return found
     name, comma, town = text.rpartition(",")
@@ -146,7 +153,10 @@ def organisation_suggestions(text: str) -> list[str]:
     if len(text) < 2:
         return []
     listed = Organisation.objects.filter(verified_at__isnull=False)
-    found = list(listed.filter(Q(name__istartswith=text) | Q(cqc_provider_id__istartswith=text))[:SUGGESTIONS_MAX])
+    if text.startswith("1-"):
+        found = list(listed.filter(cqc_provider_id__startswith=text)[:SUGGESTIONS_MAX])
+    else:
+        found = list(listed.filter(name__istartswith=text)[:SUGGESTIONS_MAX])
     if len(found) < SUGGESTIONS_MAX:
         seen = {o.pk for o in found}
         more = listed.filter(name__icontains=text).exclude(pk__in=seen)[: SUGGESTIONS_MAX - len(found)]

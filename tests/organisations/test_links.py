@@ -160,3 +160,30 @@ def test_after_committing_through_the_invitation_an_employee_is_offered_to_pledg
     account = client.get(reverse("accounts:home")).content.decode()
     link = f'href="{reverse("pledges:new")}?organisation={committed.slug}">Make a pledge as part of Oak Lodge Care Home'
     assert link in account
+
+
+def test_typed_words_match_by_cqc_id_ods_code_name_and_town_or_name_only():
+    from organisations.models import Organisation
+    from organisations.selectors import organisation_matches
+
+    from .factories import make_organisation
+
+    surgery = make_organisation(name="Castle Street Surgery", type=Organisation.Type.GP_PRACTICE, ods_code="M85001")
+    home = make_organisation(name="Smith, Jones and Partners", town="Dudley", cqc_provider_id="1-987654321")
+    assert organisation_matches("m85001") == [surgery]
+    assert organisation_matches(" 1-987654321 ") == [home]
+    assert organisation_matches("smith,  jones and partners") == [home]
+    assert organisation_matches("Smith, Jones and Partners, Dudley") == [home]
+    assert organisation_matches("Castle Street") == []
+    assert organisation_matches("1-000000000") == []
+
+
+def test_the_listed_name_index_exists_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'organisations_listed_name_idx'")
+        (definition,) = cursor.fetchone()
+    assert "upper" in definition and "text_pattern_ops" in definition and "verified_at IS NOT NULL" in definition

@@ -79,7 +79,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["pk", "user", "role", "sector", "region", "intake", "status", "submitted_at", "endorsed_at"]
     list_filter = ["status", "region", "role", "sector", "intake", "chosen_c"]
     search_fields = ["user__email", "organisation"]
-    raw_id_fields = ["user", "decided_by"]
+    raw_id_fields = ["user", "decided_by", "listed_organisation"]
     readonly_fields = ["status", "decided_by", "decided_at", "decline_reason", "decision_note", "endorsed_at"]
     inlines = [DecisionInline]
 
@@ -97,7 +97,7 @@ class CareMakerAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "display_name", "number"]
     raw_id_fields = ["user", "application"]
     # Activity changes only through recommit and lapse, which keep the counters right.
-    readonly_fields = ["active", "lapsed_at", "role", "region", "sector"]
+    readonly_fields = ["active", "lapsed_at", "role", "region", "sector", "listed_organisation"]
 
     def has_add_permission(self, request):
         return False  # Care Makers are made by approving an application.

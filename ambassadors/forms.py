@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.choices import JobRole, Region, Sector
+from organisations.selectors import organisation_matches
 
 from . import services
 from .models import Application, CareMaker, DeclineReason, Intake, SixC, Story
@@ -18,7 +19,10 @@ class ApplicationForm(forms.Form):
     organisation = forms.CharField(
         label="Your organisation",
         max_length=200,
-        help_text="For example, the trust, practice, care home or university.",
+        help_text="For example, the trust, practice, care home or university. Type its name or its CQC "
+        "provider ID: if it is in our directory of care providers, you are counted among its Care Makers "
+        "(as a number only, never by name).",
+        widget=forms.TextInput(attrs={"autocomplete": "organization", "list": "organisation-options"}),
         error_messages={"required": "Enter the name of your organisation"},
     )
     region = forms.ChoiceField(
@@ -84,6 +88,11 @@ class ApplicationForm(forms.Form):
             field = "role" if role not in open_roles else "sector"
             label = (JobRole(role).label if field == "role" else Sector(sector).label).lower()
             self.add_error(field, f"Applications from {label} staff are not open yet")
+        # Exactly one directory entry named: link it. Otherwise the words stay free text.
+        matches = organisation_matches(data["organisation"]) if data.get("organisation") else []
+        data["listed_organisation"] = matches[0] if len(matches) == 1 else None
+        if data["listed_organisation"] is not None:
+            data["organisation"] = data["listed_organisation"].name
         if data.get("manager_email") and not data.get("manager_name"):
             self.add_error("manager_name", "Enter your line manager's name, or leave both manager fields empty")
         return data

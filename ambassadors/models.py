@@ -163,6 +163,15 @@ class Application(models.Model):
     role = models.CharField(max_length=40, choices=JobRole.choices)
     sector = models.CharField(max_length=40, choices=Sector.choices)
     organisation = models.CharField(max_length=200)
+    # Set when the organisation named is in the public directory; kept by the Care Maker.
+    listed_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="organisation in the directory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="care_maker_applications",
+    )
     region = models.CharField(max_length=40, choices=Region.choices)
     years_in_role = models.PositiveSmallIntegerField("years in role or year of study")
     statement = models.TextField()
@@ -244,6 +253,15 @@ class CareMaker(models.Model):
     sector = models.CharField(max_length=40, choices=Sector.choices)
     region = models.CharField(max_length=40, choices=Region.choices)
     organisation = models.CharField(max_length=200, blank=True)
+    # Counted in organisations:<pk>:care-makers while active.
+    listed_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="organisation in the directory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="care_makers",
+    )
     active = models.BooleanField(default=True)
     last_recommitted_at = models.DateTimeField()
     recommit_requested_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,7 +188,13 @@ def application_submit(*, user, data: dict, today=None) -> Application:
     }
     try:
         with transaction.atomic():
-            application = Application.objects.create(user=user, intake=intake, agreed=True, **fields)
+            application = Application.objects.create(
+                user=user,
+                intake=intake,
+                agreed=True,
+                listed_organisation=data.get("listed_organisation"),
+                **fields,
+            )
             if application.manager_email:
                 _queue_endorsement_request(application, reminder=False)
     except IntegrityError:
@@ -217,12 +223,20 @@ def application_endorse(*, token: str) -> Application:
 
 
 def _active_keys(care_maker: CareMaker) -> list[str]:
-    return [
+    keys = [
         "ambassadors:active",
         f"ambassadors:active:region:{care_maker.region}",
         f"ambassadors:active:role:{care_maker.role}",
         f"ambassadors:active:sector:{care_maker.sector}",
     ]
+    if care_maker.listed_organisation_id:
+        # Under the organisations: prefix, so organisations_recount (not recount_active) owns it.
+        keys.append(organisation_care_makers_key(care_maker.listed_organisation_id))
+    return keys
+
+
+def organisation_care_makers_key(organisation_id: int) -> str:
+    return f"organisations:{organisation_id}:care-makers"
 
 
 def count_active(care_maker: CareMaker, amount: int) -> None:
@@ -341,6 +355,7 @@ def applications_decide(
                     sector=application.sector,
                     region=application.region,
                     organisation=application.organisation,
+                    listed_organisation_id=application.listed_organisation_id,
                     active=True,
                     last_recommitted_at=now,
                     chosen_c=application.chosen_c,
@@ -471,8 +486,20 @@ def story_reject(*, story: Story, moderator, now: datetime | None = None) -> boo
 
 
 def recount_active() -> dict[str, int]:
+    """Every ambassadors:* total. The per-organisation ones are recounted with the organisations."""
     truth: dict[str, int] = {"ambassadors:active": 0}
-    for care_maker in CareMaker.objects.filter(active=True).only("region", "role", "sector").iterator():
+    active = CareMaker.objects.filter(active=True).only("region", "role", "sector", "listed_organisation_id")
+    for care_maker in active.iterator():
         for key in _active_keys(care_maker):
-            truth[key] = truth.get(key, 0) + 1
+            if key.startswith("ambassadors:"):
+                truth[key] = truth.get(key, 0) + 1
     return truth
+
+
+def organisation_care_makers_truth() -> dict[str, int]:
+    rows = (
+        CareMaker.objects.filter(active=True, listed_organisation__isnull=False)
+        .values("listed_organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    return {organisation_care_makers_key(row["listed_organisation_id"]): row["n"] for row in rows}

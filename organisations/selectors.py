@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -5,7 +6,7 @@ from django.db.models import Q
 
 from counters.services import counter_values
 
-from .models import Membership, Organisation
+from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, Membership, Organisation
 
 
 def home_summary() -> dict:
@@ -88,10 +89,76 @@ def organisation_counts(organisation: Organisation) -> dict:
             f"organisations:{pk}:staff-commitments",
             f"organisations:{pk}:assisted",
             f"organisations:{pk}:tasks-done",
+            f"organisations:{pk}:pledges",
+            f"organisations:{pk}:care-makers",
         ]
     )
     return {
         "staff": totals[f"organisations:{pk}:staff-commitments"],
         "assisted": totals[f"organisations:{pk}:assisted"],
         "tasks_done": totals[f"organisations:{pk}:tasks-done"],
+        "pledges": totals[f"organisations:{pk}:pledges"],
+        "care_makers": totals[f"organisations:{pk}:care-makers"],
     }
+
+
+# --- Naming an organisation on a pledge or a Care Maker application ------------------
+#
+# People type their organisation into one text box. The box suggests directory entries
+# as they type (a <datalist> filled from organisation_suggestions, when scripts run), and
+# the server decides what the typed words mean with organisation_matches, so the same
+# words link the same organisation with or without scripts.
+
+SUGGESTIONS_MAX = 10
+
+
+def organisation_label(organisation: Organisation) -> str:
+    """How a directory entry is offered and written in the box: 'Oak Lodge Care Home, Exeter'."""
+    return f"{organisation.name}, {organisation.town}"
+
+
+def _squash(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def organisation_matches(text: str) -> list[Organisation]:
+    """Verified organisations the typed words name exactly: by CQC provider ID, ODS code,
+    'name, town' as suggested, or name alone. One entry links; none or several stay free text
+    (at most two are returned, enough to tell "one" from "several")."""
+    text = _squash(text)
+    if not text:
+        return []
+    # Ordered by name, not pk: with LIMIT, ordering by pk tempts the planner to walk the
+    # primary key past every row instead of using organisations_listed_name_idx.
+    listed = Organisation.objects.filter(verified_at__isnull=False).order_by("name", "pk")
+    # Both are stored upper case; only words shaped like one are looked up as one.
+    code = text.upper()
+    if re.fullmatch(CQC_ID_PATTERN, code):
+        return list(listed.filter(cqc_provider_id=code)[:2])
+    if re.fullmatch(ODS_CODE_PATTERN, code):
+        found = list(listed.filter(ods_code=code)[:2])
+        if found:
+            return found
+    name, comma, town = text.rpartition(",")
+    if comma and name.strip() and town.strip():
+        found = list(listed.filter(name__iexact=name.strip(), town__iexact=town.strip())[:2])
+        if found:
+            return found
+    return list(listed.filter(name__iexact=text)[:2])
+
+
+def organisation_suggestions(text: str) -> list[str]:
+    """Labels of verified organisations whose name starts with, or contains, the typed words."""
+    text = _squash(text)
+    if len(text) < 2:
+        return []
+    listed = Organisation.objects.filter(verified_at__isnull=False)
+    if text.startswith("1-"):
+        found = list(listed.filter(cqc_provider_id__startswith=text)[:SUGGESTIONS_MAX])
+    else:
+        found = list(listed.filter(name__istartswith=text)[:SUGGESTIONS_MAX])
+    if len(found) < SUGGESTIONS_MAX:
+        seen = {o.pk for o in found}
+        more = listed.filter(name__icontains=text).exclude(pk__in=seen)[: SUGGESTIONS_MAX - len(found)]
+        found += list(more)
+    return [organisation_label(o) for o in found]

@@ -532,6 +532,12 @@ def organisations_recount() -> dict[str, int]:
     )
     for row in done:
         truth[f"organisations:{row['commitment__organisation_id']}:tasks-done"] = row["n"]
+    # Kept by the pledges and Care Makers services under this prefix; one recount owns a prefix.
+    from ambassadors.services import organisation_care_makers_truth
+    from pledges.services import organisation_pledges_truth
+
+    truth.update(organisation_pledges_truth())
+    truth.update(organisation_care_makers_truth())
     return {key: value for key, value in truth.items() if value}
 
 

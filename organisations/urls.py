@@ -10,6 +10,7 @@ urlpatterns = [
     path("access-requests/<int:pk>/", views.access_request_review, name="access-request"),
     path("join/<str:token>/", views.join_invite, name="join-invite"),
     path("organisations/", views.directory_view, name="directory"),
+    path("organisations/lookup.json", views.lookup, name="lookup"),
     path("organisations/<slug:slug>/", views.detail, name="detail"),
     path("organisations/<slug:slug>/badge.svg", views.badge, name="badge"),
     path("organisations/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),

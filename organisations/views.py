@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,7 +35,14 @@ from .models import (
     Membership,
     Organisation,
 )
-from .selectors import directory, home_summary, is_member, is_representative, organisation_counts
+from .selectors import (
+    directory,
+    home_summary,
+    is_member,
+    is_representative,
+    organisation_counts,
+    organisation_suggestions,
+)
 
 SESSION_CHOSEN = "organisations:chosen:{}"
 
@@ -408,6 +415,14 @@ def directory_view(request):
         "organisations/directory.html",
         {"search": form, "page": page, "today": today, "query": query.urlencode()},
     )
+
+
+def lookup(request):
+    """Suggestions for the organisation box on the pledge and Care Maker forms (names and
+    towns of public directory entries only). The forms work without it."""
+    response = JsonResponse({"suggestions": organisation_suggestions(request.GET.get("q", "")[:200])})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def detail(request, slug: str):

@@ -110,6 +110,8 @@ class PledgeAdmin(admin.ModelAdmin):
         "created_at",
         "done_at",
         "held_reason",
+        # Counted in organisations:<pk>:pledges with the status; set only by the pledge form.
+        "organisation",
     ]
     inlines = [ReportInline]
 

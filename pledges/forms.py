@@ -5,10 +5,13 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 
 from accounts.choices import JobRole, Region, Sector
+from organisations.selectors import organisation_matches
 
 from .models import Campaign, Pledge, PledgeReport, Theme
 
 HONEYPOT = "website"
+# The id of the <datalist> that organisation-lookup.js fills with directory suggestions.
+ORGANISATION_OPTIONS = "organisation-options"
 
 
 def _with_empty(choices, label):
@@ -64,9 +67,14 @@ class PledgeForm(forms.Form):
     )
     organisation_name = forms.CharField(
         label="Organisation (optional)",
-        help_text="For example, the trust, care home or practice you work for. It is not shown on the wall.",
+        help_text="The trust, care home, practice or other organisation you work for. Type its name or its "
+        "CQC provider ID. If it is in our directory of care providers, your pledge is linked to its page "
+        "and counted in its total. Any other organisation name is kept private.",
         max_length=200,
         required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "organization", "list": ORGANISATION_OPTIONS, "spellcheck": "false"}
+        ),
     )
     show_name = forms.ChoiceField(
         label="How should we show you on the wall?",
@@ -126,6 +134,7 @@ class PledgeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self._link_organisation(cleaned)
         if self.signed_in and cleaned.get("show_name") == Pledge.ShowName.NAME and not cleaned.get("name"):
             self.add_error("name", "Enter your name, or choose to be shown by role and area only")
         if self.campaign is not None:
@@ -138,6 +147,17 @@ class PledgeForm(forms.Form):
             if window == "closed":
                 raise forms.ValidationError(f"Pledging for {self.campaign.name} has closed.")
         return cleaned
+
+    def _link_organisation(self, cleaned: dict) -> None:
+        """Exactly one directory entry named: link it (in its own spelling). Otherwise keep
+        the words as typed; `organisation_several` lets the check page say why."""
+        self.organisation_several = False
+        typed = cleaned.get("organisation_name") or ""
+        matches = organisation_matches(typed) if typed else []
+        cleaned["organisation"] = matches[0] if len(matches) == 1 else None
+        if cleaned["organisation"] is not None:
+            cleaned["organisation_name"] = cleaned["organisation"].name
+        self.organisation_several = len(matches) > 1
 
     @property
     def is_bot(self) -> bool:

@@ -172,6 +172,16 @@ class Pledge(models.Model):
     sector = models.CharField(max_length=40, choices=Sector.choices)
     region = models.CharField(max_length=40, choices=Region.choices)
     organisation_name = models.CharField("organisation", max_length=200, blank=True)
+    # Set when the person named an organisation in the public directory: the pledge then
+    # counts towards that organisation's total of staff pledges.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="organisation in the directory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pledges",
+    )
     show_name = models.CharField(max_length=20, choices=ShowName.choices, default=ShowName.ROLE_AND_AREA)
     name = models.CharField(max_length=80, blank=True)
     email = models.EmailField(max_length=254)

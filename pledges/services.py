@@ -75,7 +75,24 @@ def counter_keys(pledge: Pledge) -> list[str]:
     for facet, value in (("region", pledge.region), ("role", pledge.job_role), ("sector", pledge.sector)):
         if value:
             keys.append(f"{base}:{facet}:{value}")
+    if pledge.organisation_id:
+        # Under the organisations: prefix, so organisations_recount (not pledges_truth) owns it.
+        keys.append(organisation_pledges_key(pledge.organisation_id))
     return keys
+
+
+def organisation_pledges_key(organisation_id: int) -> str:
+    return f"organisations:{organisation_id}:pledges"
+
+
+def organisation_pledges_truth() -> dict[str, int]:
+    """Counted pledges per organisation named from the directory, every campaign together."""
+    rows = (
+        Pledge.objects.filter(status__in=Pledge.COUNTED, organisation__isnull=False)
+        .values("organisation_id")
+        .annotate(n=Count("id"))
+    )
+    return {organisation_pledges_key(row["organisation_id"]): row["n"] for row in rows}
 
 
 def _pledger_add(pledge: Pledge, amount: int) -> int:
@@ -256,8 +273,9 @@ def pledge_submit(*, campaign: Campaign, data: dict, user=None, joined_from: Ple
     """Make a pledge from checked form data.
 
     `data` holds text, theme (a Theme), kind, job_role, sector, region, organisation_name,
-    show_name, name, email. A signed-in user with a verified address publishes at once;
-    anyone else gets an email with a confirmation link.
+    organisation (an Organisation from the directory, or None), show_name, name, email.
+    A signed-in user with a verified address publishes at once; anyone else gets an email
+    with a confirmation link.
     """
     if not campaign.is_open():
         raise PledgeError(f"Pledging for {campaign.name} is not open.")
@@ -278,6 +296,8 @@ def pledge_submit(*, campaign: Campaign, data: dict, user=None, joined_from: Ple
                 user=user if user is not None and user.is_authenticated else None,
                 joined_from=joined_from,
                 news_opt_in=bool(data.get("news_opt_in")),
+                # Only a verified directory entry, as the form's lookup found it.
+                organisation=data.get("organisation"),
                 **{
                     k: data.get(k, "")
                     for k in (

@@ -14,6 +14,8 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 
 from accounts.choices import JobRole, Region, Sector
+from organisations.models import Organisation
+from organisations.selectors import organisation_label
 from pages.ratelimit import client_ip, ratelimit_all
 
 from . import selectors, services
@@ -138,7 +140,9 @@ def archive(request):
 
 def detail(request, pk: int):
     pledge = get_object_or_404(
-        Pledge.objects.select_related("theme", "campaign", "joined_from"), pk=pk, status__in=Pledge.PUBLIC
+        Pledge.objects.select_related("theme", "campaign", "joined_from", "organisation"),
+        pk=pk,
+        status__in=Pledge.PUBLIC,
     )
     url = settings.SITE_URL + pledge.get_absolute_url()
     share_text = f"I saw this pledge for {pledge.campaign.name}: “{pledge.text}”"
@@ -189,11 +193,42 @@ def new(request):
         request.session[DRAFT] = form.draft()
         if form.is_valid():
             return redirect("pledges:check")
+        for_organisation = None
     else:
         draft = request.session.get(DRAFT)
         initial = draft or _profile_initial(request.user)
+        # "Make a pledge as part of <organisation>" links from its page: the link wins over a draft.
+        for_organisation = _organisation_from_link(request)
+        if for_organisation is not None:
+            initial = {**initial, "organisation_name": organisation_label(for_organisation)}
         form = PledgeForm(initial=initial, campaign=campaign, user=request.user)
-    return render(request, "pledges/new.html", {"form": form, "campaign": campaign, "window": campaign.window()})
+    return render(
+        request,
+        "pledges/new.html",
+        {"form": form, "campaign": campaign, "window": campaign.window(), "for_organisation": for_organisation},
+    )
+
+
+def _organisation_from_link(request) -> Organisation | None:
+    slug = request.GET.get("organisation", "")
+    if not slug or len(slug) > 220:
+        return None
+    return Organisation.objects.filter(slug=slug, verified_at__isnull=False).first()
+
+
+def _organisation_row(form: PledgeForm) -> str:
+    data = form.cleaned_data
+    organisation = data.get("organisation")
+    if organisation is not None:
+        return f"{organisation_label(organisation)} (in our directory: your pledge adds to its count)"
+    if not data.get("organisation_name"):
+        return "Not given"
+    if form.organisation_several:
+        return (
+            f"{data['organisation_name']} (more than one organisation in our directory has this name, so your "
+            "pledge is not linked to one: add the town after a comma, or give its CQC provider ID)"
+        )
+    return f"{data['organisation_name']} (not in our directory, so kept private)"
 
 
 def check(request):
@@ -226,7 +261,7 @@ def check(request):
         ("Your role", dict(JobRole.choices)[data["job_role"]], "job_role"),
         ("Where you work", dict(Sector.choices)[data["sector"]], "sector"),
         ("Region", dict(Region.choices)[data["region"]], "region"),
-        ("Organisation", data.get("organisation_name") or "Not given", "organisation_name"),
+        ("Organisation", _organisation_row(form), "organisation_name"),
         ("Name", data.get("name") or "Not given", "name"),
     ]
     if not request.user.is_authenticated:

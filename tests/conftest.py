@@ -48,6 +48,9 @@ def _restore_seeded_data_in_transactional_tests(items):
         if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
             kwargs = dict(marker.kwargs) if marker else {}
             kwargs.update(transaction=True, serialized_rollback=True)
+            # Replace rather than add: the closest marker is the item's first own one, so an
+            # added marker would lose to a @pytest.mark.django_db(...) on the test itself.
+            item.own_markers[:] = [m for m in item.own_markers if m.name != "django_db"]
             item.add_marker(pytest.mark.django_db(**kwargs))
 
 

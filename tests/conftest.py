@@ -54,6 +54,23 @@ def _restore_seeded_data_in_transactional_tests(items):
             item.add_marker(pytest.mark.django_db(**kwargs))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents_for_every_connection(django_db_setup):
+    """Django keeps the serialized seed data on the connection object it created the test
+    database with. After Playwright's sync API has run, test code can get a different
+    connection object (asgiref's per-context storage), without it, and the restore is then
+    skipped. Keeping it on the connection class makes it reach every connection object."""
+    from django.db import connections
+
+    connection = connections["default"]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is not None:
+        type(connection)._test_serialized_contents = contents
+    yield
+    if contents is not None and "_test_serialized_contents" in type(connection).__dict__:
+        del type(connection)._test_serialized_contents
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Rate limits and cached pages must not leak from one test into the next.

@@ -182,6 +182,7 @@ class Command(BaseCommand):
 
         def rows():
             person = 0
+            said: set[str] = set()
             for campaign, count, current in campaigns:
                 end = min(campaign.closes_at, now) if current else campaign.closes_at
                 peak = min(
@@ -191,12 +192,17 @@ class Command(BaseCommand):
                     # About one person in six makes a second pledge.
                     if rng.random() > 0.16:
                         person += 1
+                        said = set()
                     email = f"person{person}@bench.carepledge.example"
                     text = (
                         scale.pledge_text(rng)
                         if rng.random() > 0.0001
                         else "=1+1 a formula-looking pledge, safely quoted."
                     )
+                    # One person never makes the same pledge twice (a database rule).
+                    while normalise_text(text)[:280] in said:
+                        text = scale.pledge_text(rng) + f" ({len(said)})"
+                    said.add(normalise_text(text)[:280])
                     role = weighted(rng, ROLES_WEIGHTED)
                     created = scale.spread_times(rng, campaign.opens_at, end, peak)
                     roll = rng.random()

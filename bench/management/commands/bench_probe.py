@@ -165,7 +165,7 @@ class Command(BaseCommand):
 
     def milestone(self, **options):
         """The crossing pledge's confirmation to the milestone email row existing."""
-        from counters.models import Milestone
+        from counters.models import Milestone, MilestoneRule
         from mail.models import Email
         from pledges import services
         from pledges.models import Theme
@@ -174,12 +174,13 @@ class Command(BaseCommand):
         campaign = current_campaign()
         theme = Theme.objects.get(slug=MILESTONE_THEME)
         key = f"pledges:{campaign.pk}:theme:{theme.slug}"
+        threshold = MilestoneRule.objects.get(pattern=key).thresholds[0]
         pledge = _submit(campaign, theme, f"milestone-{uuid.uuid4().hex[:8]}")
         started = time.monotonic()
         services.pledge_confirm(pledge_id=pledge.pk)
         waited = None
         while time.monotonic() - started < 60:
-            milestone = Milestone.objects.filter(key=key).first()
+            milestone = Milestone.objects.filter(key=key, threshold=threshold).first()
             if (
                 milestone
                 and Email.objects.filter(

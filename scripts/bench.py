@@ -382,10 +382,28 @@ def main() -> None:
             "search", "Search the wall (q=porters)", "get.lua", "/pledges/?q=porters", baseline="bare", target="p99<100"
         ),
         Scenario(
+            "search-uncached",
+            "Search, a different word each time and a cache-busting parameter (nothing cached)",
+            "vary.lua",
+            "/pledges/",
+            ["/pledges/?q={word}&r={r}"],
+            baseline="bare",
+            target="p99<100",
+        ),
+        Scenario(
             "pledge-page",
             "One pledge's page",
             "get.lua",
             f"/pledges/{setup['pledge']}/",
+            baseline="bare",
+            target="p99<100",
+        ),
+        Scenario(
+            "pledge-page-uncached",
+            "One pledge's page with a cache-busting parameter (nothing cached)",
+            "vary.lua",
+            f"/pledges/{setup['pledge']}/",
+            [f"/pledges/{setup['pledge']}/?r={{r}}"],
             baseline="bare",
             target="p99<100",
         ),

@@ -455,6 +455,21 @@ def main() -> None:
         if want("csv"):
             results["csv"] = probe(env, "csv")
             log(f"CSV export: {results['csv']}")
+        report = {
+            "figures": figures,
+            "scenarios": scenarios,
+            "out": Path(args.out),
+            "command": command,
+            "started_at": started_at,
+            "load_before": load_before,
+            "pledges": pledges,
+            "quick": args.quick,
+            "burst_procs": args.burst_procs,
+        }
+        outbox = db_scalar(env, "SELECT count(*) FILTER (WHERE status = 'sent') || '/' || count(*) FROM mail_email")
+        results["outbox"] = {"sent_of_all": outbox}
+        # Written now and again after the burst, so a long burst that fails loses nothing else.
+        finish(results=results, **report)
         if want("burst"):
             log(f"burst: {args.burst:,} pledges from {args.burst_procs} processes")
             results["burst"] = probe(env, "burst", "--count", str(args.burst), "--procs", str(args.burst_procs))
@@ -471,11 +486,15 @@ def main() -> None:
     finally:
         procs.stop()
 
+    finish(results=results, **report)
+
+
+def finish(*, figures, scenarios, results, out, command, started_at, load_before, pledges, quick, burst_procs):
     rows = table_rows(figures, scenarios, results)
     for row in rows:
         print(" | ".join(f"{cell:<12}" if i else f"{cell:<44}" for i, cell in enumerate(row)))
     write_report(
-        Path(args.out),
+        out,
         rows=rows,
         figures=figures,
         results=results,
@@ -483,10 +502,10 @@ def main() -> None:
         started_at=started_at,
         load=(load_before, load_average()),
         pledges=pledges,
-        quick=args.quick,
-        burst_procs=args.burst_procs,
+        quick=quick,
+        burst_procs=burst_procs,
     )
-    log(f"written to {args.out}")
+    log(f"written to {out}")
 
 
 def table_rows(figures: dict[str, Figure], scenarios: list[Scenario], results: dict) -> list[list[str]]:

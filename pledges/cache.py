@@ -7,6 +7,10 @@ can alter a public page (a pledge published, hidden, withdrawn, marked done or e
 the version once its transaction commits, so a new pledge shows at once, not after the TTL.
 The TTL only bounds what is not a pledge change (an admin renaming a theme).
 
+Each process reads the version from the shared cache at most once a VERSION_TTL (a second):
+that round trip cost more than the rest of a cached wall view. So another process's change
+shows within a second; a change made in this process shows at once.
+
 Only requests without a session or messages cookie are cached: such a page depends on the
 URL alone. A response that set a cookie or used a CSRF token is never kept.
 """
@@ -28,6 +32,13 @@ MAX_ENTRIES = 500  # per process; about 25 MB of wall pages at most
 
 # (full path, version) -> (expires at, content, headers)
 _pages: dict[tuple[str, int], tuple[float, bytes, list[tuple[str, str]]]] = {}
+# (read at, version): the version as this process last read or set it.
+_version_seen: tuple[float, int | None] = (0.0, None)
+
+
+def _version_ttl() -> float:
+    # Tests set 0: each test clears the shared cache and must not see the last test's pages.
+    return getattr(settings, "PLEDGES_MICROCACHE_VERSION_TTL", 1.0)
 
 
 def _new_version() -> int:
@@ -36,20 +47,30 @@ def _new_version() -> int:
 
 
 def _version() -> int:
+    global _version_seen
+    now = time.monotonic()
+    read_at, version = _version_seen
+    if version is not None and now - read_at < _version_ttl():
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_version(), None)
         version = cache.get(VERSION_KEY)
+    _version_seen = (now, version)
     return version
 
 
 def _bump() -> None:
+    global _version_seen
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:  # not there (expired or flushed): any new value is a new version
-        cache.set(VERSION_KEY, _new_version(), None)
+        version = _new_version()
+        cache.set(VERSION_KEY, version, None)
     except Exception:
         logger.exception("pledges: could not bump the public pages version")
+        return
+    _version_seen = (time.monotonic(), version)
 
 
 def public_pages_changed() -> None:

@@ -12,8 +12,10 @@ from .factories import PledgeFactory
 @pytest.fixture(autouse=True)
 def empty_microcache():
     microcache._pages.clear()
+    microcache._version_seen = (0.0, None)
     yield
     microcache._pages.clear()
+    microcache._version_seen = (0.0, None)
 
 
 @pytest.fixture
@@ -95,3 +97,23 @@ def test_a_broken_shared_cache_serves_the_page_uncached(client, published, monke
     response = client.get(reverse("pledges:index"))
     assert response.status_code == 200
     assert not microcache._pages
+
+
+def test_the_version_is_read_from_the_shared_cache_at_most_once_a_second(rf, published, settings, monkeypatch):
+    settings.PLEDGES_MICROCACHE_VERSION_TTL = 1.0
+    microcache.cache.set(microcache.VERSION_KEY, 7, None)
+    reads = []
+    real_get = microcache.cache.get
+    monkeypatch.setattr(microcache.cache, "get", lambda *a, **k: reads.append(a) or real_get(*a, **k))
+    assert [microcache._version() for _ in range(3)] == [7, 7, 7]
+    assert len(reads) == 1
+
+
+def test_a_change_in_this_process_is_seen_here_at_once_even_with_the_version_held(
+    client, published, settings, django_capture_on_commit_callbacks
+):
+    settings.PLEDGES_MICROCACHE_VERSION_TTL = 60.0
+    assert client.get(published.get_absolute_url()).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pledge_withdraw(pledge=published)
+    assert client.get(published.get_absolute_url()).status_code == 404

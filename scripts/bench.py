@@ -644,22 +644,13 @@ def write_report(path: Path, *, rows, figures, results, command, started_at, loa
         "",
         GUNICORN_NOTE.format(workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS),
         "",
-        "## Raw figures",
-        "",
-        "```json",
-        json.dumps(
-            {
-                "figures": {k: {**f.__dict__, "rounds": f.rounds} for k, f in figures.items()},
-                "probes": results,
-            },
-            indent=1,
-            default=str,
-        ),
-        "```",
+        f"Every round's figures: [`{path.with_suffix('.json').name}`]({path.with_suffix('.json').name}).",
         "",
         NOTES_MARKER,
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
+    raw = {"figures": {k: f.__dict__ for k, f in figures.items()}, "probes": results}
+    path.with_suffix(".json").write_text(json.dumps(raw, indent=1, default=str) + "\n")
     path.write_text("\n".join(lines) + (kept if kept else "\n"))
 
 

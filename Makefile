@@ -30,6 +30,11 @@ test: $(STAMP)
 	@$(PY) scripts/check_services.py
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+## Measure Care Pledge at a million pledges against a bare Django baseline (PostgreSQL and
+## Redis running; wrk is installed if missing). Results: docs/performance.md. BENCH_ARGS=--quick to try it.
+bench: $(STAMP)
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -46,3 +46,5 @@ STORAGES = {  # noqa: F811
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SITE_URL = "http://testserver"
+# Every test clears the cache; the pledges micro-cache must notice at once.
+PLEDGES_MICROCACHE_VERSION_TTL = 0

@@ -7,6 +7,7 @@ from django.db.models import Q
 from accounts.data_rights import register
 
 from . import services
+from .cache import public_pages_changed
 from .models import Pledge, PledgerCampaign, PledgeReport, normalise_email
 
 
@@ -66,6 +67,7 @@ def erase(*, user, email: str, keep_contributions: bool) -> None:
             user=None,
             show_name=Pledge.ShowName.ROLE_AND_AREA,
         )
+        public_pages_changed()  # names shown on the wall are gone
     if user is not None:
         PledgeReport.objects.filter(reporter=f"user:{user.pk}").update(reporter=f"erased:{uuid.uuid4().hex}")
 

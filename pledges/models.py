@@ -220,6 +220,12 @@ class Pledge(models.Model):
             models.Index(
                 fields=["campaign", "region", "-id"], name="pledges_wall_region_idx", condition=Q(status="published")
             ),
+            # The moderation queues (held, hidden), oldest first: a few rows among a million.
+            models.Index(
+                fields=["status", "created_at", "id"],
+                name="pledges_moderation_idx",
+                condition=Q(status__in=["held", "hidden"]),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -22,6 +22,7 @@ from mail.models import Email
 from mail.services import campaign_news_opt_in, email_queue
 from moderation.privacy import find_personal_data
 
+from .cache import public_pages_changed
 from .models import Campaign, Pledge, PledgerCampaign, PledgeReport, PledgeSettings, normalise_email, normalise_text
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ def _transition(pledge: Pledge, to: str, *, allowed_from, **fields) -> bool:
     updated = Pledge.objects.filter(pk=pledge.pk, status=before).update(status=to, **fields)
     if not updated:
         return False
+    public_pages_changed()
     for name, value in fields.items():
         setattr(pledge, name, value)
     pledge.status, pledge.done_at = to, done_at
@@ -385,6 +387,7 @@ def pledge_mark_done(*, pledge: Pledge, story: str = "") -> Pledge:
                 counters_add({f"pledges:{locked.campaign_id}:done": 1})
         locked.done_story = story.strip()
         locked.save(update_fields=["done_at", "done_story"])
+        public_pages_changed()
         return locked
 
 

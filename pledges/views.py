@@ -19,6 +19,7 @@ from organisations.selectors import organisation_label
 from pages.ratelimit import client_ip, ratelimit_all
 
 from . import selectors, services
+from .cache import public_microcache
 from .forms import HONEYPOT, DoneForm, PledgeForm, ReportForm, WallFilterForm
 from .models import Campaign, Pledge, Theme, normalise_email
 
@@ -86,6 +87,7 @@ def _cursor(request, name: str) -> int | None:
     return value if value > 0 else None
 
 
+@public_microcache
 def index(request):
     """The wall: newest first, filtered, searched, paged by id."""
     campaigns = list(Campaign.objects.all())
@@ -138,6 +140,7 @@ def archive(request):
     return render(request, "pledges/archive.html", {"campaigns": [(c, totals.get(c.pk, 0)) for c in campaigns]})
 
 
+@public_microcache
 def detail(request, pk: int):
     pledge = get_object_or_404(
         Pledge.objects.select_related("theme", "campaign", "joined_from", "organisation"),
@@ -410,6 +413,7 @@ def manage_signed(request, token: str):
 
 
 @cache_control(public=True, max_age=30)
+@public_microcache
 def counts(request):
     campaign = selectors.current_campaign()
     totals = selectors.campaign_totals(campaign)

@@ -7,6 +7,7 @@ import sys
 import time
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -90,8 +91,10 @@ class Command(BaseCommand):
         from counters.services import counters_recount
 
         counters_recount()
+        self.stdout.write("VACUUM ANALYZE (as autovacuum would, in time, after a bulk load)...")
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # Sets the visibility map too, so counts over the moderation index stay index-only.
+            cursor.execute("VACUUM ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.0f} s"))
 
     def progress(self, label, total):
@@ -150,6 +153,7 @@ class Command(BaseCommand):
             "name",
             "email",
             "email_normalised",
+            "news_opt_in",
             "status",
             "held_reason",
             "joins_count",
@@ -180,6 +184,7 @@ class Command(BaseCommand):
 
         def rows():
             person = 0
+            said: set[str] = set()
             for campaign, count, current in campaigns:
                 end = min(campaign.closes_at, now) if current else campaign.closes_at
                 peak = min(
@@ -189,12 +194,17 @@ class Command(BaseCommand):
                     # About one person in six makes a second pledge.
                     if rng.random() > 0.16:
                         person += 1
+                        said = set()
                     email = f"person{person}@bench.carepledge.example"
                     text = (
                         scale.pledge_text(rng)
                         if rng.random() > 0.0001
                         else "=1+1 a formula-looking pledge, safely quoted."
                     )
+                    # One person never makes the same pledge twice (a database rule).
+                    while normalise_text(text)[:280] in said:
+                        text = scale.pledge_text(rng) + f" ({len(said)})"
+                    said.add(normalise_text(text)[:280])
                     role = weighted(rng, ROLES_WEIGHTED)
                     created = scale.spread_times(rng, campaign.opens_at, end, peak)
                     roll = rng.random()
@@ -227,6 +237,7 @@ class Command(BaseCommand):
                         rng.choice(first_names),
                         email,
                         email,
+                        rng.random() < 0.2,
                         status,
                         "an NHS number" if status == "held" else "",
                         0,
@@ -242,9 +253,249 @@ class Command(BaseCommand):
         self.stdout.write(f"{written:,} pledges written; rebuilding the per-person rows")
         pledgers_rebuild()
 
-    # --- Care Makers and organisations: filled in once those programmes land ----------------
-    def care_makers(self, total):
-        self.stdout.write(f"Care Makers: {total:,} requested")
+    # --- Care Makers ------------------------------------------------------------------------
+    def _users(self, prefix: str, total: int, roles=True) -> list:
+        """`total` accounts (no usable password) made in batches; returns them with their ids."""
+        from django.contrib.auth import get_user_model
 
+        User = get_user_model()
+        rng = self.rng
+        existing = list(User.objects.filter(email__startswith=f"{prefix}-").order_by("pk"))
+        if len(existing) >= total:
+            return existing[:total]
+        names = ["Sam", "Alex", "Priya", "Tom", "Aisha", "Ewan", "Grace", "Kwame", "Lucy", "Mo", "Nia", "Olu"]
+        now = timezone.now()
+        new = []
+        for n in range(len(existing), total):
+            role = weighted(rng, ROLES_WEIGHTED) if roles else ""
+            new.append(
+                User(
+                    email=f"{prefix}-{n}@bench.carepledge.example",
+                    password=make_password(None),
+                    display_name=f"{rng.choice(names)} {prefix.title()} {n}",
+                    job_role=role,
+                    sector=SECTOR_FOR_ROLE.get(role, rng.choice(OTHER_SECTORS)) if roles else "",
+                    region=weighted(rng, REGIONS_WEIGHTED),
+                    date_joined=now - timedelta(days=rng.randint(1, 900)),
+                )
+            )
+        report = self.progress(f"{prefix} accounts", total)
+        for start in range(0, len(new), 2000):
+            User.objects.bulk_create(new[start : start + 2000])
+            report(len(existing) + min(start + 2000, len(new)))
+        return list(User.objects.filter(email__startswith=f"{prefix}-").order_by("pk"))
+
+    def care_makers(self, total):
+        from ambassadors.models import Application, CareMaker, Intake, SixC
+
+        if CareMaker.objects.count() >= total:
+            self.stdout.write("Care Makers already there: nothing to add.")
+            return
+        rng = self.rng
+        today = timezone.localdate()
+        intakes = []
+        for year in range(2019, today.year + 1):
+            intake, _ = Intake.objects.get_or_create(
+                name=f"Bench intake {year}",
+                defaults={
+                    "opens_on": today.replace(year=year, month=1, day=10),
+                    "closes_on": today.replace(year=year, month=2, day=20),
+                },
+            )
+            intakes.append(intake)
+        # A tenth more applicants than Care Makers: the rest wait for a decision or were declined.
+        people = self._users("caremaker", int(total * 1.1))
+        now = timezone.now()
+        applications = []
+        for index, user in enumerate(people):
+            intake = rng.choice(intakes)
+            status = "approved" if index < total else rng.choice(["submitted", "declined"])
+            applications.append(
+                Application(
+                    user=user,
+                    intake=intake,
+                    role=user.job_role,
+                    sector=user.sector,
+                    organisation=f"Bench Trust {rng.randint(1, 400)}",
+                    region=user.region,
+                    years_in_role=rng.randint(0, 30),
+                    statement=scale.pledge_text(rng) + " " + scale.pledge_text(rng),
+                    chosen_c=rng.choice(SixC.values),
+                    agreed=True,
+                    manager_name="A. Manager",
+                    manager_email=f"manager-{index}@bench.carepledge.example",
+                    endorsed_at=now - timedelta(days=rng.randint(1, 600)),
+                    status=status,
+                    decided_at=None if status == "submitted" else now - timedelta(days=rng.randint(1, 500)),
+                )
+            )
+        report = self.progress("applications", len(applications))
+        for start in range(0, len(applications), 2000):
+            Application.objects.bulk_create(applications[start : start + 2000])
+            report(min(start + 2000, len(applications)))
+        approved = Application.objects.filter(status="approved", user__in=people[:total]).select_related("user")
+        care_makers = []
+        for number, application in enumerate(approved.order_by("pk"), start=1):
+            lapsed = rng.random() < 0.12
+            care_makers.append(
+                CareMaker(
+                    user=application.user,
+                    number=number,
+                    joined_on=application.intake.closes_on,
+                    intake=application.intake,
+                    application=application,
+                    role=application.role,
+                    sector=application.sector,
+                    region=application.region,
+                    organisation=application.organisation,
+                    active=not lapsed,
+                    last_recommitted_at=now - timedelta(days=rng.randint(1, 400)),
+                    lapsed_at=now - timedelta(days=rng.randint(1, 100)) if lapsed else None,
+                    public_profile=rng.random() < 0.6,
+                    display_name=application.user.display_name,
+                    bio=scale.pledge_text(rng),
+                    chosen_c=application.chosen_c,
+                )
+            )
+        report = self.progress("Care Makers", len(care_makers))
+        for start in range(0, len(care_makers), 2000):
+            CareMaker.objects.bulk_create(care_makers[start : start + 2000])
+            report(min(start + 2000, len(care_makers)))
+
+    # --- Organisations ----------------------------------------------------------------------
     def organisations(self, total):
-        self.stdout.write(f"Organisations: {total:,} requested")
+        from organisations.models import (
+            Audience,
+            CommitmentTask,
+            EmployeeCommitment,
+            EmployeeCommitmentTask,
+            EmployerCommitment,
+            Membership,
+            Organisation,
+            Statement,
+            add_one_year,
+        )
+        from organisations.services import statement_set_current
+
+        if Organisation.objects.filter(slug__startswith="bench-").count() >= total:
+            self.stdout.write("Organisations already there: nothing to add.")
+            return
+        rng = self.rng
+        now = timezone.now()
+        today = timezone.localdate()
+        statement_set = statement_set_current()
+        statements = {
+            audience: list(
+                Statement.objects.filter(statement_set=statement_set, audience=audience).prefetch_related("tasks")
+            )
+            for audience in (Audience.EMPLOYER, Audience.EMPLOYEE)
+        }
+        snapshot = {
+            audience: [{"number": s.number, "title": s.title, "text": s.text} for s in rows]
+            for audience, rows in statements.items()
+        }
+        towns = ["Leeds", "Exeter", "Derby", "Hull", "Bristol", "Luton", "Bangor", "Carlisle", "Wigan", "Truro", "Ely"]
+        kinds = [
+            "care-home",
+            "care-home-nursing",
+            "home-care",
+            "supported-living",
+            "day-service",
+            "gp-practice",
+            "nhs-trust",
+            "other",
+        ]
+        reps = self._users("orgrep", total)
+        orgs = []
+        for n in range(total):
+            kind = rng.choices(kinds, weights=[30, 15, 25, 10, 6, 8, 3, 3])[0]
+            registered = kind in Organisation.CQC_REGISTERED
+            orgs.append(
+                Organisation(
+                    name=f"{rng.choice(towns)} {kind.replace('-', ' ').title()} {n}",
+                    slug=f"bench-{n}",
+                    type=kind,
+                    cqc_provider_id=f"1-{100000000 + n}" if registered else "",
+                    ods_code=f"B{n:05d}" if kind in {"gp-practice", "nhs-trust"} else "",
+                    town=rng.choice(towns),
+                    region=weighted(rng, REGIONS_WEIGHTED),
+                    size=rng.choice(["1-9", "10-49", "50-249", "250+"]),
+                    created_by=reps[n],
+                    verified_at=now - timedelta(days=rng.randint(1, 700)) if rng.random() < 0.9 else None,
+                )
+            )
+        Organisation.objects.bulk_create(orgs, batch_size=2000)
+        orgs = list(Organisation.objects.filter(slug__startswith="bench-").order_by("pk"))
+        Membership.objects.bulk_create(
+            [Membership(organisation=o, user=reps[i], role="representative") for i, o in enumerate(orgs)],
+            batch_size=2000,
+        )
+        # About three in four verified organisations have signed; commitments spread over two years.
+        commitments = []
+        for i, org in enumerate(orgs):
+            if org.verified_at and rng.random() < 0.75:
+                committed_on = today - timedelta(days=rng.randint(1, 700))
+                commitments.append(
+                    EmployerCommitment(
+                        organisation=org,
+                        statement_set=statement_set,
+                        statements=snapshot[Audience.EMPLOYER],
+                        signed_by=reps[i],
+                        signatory_name=reps[i].display_name,
+                        signatory_job_title="Registered manager",
+                        committed_on=committed_on,
+                        renewal_due_on=add_one_year(committed_on),
+                    )
+                )
+        EmployerCommitment.objects.bulk_create(commitments, batch_size=2000)
+        tasks = []
+        for commitment in commitments:
+            for position, statement in enumerate(statements[Audience.EMPLOYER]):
+                task = rng.choice(list(statement.tasks.all()))
+                target = commitment.committed_on + timedelta(days=30 + 40 * position)
+                done = target < today and rng.random() < 0.6
+                tasks.append(
+                    CommitmentTask(
+                        commitment=commitment,
+                        task=task,
+                        statement_number=statement.number,
+                        task_text=task.text,
+                        target_date=target,
+                        done_at=now - timedelta(days=rng.randint(0, 30)) if done else None,
+                        evidence="Recorded in the team meeting minutes." if done else "",
+                    )
+                )
+        report = self.progress("commitment tasks", len(tasks))
+        for start in range(0, len(tasks), 5000):
+            CommitmentTask.objects.bulk_create(tasks[start : start + 5000])
+            report(min(start + 5000, len(tasks)))
+        # Staff commitments at about a third of the signed employers, most recorded by a champion.
+        employees = []
+        for commitment in commitments:
+            if rng.random() < 0.33:
+                for k in range(rng.randint(1, 25)):
+                    employees.append(
+                        EmployeeCommitment(
+                            name=f"Staff member {k}",
+                            job_role=weighted(rng, ROLES_WEIGHTED),
+                            organisation=commitment.organisation,
+                            statement_set=statement_set,
+                            statements=snapshot[Audience.EMPLOYEE],
+                            assisted=True,
+                        )
+                    )
+        EmployeeCommitment.objects.bulk_create(employees, batch_size=5000)
+        employee_tasks = []
+        for employee in employees:
+            statement = rng.choice(statements[Audience.EMPLOYEE])
+            task = rng.choice(list(statement.tasks.all()))
+            employee_tasks.append(
+                EmployeeCommitmentTask(
+                    commitment=employee, task=task, statement_number=statement.number, task_text=task.text
+                )
+            )
+        EmployeeCommitmentTask.objects.bulk_create(employee_tasks, batch_size=5000)
+        self.stdout.write(
+            f"{len(orgs):,} organisations, {len(commitments):,} employer commitments, {len(tasks):,} tasks, "
+            f"{len(employees):,} staff commitments"
+        )

@@ -191,4 +191,10 @@ def log_view(request):
         if form.cleaned_data["item_type"]:
             decisions = decisions.filter(item_type=form.cleaned_data["item_type"])
     page = Paginator(decisions.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
-    return render(request, "moderation/log.html", {"form": form, "page": page, "tabs": _tabs(request.user, None)})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "moderation/log.html",
+        {"form": form, "page": page, "query": query.urlencode(), "tabs": _tabs(request.user, None)},
+    )

@@ -176,3 +176,15 @@ def test_no_alert_when_nothing_waits_too_long(test_queue, items, moderator, sett
     settings.MODERATION_ALERT_HOURS = 24
     settings.MODERATION_ALERT_SIZE = 50
     assert backlog_alert() == []
+
+
+def test_audit_log_pages_keep_the_search(client, test_queue, items, moderator):
+    for n in range(51):
+        services.decision_record(
+            item_type="testitem", item_id=n, summary=f"kind item {n}", action="approve", actor=moderator
+        )
+    client.force_login(moderator)
+    html = client.get("/moderation/log/?q=kind").content.decode()
+    assert 'href="?q=kind&amp;page=2"' in html
+    assert "Page 2 of 2" in html
+    assert "kind item 0" in client.get("/moderation/log/?q=kind&page=2").content.decode()

@@ -9,25 +9,11 @@ from django.utils import timezone
 
 from organisations import services
 from organisations.models import Membership
-from tests.factories import PASSWORD, UserFactory
-from tests.organisations.factories import commit, ensure_statements, make_organisation
+from tests.browser.helpers import sign_in
+from tests.factories import UserFactory
+from tests.organisations.factories import commit, make_organisation
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _statements(transactional_db):
-    # Another transactional test's flush may have removed what the data migration loaded.
-    ensure_statements()
-
-
-def sign_in(page, axe, base, email):
-    page.goto(base + "/account/login/")
-    axe()
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    axe()
 
 
 def test_lapsed_page_poster_champion_errors_and_stale_link(live_server, page, axe):

@@ -1,16 +1,14 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector
 from counters.models import Milestone
 from counters.services import counter_values, counter_values_with_prefix
+from pages.csv_stream import csv_response
 from pledges.models import Campaign, Pledge, Theme
-from pledges.views import csv_safe
 
 from . import services
 from .charts import Series, bar_chart, line_chart
@@ -100,21 +98,8 @@ def index(request):
     return render(request, "dashboard/index.html", context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(rows, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
-        for row in rows:
-            yield writer.writerow([csv_safe(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _csv_response(rows, filename: str):
+    response = csv_response(rows, filename, bom=True)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -1,4 +1,4 @@
-import csv
+import itertools
 import json
 from urllib.parse import quote
 from urllib.parse import urlencode as urlencode_std
@@ -16,6 +16,7 @@ from django.views.decorators.cache import cache_control
 from accounts.choices import JobRole, Region, Sector
 from organisations.models import Organisation
 from organisations.selectors import organisation_label
+from pages.csv_stream import csv_response
 from pages.ratelimit import client_ip, ratelimit_all
 
 from . import selectors, services
@@ -509,29 +510,9 @@ def _open_rows():
         }
 
 
-def csv_safe(value):
-    """Spreadsheets run cells that start with these as formulas: make them plain text."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def open_data_csv(request):
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(OPEN_FIELDS)
-        for row in _open_rows():
-            yield writer.writerow([csv_safe(row[f]) for f in OPEN_FIELDS])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="care-pledge-pledges.csv"'
-    return response
+    rows = ([row[f] for f in OPEN_FIELDS] for row in _open_rows())
+    return csv_response(itertools.chain([OPEN_FIELDS], rows), "care-pledge-pledges.csv")
 
 
 def open_data_json(request):

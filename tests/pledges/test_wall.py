@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from counters.services import counters_add
+from pages.csv_stream import csv_safe
 from pledges import services
 from pledges.models import Pledge, Theme
-from pledges.views import csv_safe
 
 from .factories import PledgeFactory
 

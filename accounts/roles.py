@@ -60,3 +60,17 @@ def roles_sync(sender=None, using: str = "default", **kwargs) -> None:
 def connect() -> None:
     # After the last app migrates, every app's permissions exist.
     post_migrate.connect(roles_sync, dispatch_uid="accounts_roles_sync")
+
+
+def has_role(user, *names: str) -> bool:
+    return bool(user and user.is_authenticated and user.groups.filter(name__in=names).exists())
+
+
+def is_programme_admin(user) -> bool:
+    """Programme admins and superusers: they see and run everything."""
+    return bool(user and user.is_authenticated and (user.is_superuser or has_role(user, PROGRAMME_ADMINS)))
+
+
+def is_moderator(user) -> bool:
+    """Moderators, and everyone who may do what they do."""
+    return is_programme_admin(user) or has_role(user, MODERATORS)

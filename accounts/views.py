@@ -11,6 +11,7 @@ from django.utils import timezone
 from . import data_rights
 from .forms import DataRequestForm, DeleteAccountForm, ProfileForm
 from .models import User
+from .roles import is_programme_admin
 
 
 @login_required
@@ -56,7 +57,7 @@ def account_delete(request):
 
 
 def _can_handle_data_requests(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.groups.filter(name="Programme admins").exists())
+    return is_programme_admin(user)
 
 
 @login_required

@@ -1,17 +1,10 @@
 """Who may review applications and moderate stories."""
 
+from accounts import roles
 from accounts.choices import Region
 
-PROGRAMME_ADMINS = "Programme admins"
-MODERATORS = "Moderators"
-
-
-def _in_group(user, name: str) -> bool:
-    return bool(user and user.is_authenticated and user.groups.filter(name=name).exists())
-
-
-def is_programme_admin(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or _in_group(user, PROGRAMME_ADMINS)))
+is_programme_admin = roles.is_programme_admin
+is_moderator = roles.is_moderator
 
 
 def review_regions(user) -> set[str]:
@@ -25,7 +18,3 @@ def review_regions(user) -> set[str]:
 
 def can_review(user) -> bool:
     return bool(review_regions(user))
-
-
-def is_moderator(user) -> bool:
-    return bool(user and user.is_authenticated and (is_programme_admin(user) or _in_group(user, MODERATORS)))

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector
+from accounts.roles import is_programme_admin
 from counters.models import Milestone
 from counters.services import counter_values, counter_values_with_prefix
 from pages.csv_stream import csv_response
@@ -22,7 +23,7 @@ BREAKDOWNS = {
 
 
 def _require_programme_admin(user):
-    if not (user.is_superuser or user.groups.filter(name="Programme admins").exists()):
+    if not is_programme_admin(user):
         raise PermissionDenied
 
 

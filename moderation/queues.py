@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from accounts.roles import is_moderator
+
 
 @dataclass(frozen=True)
 class Action:
@@ -17,13 +19,6 @@ class Action:
     run: Callable[..., None]
     needs_reason: bool = False
     style: str = ""  # "secondary" or "warning" for the button
-
-
-def is_moderator(user) -> bool:
-    """Moderators, programme admins (who see everything) and superusers."""
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name__in=["Moderators", "Programme admins"]).exists()
-    )
 
 
 @dataclass(frozen=True)

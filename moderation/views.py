@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import is_programme_admin
+
 from . import services
 from .forms import BulkDecideForm, ContactForm, DecideForm, LogSearchForm
 from .models import Decision
@@ -173,7 +175,7 @@ def log_view(request):
     if not queues:
         raise PermissionDenied
     item_types = {queue.item_type for queue in queues}
-    if request.user.is_superuser or request.user.groups.filter(name="Programme admins").exists():
+    if is_programme_admin(request.user):
         # Programme admins search every decision, Care Maker application reviews included.
         item_types |= set(Decision.objects.values_list("item_type", flat=True).distinct())
     item_types = sorted(item_types)

@@ -1,6 +1,7 @@
 """Organisations waiting for verification, as a tab of the shared moderation queue.
 Verification is for programme admins: it decides who appears in the public directory."""
 
+from accounts.roles import is_programme_admin
 from moderation.queues import Action, Queue, register
 from moderation.services import AlreadyDecided
 
@@ -17,10 +18,6 @@ def _verify(organisation, *, moderator, reason=None, note=""):
         raise AlreadyDecided
 
 
-def _is_programme_admin(user) -> bool:
-    return user.is_superuser or user.groups.filter(name="Programme admins").exists()
-
-
 def register_queue() -> None:
     register(
         Queue(
@@ -31,7 +28,7 @@ def register_queue() -> None:
             waiting=waiting,
             row_template="organisations/_moderation_row.html",
             actions={"verify": Action("Verify", _verify)},
-            can_view=_is_programme_admin,
+            can_view=is_programme_admin,
             summary=lambda organisation: f"{organisation.name} ({organisation.cqc_provider_id or 'no CQC ID'})",
             position=50,
         )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.roles import is_programme_admin
 from counters.services import counters_add
 from mail.services import email_queue
 
@@ -138,7 +139,7 @@ def organisation_register(
 
 def organisation_verify(*, organisation: Organisation, admin) -> bool:
     """Mark verified (once) and tell the representatives. Returns False if it already was."""
-    if not (admin.is_superuser or admin.groups.filter(name="Programme admins").exists()):
+    if not is_programme_admin(admin):
         raise PermissionDenied("Only programme admins can verify organisations.")
     with transaction.atomic():
         now = timezone.now()
@@ -233,11 +234,7 @@ def access_request_create(*, organisation: Organisation, user, job_title: str, m
 
 
 def access_request_can_decide(*, access_request: AccessRequest, user) -> bool:
-    return (
-        user.is_superuser
-        or user.groups.filter(name="Programme admins").exists()
-        or is_representative(user, access_request.organisation)
-    )
+    return is_programme_admin(user) or is_representative(user, access_request.organisation)
 
 
 def access_request_decide(*, access_request: AccessRequest, user, approve: bool) -> AccessRequest:

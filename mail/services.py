@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -50,13 +50,17 @@ def email_queue(
     `context` must be JSON-serialisable (ids, strings, numbers): the row is rendered when sent.
     With a `key`, queuing the same message again returns the existing row and sends nothing.
     """
-    key = key or f"{kind}:{uuid.uuid4()}"
-    with transaction.atomic():
-        email, created = Email.objects.get_or_create(
-            key=key, defaults={"kind": kind, "to": to, "context": context, "category": category}
-        )
-    if created:
-        transaction.on_commit(lambda: enqueue(email.pk))
+    fields = {"kind": kind, "to": to, "context": context, "category": category}
+    if key is None:
+        email = Email.objects.create(key=f"{kind}:{uuid.uuid4()}", **fields)
+    else:
+        # Most keys are new: try the INSERT first (the unique key decides), read only on a repeat.
+        try:
+            with transaction.atomic():
+                email = Email.objects.create(key=key, **fields)
+        except IntegrityError:
+            return Email.objects.get(key=key)
+    transaction.on_commit(lambda: enqueue(email.pk))
     return email
 
 

@@ -212,9 +212,12 @@ def _find_existing(*, campaign: Campaign, email: str, text: str) -> Pledge | Non
     )
 
 
-def _send_confirmation(pledge: Pledge) -> None:
-    Pledge.objects.filter(pk=pledge.pk).update(confirm_sends=F("confirm_sends") + 1, confirm_sent_at=timezone.now())
-    pledge.refresh_from_db(fields=["confirm_sends", "confirm_sent_at"])
+def _send_confirmation(pledge: Pledge, *, counted: bool = False) -> None:
+    """Queue the confirmation email. `counted`: the send is already in confirm_sends (a new
+    pledge is inserted with its first send counted, saving an UPDATE and a re-read)."""
+    if not counted:
+        Pledge.objects.filter(pk=pledge.pk).update(confirm_sends=F("confirm_sends") + 1, confirm_sent_at=timezone.now())
+        pledge.refresh_from_db(fields=["confirm_sends", "confirm_sent_at"])
     email_queue(
         kind="pledge-confirm",
         to=pledge.email,
@@ -316,10 +319,13 @@ def pledge_submit(*, campaign: Campaign, data: dict, user=None, joined_from: Ple
                 },
                 theme=data["theme"],
             )
+            verified = user_email_verified(user)
+            if not verified:
+                pledge.confirm_sends, pledge.confirm_sent_at = 1, timezone.now()
             pledge.save()
-            if user_email_verified(user):
+            if verified:
                 return _publish_or_hold(pledge)
-            _send_confirmation(pledge)
+            _send_confirmation(pledge, counted=True)
             return SubmitResult(pledge, "unconfirmed")
     except IntegrityError:
         # A double submit or a second tab got there first: send them to that pledge.

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
@@ -20,7 +21,7 @@ from pages.csv_stream import csv_response
 from pages.ratelimit import client_ip, ratelimit_all
 
 from . import selectors, services
-from .cache import public_microcache
+from .cache import blank_form_page, public_microcache
 from .forms import HONEYPOT, DoneForm, PledgeForm, ReportForm, WallFilterForm
 from .models import Campaign, Pledge, Theme, normalise_email
 
@@ -200,6 +201,23 @@ def new(request):
         for_organisation = None
     else:
         draft = request.session.get(DRAFT)
+        if _blank_form_for_anyone(request, draft):
+            window = campaign.window()
+            return blank_form_page(
+                request,
+                ("pledges:new", campaign.pk, campaign.name, window),
+                lambda csrf_token: render_to_string(
+                    "pledges/new.html",
+                    {
+                        "form": PledgeForm(campaign=campaign, user=request.user),
+                        "campaign": campaign,
+                        "window": window,
+                        "for_organisation": None,
+                        "csrf_token": csrf_token,
+                    },
+                    request,
+                ),
+            )
         initial = draft or _profile_initial(request.user)
         # "Make a pledge as part of <organisation>" links from its page: the link wins over a draft.
         for_organisation = _organisation_from_link(request)
@@ -210,6 +228,17 @@ def new(request):
         request,
         "pledges/new.html",
         {"form": form, "campaign": campaign, "window": campaign.window(), "for_organisation": for_organisation},
+    )
+
+
+def _blank_form_for_anyone(request, draft) -> bool:
+    """The form page as everyone signed out with nothing typed yet sees it (so it can be kept)."""
+    return (
+        not draft
+        and not request.GET
+        and not request.user.is_authenticated
+        and "messages" not in request.COOKIES
+        and "_messages" not in request.session
     )
 
 

@@ -80,7 +80,10 @@ def _clean_cache():
     """
     from django.core.cache import cache
 
+    from pledges import cache as pledges_cache
+
     yield
+    pledges_cache.clear_forms()
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         client = cache._cache.get_client(write=True)
         prefix = settings.CACHES["default"]["KEY_PREFIX"]

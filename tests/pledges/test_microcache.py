@@ -117,3 +117,62 @@ def test_a_change_in_this_process_is_seen_here_at_once_even_with_the_version_hel
     with django_capture_on_commit_callbacks(execute=True):
         services.pledge_withdraw(pledge=published)
     assert client.get(published.get_absolute_url()).status_code == 404
+
+
+# --- The blank pledge form, kept with a placeholder for each person's CSRF token ---------
+
+
+def _token(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_blank_form_is_rendered_once_and_each_person_gets_their_own_token(campaign, form_data):
+    from django.test import Client
+
+    new = reverse("pledges:new")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    html_1 = first.get(new).content.decode()
+    assert list(microcache._forms)  # kept
+    html_2 = second.get(new).content.decode()
+    token_1, token_2 = _token(html_1), _token(html_2)
+    assert microcache.CSRF_PLACEHOLDER not in html_1 + html_2
+    assert token_1 != token_2
+    assert html_1.replace(token_1, "T") == html_2.replace(token_2, "T")
+    # Each token works with its own person's cookie, and only with it.
+    assert second.cookies["csrftoken"].value != first.cookies["csrftoken"].value
+    response = second.post(new, {**form_data, "csrfmiddlewaretoken": token_2})
+    assert response.status_code == 302 and response["Location"] == reverse("pledges:check")
+    third = Client(enforce_csrf_checks=True)
+    third.get(new)
+    assert third.post(new, {**form_data, "csrfmiddlewaretoken": "x" * 64}).status_code == 403
+
+
+def test_a_draft_or_a_signed_in_person_never_gets_the_kept_blank_form(client, campaign, form_data, supporter):
+    new = reverse("pledges:new")
+    client.get(new)  # fills the kept copy
+    client.post(new, {**form_data, "text": "x"})  # too short: errors, and the draft is kept
+    html = client.get(new).content.decode()
+    assert "Oak Lodge" in html and "Jo.Bloggs+cp@gmail.com" in html
+    from django.test import Client
+
+    supporter.job_role = "porter"
+    supporter.save()
+    signed_in = Client()
+    signed_in.force_login(supporter)
+    html = signed_in.get(new).content.decode()
+    assert '<option value="porter" selected>' in html
+    assert "You do not need an account" not in html
+
+
+def test_a_new_theme_reaches_the_kept_form_after_its_minute(client, campaign, monkeypatch):
+    from pledges.models import Theme
+
+    new = reverse("pledges:new")
+    client.get(new)
+    Theme.objects.create(slug="night-shifts", name="Night shifts", position=99)
+    assert "Night shifts" not in client.get(new).content.decode()
+    later = microcache.time.monotonic() + microcache.FORM_TTL + 1
+    monkeypatch.setattr(microcache.time, "monotonic", lambda: later)
+    assert "Night shifts" in client.get(new).content.decode()

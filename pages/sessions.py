@@ -1,0 +1,25 @@
+"""Database sessions whose writes do not wait for the disk.
+
+A session row is rewritten whenever a signed-out person's pledge draft changes: two of the
+three requests of making a pledge. With PostgreSQL's default each of those commits waits
+for its WAL flush (the commonest wait in the bench's pg_stat_activity). A session write is
+worth less than that: `synchronous_commit = off` for its transaction alone lets it return
+before the flush. Should PostgreSQL itself crash, the last fraction of a second of session
+writes can be lost (a draft, or a sign-in to repeat); never a pledge or an email, whose
+transactions keep the default. Reads and everything else are Django's database sessions.
+"""
+
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import connections, router, transaction
+
+
+class SessionStore(DatabaseSessionStore):
+    def save(self, must_create=False):
+        using = router.db_for_write(self.model, instance=None)
+        connection = connections[using]
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return super().save(must_create=must_create)
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            return super().save(must_create=must_create)

@@ -40,3 +40,24 @@ def test_joining_is_rate_limited_per_email(client, campaign, form_data, settings
     codes = [client.post(reverse("pledges:join", args=[PledgeFactory().pk]), data).status_code for _ in range(7)]
     assert codes == [302] * 6 + [429]
     assert Pledge.objects.filter(joined_from__isnull=False).count() == 6
+
+
+def test_on_redis_every_counter_expires_after_its_window(settings):
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    from pages import ratelimit
+
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        pytest.skip("the test settings use Redis when it is there; this run has no Redis")
+    settings.RATELIMIT_MULTIPLIER = 1
+    assert ratelimit.ratelimit_all([("test:ttl-ip", 2, 60), ("test:ttl-email", 1, 3600)])
+    client = cache._cache.get_client()
+    ttls = [
+        client.ttl(cache.make_and_validate_key(ratelimit._window_key(k, p)))
+        for k, p in [("test:ttl-ip", 60), ("test:ttl-email", 3600)]
+    ]
+    assert 55 <= ttls[0] <= 65 and 3595 <= ttls[1] <= 3605
+    # A second hit keeps the first expiry (NX) and is counted.
+    assert not ratelimit.ratelimit_all([("test:ttl-ip", 2, 60), ("test:ttl-email", 1, 3600)])

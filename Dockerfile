@@ -10,4 +10,4 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --n
 RUN useradd --create-home carepledge
 USER carepledge
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]

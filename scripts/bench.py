@@ -39,27 +39,19 @@ CONNECTIONS = 16
 # person with their own cookies.
 THREADS = CONNECTIONS
 
-# gunicorn: gthread workers. Each request mostly waits on PostgreSQL or Redis; threads let a
-# worker overlap those waits without the memory of more processes, and they keep HTTP
-# connections alive (sync workers close each one). 2 cores: cores + 1 processes x 4 threads.
+# gunicorn: the production settings (config/gunicorn.py: gthread, cores + 1 processes x 4
+# threads, the garbage collector's frozen start-up objects), bound to the bench's port and
+# without an access log.
 GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "3"))
 GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "4"))
-GUNICORN_CMD = [
-    str(Path(PY).parent / "gunicorn"),
-    "config.wsgi:application",
-    "--bind",
-    f"127.0.0.1:{PORT}",
-    "--worker-class",
-    "gthread",
-    "--workers",
-    str(GUNICORN_WORKERS),
-    "--threads",
-    str(GUNICORN_THREADS),
-    "--keep-alive",
-    "5",
-    "--log-level",
-    "warning",
-]
+GUNICORN_CMD = [str(Path(PY).parent / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi:application"]
+GUNICORN_ENV = {
+    "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+    "GUNICORN_WORKERS": str(GUNICORN_WORKERS),
+    "GUNICORN_THREADS": str(GUNICORN_THREADS),
+    "GUNICORN_ACCESS_LOG": "",
+    "GUNICORN_LOG_LEVEL": "warning",
+}
 
 
 @dataclass
@@ -430,7 +422,7 @@ def main() -> None:
     figures: dict[str, Figure] = {}
     results: dict[str, dict] = {}
     try:
-        procs.start(GUNICORN_CMD, env, "gunicorn")
+        procs.start(GUNICORN_CMD, {**env, **GUNICORN_ENV}, "gunicorn")
         procs.start(
             [PY, "-m", "celery", "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
             env,
@@ -581,8 +573,9 @@ def table_rows(figures: dict[str, Figure], scenarios: list[Scenario], results: d
     return rows
 
 
-GUNICORN_NOTE = """gunicorn runs `--worker-class gthread --workers {workers} --threads {threads} --keep-alive 5`.
-Why: almost every request here waits on PostgreSQL or Redis for part of its time. On 2 cores,
+GUNICORN_NOTE = """gunicorn runs with the production settings, `config/gunicorn.py`: `gthread`, {workers} workers x
+{threads} threads, keep-alive 5 s, and the objects loaded at start-up frozen out of the garbage
+collector's full collections (`gc.freeze()` once a worker has loaded Django). Why: almost every request here waits on PostgreSQL or Redis for part of its time. On 2 cores,
 cores + 1 processes keep both cores busy while one process waits; 4 threads each let a
 process overlap those waits without the memory of more processes, and gthread keeps HTTP
 connections alive (sync workers close every connection, which would measure TCP set-up rather

@@ -100,6 +100,9 @@ def test_every_compose_command_names_something_that_exists(service, command):
         words.extend(shlex.split(part) if " " in part else [part])
     for i, word in enumerate(words):
         if word == "gunicorn":
+            if words[i + 1] == "-c":
+                assert (ROOT / words[i + 2]).is_file(), f"{service}: no gunicorn settings {words[i + 2]}"
+                i += 2
             module, _, attribute = words[i + 1].partition(":")
             assert (ROOT / (module.replace(".", "/") + ".py")).is_file(), f"{service}: no module {module}"
             assert attribute == "application"
@@ -109,3 +112,19 @@ def test_every_compose_command_names_something_that_exists(service, command):
             name = words[i + 1]
             result = manage("help", name, env_overrides={"DJANGO_SETTINGS_MODULE": "config.settings"})
             assert result.returncode == 0, f"{service}: manage.py has no command {name}"
+
+
+def test_gunicorn_settings_load_and_say_what_production_runs():
+    """The settings file the Dockerfile, docker-compose and make bench all start gunicorn with."""
+    env = {**os.environ, "GUNICORN_WORKERS": "5", "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+    gunicorn = [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi:application"]
+    check = subprocess.run([*gunicorn, "--check-config"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stderr
+    printed = subprocess.run(
+        [*gunicorn, "--print-config"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    settings = dict(line.split("=", 1) for line in printed.stdout.splitlines() if "=" in line)
+    settings = {k.strip(): v.strip() for k, v in settings.items()}
+    assert settings["worker_class"] == "gthread"
+    assert settings["workers"] == "5" and settings["threads"] == "4"
+    assert settings["post_worker_init"] == "<post_worker_init()>"

@@ -1,0 +1,27 @@
+"""gunicorn settings for Care Pledge, the same in production (Dockerfile, docker-compose) and
+in `make bench`, which measures this shape: `gunicorn -c config/gunicorn.py config.wsgi:application`.
+
+gthread workers: almost every request waits on PostgreSQL or Redis for part of its time.
+cores + 1 processes keep the cores busy while one waits; a few threads each let a process
+overlap those waits without the memory of more processes, and gthread keeps HTTP
+connections alive. More threads only add contention for the GIL. Async workers would need
+the ORM and psycopg2 made cooperative, which this site does not do.
+"""
+
+import gc
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+keepalive = 5
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def post_worker_init(worker):
+    # Django, the URLconf and the templates are loaded now and live as long as the worker.
+    # Freezing them takes them out of the garbage collector's full collections, which
+    # otherwise walk every one of them and stall all the worker's threads while they do.
+    gc.freeze()

@@ -39,12 +39,20 @@ _rules_cache: tuple[float, list[MilestoneRule]] | None = None
 _known_reached: set[tuple[str, int]] = set()
 # key prefix -> fn(key) -> [email addresses], registered by programme apps.
 _recipient_finders: dict[str, Callable[[str], list[str]]] = {}
+# key prefix -> fn(key, parts) -> the parts as words, registered by programme apps.
+_part_namers: dict[str, Callable[[str, list[str]], list[str]]] = {}
 
 
 def register_milestone_recipients(prefix: str, fn: Callable[[str], list[str]]) -> None:
     """For ORGANISATION milestones: the organisations app registers
     `register_milestone_recipients("organisations:", representatives_for_key)` in its AppConfig.ready."""
     _recipient_finders[prefix] = fn
+
+
+def register_milestone_names(prefix: str, fn: Callable[[str, list[str]], list[str]]) -> None:
+    """For keys whose * parts are ids: `fn(key, parts)` returns what to call each part in a
+    rule's label (the organisations app turns `organisations:42:pledges` into its name)."""
+    _part_namers[prefix] = fn
 
 
 def milestone_recipients_for(key: str) -> list[str]:
@@ -90,10 +98,12 @@ def _humanise(part: str) -> str:
     return part.replace("-", " ")
 
 
-def milestone_label(rule: MilestoneRule, wild: list[str]) -> str:
+def milestone_label(rule: MilestoneRule, wild: list[str], key: str = "") -> str:
+    names = [prefix for prefix in _part_namers if key.startswith(prefix)]
+    parts = _part_namers[max(names, key=len)](key, wild) if names else [_humanise(part) for part in wild]
     label = rule.label
-    for number, part in enumerate(wild, start=1):
-        label = label.replace("{" + str(number) + "}", _humanise(part))
+    for number, part in enumerate(parts, start=1):
+        label = label.replace("{" + str(number) + "}", part)
     return label
 
 
@@ -127,7 +137,7 @@ def milestones_check(*, keys: Iterable[str]) -> list[Milestone]:
         if (key, threshold) not in recorded:
             rule, wild = matched[key]
             milestone = _milestone_record(
-                key=key, threshold=threshold, value=values[key], rule=rule, label=milestone_label(rule, wild)
+                key=key, threshold=threshold, value=values[key], rule=rule, label=milestone_label(rule, wild, key)
             )
             if milestone:
                 created.append(milestone)

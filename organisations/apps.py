@@ -7,15 +7,16 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self):
         from accounts import data_rights
-        from counters.milestones import register_milestone_recipients
+        from counters.milestones import register_milestone_names, register_milestone_recipients
         from counters.services import register_recount
 
         from . import reminders  # noqa: F401 - registers the reminder jobs with the mail engine
         from .moderation import register_queue
-        from .selectors import organisation_representative_emails
+        from .selectors import organisation_milestone_names, organisation_representative_emails
         from .services import organisations_recount, personal_data_erase, personal_data_export
 
         register_recount("organisations:", organisations_recount)
         register_milestone_recipients("organisations:", organisation_representative_emails)
+        register_milestone_names("organisations:", organisation_milestone_names)
         data_rights.register("social_care_commitment", export=personal_data_export, erase=personal_data_erase)
         register_queue()

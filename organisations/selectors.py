@@ -67,6 +67,15 @@ def organisation_representative_emails(key: str) -> list[str]:
     )
 
 
+def organisation_milestone_names(key: str, parts: list[str]) -> list[str]:
+    """Milestone hook: in `organisations:<pk>:...` labels, {1} is the organisation's name."""
+    names = []
+    for part in parts:
+        organisation = Organisation.objects.filter(pk=int(part)).first() if part.isdigit() else None
+        names.append(organisation_label(organisation) if organisation else part.replace("-", " "))
+    return names
+
+
 def directory(*, today: date, q: str = "", region: str = "", type: str = ""):
     """Verified organisations for the public directory, by name; committed or not, each marked."""
     organisations = Organisation.objects.filter(verified_at__isnull=False).select_related("commitment")

@@ -108,10 +108,14 @@ def test_the_tenth_staff_pledge_is_a_milestone_for_the_organisations_representat
         pledge_for(campaign, committed, 9)
     milestone = Milestone.objects.get(key=key)
     assert (milestone.threshold, milestone.value_at_crossing) == (10, 10)
-    assert milestone.label == "pledges made by staff of one employer"
+    name = f"{committed.name}, {committed.town}"
+    assert milestone.label == f"pledges made by staff of {name}"
     sent_to = set(Email.objects.filter(kind__startswith="milestone").values_list("to", flat=True))
     assert {org_rep.email, deputy.email} <= sent_to
     assert champion.email not in sent_to
+    to_rep = [m for m in mailoutbox if m.to == [org_rep.email]]
+    assert to_rep and name in to_rep[0].subject and name in to_rep[0].body
+    assert name in to_rep[0].alternatives[0][0]
     # The eleventh pledge crosses nothing new.
     with django_capture_on_commit_callbacks(execute=True):
         pledge_for(campaign, committed, 10)

@@ -599,7 +599,7 @@ def write_report(path: Path, *, rows, figures, results, command, started_at, loa
         "",
         f"- Date: {started_at:%Y-%m-%d %H:%M} UTC" + (" (quick run: 2 s rounds)" if quick else ""),
         f"- Machine: {machine_description()}",
-        f"- Load average before and after: {load[0]} / {load[1]} (other people were using the machine)",
+        f"- Load average (1, 5, 15 min) at the start and the end: {load[0]} / {load[1]}",
         f"- Data: {pledges:,} pledges over three campaigns, 5,000 Care Makers, 3,000 organisations"
         " (`manage.py generate_scale_data`)",
         f"- Command: `make bench` (runs `{command}`)",

@@ -1,7 +1,8 @@
 """Cache-based rate limits: a fixed window counter per key (Redis in production).
 
 `ratelimit_hit("pledge:ip:1.2.3.4", limit=10, period=3600)` counts one attempt and says
-whether it is within the limit; `ratelimit_all` counts several keys, on Redis in one round trip. RATELIMIT_MULTIPLIER raises every limit (benchmarks).
+whether it is within the limit; `ratelimit_all` counts several keys, on Redis in one round
+trip. RATELIMIT_MULTIPLIER raises every limit (benchmarks).
 """
 
 import hashlib

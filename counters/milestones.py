@@ -55,11 +55,15 @@ def register_milestone_names(prefix: str, fn: Callable[[str, list[str]], list[st
     _part_namers[prefix] = fn
 
 
+def _registered_for(registry: dict[str, Callable], key: str) -> Callable | None:
+    """The function registered under the longest prefix of `key`, if any."""
+    matches = [prefix for prefix in registry if key.startswith(prefix)]
+    return registry[max(matches, key=len)] if matches else None
+
+
 def milestone_recipients_for(key: str) -> list[str]:
-    matches = [prefix for prefix in _recipient_finders if key.startswith(prefix)]
-    if not matches:
-        return []
-    return list(_recipient_finders[max(matches, key=len)](key))
+    finder = _registered_for(_recipient_finders, key)
+    return list(finder(key)) if finder else []
 
 
 def rules_cache_clear() -> None:
@@ -99,8 +103,8 @@ def _humanise(part: str) -> str:
 
 
 def milestone_label(rule: MilestoneRule, wild: list[str], key: str = "") -> str:
-    names = [prefix for prefix in _part_namers if key.startswith(prefix)]
-    parts = _part_namers[max(names, key=len)](key, wild) if names else [_humanise(part) for part in wild]
+    namer = _registered_for(_part_namers, key)
+    parts = namer(key, wild) if namer else [_humanise(part) for part in wild]
     label = rule.label
     for number, part in enumerate(parts, start=1):
         label = label.replace("{" + str(number) + "}", part)

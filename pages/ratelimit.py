@@ -35,7 +35,7 @@ def _redis_counts(keys_and_periods: list[tuple[str, int]]) -> list[int] | None:
         return None
     pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
     for key, period in keys_and_periods:
-        cache_key = cache.make_and_validate_key(_window_key(key, period))
+        cache_key = backend.make_and_validate_key(_window_key(key, period))
         pipe.incr(cache_key)
         pipe.expire(cache_key, period + 5, nx=True)
     return pipe.execute()[0::2]

@@ -73,7 +73,6 @@ INSTALLED_APPS = [
     "ambassadors",
     "organisations",
     "dashboard",
-    "bench",
 ]
 
 MIDDLEWARE = [
@@ -290,8 +289,6 @@ SERVICE_NAME = "Care Pledge"
 # Moderators are emailed when an item waits longer than this, or a queue holds more than this.
 MODERATION_ALERT_HOURS = int(env("MODERATION_ALERT_HOURS", "24") or 24)
 MODERATION_ALERT_SIZE = int(env("MODERATION_ALERT_SIZE", "50") or 50)
-# The bare baseline views for `make bench` (/bench/bare, /bench/form); off unless benchmarking.
-BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 # Multiplies every rate limit (pages/ratelimit.py); raise it for load tests and benchmarks.
 RATELIMIT_MULTIPLIER = int(env("RATELIMIT_MULTIPLIER", "1") or 1)
 

@@ -155,7 +155,7 @@ def bench_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings_bench",
             "DJANGO_ENV": "production",
             "SECRET_KEY": "bench-only-" + "k" * 50,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -167,7 +167,6 @@ def bench_env() -> dict[str, str]:
             "CACHE_URL": redis_url,
             "CACHE_KEY_PREFIX": "bench",
             "CELERY_TASK_ALWAYS_EAGER": "False",
-            "BENCH_ENDPOINTS": "True",
             "RATELIMIT_MULTIPLIER": "100000",  # the bench's own traffic comes from one address
             "ACCOUNT_RATE_LIMITS_ENABLED": "False",
             "LOG_LEVEL": "WARNING",

@@ -128,3 +128,16 @@ def test_gunicorn_settings_load_and_say_what_production_runs():
     assert settings["worker_class"] == "gthread"
     assert settings["workers"] == "5" and settings["threads"] == "4"
     assert settings["post_worker_init"] == "<post_worker_init()>"
+
+
+def test_production_installs_no_bench_or_test_app():
+    """The bench's baseline table and the test-only app never reach a real database."""
+    import subprocess
+    import sys
+
+    code = "import django; django.setup(); from django.apps import apps; print(sorted(a.label for a in apps.get_app_configs()))"
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings", "PATH": "/usr/bin:/bin"}
+    labels = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert "'pledges'" in labels
+    assert "'bench'" not in labels
+    assert "'queue_app'" not in labels

@@ -1,17 +1,17 @@
 """The shared moderation mechanism (claims, bulk decisions, audit log, alerts), tested on a
-throwaway queue over the benchmark's baseline table so it does not depend on any programme."""
+throwaway queue over a test-only model (tests/queue_app) so it does not depend on any programme."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from bench.models import BaselineRow
 from mail.models import Email
 from moderation import queues, services
 from moderation.alerts import backlog_alert
 from moderation.models import Claim, Decision, Reason
 from tests.factories import UserFactory
+from tests.queue_app.models import Item
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,8 @@ def test_queue():
         label="Test items",
         item_type="testitem",
         reason_scope="pledge",
-        waiting=lambda: BaselineRow.objects.filter(name__startswith="waiting").order_by("created_at", "pk"),
-        row_template="moderation/_test_row.html",
+        waiting=lambda: Item.objects.filter(name__startswith="waiting").order_by("created_at", "pk"),
+        row_template="queue_app/_row.html",
         actions={
             "approve": queues.Action("Approve", _approve),
             "reject": queues.Action("Reject", _reject, needs_reason=True, style="warning"),
@@ -51,7 +51,7 @@ def test_queue():
 
 @pytest.fixture
 def items():
-    return [BaselineRow.objects.create(name=f"waiting {n}", email=f"author{n}@example.org") for n in range(3)]
+    return [Item.objects.create(name=f"waiting {n}", email=f"author{n}@example.org") for n in range(3)]
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_bulk_decision_reports_items_already_decided_and_records_each_decision(
 
 
 def test_queue_page_lists_oldest_first_with_age_and_overdue(client, test_queue, items, moderator):
-    BaselineRow.objects.filter(pk=items[2].pk).update(created_at=timezone.now() - timedelta(days=3))
+    Item.objects.filter(pk=items[2].pk).update(created_at=timezone.now() - timedelta(days=3))
     client.force_login(moderator)
     response = client.get("/moderation/test-items/")
     html = response.content.decode()
@@ -163,7 +163,7 @@ def test_backlog_alert_sends_one_email_per_moderator_per_window(
     test_queue, items, moderator, settings, django_capture_on_commit_callbacks
 ):
     settings.MODERATION_ALERT_HOURS = 1
-    BaselineRow.objects.update(created_at=timezone.now() - timedelta(hours=5))
+    Item.objects.update(created_at=timezone.now() - timedelta(hours=5))
     with django_capture_on_commit_callbacks(execute=True):
         assert backlog_alert() == [moderator.email]
         backlog_alert()

@@ -6,3 +6,11 @@ import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
 initAll();
+
+// On a phone a chart's labels are too small to read, so the chart is hidden (app.css) and its
+// table, folded away on wide screens, is opened instead.
+if (window.matchMedia("(max-width: 40em)").matches) {
+  for (const details of document.querySelectorAll("details[data-open-when-narrow]")) {
+    details.open = true;
+  }
+}

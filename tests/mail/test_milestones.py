@@ -10,6 +10,7 @@ from counters.services import counter_set, counters_add, counters_recount, regis
 from mail import services as mail_services
 from mail.models import Email, MailPreference
 from tests.factories import UserFactory
+from tests.pledges.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +66,11 @@ def test_falling_totals_and_unmatched_keys_record_nothing(django_capture_on_comm
 
 
 def test_wildcard_rules_name_what_the_star_stood_for(django_capture_on_commit_callbacks):
-    add(django_capture_on_commit_callbacks, {"pledges:7:region:london": 100})
+    campaign = CampaignFactory(name="Change Day 2027")
+    key = f"pledges:{campaign.pk}:region:london"
+    add(django_capture_on_commit_callbacks, {key: 100})
     milestone = Milestone.objects.get()
-    assert milestone.key == "pledges:7:region:london" and milestone.label == "pledges made in London"
+    assert milestone.key == key and milestone.label == "pledges made in London in Change Day 2027"
 
 
 def test_rule_edits_take_effect_and_inactive_rules_are_ignored(django_capture_on_commit_callbacks):
@@ -94,7 +97,8 @@ def test_campaign_milestone_goes_to_opted_in_people_in_batches(
     monkeypatch.setattr(
         milestones, "milestone_announce_batch", lambda **kw: calls.append(kw.get("after")) or original(**kw)
     )
-    add(django_capture_on_commit_callbacks, {"pledges:1:total": 1000})
+    campaign = CampaignFactory(name="Change Day 2027")
+    add(django_capture_on_commit_callbacks, {f"pledges:{campaign.pk}:total": 1000})
     news = sorted(m.to[0] for m in mailoutbox if m.subject.startswith("We have reached"))
     assert news == [f"fan{n}@example.org" for n in range(5)]
     # Batches of 2, 2 and 1; each next batch starts after the last recipient's row id.
@@ -102,7 +106,7 @@ def test_campaign_milestone_goes_to_opted_in_people_in_batches(
     assert calls == [0, fan_ids[1], fan_ids[3]]
     assert [m.to[0] for m in mailoutbox if m.subject.startswith("Milestone reached")] == ["programme.admin@example.org"]
     message = next(m for m in mailoutbox if m.to == ["fan0@example.org"])
-    assert message.subject == "We have reached 1,000 pledges made in this campaign"
+    assert message.subject == "We have reached 1,000 pledges made in Change Day 2027"
     assert "List-Unsubscribe" in message.extra_headers
     assert Milestone.objects.get().announced_at is not None
     # Running the announcement again (the sweep does, after a lost task) sends nothing twice.

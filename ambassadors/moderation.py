@@ -48,6 +48,7 @@ def register() -> None:
             item_type="story",
             reason_scope="story",
             waiting=selectors.moderation_queue,
+            since_field="submitted_at",
             row_template="ambassadors/_moderation_row.html",
             actions={
                 "publish": queues.Action("Publish", _publish),

@@ -14,3 +14,18 @@ if (window.matchMedia("(max-width: 40em)").matches) {
     details.open = true;
   }
 }
+
+// "Select all" for lists of checkboxes (the moderation queue): hidden without JavaScript,
+// where each item is ticked by hand.
+for (const all of document.querySelectorAll("input[data-select-all]")) {
+  const boxes = () => document.querySelectorAll(`input[name="${all.dataset.selectAll}"]`);
+  all.closest("[hidden]")?.removeAttribute("hidden");
+  all.addEventListener("change", () => {
+    for (const box of boxes()) box.checked = all.checked;
+  });
+  for (const box of boxes()) {
+    box.addEventListener("change", () => {
+      all.checked = [...boxes()].every((b) => b.checked);
+    });
+  }
+}

@@ -188,3 +188,25 @@ def test_audit_log_pages_keep_the_search(client, test_queue, items, moderator):
     assert 'href="?q=kind&amp;page=2"' in html
     assert "Page 2 of 2" in html
     assert "kind item 0" in client.get("/moderation/log/?q=kind&page=2").content.decode()
+
+
+def test_overdue_filter_shows_only_items_waiting_more_than_two_days(client, test_queue, items, moderator):
+    Item.objects.filter(pk=items[1].pk).update(created_at=timezone.now() - timedelta(days=3))
+    client.force_login(moderator)
+    html = client.get("/moderation/test-items/").content.decode()
+    assert "1 waiting more than 2 days." in html and "?overdue=1" in html
+    html = client.get("/moderation/test-items/?overdue=1").content.decode()
+    assert "waiting 1" in html and "waiting 0" not in html and "waiting 2" not in html
+    assert "Show everything waiting" in html
+
+
+def test_ticked_items_stay_ticked_after_an_error(client, test_queue, items, moderator):
+    client.force_login(moderator)
+    ticked = [items[0].pk, items[2].pk]
+    html = client.post("/moderation/test-items/", {"items": ticked, "action": "reject"}).content.decode()
+    assert "Select a reason for this decision" in html
+    for item in items:
+        box = f'name="items" type="checkbox" value="{item.pk}"'
+        assert (box + " checked" in html) == (item.pk in ticked), item
+    # The select-all box is there for JavaScript to reveal; without it each item is ticked by hand.
+    assert 'data-select-all="items"' in html

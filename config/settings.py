@@ -162,11 +162,15 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.25
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "max_retries": 0}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker's claim on an email or a milestone announcement is a lease it renews while it works;
+# a worker that dies stops renewing, and the sweeps (every 30 s) take the work back once the
+# lease runs out: within a minute of the crash. Tests shorten the mail lease.
+MAIL_CLAIM_LEASE_SECONDS = float(env("MAIL_CLAIM_LEASE_SECONDS", "30") or 30)
 CELERY_BEAT_SCHEDULE = {
-    "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
+    "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 30.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
     "moderation-backlog": {"task": "moderation.tasks.check_moderation_backlog", "schedule": crontab(minute=5)},
-    "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 600.0},
+    "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 30.0},
     "mail-staff-waiting": {
         "task": "mail.tasks.run_reminder_job",
         "args": ["staff-waiting"],

@@ -160,7 +160,7 @@ CELERY_TASK_EAGER_PROPAGATES = False
 # what was left behind. Workers read these too; their BRPOP waits for the socket to be
 # readable before reading, so a short read timeout does not cut a long poll short.
 CELERY_BROKER_CONNECTION_TIMEOUT = 0.25
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5, "max_retries": 0}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "max_retries": 0}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker's claim on an email or a milestone announcement is a lease it renews while it works;
 # a worker that dies stops renewing, and the sweeps (every 30 s) take the work back once the

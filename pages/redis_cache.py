@@ -105,11 +105,14 @@ def _log_fail_open(exc: Exception) -> None:
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        secure = any(url.startswith("rediss://") for url in self._servers)
-        self._options = {
-            "connection_class": FailFastSSLConnection if secure else FailFastConnection,
-            **self._options,
-        }
+        schemes = {url.split("://", 1)[0] for url in self._servers}
+        # A unix socket (unix://) keeps redis-py's own connection: it cannot hang on a network.
+        if schemes <= {"redis", "rediss"}:
+            secure = "rediss" in schemes
+            self._options = {
+                "connection_class": FailFastSSLConnection if secure else FailFastConnection,
+                **self._options,
+            }
 
     def _fails_open(self, key, fallback, call, *args):
         if not key.startswith(FAIL_OPEN_PREFIXES):

@@ -249,3 +249,18 @@ def test_a_redis_marked_down_leaves_other_servers_alone(cache_on_own_redis):
         cache.get("k")
     assert ("127.0.0.1", cache_on_own_redis.port) in redis_cache._down_until
     assert all(port == cache_on_own_redis.port for _, port in redis_cache._down_until)
+
+
+@pytest.mark.parametrize(
+    "location,connection_class",
+    [
+        ("redis://127.0.0.1:6379/0", "FailFastConnection"),
+        ("rediss://cache.example:6380/0", "FailFastSSLConnection"),
+        ("unix:///run/redis.sock?db=0", None),
+    ],
+)
+def test_each_kind_of_redis_address_gets_a_connection_that_fits_it(location, connection_class):
+    from pages.redis_cache import RedisCache
+
+    options = RedisCache(location, {})._options
+    assert getattr(options.get("connection_class"), "__name__", None) == connection_class

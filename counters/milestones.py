@@ -13,7 +13,7 @@ IntegrityError and announce nothing.
 import logging
 import time
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -305,7 +305,7 @@ def milestone_announce_batch(*, milestone_id: int, after: int = 0) -> int:
     return len(batch)
 
 
-def milestones_sweep(*, now=None) -> int:
+def milestones_sweep(*, now: datetime | None = None) -> int:
     """Hand on again the announcements whose next batch outlived its lease; returns how many."""
     now = now or timezone.now()
     stale = now - ANNOUNCE_LEASE

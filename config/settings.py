@@ -127,11 +127,15 @@ if CACHE_URL.startswith("locmem"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, made to fail fast and to let allauth's limits fail open
+            # (pages/redis_cache.py says how).
+            "BACKEND": "pages.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "carepledge") or "",
-            # A cache that is down must not take pages with it: fail fast.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A cache that is down or hung must not take pages with it: one short wait, after
+            # which the process skips Redis for a few seconds. Redis answers in about a
+            # millisecond, so 250 ms only ever runs out on a Redis in trouble.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 
@@ -150,16 +154,22 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # make run executes tasks in the web process; production runs a worker and beat.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not PRODUCTION)
 CELERY_TASK_EAGER_PROPAGATES = False
-# A page request must never hang on a broker that is down: publishing gives up quickly
-# and the outbox sweep sends what was left behind.
-CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
+# A page request must never hang on a broker that is down or hung: publishing gives up after
+# one short wait (mail/services.py task_publish, with retry=False) and the outbox sweep sends
+# what was left behind. Workers read these too; their BRPOP waits for the socket to be
+# readable before reading, so a short read timeout does not cut a long poll short.
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.25
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "max_retries": 0}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker's claim on an email or a milestone announcement is a lease it renews while it works;
+# a worker that dies stops renewing, and the sweeps (every 30 s) take the work back once the
+# lease runs out: within a minute of the crash. Tests shorten the mail lease.
+MAIL_CLAIM_LEASE_SECONDS = float(env("MAIL_CLAIM_LEASE_SECONDS", "30") or 30)
 CELERY_BEAT_SCHEDULE = {
-    "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
+    "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 30.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
     "moderation-backlog": {"task": "moderation.tasks.check_moderation_backlog", "schedule": crontab(minute=5)},
-    "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 600.0},
+    "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 30.0},
     "mail-staff-waiting": {
         "task": "mail.tasks.run_reminder_job",
         "args": ["staff-waiting"],

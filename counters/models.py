@@ -58,6 +58,10 @@ class Milestone(models.Model):
     reached_at = models.DateTimeField(auto_now_add=True)
     # Set when every announcement email has been queued; the sweep finishes the rest.
     announced_at = models.DateTimeField(null=True, blank=True)
+    # How far the batched announcement has gone (the position the next batch starts after),
+    # and when the batch that goes on from there was handed on: a lease the sweep takes back.
+    announce_after = models.BigIntegerField(default=0)
+    announce_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-reached_at", "-threshold"]

@@ -37,7 +37,11 @@ class Email(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # While `sending`: when the worker last renewed its claim (a lease; see services.claim_lease).
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Fixed when the message is first built, so a copy sent again after a worker died carries
+    # the same Message-ID and the receiving server or mail client can drop it.
+    message_id = models.CharField(max_length=255, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -12,7 +12,7 @@ One check for every programme and every public field:
 The text is normalised before scanning, so that what a reader would see as a number is
 scanned as one: Unicode NFKC (full-width and other compatibility forms become plain ones),
 format characters dropped (zero-width spaces and joiners, bidi marks, soft hyphens: category
-Cf), every Unicode space a plain space, every dash a hyphen, every decimal digit an ASCII one.
+Cf), every Unicode space but the line break a plain space, every dash a hyphen, every decimal digit an ASCII one.
 Digit runs are then read as groups of digits joined by separators (spaces, `/`, `.`, `-`,
 brackets), and any run of whole groups is tried, so each grouping is caught: `943 476 5919`,
 `9434 765 919`, `943/476/5919`, `+44 (0)7700 900123`, `0044 7700 900123`.
@@ -52,7 +52,9 @@ def normalise(text: str) -> str:
         category = unicodedata.category(char)
         if category == "Cf":
             continue
-        if char.isspace():
+        if char == "\n":
+            out.append(char)
+        elif char.isspace():
             out.append(" ")
         elif category == "Pd" or char == "\u2212":
             out.append("-")
@@ -89,8 +91,8 @@ class Finding:
 
 # A group: digits, with a "+" in front when written internationally.
 _GROUP = re.compile(r"\+?\d+")
-# What may join two groups of one number: up to three of space / . - ( ).
-_JOIN = re.compile(r"[ /.\-()]{1,3}")
+# What may join two groups of one number: up to three of space, line break, / . - ( ).
+_JOIN = re.compile(r"[ \n/.\-()]{1,3}")
 # Dates are not numbers to read across: a date ends a digit run. Day and month are checked below.
 _DATE = re.compile(
     r"(?<![\d+])(?:(\d{1,2})([/.\-])(\d{1,2})\2((?:19|20)\d\d)|((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))(?!\d)"
@@ -256,11 +258,14 @@ def find_personal_data(text: str) -> list[str]:
 
 
 def mask_personal_data(text: str) -> str:
-    """The text (normalised) with every finding replaced by what it was, e.g. "[NHS number removed]".
+    """The text with every finding replaced by what it was, e.g. "[NHS number removed]".
 
-    Overlapping findings are merged into the first; the mask is what the audit log keeps."""
+    What the audit log keeps. Text with a finding comes back normalised (see `normalise`),
+    overlapping findings merged into one mask; clean text comes back as it was."""
     normalised = normalise(text)
     findings = sorted(_scan(normalised), key=lambda f: (f.start, -f.end))
+    if not findings:
+        return text or ""
     out, position = [], 0
     for finding in findings:
         if finding.start < position:

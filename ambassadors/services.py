@@ -16,7 +16,7 @@ from django.utils import timezone
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
-from moderation.privacy import find_personal_data
+from moderation.privacy import find_personal_data, refuse_personal_data
 from moderation.services import decision_record
 
 from . import permissions
@@ -420,6 +420,9 @@ def caremaker_lapse(*, care_maker: CareMaker, now: datetime | None = None) -> bo
 
 
 def caremaker_update_profile(*, care_maker: CareMaker, data: dict) -> CareMaker:
+    """The profile is public as soon as it is saved, with no moderator: personal data is refused."""
+    refuse_personal_data(data["display_name"], what="The name to show")
+    refuse_personal_data(data["bio"], what="Your bio")
     with transaction.atomic():
         for name in ("public_profile", "display_name", "bio", "chosen_c"):
             setattr(care_maker, name, data[name])
@@ -437,7 +440,7 @@ def story_submit(*, care_maker: CareMaker, c: str, title: str, text: str) -> Sto
         raise ValidationError(f"Your story must be {Story.MAX_LENGTH:,} characters or fewer.")
     if c not in SixC.values:
         raise ValidationError("Choose which of the 6Cs your story shows.")
-    found = find_personal_data(f"{title}\n{text}")
+    found = find_personal_data(title, text)
     with transaction.atomic():
         return Story.objects.create(
             care_maker=care_maker, c=c, title=title, text=text, held=bool(found), held_reasons=", ".join(found)

@@ -3,11 +3,12 @@ people's work, and a careless one could expose a patient or a colleague.
 
 One check for every programme and every public field:
 
-- `find_personal_data(text)` returns the kinds found ("an NHS number", "a phone number",
+- `find_personal_data(*texts)` returns the kinds found ("an NHS number", "a phone number",
   "an email address", "a postcode"), in that order; empty when the text is clean.
 - `mask_personal_data(text)` returns the text with each finding replaced by a label such as
   "[NHS number removed]": what the audit log keeps of a rejected item.
-- `personal_data_error(text, ...)` is the form message for the fields that refuse outright.
+- `refuse_personal_data(value, what=...)` is for the form fields that refuse outright, with
+  the message from `personal_data_error`.
 
 The text is normalised before scanning, so that what a reader would see as a number is
 scanned as one: Unicode NFKC (full-width and other compatibility forms become plain ones),
@@ -19,7 +20,7 @@ brackets), and any run of whole groups is tried, so each grouping is caught: `94
 
 What it deliberately does not flag, so ordinary pledges are not held: dates (`12/03/2025`,
 `2025-03-12`, which also end a digit run), times (`10:30`), counts with commas
-(`10,000 steps`), years and short numbers, and ten digits that fail the NHS number check digit.
+(`10,000 steps`), years and short numbers, CQC provider IDs (`1-101234567`), and ten digits that fail the NHS number check digit.
 It cannot catch numbers spelled out in words or written with letters for digits ("O" for 0):
 moderators and reports are the net for those.
 """
@@ -27,6 +28,8 @@ moderators and reports are the net for those.
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 
 NHS_NUMBER = "an NHS number"
 PHONE = "a phone number"
@@ -97,13 +100,17 @@ _JOIN = re.compile(r"[ \n/.\-()]{1,3}")
 _DATE = re.compile(
     r"(?<![\d+])(?:(\d{1,2})([/.\-])(\d{1,2})\2((?:19|20)\d\d)|((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))(?!\d)"
 )
+# A CQC provider or location ID ("1-101234567") is a public reference, typed in organisation
+# fields to find a provider: read whole, never as part of a phone or NHS number.
+_CQC_ID = re.compile(r"(?<![\d+\-])1-\d{9,11}(?!\d)")
 _UK_PHONE = re.compile(r"0[1-9]\d{8,9}")
 # The longest digit string tried: an E.164 number has at most 15 digits.
 _MAX_DIGITS = 15
 
 
-def _date_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
+def _not_number_spans(text: str) -> list[tuple[int, int]]:
+    """Dates and CQC IDs: written with digits and separators, but not numbers to read across."""
+    spans = [match.span() for match in _CQC_ID.finditer(text)]
     for match in _DATE.finditer(text):
         if match.group(1):
             a, b = int(match.group(1)), int(match.group(3))
@@ -117,15 +124,15 @@ def _date_spans(text: str) -> list[tuple[int, int]]:
 
 def _runs(text: str) -> list[list[re.Match]]:
     """Groups of digits that read as one number: joined by separators, not crossing a date."""
-    dates = _date_spans(text)
+    skipped = _not_number_spans(text)
 
-    def in_date(match: re.Match) -> bool:
-        return any(s <= match.start() < e for s, e in dates)
+    def in_skipped(match: re.Match) -> bool:
+        return any(s <= match.start() < e for s, e in skipped)
 
     runs: list[list[re.Match]] = []
     current: list[re.Match] = []
     for group in _GROUP.finditer(text):
-        if in_date(group):
+        if in_skipped(group):
             if current:
                 runs.append(current)
             current = []
@@ -252,8 +259,10 @@ def _scan(normalised: str) -> list[Finding]:
     return findings + _email_findings(normalised) + _postcode_findings(normalised)
 
 
-def find_personal_data(text: str) -> list[str]:
-    kinds = {f.kind for f in _scan(normalise(text))}
+def find_personal_data(*texts: str) -> list[str]:
+    """The kinds of personal data in any of the texts, each scanned on its own (so the end of
+    one field and the start of the next are never read as one number)."""
+    kinds = {f.kind for text in texts for f in _scan(normalise(text))}
     return [kind for kind in KINDS if kind in kinds]
 
 
@@ -291,3 +300,14 @@ def personal_data_error(text: str, *, what: str) -> str | None:
     if not found:
         return None
     return f"{what} must not include {_listed(found)}. Take it out: this is shown publicly"
+
+
+def refuse_personal_data(value: str, *, what: str) -> str:
+    """For a form's `clean_<field>`: the value back when clean, else a ValidationError with the message.
+
+    Used where text goes public with no moderator in between (profiles, directory entries,
+    done stories): there the person is told at once, rather than the text being held."""
+    error = personal_data_error(value, what=what)
+    if error:
+        raise ValidationError(error, code="personal_data")
+    return value

@@ -158,6 +158,8 @@ ORDINARY = [
     "in 2 3rd year students",
     "NHS 111 and 999 calls",
     "I will learn about COVID-19 and RSV",
+    "Oak Lodge, CQC provider ID 1-101234563",  # would pass the NHS check digit read as a number
+    "1-10123456789",
 ]
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
-from moderation.privacy import find_personal_data, refuse_personal_data
+from moderation.privacy import find_personal_data, mask_personal_data, refuse_personal_data
 from moderation.services import decision_record
 
 from . import permissions
@@ -506,3 +506,34 @@ def organisation_care_makers_truth() -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     return {organisation_care_makers_key(row["listed_organisation_id"]): row["n"] for row in rows}
+
+
+# --- Privacy re-check -----------------------------------------------------------------
+
+
+def caremakers_recheck_privacy(*, dry_run: bool = False) -> dict[str, int]:
+    """Apply today's privacy check to Care Maker text already public: profile names and bios
+    (refused today, never checked before) and published stories are masked in place, e.g.
+    "[phone number removed]", so the person sees what was taken out when they next edit."""
+    counts = {"profiles_masked": 0, "stories_masked": 0}
+    for care_maker in CareMaker.objects.only("pk", "display_name", "bio").iterator(chunk_size=2000):
+        if find_personal_data(care_maker.display_name, care_maker.bio):
+            counts["profiles_masked"] += 1
+            if not dry_run:
+                CareMaker.objects.filter(pk=care_maker.pk).update(
+                    display_name=mask_personal_data(care_maker.display_name)[:80],
+                    bio=mask_personal_data(care_maker.bio),
+                )
+    published = Story.objects.filter(status=Story.Status.PUBLISHED).only("pk", "title", "text")
+    for story in published.iterator(chunk_size=2000):
+        found = find_personal_data(story.title, story.text)
+        if found:
+            counts["stories_masked"] += 1
+            if not dry_run:
+                Story.objects.filter(pk=story.pk).update(
+                    title=mask_personal_data(story.title)[:120],
+                    text=mask_personal_data(story.text),
+                    held=True,
+                    held_reasons=", ".join(found),
+                )
+    return counts

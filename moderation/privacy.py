@@ -13,16 +13,28 @@ One check for every programme and every public field:
 The text is normalised before scanning, so that what a reader would see as a number is
 scanned as one: Unicode NFKC (full-width and other compatibility forms become plain ones),
 format characters dropped (zero-width spaces and joiners, bidi marks, soft hyphens: category
-Cf), every Unicode space but the line break a plain space, every dash a hyphen, every decimal digit an ASCII one.
-Digit runs are then read as groups of digits joined by separators (spaces, `/`, `.`, `-`,
-brackets), and any run of whole groups is tried, so each grouping is caught: `943 476 5919`,
-`9434 765 919`, `943/476/5919`, `+44 (0)7700 900123`, `0044 7700 900123`.
+Cf), every Unicode space but the line break a plain space, every dash a hyphen, every decimal
+digit an ASCII one. Digit runs are then read as groups of digits joined by separators
+(spaces, line breaks, `/`, `.`, `-`, brackets), and any run of whole groups is tried, so each
+grouping is caught: `943 476 5919`, `9434 765 919`, `943/476/5919`, `1 8 6 0 ...`.
+
+- NHS number: ten digits that pass the modulus 11 check digit. The check digit rule is kept:
+  ten digits that fail it are not an NHS number (no record has one), and without it every
+  order, staff or reference number would be held.
+- Phone number: a UK number, 0 then 9 or 10 digits, also written `+44 ...`, `+44 (0)...` or
+  `0044 ...`; and "+" then 8 to 15 digits, a number in any country.
+- Email address: the usual `name@example.com`, with spaces or full-width characters, and
+  spelled out ("name at example dot com", "name (at) example (dot) org", "[at]", "{dot}").
+  Spelled with bare words, it must end in a common top-level domain and not read as a
+  sentence ("good at it. Me too").
+- Postcode: a full UK postcode with or without the space, oddly spaced ("EX1  2AB",
+  "SW 1A 1AA"), any case; in lower case an ordinal ("A1 2nd") is not one.
 
 What it deliberately does not flag, so ordinary pledges are not held: dates (`12/03/2025`,
 `2025-03-12`, which also end a digit run), times (`10:30`), counts with commas
-(`10,000 steps`), years and short numbers, CQC provider IDs (`1-101234567`), and ten digits that fail the NHS number check digit.
-It cannot catch numbers spelled out in words or written with letters for digits ("O" for 0):
-moderators and reports are the net for those.
+(`10,000 steps`), years and short numbers, CQC provider IDs (`1-101234567`). It cannot catch
+numbers spelled out in words or written with letters for digits ("O" for 0): moderators and
+reports are the net for those.
 """
 
 import re
@@ -152,32 +164,31 @@ def _runs(text: str) -> list[list[re.Match]]:
     return runs
 
 
-def _as_uk_phone(digits: str, international: bool) -> bool:
-    if international and digits.startswith("44"):
-        national = digits[2:]
-    elif digits.startswith("0044"):
-        national = digits[4:]
-    else:
-        return bool(_UK_PHONE.fullmatch(digits))
-    # "+44 (0)7700 ...": the bracketed trunk 0 is written but not dialled.
-    national = national.removeprefix("0")
-    return bool(_UK_PHONE.fullmatch("0" + national))
+def _as_uk_phone(digits: str) -> bool:
+    if digits.startswith("0044"):
+        # "0044 (0)7700 ...": the bracketed trunk 0 is written but not dialled.
+        return bool(_UK_PHONE.fullmatch("0" + digits[4:].removeprefix("0")))
+    return bool(_UK_PHONE.fullmatch(digits))
 
 
 def _number_findings(text: str) -> list[Finding]:
     findings: list[Finding] = []
     for run in _runs(text):
-        for i, first in enumerate(run):
-            international = first.group().startswith("+")
+        groups = [(m.start(), m.end(), m.group().lstrip("+"), m.group().startswith("+")) for m in run]
+        for i, (start, _, _, international) in enumerate(groups):
             digits = ""
-            for j in range(i, len(run)):
-                digits += run[j].group().lstrip("+")
-                if len(digits) > _MAX_DIGITS:
+            # Every group has a digit, so no number longer than _MAX_DIGITS spans more groups.
+            for _, end, part, _ in groups[i : i + _MAX_DIGITS]:
+                digits += part
+                length = len(digits)
+                if length > _MAX_DIGITS:
                     break
-                start, end = first.start(), run[j].end()
-                if not international and len(digits) == 10 and is_valid_nhs_number(digits):
+                if length < 8:  # shorter than any phone number or NHS number
+                    continue
+                if not international and length == 10 and is_valid_nhs_number(digits):
                     findings.append(Finding(NHS_NUMBER, start, end))
-                elif _as_uk_phone(digits, international) or (international and 8 <= len(digits) <= _MAX_DIGITS):
+                elif international or _as_uk_phone(digits):
+                    # "+" and 8 to 15 digits is a phone number in any country (E.164).
                     findings.append(Finding(PHONE, start, end))
     return findings
 
@@ -186,8 +197,11 @@ def _number_findings(text: str) -> list[Finding]:
 
 _AT = r"(?:\s*[@]\s*|\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+)"
 _DOT = r"(?:\s*\.\s*|\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+)"
-_EMAIL = re.compile(rf"[\w.%+\-]+{_AT}[\w\-]+(?:{_DOT}[\w\-]+)+", re.IGNORECASE)
-_PLAIN_EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}")
+# Each match starts where a run of address characters starts, and the runs are possessive
+# (++): a long run without an "@" is passed over in linear time, not retried from each character.
+_LOCAL = r"(?<![\w.%+\-])[\w.%+\-]++"
+_EMAIL = re.compile(rf"{_LOCAL}{_AT}[\w\-]++(?:{_DOT}[\w\-]++)+", re.IGNORECASE)
+_PLAIN_EMAIL = re.compile(rf"{_LOCAL}@[\w\-]++(?:\.[\w\-]++)*?\.[^\W\d_]{{2,}}+(?![\w\-])")
 # Spelled out ("jo at example dot com") only counts when it ends in a domain people use:
 # "look at the dot com boom" must not be held.
 # Top-level domains that are not also everyday words ("it", "in", "me" and "at" are left out).

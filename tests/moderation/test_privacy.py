@@ -195,3 +195,14 @@ def test_error_names_what_was_found():
         "Your bio must not include a phone number or an email address. Take it out: this is shown publicly"
     )
     assert personal_data_error("I care", what="Your bio") is None
+
+
+@pytest.mark.parametrize("text", ["a" * 20_000, "1" * 20_000, "1-" * 10_000, "a." * 10_000, "a@" + "b." * 10_000])
+def test_long_hostile_text_is_checked_in_linear_time(text):
+    """A run of address characters without an "@" once took seconds per thousand characters."""
+    import time
+
+    started = time.perf_counter()
+    find_personal_data(text)
+    mask_personal_data(text)
+    assert time.perf_counter() - started < 3

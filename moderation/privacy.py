@@ -110,8 +110,11 @@ _GROUP = re.compile(r"\+?\d+")
 _JOIN = re.compile(r"[ \n/.\-()]{1,3}")
 # Dates are not numbers to read across: a date ends a digit run. Day and month are checked below.
 _DATE = re.compile(
-    r"(?<![\d+])(?:(\d{1,2})([/.\-])(\d{1,2})\2((?:19|20)\d\d)|((?:19|20)\d\d)-(\d{1,2})-(\d{1,2}))(?!\d)"
+    r"(?<![\d+])(?:(\d{1,2})([/.\-])(\d{1,2})\2((?:19|20)\d\d)|((?:19|20)\d\d)([/.\-])(\d{1,2})\6(\d{1,2}))(?!\d)"
 )
+# A decimal ("3.5 stars", "£12.50", "8.04 5.52"): one full stop and one or two decimals,
+# not a link in a dotted chain like "186.091.3903".
+_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])")
 # A CQC provider or location ID ("1-101234567") is a public reference, typed in organisation
 # fields to find a provider: read whole, never as part of a phone or NHS number.
 _CQC_ID = re.compile(r"(?<![\d+\-])1-\d{9,11}(?!\d)")
@@ -121,14 +124,15 @@ _MAX_DIGITS = 15
 
 
 def _not_number_spans(text: str) -> list[tuple[int, int]]:
-    """Dates and CQC IDs: written with digits and separators, but not numbers to read across."""
+    """Dates, decimals and CQC IDs: written with digits and separators, but not numbers to read across."""
     spans = [match.span() for match in _CQC_ID.finditer(text)]
+    spans += [match.span() for match in _DECIMAL.finditer(text)]
     for match in _DATE.finditer(text):
         if match.group(1):
             a, b = int(match.group(1)), int(match.group(3))
             plausible = 1 <= a <= 31 and 1 <= b <= 31 and min(a, b) <= 12
         else:
-            plausible = 1 <= int(match.group(6)) <= 12 and 1 <= int(match.group(7)) <= 31
+            plausible = 1 <= int(match.group(7)) <= 12 and 1 <= int(match.group(8)) <= 31
         if plausible:
             spans.append(match.span())
     return spans
@@ -200,7 +204,9 @@ _DOT = r"(?:\s*\.\s*|\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+)"
 # Each match starts where a run of address characters starts, and the runs are possessive
 # (++): a long run without an "@" is passed over in linear time, not retried from each character.
 _LOCAL = r"(?<![\w.%+\-])[\w.%+\-]++"
-_EMAIL = re.compile(rf"{_LOCAL}{_AT}[\w\-]++(?:{_DOT}[\w\-]++)+", re.IGNORECASE)
+# The local part may be spelled out too: "jo dot bloggs at ...", "jo(dot)bloggs(at)...".
+_SPELLED_DOT = r"(?:\s+dot\s+|\s*[(\[{<]\s*dot\s*[)\]}>]\s*)"
+_EMAIL = re.compile(rf"{_LOCAL}(?:{_SPELLED_DOT}[\w\-]++)*+{_AT}[\w\-]++(?:{_DOT}[\w\-]++)+", re.IGNORECASE)
 _PLAIN_EMAIL = re.compile(rf"{_LOCAL}@[\w\-]++(?:\.[\w\-]++)*?\.[^\W\d_]{{2,}}+(?![\w\-])")
 # Spelled out ("jo at example dot com") only counts when it ends in a domain people use:
 # "look at the dot com boom" must not be held.
@@ -219,10 +225,14 @@ def _email_findings(text: str) -> list[Finding]:
             continue
         local, at, domain = _split_at(match.group())
         labels = re.split(_DOT, domain, flags=re.IGNORECASE)
-        # "good at it. Me too": a bare "at" with a full stop and a space is a sentence.
-        bare_at = at.strip().lower() == "at"
-        if bare_at and re.search(r"\.\s", domain):
-            continue
+        if at.strip().lower() == "at":
+            # "good at it. Me too": a bare "at" with a full stop and a space is a sentence.
+            if re.search(r"\.\s", domain):
+                continue
+            # "more at nhs.uk" names a website: with a bare "at", an address needs a spelled
+            # "dot" or a local part shaped like one ("jo.bloggs", "jo_b", "jo2").
+            if not re.search(r"(?i)\bdot\b", domain) and not re.search(r"[._+\d]", local):
+                continue
         if labels[-1].lower() in _TLDS and labels[0].lower() not in _NOT_DOMAINS:
             findings.append(Finding(EMAIL, *match.span()))
     return findings

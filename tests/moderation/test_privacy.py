@@ -109,6 +109,8 @@ CAUGHT = [
     ("name<at>nhs<dot>net", "an email address"),
     ("jo.bloggs at nhs.net", "an email address"),
     ("jo at nhs dot uk", "an email address"),
+    ("jo dot bloggs at nhs dot net", "an email address"),
+    ("jo(dot)bloggs(at)nhs(dot)net", "an email address"),
     # Postcodes with odd spacing.
     ("EX1 2AB", "a postcode"),
     ("ex1 2ab", "a postcode"),
@@ -160,6 +162,11 @@ ORDINARY = [
     "I will learn about COVID-19 and RSV",
     "Oak Lodge, CQC provider ID 1-101234563",  # would pass the NHS check digit read as a number
     "1-10123456789",
+    "Rated 8.04, 5.52 / 5.35 5.96 by staff",  # decimals are not read across
+    "Handle 1895.22/1013",
+    "Revision 1.10.2.3 2005/11/04 18:18",
+    "Find out more at nhs.uk and at www.england.nhs.uk",
+    "Creative Commons may be contacted at creativecommons.org",
 ]
 
 

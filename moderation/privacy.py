@@ -323,7 +323,7 @@ def personal_data_error(text: str, *, what: str) -> str | None:
     found = find_personal_data(text)
     if not found:
         return None
-    return f"{what} must not include {_listed(found)}. Take it out: this is shown publicly"
+    return f"{what} must not include {_listed(found)}. Take {'it' if len(found) == 1 else 'them'} out: this is shown publicly"
 
 
 def refuse_personal_data(value: str, *, what: str) -> str:

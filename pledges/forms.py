@@ -26,9 +26,8 @@ class PledgeForm(forms.Form):
     text = forms.CharField(
         label="Your pledge",
         help_text="One thing you will do to make care better, in your own words. For example: "
-        "“I will learn the names of everyone on my ward”. Do not include anything about a patient, or "
-        "anyone's contact details: a pledge that seems to include an NHS number, phone number, email address "
-        "or postcode waits for a moderator to check it before it is shown.",
+        "“I will learn the names of everyone on my ward”. Do not include anything about a patient. A pledge "
+        "with an NHS number, phone number, email address or postcode is checked by a moderator before it is shown.",
         min_length=Pledge.TEXT_MIN,
         max_length=Pledge.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -199,7 +199,7 @@ def test_mask_leaves_clean_text_alone():
 
 def test_error_names_what_was_found():
     assert personal_data_error("Ring 07700 900123 or jo@example.com", what="Your bio") == (
-        "Your bio must not include a phone number or an email address. Take it out: this is shown publicly"
+        "Your bio must not include a phone number or an email address. Take them out: this is shown publicly"
     )
     assert personal_data_error("I care", what="Your bio") is None
 

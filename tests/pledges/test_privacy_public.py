@@ -27,7 +27,7 @@ def _public_pages(client, pledge: Pledge) -> list[str]:
 
 def test_the_form_says_such_a_pledge_waits_for_a_moderator(client, campaign):
     html = client.get(NEW).content.decode()
-    assert "waits for a moderator to check it before it is shown" in html
+    assert "is checked by a moderator before it is shown" in html
 
 
 def test_the_pages_checked_do_show_a_clean_pledge(client, campaign, form_data, supporter):

@@ -77,3 +77,22 @@ def test_the_migration_masks_rows_logged_before(moderator):
     _assert_masked(raw.item_summary)
     assert raw.note == "[postcode removed]"
     assert clean.item_summary == "Thank 10 colleagues"
+
+
+def test_the_rejection_email_and_its_outbox_row_carry_the_text_masked(
+    client, moderator, django_capture_on_commit_callbacks, mailoutbox
+):
+    from mail.models import Email
+
+    CampaignFactory(is_current=True)
+    pledge = PledgeFactory(held=True, text=HELD_TEXT)
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("moderation:queue", args=["held-pledges"]),
+            {"items": [pledge.pk], "action": "reject", "reason": Reason.objects.filter(notify_author=True).first().pk},
+        )
+    [mail] = mailoutbox
+    _assert_masked(mail.body)
+    _assert_masked(mail.alternatives[0][0])
+    _assert_masked(Email.objects.get(kind="pledge-rejected").context["text"])

@@ -512,17 +512,19 @@ def organisation_care_makers_truth() -> dict[str, int]:
 
 
 def caremakers_recheck_privacy(*, dry_run: bool = False) -> dict[str, int]:
-    """Apply today's privacy check to Care Maker text already public: profile names and bios
-    (refused today, never checked before) and published stories are masked in place, e.g.
+    """Apply today's privacy check to Care Maker text already public: profile names, bios and
+    organisations (refused today, never checked before) and published stories are masked in place, e.g.
     "[phone number removed]", so the person sees what was taken out when they next edit."""
     counts = {"profiles_masked": 0, "stories_masked": 0}
-    for care_maker in CareMaker.objects.only("pk", "display_name", "bio").iterator(chunk_size=2000):
-        if find_personal_data(care_maker.display_name, care_maker.bio):
+    profiles = CareMaker.objects.only("pk", "display_name", "bio", "organisation")
+    for care_maker in profiles.iterator(chunk_size=2000):
+        if find_personal_data(care_maker.display_name, care_maker.bio, care_maker.organisation):
             counts["profiles_masked"] += 1
             if not dry_run:
                 CareMaker.objects.filter(pk=care_maker.pk).update(
                     display_name=mask_personal_data(care_maker.display_name)[:80],
                     bio=mask_personal_data(care_maker.bio),
+                    organisation=mask_personal_data(care_maker.organisation)[:200],
                 )
     published = Story.objects.filter(status=Story.Status.PUBLISHED).only("pk", "title", "text")
     for story in published.iterator(chunk_size=2000):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from mail.models import Email
 from mail.services import email_queue
+from moderation.privacy import mask_personal_data
 from moderation.queues import Action, Queue, register
 from moderation.services import AlreadyDecided
 
@@ -63,7 +64,8 @@ def _reject(item, *, moderator, reason=None, note=""):
             category=Email.Category.TRANSACTIONAL,
             context={
                 "name": item.first_name,
-                "text": item.text,
+                # Masked: the outbox keeps this row, and mail is no place for an NHS number.
+                "text": mask_personal_data(item.text),
                 "campaign": item.campaign.name,
                 "reason": reason.label,
                 "explanation": reason.explanation,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import campaign_news_opt_in, email_queue
-from moderation.privacy import find_personal_data
+from moderation.privacy import find_personal_data, mask_personal_data, personal_data_error
 
 from .cache import public_pages_changed
 from .models import Campaign, Pledge, PledgerCampaign, PledgeReport, PledgeSettings, normalise_email, normalise_text
@@ -248,7 +248,7 @@ def _resend(pledge: Pledge) -> SubmitResult:
 
 def _publish_or_hold(pledge: Pledge) -> SubmitResult:
     """After the person is known to own the address: publish, or hold for a moderator."""
-    found = tuple(find_personal_data(f"{pledge.text}\n{pledge.organisation_name}\n{pledge.name}"))
+    found = tuple(find_personal_data(pledge.text, pledge.organisation_name, pledge.name))
     now = timezone.now()
     if pledge.news_opt_in:
         campaign_news_opt_in(email=pledge.email, opted_in=True)
@@ -382,11 +382,9 @@ def pledge_mark_done(*, pledge: Pledge, story: str = "") -> Pledge:
         locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
         if locked.status in Pledge.ENDED or locked.status == Pledge.Status.UNCONFIRMED:
             raise PledgeError("Only a confirmed pledge can be marked as done.")
-        found = find_personal_data(story)
-        if found:
-            raise PledgeError(
-                f"Your story seems to contain {', '.join(found)}. Please take it out: stories are public."
-            )
+        error = personal_data_error(story, what="Your story")
+        if error:
+            raise PledgeError(error)
         if locked.done_at is None:
             locked.done_at = timezone.now()
             if locked.status in Pledge.COUNTED:
@@ -448,3 +446,39 @@ def pledge_hide(*, pledge: Pledge, moderator=None) -> bool:
 def pledge_reject(*, pledge: Pledge, moderator=None) -> bool:
     with transaction.atomic():
         return _transition(pledge, Pledge.Status.REJECTED, allowed_from=Pledge.PUBLIC | Pledge.WAITING)
+
+
+# --- Privacy re-check ----------------------------------------------------------------
+
+
+def pledges_recheck_privacy(*, dry_run: bool = False) -> dict[str, int]:
+    """Apply today's privacy check to what is already public (after the check learns a new form).
+
+    A published pledge whose words, name or organisation it now catches goes back to the held
+    queue for a moderator, as if it had been caught on the way in; a done story it catches is
+    masked in place (it would be refused today, and the pledge itself is fine)."""
+    counts = {"held": 0, "stories_masked": 0}
+    published = Pledge.objects.filter(status__in=Pledge.PUBLIC).only(
+        "pk", "status", "text", "name", "organisation_name", "done_story", "done_at", "campaign_id"
+    )
+    for pledge in published.iterator(chunk_size=2000):
+        found = find_personal_data(pledge.text, pledge.organisation_name, pledge.name)
+        if found:
+            counts["held"] += 1
+            if not dry_run:
+                with transaction.atomic():
+                    full = Pledge.objects.get(pk=pledge.pk)
+                    _transition(
+                        full,
+                        Pledge.Status.HELD,
+                        allowed_from=Pledge.PUBLIC,
+                        held_reason=f"May contain {', '.join(found)}",
+                    )
+        if pledge.done_story and find_personal_data(pledge.done_story):
+            counts["stories_masked"] += 1
+            if not dry_run:
+                Pledge.objects.filter(pk=pledge.pk, done_story=pledge.done_story).update(
+                    done_story=mask_personal_data(pledge.done_story)
+                )
+                public_pages_changed()
+    return counts

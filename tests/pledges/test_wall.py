@@ -210,7 +210,7 @@ def test_story_too_long_or_with_phone_number_gets_an_error(client, campaign, sup
     html = client.post(url, {"action": "done", "story": "x" * 1001}).content.decode()
     assert "Your story must be 1000 characters or fewer" in html
     html = client.post(url, {"action": "done", "story": "Call me on 07700 900123"}).content.decode()
-    assert "seems to contain a phone number" in html
+    assert "Your story must not include a phone number" in html
     assert "<title>Error: " in html
 
 

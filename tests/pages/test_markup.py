@@ -30,8 +30,11 @@ LINK = re.compile(r"<a\s[^>]*?href=\"([^\"]*)\"")
 
 # Who walks the site, by demo login (None: signed out), and where each starts.
 PERSONAS = {
-    "visitor": (None, ["/", "/pledges/", "/care-makers/", "/social-care-commitment/", "/no-such-page/"]),
-    "pledger": ("yasmin.begum" + DEMO, ["/my-account/", "/pledges/"]),
+    "visitor": (
+        None,
+        ["/", "/pledges/", "/care-makers/", "/social-care-commitment/", "/no-such-page/", "/account/password/reset/"],
+    ),
+    "pledger": ("yasmin.begum" + DEMO, ["/my-account/", "/pledges/", "/account/email/", "/account/password/change/"]),
     "applicant": ("amara.okafor" + DEMO, ["/my-account/", "/care-makers/my-application/"]),
     "closed role": ("harpreet.gill" + DEMO, ["/care-makers/apply/"]),
     "care maker": ("aled.price" + DEMO, ["/my-account/", "/care-makers/my-profile/", "/care-makers/stories/"]),
@@ -176,7 +179,22 @@ def _form_error_pages(pages: htmlcheck.PageSet) -> None:
 
 
 def _email_pages(pages: htmlcheck.PageSet) -> None:
+    """The HTML part of every email, and the pages its links open without signing in."""
+    from mail import links
+    from mail.models import Email
     from mail.previews import all_previews
+
+    visitor = _client(None)
+    email = "yasmin.begum" + DEMO
+    for url in (
+        links.preferences_url(email),
+        links.unsubscribe_url(email, Email.Category.NEWS),
+        "/email/preferences/x/",
+    ):
+        path = urlsplit(url).path
+        response = visitor.get(path)
+        assert response.status_code in (200, 400), path
+        pages.add(path, response.content.decode(), seen_by="email link")
 
     admin = _client("admin@carepledge.example")
     for kind in sorted(all_previews()):

@@ -107,6 +107,13 @@ class WaitlistForm(forms.Form):
     role = forms.ChoiceField(choices=JobRole.choices, widget=forms.HiddenInput)
     sector = forms.ChoiceField(choices=Sector.choices, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        # Its hidden inputs sit on the apply page above the application's own role and sector
+        # selects: with the default ids they would take id_role and id_sector from them, and
+        # the selects' labels would point at the hidden inputs.
+        kwargs.setdefault("auto_id", "waitlist_%s")
+        super().__init__(*args, **kwargs)
+
 
 class _Filters(forms.Form):
     """GET filters laid out in a row: each select fills its column."""

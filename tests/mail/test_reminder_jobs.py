@@ -302,3 +302,17 @@ def test_the_task_runs_the_named_job_and_twice_sends_once(django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         assert run_reminder_job.delay("pledge-followup").get() == 0
     assert len(mailoutbox) == 1
+
+
+def test_the_mail_readme_and_the_readme_name_every_job_and_no_other():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    mail_readme = (Path(settings.BASE_DIR) / "mail" / "README.md").read_text()
+    table = re.findall(r"^\| `([a-z-]+)` \|", mail_readme, flags=re.MULTILINE)
+    assert sorted(table) == sorted(reminders.reminder_jobs())
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    section = readme.split("### Email and periodic jobs", 1)[1].split("\n### ", 1)[0]
+    assert set(reminders.reminder_jobs()) <= set(re.findall(r"`([a-z]+(?:-[a-z]+)+)`", section))

@@ -168,22 +168,65 @@ MAIL_CLAIM_LEASE_SECONDS = float(env("MAIL_CLAIM_LEASE_SECONDS", "30") or 30)
 CELERY_BEAT_SCHEDULE = {
     "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 30.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
-    "moderation-backlog": {"task": "moderation.tasks.check_moderation_backlog", "schedule": crontab(minute=5)},
     "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 30.0},
-    "mail-staff-waiting": {
-        "task": "mail.tasks.run_reminder_job",
-        "args": ["staff-waiting"],
-        "schedule": crontab(minute=0, hour=8),
-    },
-    "pledge-reminders": {"task": "pledges.tasks.send_pledge_reminders", "schedule": crontab(minute=40)},
     "dashboard-daily-totals": {"task": "dashboard.tasks.record_daily_totals", "schedule": crontab(minute=55, hour=23)},
     "pledge-retention": {"task": "pledges.tasks.purge_unconfirmed_pledges", "schedule": crontab(minute=30, hour=2)},
-    "care-maker-reminders": {
-        "task": "ambassadors.tasks.check_care_maker_reminders",
+    # One entry per job of mail.reminders, each the same task with the job's name
+    # (`manage.py send_reminders --list` names the jobs; a test checks the two lists match).
+    # Each morning and afternoon: at most one digest per person per half day.
+    "reminders-staff-digest": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["staff-digest"],
+        "schedule": crontab(minute=5, hour="8,13"),
+    },
+    "reminders-pledge-nudge": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["pledge-nudge"],
+        "schedule": crontab(minute=40),
+    },
+    "reminders-pledge-followup": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["pledge-followup"],
+        "schedule": crontab(minute=40),
+    },
+    "reminders-pledge-closing": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["pledge-closing"],
+        "schedule": crontab(minute=40),
+    },
+    "reminders-care-makers-recommit": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["care-makers-recommit"],
         "schedule": crontab(minute=40, hour=8),
     },
-    "organisations-reminders": {
-        "task": "organisations.tasks.send_organisation_reminders",
+    "reminders-care-makers-lapse": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["care-makers-lapse"],
+        "schedule": crontab(minute=40, hour=8),
+    },
+    "reminders-care-makers-endorsement-reminder": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["care-makers-endorsement-reminder"],
+        "schedule": crontab(minute=40, hour=8),
+    },
+    "reminders-organisation-task-due": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-task-due"],
+        "schedule": crontab(minute=5, hour=8),
+    },
+    "reminders-organisation-task-overdue": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-task-overdue"],
+        "schedule": crontab(minute=5, hour=8),
+    },
+    "reminders-organisation-renewal-due": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-renewal-due"],
+        "schedule": crontab(minute=5, hour=8),
+    },
+    "reminders-organisation-unverified": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-unverified"],
         "schedule": crontab(minute=5, hour=8),
     },
 }

@@ -201,7 +201,8 @@ class Pledge(models.Model):
     confirm_sends = models.PositiveSmallIntegerField(default=0)
     confirm_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    # Set by the one reminder run that claims the pledge, so each reminder goes once.
+    # Marked by the pledge-nudge and pledge-followup jobs (pledges/reminders.py) when they settle
+    # the pledge, so their due() queries skip it; the outbox key is what makes each go once.
     nudge_sent_at = models.DateTimeField(null=True, blank=True)
     followup_sent_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -286,7 +287,7 @@ class PledgerCampaign(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
     email_normalised = models.CharField(max_length=254)
     pledges = models.IntegerField(default=0)
-    # Claimed by the reminder run that tells this person the campaign closes in a week.
+    # Marked by the pledge-closing job (pledges/reminders.py) once it has told this person.
     closing_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -2,10 +2,7 @@
 pre-moderation, and pledges hidden after reports. Decisions go through pledges.services, so
 the totals stay right; a rejection with a reason that tells the author sends them an email."""
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.urls import reverse
 
 from mail.models import Email
 from mail.services import email_queue
@@ -40,12 +37,6 @@ def reported():
         .prefetch_related("reports")
         .order_by("created_at", "pk")
     )
-
-
-def pledges_waiting_for_staff(now):
-    """For the daily staff note: pledges a moderator has not looked at for a day."""
-    count = Pledge.objects.filter(status__in=WAITING, created_at__lt=now - timedelta(days=1)).count()
-    return count, "pledges held or hidden for more than a day", reverse("moderation:queue", args=["held-pledges"])
 
 
 def _publish(item, *, moderator, reason=None, note=""):

@@ -251,7 +251,7 @@ def _publish_or_hold(pledge: Pledge) -> SubmitResult:
     found = tuple(find_personal_data(pledge.text, pledge.organisation_name, pledge.name))
     now = timezone.now()
     if pledge.news_opt_in:
-        campaign_news_opt_in(email=pledge.email, opted_in=True)
+        campaign_news_opt_in(email=pledge.email, opted_in=True, region=pledge.region)
     if found:
         _transition(
             pledge,

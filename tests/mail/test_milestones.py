@@ -115,6 +115,23 @@ def test_campaign_milestone_goes_to_opted_in_people_in_batches(
     assert len(mailoutbox) == 6
 
 
+def test_regional_milestone_goes_only_to_subscribers_in_that_region(
+    django_capture_on_commit_callbacks, mailoutbox, programme_admin
+):
+    mail_services.campaign_news_opt_in(email="north@example.org", region="north-west")
+    mail_services.campaign_news_opt_in(email="london@example.org", region="london")
+    mail_services.campaign_news_opt_in(email="nowhere@example.org")  # no region given
+    campaign = CampaignFactory(name="Change Day 2027")
+    add(django_capture_on_commit_callbacks, {f"pledges:{campaign.pk}:region:north-west": 100})
+    milestone = Milestone.objects.get()
+    assert milestone.audience == MilestoneRule.Audience.REGION
+    news = sorted(m.to[0] for m in mailoutbox if m.subject.startswith("We have reached"))
+    assert news == ["north@example.org"]
+    assert [m.to[0] for m in mailoutbox if m.subject.startswith("Milestone reached")] == ["programme.admin@example.org"]
+    assert milestones.milestone_region(milestone.key) == "north-west"
+    assert milestones.milestone_region(f"pledges:{campaign.pk}:total") is None
+
+
 def test_organisation_milestone_goes_to_registered_representatives(
     django_capture_on_commit_callbacks, mailoutbox, monkeypatch
 ):

@@ -285,3 +285,14 @@ def test_emoji_and_non_latin_text_is_kept_as_typed(campaign, service_data):
     pledge = submit_and_confirm(campaign, service_data, text=text).pledge
     pledge.refresh_from_db()
     assert pledge.text == text
+
+
+def test_a_pledge_with_news_records_its_region_for_regional_milestones(campaign, service_data):
+    from mail.models import MailPreference
+    from pledges import services as pledge_services
+
+    data = {**service_data, "region": "wales", "news_opt_in": True}
+    pledge = pledge_services.pledge_submit(campaign=campaign, data=data, user=None).pledge
+    pledge_services.pledge_confirm(pledge_id=pledge.pk)
+    preference = MailPreference.objects.get(email=pledge.email)
+    assert preference.campaign_news and preference.region == "wales"

@@ -5,6 +5,7 @@ the totals stay right; a rejection with a reason that tells the author sends the
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 
 from mail.models import Email
@@ -33,9 +34,10 @@ def held():
 
 
 def reported():
-    """Hidden after reports from three different people, until a moderator looks."""
+    """Pledges hidden by reports, and pledges on the wall with reports no moderator has read
+    yet (too few to hide them, or made after a moderator kept the pledge)."""
     return (
-        Pledge.objects.filter(status=Pledge.Status.HIDDEN)
+        Pledge.objects.filter(Q(status=Pledge.Status.HIDDEN) | (Q(status__in=Pledge.PUBLIC) & Pledge.REPORTS_WAITING))
         .select_related("campaign", "theme")
         .prefetch_related("reports")
         .order_by("created_at", "pk")
@@ -44,12 +46,23 @@ def reported():
 
 def pledges_waiting_for_staff(now):
     """For the daily staff note: pledges a moderator has not looked at for a day."""
-    count = Pledge.objects.filter(status__in=WAITING, created_at__lt=now - timedelta(days=1)).count()
-    return count, "pledges held or hidden for more than a day", reverse("moderation:queue", args=["held-pledges"])
+    day_ago = now - timedelta(days=1)
+    count = Pledge.objects.filter(status__in=WAITING, created_at__lt=day_ago).count()
+    count += Pledge.objects.filter(Pledge.REPORTS_WAITING, status__in=Pledge.PUBLIC, reported_at__lt=day_ago).count()
+    return (
+        count,
+        "pledges held, hidden or reported for more than a day",
+        reverse("moderation:queue", args=["held-pledges"]),
+    )
 
 
 def _publish(item, *, moderator, reason=None, note=""):
     if not services.pledge_publish(pledge=item, moderator=moderator):
+        raise AlreadyDecided
+
+
+def _keep(item, *, moderator, reason=None, note=""):
+    if not services.pledge_keep(pledge=item, moderator=moderator):
         raise AlreadyDecided
 
 
@@ -105,8 +118,9 @@ register(
         waiting=reported,
         row_template="pledges/_moderation_row.html",
         actions={
-            "publish": Action("Restore to the wall", _publish),
-            "reject": Action("Reject or keep hidden", _reject, needs_reason=True, style="warning"),
+            # Kept pledges go back on the wall (or stay there); later reports no longer hide them.
+            "keep": Action("Keep on the wall", _keep),
+            "reject": Action("Reject or hide", _reject, needs_reason=True, style="warning"),
         },
         summary=lambda item: item.text,
         contact=_contact,

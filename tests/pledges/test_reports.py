@@ -118,3 +118,66 @@ def test_moderator_keeps_a_hidden_pledge_and_later_reports_wait_without_hiding_i
     client.post(queue, {"items": [pledge.pk], "action": "reject", "reason": reason.pk})
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.REJECTED
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_reports_sent_at_the_same_moment_still_hide_the_pledge_once(campaign, monkeypatch):
+    """Each report locks its pledge, so the count that decides sees every report before it:
+    three reporters at once hide it, and the totals move once. A pause between recording a
+    report and counting widens the race (without the lock, each would count only itself)."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    count = services._reports_hide
+    monkeypatch.setattr(services, "_reports_hide", lambda pledge: time.sleep(0.2) or count(pledge))
+
+    pledges = [services.pledge_submit(campaign=campaign, data=_data(n)).pledge for n in range(5)]
+    for pledge in pledges:
+        services.pledge_confirm(pledge_id=pledge.pk)
+    reporters = ["ip:a", "ip:b", "user:1"]
+    barrier = threading.Barrier(len(reporters))
+    errors = []
+
+    def work(reporter):
+        try:
+            for pledge in pledges:
+                barrier.wait(timeout=30)
+                services.pledge_report(pledge=pledge, reporter=reporter, reason="spam")
+        except Exception as exc:  # surfaced below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(reporter,)) for reporter in reporters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert set(Pledge.objects.filter(pk__in=[p.pk for p in pledges]).values_list("status", flat=True)) == {
+        Pledge.Status.HIDDEN
+    }
+    from counters.services import counter_value, counters_recount
+
+    assert counter_value(f"pledges:{campaign.pk}:total") == 0
+    assert counters_recount(dry_run=True) == {}
+
+
+def _data(n):
+    from pledges.models import Theme
+
+    return {
+        "text": f"I will keep promise number {n} for my whole team",
+        "theme": Theme.objects.first(),
+        "kind": "me",
+        "job_role": "nurse",
+        "sector": "nhs-acute",
+        "region": "london",
+        "organisation_name": "",
+        "show_name": "role-and-area",
+        "name": "Sam",
+        "email": f"person{n}@example.org",
+    }

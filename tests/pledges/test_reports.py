@@ -113,6 +113,7 @@ def test_moderator_keeps_a_hidden_pledge_and_later_reports_wait_without_hiding_i
     html = client.get(queue).content.decode()
     assert pledge.text in html and "second wave" in html
     assert "Kept on the wall by a moderator" in html
+    assert html.count("(read before it was kept)") == 3  # the first three, not the new ones
     # The moderator can still take it down.
     reason = Reason.objects.filter(notify_author=False).first()
     client.post(queue, {"items": [pledge.pk], "action": "reject", "reason": reason.pk})

@@ -182,3 +182,20 @@ def _data(n):
         "name": "Sam",
         "email": f"person{n}@example.org",
     }
+
+
+def test_the_migration_gives_pledges_reported_before_it_their_latest_report(campaign):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("pledges.migrations.0007_report_review_and_counting")
+    pledge, quiet = PledgeFactory(), PledgeFactory()
+    _report(pledge, "ip:a", "ip:b")
+    latest = PledgeReport.objects.filter(pledge=pledge).latest("created_at").created_at
+    Pledge.objects.update(reported_at=None)
+    migration.reported_at_from_reports(apps, None)
+    pledge.refresh_from_db()
+    quiet.refresh_from_db()
+    assert pledge.reported_at == latest and quiet.reported_at is None
+    assert list(reported()) == [pledge]

@@ -250,7 +250,7 @@ def test_withdrawn_join_no_longer_counts_on_the_original(campaign, service_data,
     assert original.joins_count == 0
 
 
-def test_three_different_reporters_hide_a_pledge(campaign, service_data):
+def test_three_different_reporters_one_signed_in_hide_a_pledge(campaign, service_data):
     pledge = submit_and_confirm(campaign, service_data).pledge
     assert services.pledge_report(pledge=pledge, reporter="ip:a", reason="spam")
     assert not services.pledge_report(pledge=pledge, reporter="ip:a", reason="spam")

@@ -128,3 +128,16 @@ def test_gunicorn_settings_load_and_say_what_production_runs():
     assert settings["worker_class"] == "gthread"
     assert settings["workers"] == "5" and settings["threads"] == "4"
     assert settings["post_worker_init"] == "<post_worker_init()>"
+
+
+@pytest.mark.parametrize(("value", "limited"), [("0", False), ("", True)])
+def test_account_rate_limits_enabled_turns_allauths_limits_off_and_on(value, limited):
+    code = "from allauth.account import app_settings as a; print(bool(a.RATE_LIMITS.get('login_failed')))"
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        env_overrides={"DJANGO_SETTINGS_MODULE": "config.settings", "ACCOUNT_RATE_LIMITS_ENABLED": value},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(limited)

@@ -193,11 +193,11 @@ class DoneForm(forms.Form):
     story = forms.CharField(
         label="What changed? (optional)",
         help_text="A few lines about what you did and what difference it made. It is shown with your pledge. "
-        "Do not include anything about a patient.",
+        "Do not include anything about a patient. 1,000 characters or fewer.",
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": "Your story must be 1000 characters or fewer"},
+        error_messages={"max_length": "Your story must be 1,000 characters or fewer"},
     )
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector, region_phrase, role_phrase
+from pages.constraints import length_at_most
 
 # Providers that ignore dots and/or "+tags" in the part before the @: the same inbox can
 # be written many ways, so duplicates are checked against one spelling.
@@ -238,6 +239,7 @@ class Pledge(models.Model):
                 condition=~Q(status__in=["withdrawn", "rejected"]),
                 name="pledges_no_duplicate_text",
             ),
+            length_at_most("done_story", 1000, name="pledges_done_story_length"),
             models.CheckConstraint(
                 condition=Q(status__in=["unconfirmed", "published", "held", "hidden", "withdrawn", "rejected"]),
                 name="pledges_status_valid",
@@ -315,7 +317,10 @@ class PledgeReport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["pledge", "reporter"], name="pledges_report_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "reporter"], name="pledges_report_once"),
+            length_at_most("detail", 500, name="pledges_report_detail_length"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} on pledge {self.pledge_id}"

@@ -208,7 +208,7 @@ def test_story_too_long_or_with_phone_number_gets_an_error(client, campaign, sup
     client.force_login(supporter)
     url = reverse("pledges:manage", args=[pledge.pk])
     html = client.post(url, {"action": "done", "story": "x" * 1001}).content.decode()
-    assert "Your story must be 1000 characters or fewer" in html
+    assert "Your story must be 1,000 characters or fewer" in html
     html = client.post(url, {"action": "done", "story": "Call me on 07700 900123"}).content.decode()
     assert "seems to contain a phone number" in html
     assert "<title>Error: " in html

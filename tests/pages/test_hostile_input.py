@@ -64,3 +64,26 @@ def test_a_cookie_with_a_nul_is_ignored(client, world):
     response = client.get("/my-account/", HTTP_COOKIE='sessionid="abcdefgh\\000ijklmnop"')
     assert response.status_code == 302
     assert response["Location"].startswith("/account/login/")
+
+
+def test_people_s_words_are_isolated_so_an_override_cannot_reorder_the_page(client, world):
+    from tests.pledges.factories import PledgeFactory
+
+    rlo = "I will \u202elisten more"
+    pledge = PledgeFactory(text=rlo, done_story=rlo, done_at=world.pledge.published_at)
+    world.care_maker.bio = rlo
+    world.care_maker.save()
+    world.story.text = rlo
+    world.story.save()
+    pages = [
+        "/",
+        "/pledges/",
+        f"/pledges/{pledge.pk}/",
+        f"/care-makers/directory/{world.care_maker.number}/",
+        f"/care-makers/stories/{world.story.pk}/",
+    ]
+    for url in pages:
+        body = client.get(url).content.decode().split("<body", 1)[1]
+        shown = body.count(rlo)
+        assert shown, url
+        assert body.count(f"<bdi>{rlo}</bdi>") == shown, url

@@ -87,3 +87,23 @@ def test_people_s_words_are_isolated_so_an_override_cannot_reorder_the_page(clie
         shown = body.count(rlo)
         assert shown, url
         assert body.count(f"<bdi>{rlo}</bdi>") == shown, url
+
+
+WORDS = "Zoë looks after 👩🏽\u200d⚕️ residents: شكراً جزيلاً, Cafe\u0301 \u202eover\u202c \u2066isolated\u2069"
+
+
+def test_care_maker_words_are_stored_as_typed(client, world):
+    from ambassadors.models import Story
+
+    client.force_login(world.ambassador)
+    response = client.post(
+        "/care-makers/my-profile/",
+        {"public_profile": "on", "display_name": "Zoë شكراً", "bio": WORDS, "chosen_c": "courage"},
+    )
+    assert response.status_code == 302
+    world.care_maker.refresh_from_db()
+    assert (world.care_maker.display_name, world.care_maker.bio) == ("Zoë شكراً", WORDS)
+    response = client.post("/care-makers/stories/new/", {"c": "care", "title": "Cafe\u0301 👩🏽\u200d⚕️", "text": WORDS})
+    assert response.status_code == 302
+    story = Story.objects.exclude(pk=world.story.pk).get(care_maker=world.care_maker)
+    assert (story.title, story.text) == ("Cafe\u0301 👩🏽\u200d⚕️", WORDS)

@@ -107,3 +107,16 @@ def test_care_maker_words_are_stored_as_typed(client, world):
     assert response.status_code == 302
     story = Story.objects.exclude(pk=world.story.pk).get(care_maker=world.care_maker)
     assert (story.title, story.text) == ("Cafe\u0301 👩🏽\u200d⚕️", WORDS)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"text=x", "multipart/form-data"),  # no boundary
+        (b"text=%FF%FE%00&email=a", "application/x-www-form-urlencoded"),  # not UTF-8, NUL
+        (b"&".join(b"f%d=x" % i for i in range(1200)), "application/x-www-form-urlencoded"),  # too many fields
+    ],
+)
+def test_broken_form_bodies_get_a_clean_answer(client, world, body, content_type):
+    response = client.generic("POST", "/pledges/new/", body, content_type=content_type)
+    assert response.status_code in {200, 400}

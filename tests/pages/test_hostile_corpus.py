@@ -47,7 +47,10 @@ QUERY_NAMES = [
     "q", "organisation", "theme", "role", "region", "sector", "kind", "campaign", "c", "intake", "status",
     "before", "after", "page", "next", "type", "size", "search",
 ]  # fmt: skip
-STAFF_PREFIXES = ("moderation/", "dashboard/", "email/previews/", "milestones/", "care-makers/review/")
+STAFF_PREFIXES = ("moderation/", "email/previews/", "milestones/", "care-makers/review/")
+# The counts dashboard reads no query parameter and has no str part, so no string can reach
+# it; it is also the slowest page by far. Its pages are requested in test_private_pages.
+UNREACHABLE = ("dashboard/",)
 # Forms that end something (a session, an account, a pledge, a membership): sent elsewhere.
 SKIP_ACTIONS = ("logout", "delete", "withdraw", "remove", "invitation/new", "/email/")
 
@@ -195,6 +198,8 @@ def request_urls(world, value: str) -> int:
     query = "?" + urlencode(dict.fromkeys(QUERY_NAMES, value))
     requested = 0
     for route in url_patterns():
+        if route.startswith(UNREACHABLE):
+            continue
         client = staff if route.startswith(STAFF_PREFIXES) else anonymous
         url = fill(route, world, value)
         response = client.get(url + query)
@@ -206,7 +211,7 @@ def request_urls(world, value: str) -> int:
 @pytest.mark.parametrize("name", list(CORPUS))
 def test_hostile_strings_never_break_a_page_nor_come_back_raw(client, world, pledge_form, name):
     value = CORPUS[name]
-    assert request_urls(world, value) > 70
+    assert request_urls(world, value) > 65
     assert send_forms(client, world, value) > 20
     if name in TYPEABLE:
         client.logout()

@@ -270,8 +270,6 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_PREVENT_ENUMERATION = False  # sign-up says plainly when an email is taken
-ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Care Pledge: "
@@ -365,3 +363,22 @@ if TRUSTED_PROXY_COUNT < 0:
 # Without a collectstatic run (make run, tests), serve straight from the source folders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not PRODUCTION)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+
+# --- Hostile input, private pages and account enumeration -----------------------------
+# Before the session and every view: control characters in URLs, query strings, form fields
+# and cookies never reach a query (pages/hostile_input.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "pages.hostile_input.HostileInputMiddleware",
+)
+# Staff pages and people's own pages are never kept by a cache (pages/middleware.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "pages.middleware.PrivatePagesMiddleware",
+)
+# Sign-up and password reset answer the same whether or not an address has an account; the
+# owner of the address is told by email instead (templates/account/email/).
+ACCOUNT_PREVENT_ENUMERATION = True
+# allauth reads ACCOUNT_RATE_LIMITS: False turns its limits off, {} keeps its defaults.
+ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
+ACCOUNT_RATE_LIMITS = {} if ACCOUNT_RATE_LIMITS_ENABLED else False

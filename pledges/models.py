@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector, region_phrase, role_phrase
+from pages.constraints import length_at_most
 
 # Providers that ignore dots and/or "+tags" in the part before the @: the same inbox can
 # be written many ways, so duplicates are checked against one spelling.
@@ -253,6 +254,7 @@ class Pledge(models.Model):
                 condition=~Q(status__in=["withdrawn", "rejected"]),
                 name="pledges_no_duplicate_text",
             ),
+            length_at_most("done_story", 1000, name="pledges_done_story_length"),
             models.CheckConstraint(
                 condition=Q(status__in=["unconfirmed", "published", "held", "hidden", "withdrawn", "rejected"]),
                 name="pledges_status_valid",
@@ -333,7 +335,10 @@ class PledgeReport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["pledge", "reporter"], name="pledges_report_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "reporter"], name="pledges_report_once"),
+            length_at_most("detail", 500, name="pledges_report_detail_length"),
+        ]
         # How many pledges one reporter counted towards hiding today.
         indexes = [models.Index(fields=["reporter", "created_at"], name="pledges_report_reporter_idx")]
 

@@ -200,3 +200,16 @@ def test_trusted_proxies_must_be_addresses_or_networks():
     assert result.stdout.strip().splitlines()[-1] == "1 ['10.0.0.0/8']", result.stderr
     result = manage("shell", "-c", code, env_overrides=PRODUCTION_ENV)
     assert result.stdout.strip().splitlines()[-1] == "0 []", result.stderr
+
+
+@pytest.mark.parametrize(("value", "limited"), [("0", False), ("", True)])
+def test_account_rate_limits_enabled_turns_allauths_limits_off_and_on(value, limited):
+    code = "from allauth.account import app_settings as a; print(bool(a.RATE_LIMITS.get('login_failed')))"
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        env_overrides={"DJANGO_SETTINGS_MODULE": "config.settings", "ACCOUNT_RATE_LIMITS_ENABLED": value},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(limited)

@@ -391,3 +391,11 @@ def test_confirming_by_the_email_link_makes_the_pledge_page_hers(client, campaig
     html = client.get(pledge.get_absolute_url()).content.decode()
     assert "This is your pledge" in html
     assert "I'll do this too" not in html and "I&#x27;ll do this too" not in html
+
+
+def test_an_expired_manage_link_offers_new_links(client, campaign, monkeypatch):
+    token = services.manage_token(PledgeFactory())
+    monkeypatch.setattr(services, "MANAGE_MAX_AGE", timedelta(seconds=-1))
+    response = client.get(reverse("pledges:manage_signed", args=[token]))
+    assert response.status_code == 410
+    assert f'href="{LINKS}"' in response.content.decode()

@@ -72,6 +72,21 @@ class DeleteAccountForm(forms.Form):
     )
 
 
+class DeleteByLinkForm(forms.Form):
+    """Deleting what is held about an address, by a link emailed to it (no account)."""
+
+    contributions = forms.ChoiceField(
+        label="What should happen to your pledges?",
+        choices=KEEP_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what should happen to your pledges"},
+    )
+    confirm = forms.BooleanField(
+        label="I understand my details will be deleted and this cannot be undone",
+        error_messages={"required": "Confirm that you want your details deleted"},
+    )
+
+
 class DataRequestForm(forms.Form):
     email = forms.EmailField(
         label="Email address of the person asking",

@@ -17,9 +17,10 @@ from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.data_rights import LINK_MAX_AGE, data_link_token
 from counters.services import counters_add
 from mail.models import Email
-from mail.services import campaign_news_opt_in, email_queue
+from mail.services import campaign_news_opt_in, email_key, email_queue
 from moderation.privacy import find_personal_data, mask_personal_data, personal_data_error
 
 from .cache import public_pages_changed
@@ -250,9 +251,15 @@ def _resend(pledge: Pledge) -> SubmitResult:
     return SubmitResult(pledge, "resent")
 
 
+def personal_data_found(*, text: str, organisation_name: str = "", name: str = "") -> tuple[str, ...]:
+    """What the privacy check finds in the words a pledge shows or keeps: the check page
+    warns with this before sending, and publishing holds the pledge on the same finding."""
+    return tuple(find_personal_data(text, organisation_name, name))
+
+
 def _publish_or_hold(pledge: Pledge) -> SubmitResult:
     """After the person is known to own the address: publish, or hold for a moderator."""
-    found = tuple(find_personal_data(pledge.text, pledge.organisation_name, pledge.name))
+    found = personal_data_found(text=pledge.text, organisation_name=pledge.organisation_name, name=pledge.name)
     now = timezone.now()
     if pledge.news_opt_in:
         campaign_news_opt_in(email=pledge.email, opted_in=True, region=pledge.region)
@@ -406,6 +413,53 @@ def pledge_withdraw(*, pledge: Pledge) -> bool:
             Pledge.Status.WITHDRAWN,
             allowed_from=Pledge.PUBLIC | Pledge.WAITING,
         )
+
+
+# One "links to my pledges" email per address in each such window, however often it is asked for.
+LINKS_WINDOW_SECONDS = 600
+LINKS_MAX = 50
+
+
+def pledge_links_send(*, email: str) -> bool:
+    """Email the person a manage link for each of their pledges, and a link to download or
+    delete their data. Nothing is sent for an address with no pledges; the caller answers the
+    same either way, so nobody learns whether an address has pledged. True if queued."""
+    normalised = normalise_email(email)
+    pledges = list(
+        Pledge.objects.filter(email_normalised=normalised)
+        .exclude(status__in=Pledge.ENDED)
+        .select_related("campaign")
+        .order_by("-id")[:LINKS_MAX]
+    )
+    if not pledges:
+        return False
+    # The address the newest pledge was made with: the one the person has shown they read.
+    to = pledges[0].email
+    window = int(timezone.now().timestamp() // LINKS_WINDOW_SECONDS)
+    with transaction.atomic():
+        email_queue(
+            kind="pledge-links",
+            to=to,
+            key=email_key("pledge-links", normalised, window),
+            category=Email.Category.TRANSACTIONAL,
+            context={
+                "name": pledges[0].first_name,
+                "pledges": [
+                    {
+                        "text": p.text,
+                        "campaign": p.campaign.name,
+                        "status": p.get_status_display(),
+                        "is_join": bool(p.joined_from_id),
+                        "manage_url": settings.SITE_URL + reverse("pledges:manage_signed", args=[manage_token(p)]),
+                    }
+                    for p in pledges
+                ],
+                "data_url": settings.SITE_URL + reverse("accounts:data_by_link", args=[data_link_token(to)]),
+                "data_days": LINK_MAX_AGE.days,
+                "signup_url": settings.SITE_URL + reverse("account_signup"),
+            },
+        )
+    return True
 
 
 def reporter_key(*, user=None, ip: str = "") -> str:

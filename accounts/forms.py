@@ -3,12 +3,36 @@ from django import forms
 
 from .models import User
 
+NAME_LABEL = "Your name"
+NAME_HINT = (
+    "What should we call you? For example, Helen or Kwesi Boateng. We use it when we write to you. "
+    "It is shown publicly only if you choose that for a pledge or a Care Maker profile."
+)
+
+
+def _name_field(required: bool) -> forms.CharField:
+    return forms.CharField(
+        label=NAME_LABEL,
+        help_text=NAME_HINT,
+        max_length=User._meta.get_field("display_name").max_length,
+        required=required,
+        strip=True,
+        error_messages={
+            "required": "Enter your name",
+            "max_length": "Your name must be 80 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+
 
 class SignupForm(AllauthSignupForm):
-    """allauth's sign-up with labels and hints in the Care Pledge voice."""
+    """allauth's sign-up with labels and hints in the Care Pledge voice, and the name we call
+    people by. The name may be left empty here: the first page after signing in asks again."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["display_name"] = _name_field(required=False)
+        self.order_fields(["display_name", "email", "password1", "password2"])
         self.fields["email"].label = "Email address"
         self.fields["email"].help_text = "We will send you a link to check it is yours."
         self.fields["email"].widget.attrs.pop("placeholder", None)
@@ -24,6 +48,27 @@ class SignupForm(AllauthSignupForm):
         for name in ("password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)
 
+    def custom_signup(self, request, user):
+        name = " ".join(self.cleaned_data.get("display_name", "").split())
+        if name:
+            user.display_name = name
+            user.save(update_fields=["display_name"])
+
+
+class NameForm(forms.ModelForm):
+    """The name we call someone by, asked once of accounts that have none."""
+
+    class Meta:
+        model = User
+        fields = ["display_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"] = _name_field(required=True)
+
+    def clean_display_name(self):
+        return " ".join(self.cleaned_data["display_name"].split())
+
 
 class ProfileForm(forms.ModelForm):
     class Meta:
@@ -37,7 +82,7 @@ class ProfileForm(forms.ModelForm):
             "organisation_name": "Your organisation (optional)",
         }
         help_texts = {
-            "display_name": "Only shown if you choose to be shown by name.",
+            "display_name": NAME_HINT,
             "organisation_name": "For example, Royal Devon University Healthcare or Oak Lodge Care Home.",
         }
 

@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.NamePromptMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -222,6 +223,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = False  # sign-up says plainly when an email is taken
 ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth names people by their name, never by their email address.
+ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Care Pledge: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

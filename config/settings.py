@@ -236,6 +236,8 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# allauth's own words in British English and sentence case (locale/en_GB/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -291,6 +293,8 @@ LOGGING = {
 
 # --- Care Pledge ----------------------------------------------------------------------
 SERVICE_NAME = "Care Pledge"
+# Where people write to the programme team: shown on /contact/, linked from every "contact us".
+CONTACT_EMAIL = env("CONTACT_EMAIL", "help@carepledge.example")
 # Moderators are emailed when an item waits longer than this, or a queue holds more than this.
 MODERATION_ALERT_HOURS = int(env("MODERATION_ALERT_HOURS", "24") or 24)
 MODERATION_ALERT_SIZE = int(env("MODERATION_ALERT_SIZE", "50") or 50)

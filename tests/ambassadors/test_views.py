@@ -116,7 +116,7 @@ def test_closed_role_is_told_so_and_offered_to_be_emailed(client, supporter, int
     client.force_login(supporter)
     response = client.post(APPLY, apply_data(role=JobRole.DOCTOR))
     html = response.content.decode()
-    assert "Applications from doctor staff are not open yet" in html
+    assert "Applications are not open yet for the role you chose: Doctor" in html
     assert "Email me when it opens" in html
     assert not Application.objects.exists()
     response = client.post(reverse("ambassadors:waitlist"), {"role": JobRole.DOCTOR, "sector": Sector.NHS_ACUTE})
@@ -128,7 +128,7 @@ def test_person_whose_profile_role_is_closed_sees_the_notice_before_applying(cli
     doctor = UserFactory(job_role=JobRole.DOCTOR)
     client.force_login(doctor)
     html = client.get(APPLY).content.decode()
-    assert "not open yet to doctor staff" in html
+    assert "not open yet for your role and sector: Doctor, " in html
 
 
 def test_outside_an_intake_the_page_says_when_the_next_opens(client, supporter):

@@ -151,7 +151,7 @@ def test_closed_role_asks_to_be_told_and_counts_page_is_accessible(page, axe, li
     sign_in(page, axe, live_server, doctor.email)
     page.goto(f"{live_server.url}/care-makers/apply/")
     axe()
-    expect(page.locator("#not-open")).to_contain_text("not open yet to doctor staff")
+    expect(page.locator("#not-open")).to_contain_text("not open yet for your role and sector: Doctor")
     page.get_by_role("button", name="Email me when it opens").click()
     page.wait_for_load_state("load")
     axe()

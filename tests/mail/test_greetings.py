@@ -72,3 +72,14 @@ def test_a_named_person_is_greeted_by_their_first_name(django_capture_on_commit_
         organisation_services.organisation_verify(organisation=organisation, admin=UserFactory(is_superuser=True))
     email = Email.objects.get(kind="organisation-verified", to=rep.email)
     assert greeting_line(render_email(email.kind, email.context).text) == "Hello Helen,"
+
+
+def test_password_reset_email_greets_by_name_in_plain_british_words(client, django_capture_on_commit_callbacks):
+    UserFactory(email="helen.brooks@oakfieldcare.example", display_name="Helen Brooks")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/account/password/reset/", {"email": "helen.brooks@oakfieldcare.example"})
+    email = Email.objects.get(kind="account-password_reset_key")
+    text = render_email(email.kind, email.context).text
+    assert greeting_line(text) == "Hello Helen,"
+    assert "Reset your password" in render_email(email.kind, email.context).subject
+    assert "You're receiving" not in text and "Someone, hopefully you" in text

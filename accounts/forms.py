@@ -4,16 +4,17 @@ from django import forms
 from .models import User
 
 NAME_LABEL = "Your name"
-NAME_HINT = (
-    "What should we call you? For example, Helen or Kwesi Boateng. We use it when we write to you. "
+NAME_USE = (
+    "For example, Helen or Kwesi Boateng. We use it when we write to you. "
     "It is shown publicly only if you choose that for a pledge or a Care Maker profile."
 )
+NAME_HINT = f"What should we call you? {NAME_USE}"
 
 
-def _name_field(required: bool) -> forms.CharField:
+def _name_field(required: bool, hint: str = NAME_HINT) -> forms.CharField:
     return forms.CharField(
         label=NAME_LABEL,
-        help_text=NAME_HINT,
+        help_text=hint,
         max_length=User._meta.get_field("display_name").max_length,
         required=required,
         strip=True,
@@ -64,7 +65,8 @@ class NameForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["display_name"] = _name_field(required=True)
+        # The page's heading already asks "What should we call you?".
+        self.fields["display_name"] = _name_field(required=True, hint=NAME_USE)
 
     def clean_display_name(self):
         return " ".join(self.cleaned_data["display_name"].split())

@@ -84,3 +84,9 @@ def test_employer_directory_is_not_titled_committed_when_it_lists_every_checked_
 def test_totals_explain_why_there_are_more_pledges_than_people(client, campaign):  # noqa: F811
     html = client.get(reverse("pledges:index")).content.decode()
     assert "people pledging" in html and "One person can make several pledges" in html
+
+
+def test_dashboard_explains_people_pledging(client, programme_admin, campaign):  # noqa: F811
+    client.force_login(programme_admin)
+    html = client.get(reverse("dashboard:index")).content.decode()
+    assert "People pledging counts each person once" in html

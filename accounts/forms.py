@@ -1,6 +1,8 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
+from moderation.privacy import refuse_personal_data
+
 from .models import User
 
 NAME_LABEL = "Your name"
@@ -84,9 +86,17 @@ class ProfileForm(forms.ModelForm):
             "organisation_name": "Your organisation (optional)",
         }
         help_texts = {
-            "display_name": NAME_HINT,
+            "display_name": f"{NAME_HINT} Your name only: contact details are not accepted.",
             "organisation_name": "For example, Royal Devon University Healthcare or Oak Lodge Care Home.",
         }
+
+    # Both are copied to what the public sees (a Care Maker profile, a pledge's organisation), so
+    # personal data is refused here rather than held later.
+    def clean_display_name(self):
+        return refuse_personal_data(self.cleaned_data["display_name"], what="Your name")
+
+    def clean_organisation_name(self):
+        return refuse_personal_data(self.cleaned_data["organisation_name"], what="Your organisation")
 
 
 KEEP_CHOICES = [

@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.choices import JobRole, Region, Sector
+from moderation.privacy import refuse_personal_data
 from organisations.selectors import organisation_matches
 
 from . import services
@@ -21,7 +22,8 @@ class ApplicationForm(forms.Form):
         max_length=200,
         help_text="For example, the trust, practice, care home or university. Type its name or its CQC "
         "provider ID: if it is in our directory of care providers, you are counted among its Care Makers "
-        "(as a number only, never by name).",
+        "(as a number only, never by name). Its name is shown on your public profile, so give the name "
+        "only, without an address or phone number.",
         widget=forms.TextInput(attrs={"autocomplete": "organization", "list": "organisation-options"}),
         error_messages={"required": "Enter the name of your organisation"},
     )
@@ -70,6 +72,9 @@ class ApplicationForm(forms.Form):
         },
     )
 
+    def clean_organisation(self):
+        return refuse_personal_data(self.cleaned_data["organisation"], what="Your organisation")
+
     def clean_statement(self):
         statement = self.cleaned_data["statement"].strip()
         count = services.word_count(statement)
@@ -102,6 +107,13 @@ class ApplicationForm(forms.Form):
 class WaitlistForm(forms.Form):
     role = forms.ChoiceField(choices=JobRole.choices, widget=forms.HiddenInput)
     sector = forms.ChoiceField(choices=Sector.choices, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        # Its hidden inputs sit on the apply page above the application's own role and sector
+        # selects: with the default ids they would take id_role and id_sector from them, and
+        # the selects' labels would point at the hidden inputs.
+        kwargs.setdefault("auto_id", "waitlist_%s")
+        super().__init__(*args, **kwargs)
 
 
 class _Filters(forms.Form):
@@ -174,13 +186,21 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "public_profile": "Your name, role, region, organisation, chosen C and bio are shown publicly.",
             "display_name": "For example, your first name, or your first name and surname.",
-            "bio": "A few sentences about you and your work, up to 600 characters.",
+            "bio": "A few sentences about you and your work, up to 600 characters. It is shown as soon as you "
+            "save it, so do not include an NHS number, phone number, email address or postcode: we cannot "
+            "accept those.",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # No blank radio: the error summary links to the first real option.
         self.fields["chosen_c"].choices = SixC.choices
+
+    def clean_display_name(self):
+        return refuse_personal_data(self.cleaned_data["display_name"], what="The name to show")
+
+    def clean_bio(self):
+        return refuse_personal_data(self.cleaned_data["bio"], what="Your bio")
 
     def clean(self):
         data = super().clean()
@@ -196,7 +216,9 @@ class StoryForm(forms.ModelForm):
         labels = {"c": "Which of the 6Cs does your story show?", "title": "Title", "text": "Your story"}
         widgets = {"c": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 10})}
         help_texts = {
-            "text": "Do not include names, NHS numbers, phone numbers, emails or postcodes of patients or colleagues.",
+            "text": "Do not include names, NHS numbers, phone numbers, emails or postcodes of patients or colleagues. "
+            "A moderator reads every story before it is published; one that seems to include any of these is "
+            "marked for a closer check.",
         }
         error_messages = {
             "c": {"required": "Choose which of the 6Cs your story shows"},

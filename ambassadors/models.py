@@ -329,8 +329,3 @@ class Story(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def waiting_since(self):
-        """For the shared moderation queue's "waiting for" times."""
-        return self.submitted_at

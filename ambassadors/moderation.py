@@ -9,6 +9,7 @@ from django.urls import reverse
 from mail.models import Email
 from mail.services import email_queue
 from moderation import queues
+from moderation.privacy import mask_personal_data
 from moderation.services import AlreadyDecided
 
 from . import selectors, services
@@ -32,7 +33,7 @@ def _reject(story, *, moderator, reason=None, note=""):
             category=Email.Category.TRANSACTIONAL,
             context={
                 "name": user.get_short_name(),
-                "title": story.title,
+                "title": mask_personal_data(story.title),
                 "reason": reason.label,
                 "explanation": reason.explanation,
                 "new_story_path": reverse("ambassadors:story_new"),
@@ -51,6 +52,7 @@ def register() -> None:
             item_type="story",
             reason_scope="story",
             waiting=selectors.moderation_queue,
+            since_field="submitted_at",
             row_template="ambassadors/_moderation_row.html",
             actions={
                 "publish": queues.Action("Publish", _publish),

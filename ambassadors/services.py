@@ -16,7 +16,7 @@ from django.utils import timezone
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
-from moderation.privacy import find_personal_data
+from moderation.privacy import find_personal_data, mask_personal_data, refuse_personal_data
 from moderation.services import decision_record
 
 from . import permissions
@@ -137,22 +137,27 @@ def application_from_endorse_token(token: str) -> Application:
     return application
 
 
-def _queue_endorsement_request(application: Application, *, reminder: bool) -> None:
+def endorsement_context(application: Application, *, reminder: bool) -> dict:
+    """The endorsement request's email, first sent here and once more by the reminder job."""
+    return {
+        "manager_name": application.manager_name,
+        "applicant_name": application.user.get_full_name(),
+        "who": application.who,
+        "organisation": application.organisation,
+        "chosen_c": application.get_chosen_c_display(),
+        "statement": application.statement,
+        "endorse_path": endorse_path(application),
+        "reminder": reminder,
+    }
+
+
+def _queue_endorsement_request(application: Application) -> None:
     email_queue(
         kind="care-makers-endorsement",
         to=application.manager_email,
-        key=f"care-makers-endorsement:{application.pk}:{'reminder' if reminder else 'first'}",
+        key=f"care-makers-endorsement:{application.pk}:first",
         category=Email.Category.TRANSACTIONAL,
-        context={
-            "manager_name": application.manager_name,
-            "applicant_name": application.user.get_full_name(),
-            "who": application.who,
-            "organisation": application.organisation,
-            "chosen_c": application.get_chosen_c_display(),
-            "statement": application.statement,
-            "endorse_path": endorse_path(application),
-            "reminder": reminder,
-        },
+        context=endorsement_context(application, reminder=False),
     )
 
 
@@ -196,7 +201,7 @@ def application_submit(*, user, data: dict, today=None) -> Application:
                 **fields,
             )
             if application.manager_email:
-                _queue_endorsement_request(application, reminder=False)
+                _queue_endorsement_request(application)
     except IntegrityError:
         raise ValidationError("You already have an application waiting for a decision.", code="second_application")
     return application
@@ -420,6 +425,9 @@ def caremaker_lapse(*, care_maker: CareMaker, now: datetime | None = None) -> bo
 
 
 def caremaker_update_profile(*, care_maker: CareMaker, data: dict) -> CareMaker:
+    """The profile is public as soon as it is saved, with no moderator: personal data is refused."""
+    refuse_personal_data(data["display_name"], what="The name to show")
+    refuse_personal_data(data["bio"], what="Your bio")
     with transaction.atomic():
         for name in ("public_profile", "display_name", "bio", "chosen_c"):
             setattr(care_maker, name, data[name])
@@ -437,7 +445,7 @@ def story_submit(*, care_maker: CareMaker, c: str, title: str, text: str) -> Sto
         raise ValidationError(f"Your story must be {Story.MAX_LENGTH:,} characters or fewer.")
     if c not in SixC.values:
         raise ValidationError("Choose which of the 6Cs your story shows.")
-    found = find_personal_data(f"{title}\n{text}")
+    found = find_personal_data(title, text)
     with transaction.atomic():
         return Story.objects.create(
             care_maker=care_maker, c=c, title=title, text=text, held=bool(found), held_reasons=", ".join(found)
@@ -503,3 +511,36 @@ def organisation_care_makers_truth() -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     return {organisation_care_makers_key(row["listed_organisation_id"]): row["n"] for row in rows}
+
+
+# --- Privacy re-check -----------------------------------------------------------------
+
+
+def caremakers_recheck_privacy(*, dry_run: bool = False) -> dict[str, int]:
+    """Apply today's privacy check to Care Maker text already public: profile names, bios and
+    organisations (refused today, never checked before) and published stories are masked in place, e.g.
+    "[phone number removed]", so the person sees what was taken out when they next edit."""
+    counts = {"profiles_masked": 0, "stories_masked": 0}
+    profiles = CareMaker.objects.only("pk", "display_name", "bio", "organisation")
+    for care_maker in profiles.iterator(chunk_size=2000):
+        if find_personal_data(care_maker.display_name, care_maker.bio, care_maker.organisation):
+            counts["profiles_masked"] += 1
+            if not dry_run:
+                CareMaker.objects.filter(pk=care_maker.pk).update(
+                    display_name=mask_personal_data(care_maker.display_name)[:80],
+                    bio=mask_personal_data(care_maker.bio),
+                    organisation=mask_personal_data(care_maker.organisation)[:200],
+                )
+    published = Story.objects.filter(status=Story.Status.PUBLISHED).only("pk", "title", "text")
+    for story in published.iterator(chunk_size=2000):
+        found = find_personal_data(story.title, story.text)
+        if found:
+            counts["stories_masked"] += 1
+            if not dry_run:
+                Story.objects.filter(pk=story.pk).update(
+                    title=mask_personal_data(story.title)[:120],
+                    text=mask_personal_data(story.text),
+                    held=True,
+                    held_reasons=", ".join(found),
+                )
+    return counts

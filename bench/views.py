@@ -1,6 +1,6 @@
 """Bare baselines for `make bench`, served by the same gunicorn as the real pages, so every
 figure can be given as a ratio of what this machine does with Django doing almost nothing.
-Mounted only when BENCH_ENDPOINTS is on."""
+Mounted only under config/settings_bench.py, the settings `make bench` runs with."""
 
 from django import forms
 from django.http import HttpResponse

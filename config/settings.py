@@ -73,7 +73,6 @@ INSTALLED_APPS = [
     "ambassadors",
     "organisations",
     "dashboard",
-    "bench",
 ]
 
 MIDDLEWARE = [
@@ -130,11 +129,15 @@ if CACHE_URL.startswith("locmem"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, made to fail fast and to let allauth's limits fail open
+            # (pages/redis_cache.py says how).
+            "BACKEND": "pages.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "carepledge") or "",
-            # A cache that is down must not take pages with it: fail fast.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A cache that is down or hung must not take pages with it: one short wait, after
+            # which the process skips Redis for a few seconds. Redis answers in about a
+            # millisecond, so 250 ms only ever runs out on a Redis in trouble.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 
@@ -153,30 +156,79 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # make run executes tasks in the web process; production runs a worker and beat.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not PRODUCTION)
 CELERY_TASK_EAGER_PROPAGATES = False
-# A page request must never hang on a broker that is down: publishing gives up quickly
-# and the outbox sweep sends what was left behind.
-CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
+# A page request must never hang on a broker that is down or hung: publishing gives up after
+# one short wait (mail/services.py task_publish, with retry=False) and the outbox sweep sends
+# what was left behind. Workers read these too; their BRPOP waits for the socket to be
+# readable before reading, so a short read timeout does not cut a long poll short.
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.25
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "max_retries": 0}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker's claim on an email or a milestone announcement is a lease it renews while it works;
+# a worker that dies stops renewing, and the sweeps (every 30 s) take the work back once the
+# lease runs out: within a minute of the crash. Tests shorten the mail lease.
+MAIL_CLAIM_LEASE_SECONDS = float(env("MAIL_CLAIM_LEASE_SECONDS", "30") or 30)
 CELERY_BEAT_SCHEDULE = {
-    "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 60.0},
+    "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 30.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
-    "moderation-backlog": {"task": "moderation.tasks.check_moderation_backlog", "schedule": crontab(minute=5)},
-    "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 600.0},
-    "mail-staff-waiting": {
-        "task": "mail.tasks.run_reminder_job",
-        "args": ["staff-waiting"],
-        "schedule": crontab(minute=0, hour=8),
-    },
-    "pledge-reminders": {"task": "pledges.tasks.send_pledge_reminders", "schedule": crontab(minute=40)},
+    "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 30.0},
     "dashboard-daily-totals": {"task": "dashboard.tasks.record_daily_totals", "schedule": crontab(minute=55, hour=23)},
     "pledge-retention": {"task": "pledges.tasks.purge_unconfirmed_pledges", "schedule": crontab(minute=30, hour=2)},
-    "care-maker-reminders": {
-        "task": "ambassadors.tasks.check_care_maker_reminders",
+    # One entry per job of mail.reminders, each the same task with the job's name
+    # (`manage.py send_reminders --list` names the jobs; a test checks the two lists match).
+    # Each morning and afternoon: at most one digest per person per half day.
+    "reminders-staff-digest": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["staff-digest"],
+        "schedule": crontab(minute=5, hour="8,13"),
+    },
+    "reminders-pledge-nudge": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["pledge-nudge"],
+        "schedule": crontab(minute=40),
+    },
+    "reminders-pledge-followup": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["pledge-followup"],
+        "schedule": crontab(minute=40),
+    },
+    "reminders-pledge-closing": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["pledge-closing"],
+        "schedule": crontab(minute=40),
+    },
+    "reminders-care-makers-recommit": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["care-makers-recommit"],
         "schedule": crontab(minute=40, hour=8),
     },
-    "organisations-reminders": {
-        "task": "organisations.tasks.send_organisation_reminders",
+    "reminders-care-makers-lapse": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["care-makers-lapse"],
+        "schedule": crontab(minute=40, hour=8),
+    },
+    "reminders-care-makers-endorsement-reminder": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["care-makers-endorsement-reminder"],
+        "schedule": crontab(minute=40, hour=8),
+    },
+    "reminders-organisation-task-due": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-task-due"],
+        "schedule": crontab(minute=5, hour=8),
+    },
+    "reminders-organisation-task-overdue": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-task-overdue"],
+        "schedule": crontab(minute=5, hour=8),
+    },
+    "reminders-organisation-renewal-due": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-renewal-due"],
+        "schedule": crontab(minute=5, hour=8),
+    },
+    "reminders-organisation-unverified": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-unverified"],
         "schedule": crontab(minute=5, hour=8),
     },
 }
@@ -298,10 +350,25 @@ CONTACT_EMAIL = env("CONTACT_EMAIL", "help@carepledge.example")
 # Moderators are emailed when an item waits longer than this, or a queue holds more than this.
 MODERATION_ALERT_HOURS = int(env("MODERATION_ALERT_HOURS", "24") or 24)
 MODERATION_ALERT_SIZE = int(env("MODERATION_ALERT_SIZE", "50") or 50)
-# The bare baseline views for `make bench` (/bench/bare, /bench/form); off unless benchmarking.
-BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 # Multiplies every rate limit (pages/ratelimit.py); raise it for load tests and benchmarks.
 RATELIMIT_MULTIPLIER = int(env("RATELIMIT_MULTIPLIER", "1") or 1)
+
+# --- Client addresses and the proxies in front of the site (pages/client.py) -----------
+# X-Forwarded-For is believed only as far as these say. TRUSTED_PROXY_COUNT: how many proxies
+# each write one address to it (1 behind the compose nginx); 0, the default, ignores the
+# header and REMOTE_ADDR is the client. TRUSTED_PROXIES: the addresses or CIDR networks the
+# nearest proxy connects from; when set, the header is read only from those peers.
+import ipaddress  # noqa: E402  (kept in this block)
+
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or CIDR network.")
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1" if TRUSTED_PROXIES else "0") or 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front.")
 
 # Without a collectstatic run (make run, tests), serve straight from the source folders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not PRODUCTION)

@@ -38,6 +38,10 @@ else:
     # Each test run gets its own key space so runs side by side do not share rate limits.
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
 
+# The bench app (its scale data and probes are tested) and a throwaway app for tests of shared
+# mechanisms; production installs neither.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench", "tests.queue_app"]  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True

@@ -1,4 +1,4 @@
-from django.conf import settings
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,7 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.BENCH_ENDPOINTS:
+if apps.is_installed("bench"):  # only under config/settings_bench.py (make bench)
     urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler404 = "pages.views.page_not_found"

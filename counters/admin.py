@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from .milestones import rules_cache_clear
+from .milestones import rules_changed
 from .models import Counter, Milestone, MilestoneRule
 
 
@@ -45,7 +45,15 @@ class MilestoneRuleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        rules_cache_clear()
+        rules_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        rules_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        rules_changed()
 
 
 @admin.register(Milestone)

@@ -2,7 +2,7 @@
 
 `counters_add` schedules `milestones_check` for the keys it touched once the counted
 change has committed, and the nightly recount runs it over every key. The check is cheap
-when nothing is crossed: rules are cached in the process, and it reads the touched totals
+when nothing is crossed: rules are kept in the process, and it reads the touched totals
 and the milestones already recorded for them (two small queries) only when a rule matches.
 
 Exactly once: the INSERT under the (key, threshold) unique constraint decides. Of sixteen
@@ -13,10 +13,11 @@ IntegrityError and announce nothing.
 import logging
 import time
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -28,12 +29,21 @@ logger = logging.getLogger(__name__)
 
 PROGRAMME_ADMINS_GROUP = "Programme admins"
 BATCH_SIZE = 500
-RULES_TTL = 60  # seconds; an admin's edit reaches every process within a minute
-# A milestone whose announcement has not finished by then lost its task (a broker that
-# was down, a worker that died): the sweep starts it again, and the email keys make that safe.
-ANNOUNCE_STALE_AFTER = 10 * 60
+# Rules are kept in each process, filed under a version held in the shared cache that an
+# admin's save bumps. A process reads that version at most once a RULES_CHECK_EVERY, so an
+# edit reaches every process within a second or so; when the cache cannot be read, the
+# process reads the rules from the database instead (again at most once a second).
+RULES_VERSION_KEY = "milestones:rules-version"
+RULES_CHECK_EVERY = 1.0  # seconds
+# Each batch of an announcement is handed on with a lease: a batch not done by then lost its
+# task (a broker that was down, a worker that died), and the sweep (every 30 s) hands it on
+# again from where it stopped. So an announcement resumes within a minute of its worker dying;
+# a batch run twice is harmless (the row lock and the email keys see to that).
+ANNOUNCE_LEASE = timedelta(seconds=30)
 
-_rules_cache: tuple[float, list[MilestoneRule]] | None = None
+_UNREADABLE = object()
+# (checked at, version, rules)
+_rules_cache: tuple[float, object, list[MilestoneRule]] | None = None
 # (key, threshold) pairs this process has seen recorded. A milestone is never un-reached,
 # so once known, a busy total past 1,000 costs one read per change, not two.
 _known_reached: set[tuple[str, int]] = set()
@@ -72,12 +82,38 @@ def rules_cache_clear() -> None:
     _known_reached.clear()
 
 
+def _rules_version() -> object:
+    try:
+        return cache.get(RULES_VERSION_KEY)
+    except Exception:  # the cache is down: the database is the truth
+        return _UNREADABLE
+
+
 def _active_rules() -> list[MilestoneRule]:
     global _rules_cache
     now = time.monotonic()
-    if _rules_cache is None or _rules_cache[0] < now:
-        _rules_cache = (now + RULES_TTL, list(MilestoneRule.objects.filter(active=True)))
-    return _rules_cache[1]
+    if _rules_cache is not None and now - _rules_cache[0] < RULES_CHECK_EVERY:
+        return _rules_cache[2]
+    version = _rules_version()
+    if _rules_cache is None or version is _UNREADABLE or version != _rules_cache[1]:
+        rules = list(MilestoneRule.objects.filter(active=True))
+    else:
+        rules = _rules_cache[2]
+    _rules_cache = (now, version, rules)
+    return rules
+
+
+def _rules_version_bump() -> None:
+    try:
+        cache.set(RULES_VERSION_KEY, time.time_ns(), None)
+    except Exception:  # other processes fall back to reading the database while it is down
+        logger.exception("milestones: could not bump the rules version")
+
+
+def rules_changed() -> None:
+    """Call when a rule is saved or deleted: every process sees the change within seconds."""
+    rules_cache_clear()
+    transaction.on_commit(_rules_version_bump)
 
 
 def _match(pattern: str, key: str) -> list[str] | None:
@@ -218,6 +254,12 @@ def _start_batches(milestone_id: int, after: int = 0) -> None:
     task_publish(announce_milestone, (milestone_id, after), what=f"milestone {milestone_id} announcement")
 
 
+def milestone_region(key: str) -> str | None:
+    """The region a total is about: the part after "region" in its key, if any."""
+    parts = key.split(":")
+    return parts[parts.index("region") + 1] if "region" in parts[:-1] else None
+
+
 def _batch_recipients(milestone: Milestone, after: int) -> list[tuple[int, str]]:
     """(position, address) pairs after `after`, at most BATCH_SIZE of them."""
     from mail.models import MailPreference
@@ -228,6 +270,14 @@ def _batch_recipients(milestone: Milestone, after: int) -> list[tuple[int, str]]
             .order_by("pk")
             .values_list("pk", "email")[:BATCH_SIZE]
         )
+    if milestone.audience == MilestoneRule.Audience.REGION:
+        return list(
+            MailPreference.objects.filter(
+                region=milestone_region(milestone.key), campaign_news=True, news=True, pk__gt=after
+            )
+            .order_by("pk")
+            .values_list("pk", "email")[:BATCH_SIZE]
+        )
     if milestone.audience == MilestoneRule.Audience.ORGANISATION:
         everyone = sorted(set(milestone_recipients_for(milestone.key)))
         return list(enumerate(everyone, start=1))[after : after + BATCH_SIZE]
@@ -235,16 +285,21 @@ def _batch_recipients(milestone: Milestone, after: int) -> list[tuple[int, str]]
 
 
 def milestone_announce_batch(*, milestone_id: int, after: int = 0) -> int:
-    """Queue one batch of announcement emails and hand the rest to the next task. Returns the batch size."""
+    """Queue one batch of announcement emails and hand the rest to the next task. Returns the batch size.
+
+    The milestone row is locked for the batch: of two tasks for the same batch (the sweep
+    handed it on again while the first was only late), one does it and the other finds the
+    announcement already past `after` and does nothing.
+    """
     from mail.models import Email
     from mail.services import email_key, email_queue
 
-    milestone = Milestone.objects.filter(pk=milestone_id, announced_at__isnull=True).first()
-    if milestone is None:
-        return 0
-    batch = _batch_recipients(milestone, after)
-    context = _email_context(milestone)
     with transaction.atomic():
+        milestone = Milestone.objects.select_for_update().filter(pk=milestone_id, announced_at__isnull=True).first()
+        if milestone is None or milestone.announce_after != after:
+            return 0
+        batch = _batch_recipients(milestone, after)
+        context = _email_context(milestone)
         for _, to in batch:
             email_queue(
                 kind="milestone-news",
@@ -253,23 +308,31 @@ def milestone_announce_batch(*, milestone_id: int, after: int = 0) -> int:
                 context=context,
                 category=Email.Category.NEWS,
             )
+        now = timezone.now()
         if len(batch) == BATCH_SIZE:
             last = batch[-1][0]
+            Milestone.objects.filter(pk=milestone.pk).update(announce_after=last, announce_claimed_at=now)
             transaction.on_commit(lambda: _start_batches(milestone.pk, last))
         else:
-            Milestone.objects.filter(pk=milestone.pk).update(announced_at=timezone.now())
+            Milestone.objects.filter(pk=milestone.pk).update(announced_at=now)
     logger.info("milestone %s: announcement batch after %s queued %s emails", milestone.pk, after, len(batch))
     return len(batch)
 
 
-def milestones_sweep() -> int:
-    """Restart announcements that stalled; returns how many were restarted."""
-    stale = timezone.now() - timedelta(seconds=ANNOUNCE_STALE_AFTER)
-    ids = list(Milestone.objects.filter(announced_at__isnull=True, reached_at__lt=stale).values_list("pk", flat=True))
-    for milestone_id in ids:
-        _start_batches(milestone_id)
-    logger.info("milestone sweep: %s unfinished announcements restarted", len(ids))
-    return len(ids)
+def milestones_sweep(*, now: datetime | None = None) -> int:
+    """Hand on again the announcements whose next batch outlived its lease; returns how many."""
+    now = now or timezone.now()
+    stale = now - ANNOUNCE_LEASE
+    lapsed = Milestone.objects.filter(announced_at__isnull=True).filter(
+        Q(announce_claimed_at__lt=stale) | Q(announce_claimed_at__isnull=True, reached_at__lt=stale)
+    )
+    restarted = list(lapsed.values_list("pk", "announce_after"))
+    # A fresh lease for each, so the next sweep leaves the new task time to run.
+    Milestone.objects.filter(pk__in=[pk for pk, _ in restarted]).update(announce_claimed_at=now)
+    for milestone_id, after in restarted:
+        _start_batches(milestone_id, after)
+    logger.info("milestone sweep: %s unfinished announcements handed on again", len(restarted))
+    return len(restarted)
 
 
 def milestones_check_all() -> list[Milestone]:

@@ -26,6 +26,7 @@ class MilestoneRule(models.Model):
     class Audience(models.TextChoices):
         ADMINS = "admins", "Programme admins only"
         CAMPAIGN = "campaign", "Programme admins and people who asked for campaign news"
+        REGION = "region", "Programme admins and people in that region who asked for campaign news"
         ORGANISATION = "organisation", "Programme admins and the organisation's representatives"
 
     pattern = models.CharField(max_length=150, unique=True, help_text="A counter key; * stands for one part of it.")
@@ -58,6 +59,10 @@ class Milestone(models.Model):
     reached_at = models.DateTimeField(auto_now_add=True)
     # Set when every announcement email has been queued; the sweep finishes the rest.
     announced_at = models.DateTimeField(null=True, blank=True)
+    # How far the batched announcement has gone (the position the next batch starts after),
+    # and when the batch that goes on from there was handed on: a lease the sweep takes back.
+    announce_after = models.BigIntegerField(default=0)
+    announce_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-reached_at", "-threshold"]

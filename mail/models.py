@@ -1,5 +1,7 @@
 from django.db import models
 
+from accounts.choices import Region
+
 
 class Email(models.Model):
     """One message in the outbox. Written with the event that causes it; sent by a task.
@@ -37,7 +39,11 @@ class Email(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # While `sending`: when the worker last renewed its claim (a lease; see services.claim_lease).
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Fixed when the message is first built, so a copy sent again after a worker died carries
+    # the same Message-ID and the receiving server or mail client can drop it.
+    message_id = models.CharField(max_length=255, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -70,10 +76,15 @@ class MailPreference(models.Model):
     news = models.BooleanField("Campaign news and milestones", default=True)
     # Milestone announcements go to a big list, so only to people who asked for them.
     campaign_news = models.BooleanField("Tell me when the campaign reaches a milestone", default=False)
+    # A region's milestones ("1,000 pledges made in the North West") go only to people there.
+    region = models.CharField("Your region", max_length=40, choices=Region.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["campaign_news", "news"], name="mail_pref_news_idx")]
+        indexes = [
+            models.Index(fields=["campaign_news", "news"], name="mail_pref_news_idx"),
+            models.Index(fields=["region", "campaign_news", "news"], name="mail_pref_region_news_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.email

@@ -33,7 +33,7 @@ TITLES = {
     "account-email_confirmation": "Confirm an email address added to an account",
     "account-email_confirmation_signup": "Confirm your email address (new account)",
     "account-password_reset_key": "Reset your password",
-    "care-makers-applications-waiting": "Applications waiting (to regional leads)",
+    "care-makers-lapsed": "Care Maker profile hidden after no reply to recommit",
     "care-makers-eligibility-opened": "Applications are open to your role (to people on the waiting list)",
     "care-makers-endorsement": "Endorse an application (to the applicant's line manager)",
     "care-makers-outcome": "Application decided (to the applicant)",
@@ -42,7 +42,6 @@ TITLES = {
     "care-makers-story-rejected": "Story not published",
     "milestone-news": "Milestone reached (to people who asked for news)",
     "milestone-reached": "Milestone reached (to programme admins)",
-    "moderation-backlog": "Moderation backlog (to moderators)",
     "organisation-access-request": "Someone asks to join an organisation (to its representatives)",
     "organisation-renewal-due": "Commitment renewal due",
     "organisation-task-due": "Task due soon",
@@ -54,7 +53,7 @@ TITLES = {
     "pledge-followup": "How did your pledge go?",
     "pledge-nudge": "Reminder to confirm your pledge",
     "pledge-rejected": "Pledge not published",
-    "staff-waiting": "Work waiting for staff (daily digest)",
+    "staff-digest": "Work waiting for staff (daily digest)",
 }
 # Who sends each email, by app, in the words of the site.
 SENDERS = {

@@ -7,14 +7,17 @@ commit, and a broker that is down never fails the request: the sweep sends it la
 import hashlib
 import logging
 import smtplib
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from . import links
@@ -24,9 +27,6 @@ from .rendering import render_email
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# A row claimed longer ago than this belonged to a worker that died (the task time limit
-# is two minutes, so a live worker has long finished by then).
-STUCK_AFTER = timedelta(minutes=10)
 # A fresh row's own on-commit task is normally already on its way; the sweep leaves it be.
 SWEEP_GRACE = timedelta(seconds=30)
 SWEEP_BATCH = 1000
@@ -119,6 +119,47 @@ def email_claim(*, email_id: int) -> bool:
     return claimed == 1
 
 
+def claim_lease() -> timedelta:
+    """How long a worker's claim on a row lasts unless renewed (MAIL_CLAIM_LEASE_SECONDS).
+
+    The worker renews it every third of that while the SMTP conversation lasts, so a slow
+    send keeps its row; a worker that dies stops renewing, and the sweep (every 30 s) puts the
+    row back in the queue once the lease has run out: within a minute of the crash.
+    """
+    return timedelta(seconds=settings.MAIL_CLAIM_LEASE_SECONDS)
+
+
+@contextmanager
+def claim_renewed(email_id: int):
+    """Keep renewing this worker's claim on the row for as long as the block runs."""
+    stop = threading.Event()
+    every = claim_lease().total_seconds() / 3
+
+    def renew():
+        try:
+            while not stop.wait(every):
+                now = timezone.now()
+                Email.objects.filter(pk=email_id, status=Email.Status.SENDING).update(claimed_at=now, updated_at=now)
+        except Exception:
+            logger.exception("outbox: could not renew the claim on email %s", email_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=renew, name=f"outbox-claim-{email_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def message_id_for(email: Email) -> str:
+    """A Message-ID of the row's own: the same on every attempt, unique to the row."""
+    domain = urlparse(settings.SITE_URL).hostname or "carepledge.localhost"
+    return f"<carepledge.{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
 def is_permanent_failure(exc: Exception) -> bool:
     """5xx answers (bad address, refused recipient) will not change by trying again."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -142,6 +183,8 @@ def preference_for(email: str) -> MailPreference:
 def email_build(email: Email) -> EmailMultiAlternatives:
     """The message as it goes out: rendered parts plus, for optional mail, the unsubscribe link and headers."""
     headers = dict(email.context.get("headers") or {})
+    if email.message_id:
+        headers["Message-ID"] = email.message_id
     unsubscribe_url = category_label = ""
     if email.category in Email.OPTIONAL_CATEGORIES:
         unsubscribe_url = links.unsubscribe_url(email.to, email.category)
@@ -174,8 +217,14 @@ def email_deliver(*, email_id: int) -> str:
             "outbox: email %s %s suppressed (%s turned off by the recipient)", email_id, email.kind, email.category
         )
         return Email.Status.SUPPRESSED
+    if not email.message_id:
+        # Stored before the first attempt: a send that a dying worker leaves unfinished may
+        # still have reached the recipient, and its repeat must be recognisable as the same.
+        email.message_id = message_id_for(email)
+        Email.objects.filter(pk=email_id).update(message_id=email.message_id)
     try:
-        email_build(email).send()
+        with claim_renewed(email_id):
+            email_build(email).send()
     except Exception as exc:
         permanent = is_permanent_failure(exc) or attempts >= MAX_ATTEMPTS
         status = Email.Status.FAILED if permanent else Email.Status.QUEUED
@@ -207,8 +256,10 @@ def email_deliver(*, email_id: int) -> str:
 def outbox_due(*, now: datetime | None = None):
     """Rows the sweep would hand to a worker now."""
     now = now or timezone.now()
+    # A row tried before has no task of its own on the way: only the sweep sends it again.
     return (
-        Email.objects.filter(status=Email.Status.QUEUED, created_at__lt=now - SWEEP_GRACE)
+        Email.objects.filter(status=Email.Status.QUEUED)
+        .filter(Q(created_at__lt=now - SWEEP_GRACE) | Q(attempts__gt=0))
         .exclude(next_attempt_at__gt=now)
         .order_by("created_at")
     )
@@ -216,7 +267,7 @@ def outbox_due(*, now: datetime | None = None):
 
 def outbox_stuck(*, now: datetime | None = None):
     now = now or timezone.now()
-    return Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
+    return Email.objects.filter(status=Email.Status.SENDING, claimed_at__lt=now - claim_lease())
 
 
 def outbox_sweep(*, now: datetime | None = None, deliver_now: bool = False) -> dict:
@@ -278,12 +329,17 @@ def email_retry(*, email_ids) -> int:
 
 
 def preference_set(
-    *, email: str, reminders: bool | None = None, news: bool | None = None, campaign_news: bool | None = None
+    *,
+    email: str,
+    reminders: bool | None = None,
+    news: bool | None = None,
+    campaign_news: bool | None = None,
+    region: str | None = None,
 ) -> MailPreference:
     """Change what an address receives. Only the choices given change."""
     with transaction.atomic():
         preference, _ = MailPreference.objects.select_for_update().get_or_create(email=email.lower())
-        changes = {"reminders": reminders, "news": news, "campaign_news": campaign_news}
+        changes = {"reminders": reminders, "news": news, "campaign_news": campaign_news, "region": region}
         for field, value in changes.items():
             if value is not None:
                 setattr(preference, field, value)
@@ -298,9 +354,10 @@ def preference_set(
     return preference
 
 
-def campaign_news_opt_in(*, email: str, opted_in: bool = True) -> MailPreference:
-    """For the pledge form's "tell me about milestones" box."""
-    return preference_set(email=email, campaign_news=opted_in)
+def campaign_news_opt_in(*, email: str, opted_in: bool = True, region: str | None = None) -> MailPreference:
+    """For the pledge form's "tell me about milestones" box; the pledge's region decides which
+    regional milestones the person hears of (an empty region changes nothing)."""
+    return preference_set(email=email, campaign_news=opted_in, region=region or None)
 
 
 def email_unsubscribe(*, email: str, category: str) -> MailPreference:

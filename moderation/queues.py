@@ -27,13 +27,14 @@ class Queue:
     label: str  # tab label
     item_type: str  # in claims and the audit log: "pledge"
     reason_scope: str  # Reason.AppliesTo value
-    waiting: Callable[[], QuerySet]  # oldest first
+    waiting: Callable[[], QuerySet]  # oldest first, by since_field
     row_template: str  # renders one item (context: item)
     actions: dict[str, Action] = field(default_factory=dict)
     can_view: Callable = lambda user: is_moderator(user)
     summary: Callable = str  # a short description for the audit log
     contact: Callable | None = None  # item -> contact details, shown only on request (recorded)
     position: int = 50
+    since_field: str = "created_at"  # when an item started waiting: overdue times and the filter
 
 
 _queues: dict[str, Queue] = {}

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Claim, ContactView, Decision, Reason
+from .privacy import mask_personal_data
 from .queues import Queue
 
 logger = logging.getLogger(__name__)
@@ -67,11 +68,14 @@ def decision_record(
     *, item_type: str, item_id: int, summary: str, action: str, actor, reason=None, note="", reason_label: str = ""
 ) -> Decision:
     """Add a decision to the shared audit log. Programmes with their own list of reasons (Care
-    Maker decline reasons) pass its label as `reason_label`."""
+    Maker decline reasons) pass its label as `reason_label`.
+
+    The summary and note are kept with any personal data masked ("[NHS number removed]"):
+    every moderator can read the log, and the item it describes was often held for exactly that."""
     return Decision.objects.create(
         item_type=item_type,
         item_id=item_id,
-        item_summary=summary[:300],
+        item_summary=mask_personal_data(summary)[:300],
         action=action,
         actor=actor,
         # A staff member without a name is recorded by account number: an email address is
@@ -79,7 +83,7 @@ def decision_record(
         actor_name=((actor.get_full_name() or f"Account {actor.pk}") if actor else "system")[:150],
         reason=reason,
         reason_label=reason.label if reason else reason_label,
-        note=note,
+        note=mask_personal_data(note),
     )
 
 

@@ -37,10 +37,7 @@ def _queue_or_404(request, key):
 def _tabs(user, current):
     tabs = []
     for queue in _visible_queues(user):
-        count = queue.waiting()[:COUNT_CAP].count()
-        tabs.append(
-            {"queue": queue, "count": f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else count, "current": queue is current}
-        )
+        tabs.append({"queue": queue, "count": _capped_count(queue.waiting()), "current": queue is current})
     return tabs
 
 
@@ -64,45 +61,62 @@ def index(request):
     return redirect("moderation:queue", key=queues[0].key)
 
 
+def _overdue(queue):
+    return queue.waiting().filter(**{f"{queue.since_field}__lt": timezone.now() - OVERDUE_AFTER})
+
+
+def _capped_count(queryset) -> str | int:
+    count = queryset[:COUNT_CAP].count()
+    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else count
+
+
 @login_required
 def queue_view(request, key):
     queue = _queue_or_404(request, key)
-    page = Paginator(queue.waiting(), 50).get_page(request.GET.get("page"))
+    overdue_only = request.GET.get("overdue") == "1"
+    waiting = _overdue(queue) if overdue_only else queue.waiting()
+    page = Paginator(waiting, 50).get_page(request.GET.get("page"))
     items = list(page.object_list)
-    claims = services.live_claims(item_type=queue.item_type, item_ids=[item.pk for item in items])
-    now = timezone.now()
-    rows = [
-        {
-            "item": item,
-            "claim": claims.get(item.pk),
-            "overdue": now - _waiting_since(item) > OVERDUE_AFTER,
-            "since": _waiting_since(item),
-        }
-        for item in items
-    ]
-    form = BulkDecideForm(queue=queue, item_ids=[item.pk for item in items])
-    if request.method == "POST":
-        form = BulkDecideForm(request.POST, queue=queue, item_ids=[item.pk for item in items])
-        if form.is_valid():
-            outcome = services.items_decide(
-                queue=queue,
-                item_ids=form.cleaned_data["items"],
-                action_key=form.cleaned_data["action"],
-                moderator=request.user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-            _report(request, outcome)
-            return redirect(request.get_full_path())
+    item_ids = [item.pk for item in items]
+    form = BulkDecideForm(request.POST or None, queue=queue, item_ids=item_ids)
+    if request.method == "POST" and form.is_valid():
+        outcome = services.items_decide(
+            queue=queue,
+            item_ids=form.cleaned_data["items"],
+            action_key=form.cleaned_data["action"],
+            moderator=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        _report(request, outcome)
+        return redirect(request.get_full_path())
     return render(
         request,
         "moderation/queue.html",
-        {"queue": queue, "tabs": _tabs(request.user, queue), "rows": rows, "page": page, "form": form},
+        {
+            "queue": queue,
+            "tabs": _tabs(request.user, queue),
+            "rows": _rows(queue, items),
+            "page": page,
+            "form": form,
+            # After an error the items ticked stay ticked.
+            "ticked": {int(v) for v in form.data.getlist("items") if v.isdigit()} if form.is_bound else set(),
+            "overdue_only": overdue_only,
+            "overdue_count": _capped_count(_overdue(queue)),
+        },
     )
 
 
-def _waiting_since(item):
-    return getattr(item, "waiting_since", None) or item.created_at
+def _rows(queue, items) -> list[dict]:
+    claims = services.live_claims(item_type=queue.item_type, item_ids=[item.pk for item in items])
+    now = timezone.now()
+    rows = []
+    for item in items:
+        since = getattr(item, queue.since_field)
+        rows.append(
+            {"item": item, "claim": claims.get(item.pk), "overdue": now - since > OVERDUE_AFTER, "since": since}
+        )
+    return rows
 
 
 @login_required

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region
+from moderation.privacy import refuse_personal_data
 
 from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
 from .services import ChosenTask
@@ -35,7 +36,11 @@ class OrganisationForm(forms.Form):
         help_text="NHS organisations and GP practices have one: 3 to 6 letters and numbers, for example RJ1 or 8A718.",
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
     )
-    town = forms.CharField(label="Town or city", max_length=100)
+    town = forms.CharField(
+        label="Town or city",
+        max_length=100,
+        help_text="The town or city only, without the street or postcode: it is shown in our public directory.",
+    )
     region = forms.ChoiceField(label="Region", choices=[("", "Choose a region"), *Region.choices])
     size = forms.ChoiceField(label="Number of staff", choices=Organisation.Size.choices, widget=forms.RadioSelect)
     website = forms.URLField(label="Website (optional)", required=False, assume_scheme="https")
@@ -63,6 +68,14 @@ class OrganisationForm(forms.Form):
                     "An organisation with this CQC provider ID is already registered. You can ask to be added to it."
                 )
         return value
+
+    # The name and town are shown in the public directory once the organisation is verified:
+    # personal data is refused here, with the reason, rather than found by the verifier.
+    def clean_name(self) -> str:
+        return refuse_personal_data(self.cleaned_data["name"], what="The organisation name")
+
+    def clean_town(self) -> str:
+        return refuse_personal_data(self.cleaned_data["town"], what="The town or city")
 
     def clean_ods_code(self) -> str:
         value = self.cleaned_data["ods_code"].strip().upper()

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 
 from accounts.choices import JobRole, Region, Sector
+from moderation.privacy import refuse_personal_data
 from organisations.selectors import organisation_matches
 
 from .models import Campaign, Pledge, PledgeReport, Theme
@@ -25,7 +26,8 @@ class PledgeForm(forms.Form):
     text = forms.CharField(
         label="Your pledge",
         help_text="One thing you will do to make care better, in your own words. For example: "
-        "“I will learn the names of everyone on my ward”. Do not include anything about a patient.",
+        "“I will learn the names of everyone on my ward”. Do not include anything about a patient. A pledge "
+        "with an NHS number, phone number, email address or postcode is checked by a moderator before it is shown.",
         min_length=Pledge.TEXT_MIN,
         max_length=Pledge.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -192,13 +194,17 @@ class ReportForm(forms.Form):
 class DoneForm(forms.Form):
     story = forms.CharField(
         label="What changed? (optional)",
-        help_text="A few lines about what you did and what difference it made. It is shown with your pledge. "
-        "Do not include anything about a patient.",
+        help_text="A few lines about what you did and what difference it made. It is shown with your pledge "
+        "straight away, so do not include anything about a patient: a story with an NHS number, phone number, "
+        "email address or postcode is not accepted.",
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"max_length": "Your story must be 1000 characters or fewer"},
     )
+
+    def clean_story(self):
+        return refuse_personal_data(self.cleaned_data["story"], what="Your story")
 
 
 class WallFilterForm(forms.Form):

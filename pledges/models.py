@@ -3,7 +3,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,6 +159,10 @@ class Pledge(models.Model):
     ENDED = frozenset({Status.WITHDRAWN, Status.REJECTED})
     # Still in play, waiting for someone (the pledger or a moderator).
     WAITING = frozenset({Status.UNCONFIRMED, Status.HELD, Status.HIDDEN})
+    # Reported since a moderator last read its reports (or never read): in the reported queue.
+    REPORTS_WAITING = Q(reported_at__isnull=False) & (
+        Q(reports_reviewed_at__isnull=True) | Q(reported_at__gt=F("reports_reviewed_at"))
+    )
 
     TEXT_MIN = 10
     TEXT_MAX = 280
@@ -201,10 +205,15 @@ class Pledge(models.Model):
     confirm_sends = models.PositiveSmallIntegerField(default=0)
     confirm_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    # Set by the one reminder run that claims the pledge, so each reminder goes once.
+    # Marked by the pledge-nudge and pledge-followup jobs (pledges/reminders.py) when they settle
+    # the pledge, so their due() queries skip it; the outbox key is what makes each go once.
     nudge_sent_at = models.DateTimeField(null=True, blank=True)
     followup_sent_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The latest report, and when a moderator last read the reports and kept the pledge: once
+    # kept, reports no longer hide it (pledges.services.pledge_report says why).
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reports_reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -225,6 +234,12 @@ class Pledge(models.Model):
                 fields=["status", "created_at", "id"],
                 name="pledges_moderation_idx",
                 condition=Q(status__in=["held", "hidden"]),
+            ),
+            # Published pledges with reports, for the reported queue: few among a million.
+            models.Index(
+                fields=["created_at", "id"],
+                name="pledges_reported_idx",
+                condition=Q(status="published", reported_at__isnull=False),
             ),
         ]
         constraints = [
@@ -286,7 +301,7 @@ class PledgerCampaign(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
     email_normalised = models.CharField(max_length=254)
     pledges = models.IntegerField(default=0)
-    # Claimed by the reminder run that tells this person the campaign closes in a week.
+    # Marked by the pledge-closing job (pledges/reminders.py) once it has told this person.
     closing_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -307,15 +322,20 @@ class PledgeReport(models.Model):
         OTHER = "other", "Something else"
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reports")
-    # "user:<id>" or "ip:<hash>": three different reporters hide a pledge.
+    # "user:<id>" or "ip:<hash>" (pledges.services.reporter_key); pledge_report decides when
+    # reports hide a pledge.
     reporter = models.CharField(max_length=100)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     detail = models.TextField(blank=True, max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # False when the reporter had already counted towards hiding their daily number of pledges.
+    counted = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["pledge", "reporter"], name="pledges_report_once")]
+        # How many pledges one reporter counted towards hiding today.
+        indexes = [models.Index(fields=["reporter", "created_at"], name="pledges_report_reporter_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} on pledge {self.pledge_id}"

@@ -158,3 +158,17 @@ def home_summary() -> dict:
         "recent": recent,
         "by_region": {region_labels.get(k, k): v for k, v in totals["by_region"].items()},
     }
+
+
+def milestone_part_names(key: str, parts: list[str]) -> list[str]:
+    """Words for the * parts of a pledge total's key, for milestone labels: the campaign's
+    name for its id ("pledges:3:region:london" -> ["Change Day 2027", "London"])."""
+    words = []
+    for position, part in enumerate(parts):
+        if position == 0 and part.isdigit():
+            words.append(Campaign.objects.filter(pk=int(part)).values_list("name", flat=True).first() or "a campaign")
+        elif part in Region.values:
+            words.append(str(Region(part).label))
+        else:
+            words.append(part.replace("-", " "))
+    return words

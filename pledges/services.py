@@ -20,7 +20,7 @@ from django.utils import timezone
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import campaign_news_opt_in, email_queue
-from moderation.privacy import find_personal_data
+from moderation.privacy import find_personal_data, mask_personal_data, personal_data_error
 
 from .cache import public_pages_changed
 from .models import Campaign, Pledge, PledgerCampaign, PledgeReport, PledgeSettings, normalise_email, normalise_text
@@ -32,7 +32,11 @@ CONFIRM_MAX_AGE = timedelta(days=7)
 MANAGE_SALT = "pledges.manage"
 MANAGE_MAX_AGE = timedelta(days=180)
 MAX_CONFIRM_SENDS = 3
+# pledge_report says why: three different reporters, one of them signed in, hide a pledge
+# until a moderator decides; each reporter counts towards hiding five pledges a day at most.
 REPORTS_TO_HIDE = 3
+REPORTS_COUNTED_PER_DAY = 5
+SIGNED_IN_REPORTER = "user:"
 
 
 class PledgeError(Exception):
@@ -248,10 +252,10 @@ def _resend(pledge: Pledge) -> SubmitResult:
 
 def _publish_or_hold(pledge: Pledge) -> SubmitResult:
     """After the person is known to own the address: publish, or hold for a moderator."""
-    found = tuple(find_personal_data(f"{pledge.text}\n{pledge.organisation_name}\n{pledge.name}"))
+    found = tuple(find_personal_data(pledge.text, pledge.organisation_name, pledge.name))
     now = timezone.now()
     if pledge.news_opt_in:
-        campaign_news_opt_in(email=pledge.email, opted_in=True)
+        campaign_news_opt_in(email=pledge.email, opted_in=True, region=pledge.region)
     if found:
         _transition(
             pledge,
@@ -382,11 +386,9 @@ def pledge_mark_done(*, pledge: Pledge, story: str = "") -> Pledge:
         locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
         if locked.status in Pledge.ENDED or locked.status == Pledge.Status.UNCONFIRMED:
             raise PledgeError("Only a confirmed pledge can be marked as done.")
-        found = find_personal_data(story)
-        if found:
-            raise PledgeError(
-                f"Your story seems to contain {', '.join(found)}. Please take it out: stories are public."
-            )
+        error = personal_data_error(story, what="Your story")
+        if error:
+            raise PledgeError(error)
         if locked.done_at is None:
             locked.done_at = timezone.now()
             if locked.status in Pledge.COUNTED:
@@ -407,37 +409,101 @@ def pledge_withdraw(*, pledge: Pledge) -> bool:
 
 
 def reporter_key(*, user=None, ip: str = "") -> str:
+    """Who reported: "user:<id>" for a signed-in person, else "ip:<hash>" of the client's
+    address as the configured proxies give it (pages.client.client_network: the IPv4 address
+    or the IPv6 /64), never a header the client wrote itself."""
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
     return f"ip:{digest}"
 
 
+def _reports_hide(pledge: Pledge) -> bool:
+    reporters = list(PledgeReport.objects.filter(pledge=pledge, counted=True).values_list("reporter", flat=True))
+    return len(reporters) >= REPORTS_TO_HIDE and any(r.startswith(SIGNED_IN_REPORTER) for r in reporters)
+
+
 def pledge_report(*, pledge: Pledge, reporter: str, reason: str, detail: str = "") -> bool:
-    """Record a report; the third reporter hides the pledge until a moderator looks. True if newly recorded."""
+    """Record a report (once per reporter per pledge). True if newly recorded.
+
+    Every report puts the pledge in the moderators' "Reported pledges" queue. Taking it off
+    the wall before a moderator has looked is the strong step, so it needs people an outsider
+    cannot mint by the dozen:
+
+    - REPORTS_TO_HIDE different reporters, at least one of them signed in. An account costs a
+      confirmed email address and is answerable; an anonymous reporter is only an address,
+      and addresses are cheap (mobile data, a café's wifi, a VPN, an IPv6 block), so
+      anonymous reports, however many, never hide a pledge on their own: they reach a
+      moderator, who decides. Anonymous reports still count among the three, one per
+      address (an IPv6 /64), the address coming from the configured proxies, not the request.
+    - A reporter counts towards hiding at most REPORTS_COUNTED_PER_DAY pledges a day, so one
+      account or one address cannot sweep the wall; reports past that still reach the queue.
+    - Reports hide a pledge only until a moderator decides. Once a moderator has read them
+      and kept the pledge (`reports_reviewed_at`, set by pledge_keep), later reports go to
+      the queue and the pledge stays on the wall until a moderator says otherwise.
+    """
     with transaction.atomic():
+        # One report at a time per pledge: the count that decides sees every earlier report,
+        # and a moderator's keep is either wholly before this report or wholly after it.
+        state = Pledge.objects.select_for_update().filter(pk=pledge.pk).values("reports_reviewed_at").first()
+        if state is None:
+            return False
+        now = timezone.now()
+        counted = (
+            PledgeReport.objects.filter(
+                reporter=reporter, counted=True, created_at__gte=now - timedelta(days=1)
+            ).count()
+            < REPORTS_COUNTED_PER_DAY
+        )
         try:
             with transaction.atomic():
-                PledgeReport.objects.create(pledge=pledge, reporter=reporter, reason=reason, detail=detail)
+                PledgeReport.objects.create(
+                    pledge=pledge, reporter=reporter, reason=reason, detail=detail, counted=counted, created_at=now
+                )
         except IntegrityError:
             return False
-        reporters = PledgeReport.objects.filter(pledge=pledge).values("reporter").distinct().count()
-        if reporters >= REPORTS_TO_HIDE:
+        Pledge.objects.filter(pk=pledge.pk).update(reported_at=now)
+        pledge.reported_at = now
+        if state["reports_reviewed_at"] is None and counted and _reports_hide(pledge):
             _transition(pledge, Pledge.Status.HIDDEN, allowed_from=Pledge.PUBLIC)
         return True
+
+
+def pledge_keep(*, pledge: Pledge, moderator=None) -> bool:
+    """A moderator has read the reports and keeps the pledge: back on the wall if reports hid
+    it, and from now on reports reach the queue without hiding it again. True if it changed."""
+    with transaction.atomic():
+        if _restore_hidden(pledge):
+            return True
+        now = timezone.now()
+        kept = Pledge.objects.filter(Pledge.REPORTS_WAITING, pk=pledge.pk, status__in=Pledge.PUBLIC).update(
+            reports_reviewed_at=now
+        )
+        if kept:
+            pledge.reports_reviewed_at = now
+        return bool(kept)
 
 
 # --- Moderation (used by the admin now, by the moderation queue later) ---------------
 
 
 def pledge_publish(*, pledge: Pledge, moderator=None) -> bool:
+    """Put a held or hidden pledge on the wall. Publishing one that reports hid is keeping it
+    (pledge_keep): its reports are marked as read, and later ones no longer hide it."""
     with transaction.atomic():
-        return _transition(
-            pledge,
-            Pledge.Status.PUBLISHED,
-            allowed_from={Pledge.Status.HELD, Pledge.Status.HIDDEN},
-            held_reason="",
+        return _restore_hidden(pledge) or _transition(
+            pledge, Pledge.Status.PUBLISHED, allowed_from={Pledge.Status.HELD}, held_reason=""
         )
+
+
+def _restore_hidden(pledge: Pledge) -> bool:
+    return _transition(
+        pledge,
+        Pledge.Status.PUBLISHED,
+        allowed_from={Pledge.Status.HIDDEN},
+        held_reason="",
+        reports_reviewed_at=timezone.now(),
+    )
 
 
 def pledge_hide(*, pledge: Pledge, moderator=None) -> bool:
@@ -448,3 +514,39 @@ def pledge_hide(*, pledge: Pledge, moderator=None) -> bool:
 def pledge_reject(*, pledge: Pledge, moderator=None) -> bool:
     with transaction.atomic():
         return _transition(pledge, Pledge.Status.REJECTED, allowed_from=Pledge.PUBLIC | Pledge.WAITING)
+
+
+# --- Privacy re-check ----------------------------------------------------------------
+
+
+def pledges_recheck_privacy(*, dry_run: bool = False) -> dict[str, int]:
+    """Apply today's privacy check to what is already public (after the check learns a new form).
+
+    A published pledge whose words, name or organisation it now catches goes back to the held
+    queue for a moderator, as if it had been caught on the way in; a done story it catches is
+    masked in place (it would be refused today, and the pledge itself is fine)."""
+    counts = {"held": 0, "stories_masked": 0}
+    published = Pledge.objects.filter(status__in=Pledge.PUBLIC).only(
+        "pk", "status", "text", "name", "organisation_name", "done_story", "done_at", "campaign_id"
+    )
+    for pledge in published.iterator(chunk_size=2000):
+        found = find_personal_data(pledge.text, pledge.organisation_name, pledge.name)
+        if found:
+            counts["held"] += 1
+            if not dry_run:
+                with transaction.atomic():
+                    full = Pledge.objects.get(pk=pledge.pk)
+                    _transition(
+                        full,
+                        Pledge.Status.HELD,
+                        allowed_from=Pledge.PUBLIC,
+                        held_reason=f"May contain {', '.join(found)}",
+                    )
+        if pledge.done_story and find_personal_data(pledge.done_story):
+            counts["stories_masked"] += 1
+            if not dry_run:
+                Pledge.objects.filter(pk=pledge.pk, done_story=pledge.done_story).update(
+                    done_story=mask_personal_data(pledge.done_story)
+                )
+                public_pages_changed()
+    return counts

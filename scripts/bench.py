@@ -7,6 +7,11 @@ apart by the same gunicorn, never with a number from another day.
     .venv/bin/python scripts/bench.py                 # everything (generates data first time)
     .venv/bin/python scripts/bench.py --quick         # short rounds, for trying the harness
     .venv/bin/python scripts/bench.py --only bare,form
+    .venv/bin/python scripts/bench.py --profile docs/profiles   # a flame graph per scenario
+
+Beside each rate it reports where the time went: CPU milliseconds per operation of the
+gunicorn processes, the PostgreSQL server processes and the Celery worker, read from /proc
+before and after each round.
 """
 
 from __future__ import annotations
@@ -64,6 +69,80 @@ class Figure:
     baseline: str = ""
     note: str = ""
     rounds: list[dict] = field(default_factory=list)
+    # CPU milliseconds per operation, by process group ("web", "postgres", "worker").
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # the process ended between listing and reading
+        return None
+    # The command name is in parentheses and may hold spaces; fields after it are plain.
+    return [text[text.index("(") + 1 : text.rindex(")")], *text[text.rindex(")") + 2 :].split()]
+
+
+def _all_stats() -> dict[int, list[str]]:
+    stats = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            if fields:
+                stats[int(entry.name)] = fields
+    return stats
+
+
+def _cpu_ticks(fields: list[str]) -> int:
+    # After the name: state, ppid, ... utime is the 12th value and stime the 13th (proc(5)).
+    return int(fields[12]) + int(fields[13])
+
+
+class CpuMeter:
+    """CPU time of process groups from /proc: a gunicorn or Celery process with all its
+    descendants, and every process named postgres (the server and its backends).
+
+    A process that ends inside a round takes its time with it, so groups are measured around
+    rounds in which none is expected to end: gunicorn and Celery keep their workers, and
+    Django keeps its database connections (CONN_MAX_AGE)."""
+
+    def __init__(self):
+        self.roots: dict[str, int] = {}
+
+    def add(self, name: str, pid: int) -> None:
+        self.roots[name] = pid
+
+    def snapshot(self) -> dict[str, int]:
+        stats = _all_stats()
+        children: dict[int, list[int]] = {}
+        for pid, fields in stats.items():
+            children.setdefault(int(fields[2]), []).append(pid)
+        ticks = {"postgres": sum(_cpu_ticks(f) for f in stats.values() if f[0] == "postgres")}
+        for name, root in self.roots.items():
+            total, todo = 0, [root]
+            while todo:
+                pid = todo.pop()
+                if pid in stats:
+                    total += _cpu_ticks(stats[pid])
+                todo.extend(children.get(pid, ()))
+            ticks[name] = total
+        return ticks
+
+    @staticmethod
+    def per_operation(before: dict[str, int], after: dict[str, int], operations: int) -> dict[str, float]:
+        if operations <= 0:
+            return {}
+        return {
+            name: (after[name] - before.get(name, 0)) * 1000 / CLOCK_TICKS / operations
+            for name in after
+            if name in before
+        }
+
+
+CPU_GROUPS = ("web", "postgres", "worker")
+METER = CpuMeter()
 
 
 def log(message: str) -> None:
@@ -76,7 +155,7 @@ def bench_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings_bench",
             "DJANGO_ENV": "production",
             "SECRET_KEY": "bench-only-" + "k" * 50,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -88,7 +167,6 @@ def bench_env() -> dict[str, str]:
             "CACHE_URL": redis_url,
             "CACHE_KEY_PREFIX": "bench",
             "CELERY_TASK_ALWAYS_EAGER": "False",
-            "BENCH_ENDPOINTS": "True",
             "RATELIMIT_MULTIPLIER": "100000",  # the bench's own traffic comes from one address
             "ACCOUNT_RATE_LIMITS_ENABLED": "False",
             "LOG_LEVEL": "WARNING",
@@ -200,10 +278,24 @@ def run_wrk(wrk: str, script: str, url: str, seconds: int, args: list[str] | Non
     return data
 
 
-def measure(wrk: str, name: str, script: str, path: str, args=None, warmup=5, seconds=10, rounds=3) -> Figure:
+def measured_round(wrk: str, script: str, url: str, seconds: int, args) -> dict:
+    before = METER.snapshot()
+    result = run_wrk(wrk, script, url, seconds, args)
+    after = METER.snapshot()
+    result["cpu_ticks"] = {name: after[name] - before.get(name, 0) for name in after}
+    return result
+
+
+def measure(
+    wrk: str, name: str, script: str, path: str, args=None, warmup=5, seconds=10, rounds=3, profile_dir=None
+) -> Figure:
     url = BASE + path
     run_wrk(wrk, script, url, warmup, args)
-    results = [run_wrk(wrk, script, url, seconds, args) for _ in range(rounds)]
+    results = [measured_round(wrk, script, url, seconds, args) for _ in range(rounds)]
+    if profile_dir:
+        record_profile(wrk, name, script, url, seconds, args, Path(profile_dir))
+    units = sum(r["units"] for r in results)
+    ticks = {group: sum(r["cpu_ticks"].get(group, 0) for r in results) for group in CPU_GROUPS}
     figure = Figure(
         name=name,
         rps=statistics.median(r["rps"] for r in results),
@@ -211,9 +303,51 @@ def measure(wrk: str, name: str, script: str, path: str, args=None, warmup=5, se
         p99_ms=statistics.median(r["p99_us"] for r in results) / 1000,
         errors=sum(r["errors"] + r["non_2xx_3xx"] for r in results),
         rounds=results,
+        cpu_ms=CpuMeter.per_operation(dict.fromkeys(CPU_GROUPS, 0), ticks, units),
     )
-    log(f"{name}: {figure.rps:.0f}/s, p50 {figure.p50_ms:.1f} ms, p99 {figure.p99_ms:.1f} ms, errors {figure.errors}")
+    cpu = ", ".join(f"{group} {figure.cpu_ms.get(group, 0):.1f}" for group in CPU_GROUPS)
+    log(
+        f"{name}: {figure.rps:.0f}/s, p50 {figure.p50_ms:.1f} ms, p99 {figure.p99_ms:.1f} ms,"
+        f" errors {figure.errors}; CPU ms per operation: {cpu}"
+    )
     return figure
+
+
+def record_profile(wrk: str, name: str, script: str, url: str, seconds: int, args, out: Path) -> None:
+    """One more round with py-spy sampling the gunicorn and Celery process trees: a flame graph
+    (SVG) per scenario and group. Not counted in the figures: sampling costs a little CPU."""
+    py_spy = shutil.which("py-spy") or str(Path(PY).parent / "py-spy")
+    out.mkdir(parents=True, exist_ok=True)
+    recorders = [
+        subprocess.Popen(
+            [
+                py_spy,
+                "record",
+                "--pid",
+                str(pid),
+                "--subprocesses",
+                "--nonblocking",
+                "--duration",
+                str(seconds + 1),
+                "--rate",
+                "200",
+                "--format",
+                "flamegraph",
+                "--output",
+                str(out / f"{name}-{group}.svg"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for group, pid in METER.roots.items()
+    ]
+    run_wrk(wrk, script, url, seconds, args)
+    for recorder in recorders:
+        try:
+            recorder.wait(timeout=seconds + 30)
+        except subprocess.TimeoutExpired:
+            recorder.kill()
+    log(f"{name}: flame graphs in {out}/{name}-{{{','.join(METER.roots)}}}.svg")
 
 
 def machine_description() -> str:
@@ -311,6 +445,9 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument(
         "--small", action="store_true", help="20,000 pledges instead of a million, for trying the harness"
+    )
+    parser.add_argument(
+        "--profile", metavar="DIR", help="also write a py-spy flame graph (SVG) per scenario and process group to DIR"
     )
     args = parser.parse_args()
     seconds, warmup = (2, 1) if args.quick else (10, 5)
@@ -422,19 +559,27 @@ def main() -> None:
     figures: dict[str, Figure] = {}
     results: dict[str, dict] = {}
     try:
-        procs.start(GUNICORN_CMD, {**env, **GUNICORN_ENV}, "gunicorn")
-        procs.start(
+        METER.add("web", procs.start(GUNICORN_CMD, {**env, **GUNICORN_ENV}, "gunicorn").pid)
+        worker = procs.start(
             [PY, "-m", "celery", "-A", "config", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
             env,
             "celery",
         )
+        METER.add("worker", worker.pid)
         wait_http(BASE + "/bench/bare")
         # Pages a moderator or form would redirect from show up as errors: check them first.
         for scenario in scenarios:
             if not want(scenario.name):
                 continue
             figure = measure(
-                wrk, scenario.name, scenario.script, scenario.path, scenario.args, warmup=warmup, seconds=seconds
+                wrk,
+                scenario.name,
+                scenario.script,
+                scenario.path,
+                scenario.args,
+                warmup=warmup,
+                seconds=seconds,
+                profile_dir=args.profile,
             )
             figure.baseline, figure.note = scenario.baseline, scenario.what
             figures[scenario.name] = figure
@@ -500,8 +645,15 @@ def finish(*, figures, scenarios, results, out, command, started_at, load_before
     log(f"written to {out}")
 
 
+def cpu_text(figure: Figure) -> str:
+    if not figure.cpu_ms:
+        return ""
+    parts = [figure.cpu_ms.get(group, 0.0) for group in CPU_GROUPS]
+    return " + ".join(f"{part:.1f}" for part in parts) + f" = {sum(parts):.1f}"
+
+
 def table_rows(figures: dict[str, Figure], scenarios: list[Scenario], results: dict) -> list[list[str]]:
-    rows = [["What", "Rate /s", "p50 ms", "p99 ms", "Errors", "Ratio", "Target", "Result"]]
+    rows = [["What", "Rate /s", "p50 ms", "p99 ms", "Errors", "Ratio", "CPU ms/op web, db, worker", "Target", "Result"]]
     for scenario in scenarios:
         figure = figures.get(scenario.name)
         if figure is None:
@@ -516,6 +668,7 @@ def table_rows(figures: dict[str, Figure], scenarios: list[Scenario], results: d
                 f"{figure.p99_ms:.1f}",
                 str(figure.errors),
                 ratio,
+                cpu_text(figure),
                 target_text(scenario.target),
                 check_target(figure, scenario, base),
             ]
@@ -531,6 +684,7 @@ def table_rows(figures: dict[str, Figure], scenarios: list[Scenario], results: d
                 f"max {fresh['max_s'] * 1000:.0f}",
                 "",
                 "",
+                "",
                 "≤ 5 s",
                 met,
             ]
@@ -539,7 +693,7 @@ def table_rows(figures: dict[str, Figure], scenarios: list[Scenario], results: d
         seconds = results["milestone"]["seconds"]
         met = "met" if seconds is not None and seconds <= 10 else "MISSED"
         shown = f"{seconds * 1000:.0f}" if seconds is not None else "none in 60 s"
-        rows.append(["Milestone: crossing pledge to milestone email row", "", shown, "", "", "", "≤ 10 s", met])
+        rows.append(["Milestone: crossing pledge to milestone email row", "", shown, "", "", "", "", "≤ 10 s", met])
     if "csv" in results:
         csv_result = results["csv"]
         met = "met" if csv_result["peak_mib"] < 150 else "MISSED"
@@ -548,6 +702,7 @@ def table_rows(figures: dict[str, Figure], scenarios: list[Scenario], results: d
                 f"CSV export, {csv_result['rows']:,} rows: peak RSS {csv_result['peak_mib']:.0f} MiB",
                 "",
                 f"{csv_result['seconds'] * 1000:.0f}",
+                "",
                 "",
                 "",
                 "",
@@ -562,6 +717,7 @@ def table_rows(figures: dict[str, Figure], scenarios: list[Scenario], results: d
             [
                 f"Burst of {burst['pledges']:,} pledges, then recount --dry-run: {burst.get('drift')} drifted",
                 f"{burst['per_second']:.1f}",
+                "",
                 "",
                 "",
                 "",
@@ -618,6 +774,11 @@ def write_report(path: Path, *, rows, figures, results, command, started_at, loa
         "  cookie and token), POST the form, POST the check-your-answers page. The pledge is saved unconfirmed",
         "  and its confirmation email is queued in the outbox (the real path for the public: signed-out",
         "  pledges need their email confirmed). Rate limits are raised with `RATELIMIT_MULTIPLIER` for the bench.",
+        "- **CPU ms/op**: CPU time (user + system, from `/proc/<pid>/stat`) taken during the measured rounds by",
+        "  the gunicorn master and workers (web), every PostgreSQL server process (db) and the Celery worker",
+        "  (worker), divided by the operations wrk completed. PostgreSQL is shared with anything else on the",
+        "  machine, so that column is only clean on a quiet machine. `--profile DIR` writes a py-spy flame graph",
+        "  per scenario and group from one more round.",
         "- **moderation** sends the session cookie of a moderator made by `manage.py bench_probe setup`.",
         "- **Counter freshness**: a pledge is submitted and confirmed through `pledges.services` in a separate",
         "  process (`bench_probe freshness`); the clock starts just before the confirmation and stops when",

@@ -78,10 +78,10 @@ def test_held_pledge_is_claimed_rejected_with_a_reason_and_logged(page, live_ser
     assert "Named a patient with her NHS number" in row.inner_text()
 
 
-def test_reported_pledge_is_hidden_after_three_reports_and_restored_by_a_moderator(page, live_server, axe, campaign):  # noqa: F811
+def test_reported_pledge_is_hidden_after_three_reports_and_kept_by_a_moderator(page, live_server, axe, campaign):  # noqa: F811
     pledge = PledgeFactory(text="I will bring biscuits to every night shift in December.")
     services.pledge_report(pledge=pledge, reporter="ip:first", reason="spam")
-    services.pledge_report(pledge=pledge, reporter="ip:second", reason="spam")
+    services.pledge_report(pledge=pledge, reporter=f"user:{UserFactory().pk}", reason="spam")
     moderator = UserFactory(display_name="Morgan Moderator", is_staff=True, groups=["Moderators"])
 
     page.goto(f"{live_server.url}/pledges/{pledge.pk}/")
@@ -103,7 +103,7 @@ def test_reported_pledge_is_hidden_after_three_reports_and_restored_by_a_moderat
     axe()
     assert page.get_by_text("Looks like an advert to me").is_visible()
     page.get_by_label(f"Select item {pledge.pk}").check()
-    page.get_by_label("Restore to the wall").check()
+    page.get_by_label("Keep on the wall").check()
     page.get_by_role("button", name="Apply to selected items").click()
     axe()
     assert page.get_by_text("1 decided.").is_visible()
@@ -127,3 +127,43 @@ def test_dashboard_passes_axe_with_its_charts(page, live_server, axe, campaign):
     assert page.get_by_role("img", name="Pledges by region: Change Day 2027").is_visible()
     page.get_by_text("Pledges by region as a table").click()
     assert page.get_by_role("cell", name="Wales").is_visible()
+
+
+def test_moderator_on_a_phone_selects_all_keeps_ticks_after_an_error_and_filters_overdue(
+    page,
+    live_server,
+    axe,
+    campaign,  # noqa: F811
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    held = [PledgeFactory(held=True, text=f"I will learn the names of every cleaner on ward {n}.") for n in range(3)]
+    Pledge.objects.filter(pk=held[0].pk).update(created_at=timezone.now() - timedelta(days=3))
+    moderator = UserFactory(display_name="Morgan Moderator", is_staff=True, groups=["Moderators"])
+
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server.url}/moderation/held-pledges/")
+    axe()
+    page.get_by_label("Select all 3 on this page").check()
+    for pledge in held:
+        assert page.get_by_label(f"Select item {pledge.pk}").is_checked()
+    page.get_by_label("Reject or hide").check()
+    page.get_by_role("button", name="Apply to selected items").click()
+    axe()
+    assert page.locator(".nhsuk-error-summary").get_by_text("Select a reason for this decision").is_visible()
+    for pledge in held:  # nothing ticked is lost to the error
+        assert page.get_by_label(f"Select item {pledge.pk}").is_checked()
+
+    page.get_by_role("link", name="Show only overdue items").click()
+    axe()
+    assert page.get_by_label(f"Select item {held[0].pk}").is_visible()
+    assert page.get_by_label(f"Select item {held[1].pk}").count() == 0
+    page.get_by_label(f"Select item {held[0].pk}").check()
+    page.get_by_label("Publish").check()
+    page.get_by_role("button", name="Apply to selected items").click()
+    axe()
+    assert page.get_by_text("1 decided.").is_visible()
+    assert Pledge.objects.get(pk=held[0].pk).status == Pledge.Status.PUBLISHED

@@ -17,6 +17,7 @@ other people's test runs on the same machine can neither take nor feed its tasks
 it runs, this process publishes to that queue instead of running tasks eagerly.
 """
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -64,6 +65,9 @@ class ScriptedSMTPHandler:
         self.data_replies: list[str] = []
         self.refuse: dict[str, str] = {}
         self.data_commands = 0
+        # Seconds to wait, one per DATA command, after keeping the message and before answering:
+        # a server that has accepted the message while the sender never hears so.
+        self.data_stalls: list[float] = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = self.refuse.get(address.lower())
@@ -79,6 +83,8 @@ class ScriptedSMTPHandler:
             if not reply.startswith("250"):
                 return reply
         self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
+        if self.data_stalls:
+            await asyncio.sleep(self.data_stalls.pop(0))
         return "250 Message accepted for delivery"
 
 
@@ -174,10 +180,9 @@ class CeleryWorker:
         return celery_publishing(broker_url=self.broker_url, queue=self.queue)
 
 
-@pytest.fixture(scope="module")
-def _celery_worker_module(django_db_setup, django_db_blocker, _smtp_server_module):
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker test needs PostgreSQL: it must share committed rows with this process")
+@contextmanager
+def running_worker(smtp: SMTPServer, **extra_env: str):
+    """Start `celery worker -P solo` on a queue of its own; stop it (if still alive) on exit."""
     queue = f"test-{os.getpid()}-{free_port()}"
     log_file = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115 (the worker writes it until teardown)
     log_path = Path(log_file.name)
@@ -191,11 +196,12 @@ def _celery_worker_module(django_db_setup, django_db_blocker, _smtp_server_modul
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CACHE_URL": "locmem://",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": _smtp_server_module.host,
-        "EMAIL_PORT": str(_smtp_server_module.port),
+        "EMAIL_HOST": smtp.host,
+        "EMAIL_PORT": str(smtp.port),
         "SITE_URL": settings.SITE_URL,
         "SECRET_KEY": settings.SECRET_KEY,  # signed links made here must verify there
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     }
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo",
@@ -210,8 +216,7 @@ def _celery_worker_module(django_db_setup, django_db_blocker, _smtp_server_modul
         )
         if process.poll() is not None:
             raise AssertionError(f"the Celery worker exited:\n{worker.log()}")
-        with worker.publishing():
-            yield worker
+        yield worker
     finally:
         process.terminate()
         try:
@@ -222,6 +227,14 @@ def _celery_worker_module(django_db_setup, django_db_blocker, _smtp_server_modul
         log_file.close()
         _purge_queue(queue)
         log_path.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module")
+def _celery_worker_module(django_db_setup, django_db_blocker, _smtp_server_module):
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker test needs PostgreSQL: it must share committed rows with this process")
+    with running_worker(_smtp_server_module) as worker, worker.publishing():
+        yield worker
 
 
 def _purge_queue(queue: str) -> None:

@@ -14,6 +14,7 @@ from mail import services
 from mail.models import Email
 from tests.factories import UserFactory
 from tests.mail.conftest import celery_publishing, free_port, wait_until
+from tests.pledges.factories import CampaignFactory
 
 pytestmark = [
     pytest.mark.integration,
@@ -62,14 +63,15 @@ def test_sixteen_publishers_cross_a_milestone_once_and_each_recipient_gets_one_e
     UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
     for n in range(3):
         services.campaign_news_opt_in(email=f"fan{n}@example.org")
-    counter_set("pledges:1:total", 990)
+    key = f"pledges:{CampaignFactory(name='Change Day 2027').pk}:total"
+    counter_set(key, 990)
     barrier, errors = threading.Barrier(16), []
 
     def publisher():
         try:
             barrier.wait()
             with transaction.atomic():
-                counters_add({"pledges:1:total": 1})
+                counters_add({key: 1})
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -82,14 +84,14 @@ def test_sixteen_publishers_cross_a_milestone_once_and_each_recipient_gets_one_e
         thread.join()
     assert errors == []
     milestone = Milestone.objects.get()
-    assert (milestone.key, milestone.threshold) == ("pledges:1:total", 1000)
+    assert (milestone.key, milestone.threshold) == (key, 1000)
     expected = ["fan0@example.org", "fan1@example.org", "fan2@example.org", "lead@example.org", "root@example.org"]
     messages = smtp_server.wait_for(len(expected))
     time.sleep(1.5)  # a duplicate would arrive about now
     assert sorted(m["To"] for m in smtp_server.messages) == expected
     assert {m["Subject"] for m in messages} == {
-        "Milestone reached: 1,000 pledges made in this campaign",
-        "We have reached 1,000 pledges made in this campaign",
+        "Milestone reached: 1,000 pledges made in Change Day 2027",
+        "We have reached 1,000 pledges made in Change Day 2027",
     }
     wait_until(lambda: Milestone.objects.filter(announced_at__isnull=False).exists(), message="the announcement")
 

@@ -10,6 +10,7 @@ from counters.services import counter_set, counters_add, counters_recount, regis
 from mail import services as mail_services
 from mail.models import Email, MailPreference
 from tests.factories import UserFactory
+from tests.pledges.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +66,11 @@ def test_falling_totals_and_unmatched_keys_record_nothing(django_capture_on_comm
 
 
 def test_wildcard_rules_name_what_the_star_stood_for(django_capture_on_commit_callbacks):
-    add(django_capture_on_commit_callbacks, {"pledges:7:region:london": 100})
+    campaign = CampaignFactory(name="Change Day 2027")
+    key = f"pledges:{campaign.pk}:region:london"
+    add(django_capture_on_commit_callbacks, {key: 100})
     milestone = Milestone.objects.get()
-    assert milestone.key == "pledges:7:region:london" and milestone.label == "pledges made in London"
+    assert milestone.key == key and milestone.label == "pledges made in London in Change Day 2027"
 
 
 def test_rule_edits_take_effect_and_inactive_rules_are_ignored(django_capture_on_commit_callbacks):
@@ -94,7 +97,8 @@ def test_campaign_milestone_goes_to_opted_in_people_in_batches(
     monkeypatch.setattr(
         milestones, "milestone_announce_batch", lambda **kw: calls.append(kw.get("after")) or original(**kw)
     )
-    add(django_capture_on_commit_callbacks, {"pledges:1:total": 1000})
+    campaign = CampaignFactory(name="Change Day 2027")
+    add(django_capture_on_commit_callbacks, {f"pledges:{campaign.pk}:total": 1000})
     news = sorted(m.to[0] for m in mailoutbox if m.subject.startswith("We have reached"))
     assert news == [f"fan{n}@example.org" for n in range(5)]
     # Batches of 2, 2 and 1; each next batch starts after the last recipient's row id.
@@ -102,13 +106,30 @@ def test_campaign_milestone_goes_to_opted_in_people_in_batches(
     assert calls == [0, fan_ids[1], fan_ids[3]]
     assert [m.to[0] for m in mailoutbox if m.subject.startswith("Milestone reached")] == ["programme.admin@example.org"]
     message = next(m for m in mailoutbox if m.to == ["fan0@example.org"])
-    assert message.subject == "We have reached 1,000 pledges made in this campaign"
+    assert message.subject == "We have reached 1,000 pledges made in Change Day 2027"
     assert "List-Unsubscribe" in message.extra_headers
     assert Milestone.objects.get().announced_at is not None
     # Running the announcement again (the sweep does, after a lost task) sends nothing twice.
     Milestone.objects.update(announced_at=None)
     milestones.milestone_announce_batch(milestone_id=Milestone.objects.get().pk)
     assert len(mailoutbox) == 6
+
+
+def test_regional_milestone_goes_only_to_subscribers_in_that_region(
+    django_capture_on_commit_callbacks, mailoutbox, programme_admin
+):
+    mail_services.campaign_news_opt_in(email="north@example.org", region="north-west")
+    mail_services.campaign_news_opt_in(email="london@example.org", region="london")
+    mail_services.campaign_news_opt_in(email="nowhere@example.org")  # no region given
+    campaign = CampaignFactory(name="Change Day 2027")
+    add(django_capture_on_commit_callbacks, {f"pledges:{campaign.pk}:region:north-west": 100})
+    milestone = Milestone.objects.get()
+    assert milestone.audience == MilestoneRule.Audience.REGION
+    news = sorted(m.to[0] for m in mailoutbox if m.subject.startswith("We have reached"))
+    assert news == ["north@example.org"]
+    assert [m.to[0] for m in mailoutbox if m.subject.startswith("Milestone reached")] == ["programme.admin@example.org"]
+    assert milestones.milestone_region(milestone.key) == "north-west"
+    assert milestones.milestone_region(f"pledges:{campaign.pk}:total") is None
 
 
 def test_organisation_milestone_goes_to_registered_representatives(
@@ -260,3 +281,115 @@ def test_sixteen_checks_racing_on_a_crossed_total_leave_the_decision_to_the_data
     assert len(attempts) - len(lost) == 1  # of all who tried, exactly one INSERT won
     assert [m.to for m in mailoutbox] == [["lead@example.org"]]
     print(f"racing checks that tried the INSERT: {len(attempts)}, lost to the constraint: {len(lost)}")
+
+
+# --- Announcements resume after a lost task; rule edits reach every process ------------
+
+
+def _campaign_milestone():
+    rule = MilestoneRule.objects.get(pattern="pledges:*:total")
+    return Milestone.objects.create(
+        key="pledges:1:total",
+        threshold=1000,
+        value_at_crossing=1000,
+        label="pledges",
+        audience=rule.audience,
+        rule=rule,
+    )
+
+
+def test_an_announcement_whose_next_batch_was_lost_resumes_where_it_stopped_within_a_minute(
+    django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(milestones, "BATCH_SIZE", 2)
+    for n in range(5):
+        mail_services.campaign_news_opt_in(email=f"fan{n}@example.org")
+    milestone = _campaign_milestone()
+    handed_on = []
+    # The worker dies between two batches: the handed-on task never runs.
+    monkeypatch.setattr(milestones, "_start_batches", lambda milestone_id, after=0: handed_on.append(after))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert milestones.milestone_announce_batch(milestone_id=milestone.pk) == 2
+    milestone.refresh_from_db()
+    assert milestone.announce_after == handed_on[0] and milestone.announced_at is None
+    monkeypatch.undo()
+
+    lost_at = milestone.announce_claimed_at
+    assert milestones.milestones_sweep(now=lost_at + timedelta(seconds=29)) == 0  # may only be late
+    with django_capture_on_commit_callbacks(execute=True):
+        assert milestones.milestones_sweep(now=lost_at + milestones.ANNOUNCE_LEASE + timedelta(seconds=1)) == 1
+    news = sorted(m.to[0] for m in mailoutbox)
+    assert news == [f"fan{n}@example.org" for n in range(5)]  # each once: it went on from batch two
+    assert Milestone.objects.get().announced_at is not None
+    assert milestones.milestones_sweep(now=timezone.now() + timedelta(hours=1)) == 0
+
+
+def test_a_late_copy_of_a_batch_already_done_does_nothing(django_capture_on_commit_callbacks, mailoutbox, monkeypatch):
+    monkeypatch.setattr(milestones, "BATCH_SIZE", 2)
+    for n in range(3):
+        mail_services.campaign_news_opt_in(email=f"fan{n}@example.org")
+    milestone = _campaign_milestone()
+    monkeypatch.setattr(milestones, "_start_batches", lambda milestone_id, after=0: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        milestones.milestone_announce_batch(milestone_id=milestone.pk)
+    assert milestones.milestone_announce_batch(milestone_id=milestone.pk, after=0) == 0
+    assert len(mailoutbox) == 2
+
+
+def test_announcements_resume_within_a_minute_in_production():
+    from config import settings as production
+
+    sweep_every = production.CELERY_BEAT_SCHEDULE["milestones-sweep"]["schedule"]
+    assert milestones.ANNOUNCE_LEASE.total_seconds() + sweep_every <= 60
+
+
+def test_a_rule_saved_in_the_admin_reaches_another_process_within_seconds(
+    admin_client, django_capture_on_commit_callbacks, settings
+):
+    from django.core.cache import cache
+
+    milestones._active_rules()  # "another process" has the rules in hand, under the current version
+    milestones._rules_cache = (0.0, *milestones._rules_cache[1:])  # and last looked a second ago
+    kept = milestones._rules_cache
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/counters/milestonerule/add/",
+            {
+                "pattern": "ambassadors:active:region:*",
+                "label": "Care Makers in {1}",
+                "thresholds": "3",
+                "audience": "admins",
+                "active": "on",
+            },
+        )
+    assert response.status_code == 302
+    assert cache.get(milestones.RULES_VERSION_KEY) is not None
+    milestones._rules_cache = kept  # what the other process still holds
+    patterns = {rule.pattern for rule in milestones._active_rules()}
+    assert "ambassadors:active:region:*" in patterns
+
+
+def test_rules_are_read_from_the_database_while_the_cache_is_down(monkeypatch, django_assert_num_queries):
+    milestones._active_rules()
+    MilestoneRule.objects.create(pattern="x:*", label="x {1}", thresholds=[1])
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(milestones.cache, "get", down)
+    milestones._rules_cache = (0.0, *milestones._rules_cache[1:])
+    with django_assert_num_queries(1):
+        assert "x:*" in {rule.pattern for rule in milestones._active_rules()}
+    with django_assert_num_queries(0):  # at most once a second
+        milestones._active_rules()
+
+
+def test_rules_are_not_read_again_while_the_version_is_unchanged(django_assert_num_queries):
+    milestones._active_rules()
+    milestones._rules_cache = (0.0, *milestones._rules_cache[1:])
+    with django_assert_num_queries(0):
+        milestones._active_rules()

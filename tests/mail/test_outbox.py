@@ -297,3 +297,83 @@ def test_a_row_whose_workers_keep_dying_is_given_up(mailoutbox):
     email.refresh_from_db()
     assert email.status == Email.Status.FAILED and "worker stopped" in email.last_error
     assert mailoutbox == []
+
+
+# --- Claims are leases; a message keeps its Message-ID --------------------------------
+
+
+@override_settings(EMAIL_BACKEND=SCRIPTED)
+def test_a_retried_email_carries_the_message_id_of_its_first_attempt(mailoutbox):
+    email = Email.objects.create(kind="milestone-news", to="a@example.org", key="k:1", context={"label": "x"})
+    backends.failures.append(smtplib.SMTPServerDisconnected("gone"))
+    assert services.email_deliver(email_id=email.pk) == Email.Status.QUEUED
+    email.refresh_from_db()
+    first_id = email.message_id
+    assert first_id.startswith(f"<carepledge.{email.pk}.") and first_id.endswith("@testserver>")
+    Email.objects.filter(pk=email.pk).update(next_attempt_at=None)
+    assert services.email_deliver(email_id=email.pk) == Email.Status.SENT
+    (message,) = mailoutbox
+    assert message.message()["Message-ID"] == first_id
+    email.refresh_from_db()
+    assert email.message_id == first_id
+
+
+def test_every_email_has_a_message_id_of_its_own(mailoutbox):
+    for number in (1, 2):
+        email = Email.objects.create(
+            kind="milestone-news", to="a@example.org", key=f"k:{number}", context={"label": "x"}
+        )
+        services.email_deliver(email_id=email.pk)
+    ids = {message.message()["Message-ID"] for message in mailoutbox}
+    assert len(ids) == 2
+
+
+def test_a_claim_within_its_lease_is_left_alone_and_released_once_it_runs_out(settings):
+    settings.MAIL_CLAIM_LEASE_SECONDS = 30
+    long_ago = timezone.now() - timedelta(minutes=30)
+    email = Email.objects.create(kind="milestone-news", to="a@example.org", key="k:1", context={"label": "x"})
+    claimed = timezone.now()
+    Email.objects.filter(pk=email.pk).update(status=Email.Status.SENDING, claimed_at=claimed, created_at=long_ago)
+    assert services.outbox_sweep(now=claimed + timedelta(seconds=29))["released"] == 0
+    assert services.outbox_sweep(now=claimed + timedelta(seconds=31))["released"] == 1
+
+
+def test_a_crashed_workers_claim_is_released_within_a_minute_in_production():
+    from config import settings as production
+
+    lease = production.MAIL_CLAIM_LEASE_SECONDS
+    sweep_every = production.CELERY_BEAT_SCHEDULE["mail-sweep"]["schedule"]
+    # Released by the first sweep after the lease runs out, and handed on by that same sweep.
+    assert lease + sweep_every <= 60
+
+
+def test_a_row_released_from_a_dead_worker_is_due_at_once_not_after_the_grace(mailoutbox):
+    email = Email.objects.create(kind="milestone-news", to="a@example.org", key="k:1", context={"label": "x"})
+    Email.objects.filter(pk=email.pk).update(
+        status=Email.Status.SENDING, claimed_at=timezone.now() - timedelta(minutes=5)
+    )
+    result = services.outbox_sweep()
+    assert result["released"] == 1 and result["queued"] == 1
+    assert [m.to for m in mailoutbox] == [["a@example.org"]]
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_send_renews_its_claim_so_the_sweep_leaves_it_be(settings, monkeypatch):
+    settings.MAIL_CLAIM_LEASE_SECONDS = 0.6
+    email = Email.objects.create(kind="milestone-news", to="a@example.org", key="k:1", context={"label": "x"})
+    Email.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    sweeps = []
+
+    def slow_send(message):
+        # While this send takes five leases, the sweep runs again and again.
+        for _ in range(10):
+            time.sleep(0.3)
+            sweeps.append(services.outbox_sweep()["released"])
+        return 1
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", slow_send)
+    assert services.email_deliver(email_id=email.pk) == Email.Status.SENT
+    assert sweeps == [0] * 10
+    email.refresh_from_db()
+    assert email.attempts == 1

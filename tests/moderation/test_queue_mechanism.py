@@ -1,17 +1,17 @@
-"""The shared moderation mechanism (claims, bulk decisions, audit log, alerts), tested on a
-throwaway queue over the benchmark's baseline table so it does not depend on any programme."""
+"""The shared moderation mechanism (claims, bulk decisions, audit log, staff digest), tested on a
+throwaway queue over a test-only model (tests/queue_app) so it does not depend on any programme."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from bench.models import BaselineRow
 from mail.models import Email
 from moderation import queues, services
-from moderation.alerts import backlog_alert
 from moderation.models import Claim, Decision, Reason
+from moderation.waiting import queues_waiting
 from tests.factories import UserFactory
+from tests.queue_app.models import Item
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,8 @@ def test_queue():
         label="Test items",
         item_type="testitem",
         reason_scope="pledge",
-        waiting=lambda: BaselineRow.objects.filter(name__startswith="waiting").order_by("created_at", "pk"),
-        row_template="moderation/_test_row.html",
+        waiting=lambda: Item.objects.filter(name__startswith="waiting").order_by("created_at", "pk"),
+        row_template="queue_app/_row.html",
         actions={
             "approve": queues.Action("Approve", _approve),
             "reject": queues.Action("Reject", _reject, needs_reason=True, style="warning"),
@@ -51,7 +51,7 @@ def test_queue():
 
 @pytest.fixture
 def items():
-    return [BaselineRow.objects.create(name=f"waiting {n}", email=f"author{n}@example.org") for n in range(3)]
+    return [Item.objects.create(name=f"waiting {n}", email=f"author{n}@example.org") for n in range(3)]
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_bulk_decision_reports_items_already_decided_and_records_each_decision(
 
 
 def test_queue_page_lists_oldest_first_with_age_and_overdue(client, test_queue, items, moderator):
-    BaselineRow.objects.filter(pk=items[2].pk).update(created_at=timezone.now() - timedelta(days=3))
+    Item.objects.filter(pk=items[2].pk).update(created_at=timezone.now() - timedelta(days=3))
     client.force_login(moderator)
     response = client.get("/moderation/test-items/")
     html = response.content.decode()
@@ -159,23 +159,45 @@ def test_people_without_a_moderation_role_are_refused(client, test_queue, outsid
     assert client.get("/moderation/").status_code == 403
 
 
-def test_backlog_alert_sends_one_email_per_moderator_per_window(
-    test_queue, items, moderator, settings, django_capture_on_commit_callbacks
+def test_a_queue_waiting_too_long_goes_in_each_moderators_digest_once_per_half_day(
+    test_queue, items, moderator, programme_admin, outsider, settings, django_capture_on_commit_callbacks
 ):
+    from mail.reminders import reminder_job, reminders_run
+
     settings.MODERATION_ALERT_HOURS = 1
-    BaselineRow.objects.update(created_at=timezone.now() - timedelta(hours=5))
+    Item.objects.update(created_at=timezone.now() - timedelta(hours=5))
+    [waiting] = [w for w in queues_waiting(timezone.now()) if w.path == "/moderation/test-items/"]
+    assert waiting.description == "Test items: 3 waiting, the oldest for 5 hours"
+    assert sorted(person.email for person in waiting.staff) == sorted([moderator.email, programme_admin.email])
     with django_capture_on_commit_callbacks(execute=True):
-        assert backlog_alert() == [moderator.email]
-        backlog_alert()
-    rows = Email.objects.filter(kind="moderation-backlog")
-    assert rows.count() == 1
-    assert rows.get().category == Email.Category.STAFF
+        reminders_run(reminder_job("staff-digest"))
+        reminders_run(reminder_job("staff-digest"))
+    rows = Email.objects.filter(kind="staff-digest")
+    assert sorted(rows.values_list("to", flat=True)) == sorted([moderator.email, programme_admin.email])
+    assert {row.category for row in rows} == {Email.Category.STAFF}
 
 
-def test_no_alert_when_nothing_waits_too_long(test_queue, items, moderator, settings):
+def test_a_queue_only_some_staff_may_work_goes_only_to_them(test_queue, items, moderator, programme_admin, settings):
+    from accounts.roles import is_programme_admin
+
+    settings.MODERATION_ALERT_HOURS = 1
+    Item.objects.update(created_at=timezone.now() - timedelta(hours=5))
+    queues._queues["test-items"] = queues.Queue(**{**test_queue.__dict__, "can_view": is_programme_admin})
+    [waiting] = [w for w in queues_waiting(timezone.now()) if w.path == "/moderation/test-items/"]
+    assert [person.email for person in waiting.staff] == [programme_admin.email]
+
+
+def test_nothing_in_the_digest_when_nothing_waits_too_long(test_queue, items, moderator, settings):
     settings.MODERATION_ALERT_HOURS = 24
     settings.MODERATION_ALERT_SIZE = 50
-    assert backlog_alert() == []
+    assert queues_waiting(timezone.now()) == []
+
+
+def test_a_queue_over_its_size_is_in_the_digest_however_new(test_queue, items, moderator, settings):
+    settings.MODERATION_ALERT_HOURS = 24
+    settings.MODERATION_ALERT_SIZE = 2
+    [waiting] = queues_waiting(timezone.now())
+    assert waiting.description.startswith("Test items: more than 2 waiting")
 
 
 def test_audit_log_pages_keep_the_search(client, test_queue, items, moderator):
@@ -188,3 +210,25 @@ def test_audit_log_pages_keep_the_search(client, test_queue, items, moderator):
     assert 'href="?q=kind&amp;page=2"' in html
     assert "Page 2 of 2" in html
     assert "kind item 0" in client.get("/moderation/log/?q=kind&page=2").content.decode()
+
+
+def test_overdue_filter_shows_only_items_waiting_more_than_two_days(client, test_queue, items, moderator):
+    Item.objects.filter(pk=items[1].pk).update(created_at=timezone.now() - timedelta(days=3))
+    client.force_login(moderator)
+    html = client.get("/moderation/test-items/").content.decode()
+    assert "1 waiting more than 2 days." in html and "?overdue=1" in html
+    html = client.get("/moderation/test-items/?overdue=1").content.decode()
+    assert "waiting 1" in html and "waiting 0" not in html and "waiting 2" not in html
+    assert "Show everything waiting" in html
+
+
+def test_ticked_items_stay_ticked_after_an_error(client, test_queue, items, moderator):
+    client.force_login(moderator)
+    ticked = [items[0].pk, items[2].pk]
+    html = client.post("/moderation/test-items/", {"items": ticked, "action": "reject"}).content.decode()
+    assert "Select a reason for this decision" in html
+    for item in items:
+        box = f'name="items" type="checkbox" value="{item.pk}"'
+        assert (box + " checked" in html) == (item.pk in ticked), item
+    # The select-all box is there for JavaScript to reveal; without it each item is ticked by hand.
+    assert 'data-select-all="items"' in html

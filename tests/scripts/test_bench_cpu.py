@@ -1,0 +1,64 @@
+"""The bench's CPU meter: CPU time of a process tree and of PostgreSQL, from /proc."""
+
+import importlib.util
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+
+
+@pytest.fixture(scope="module")
+def bench():
+    path = Path(__file__).resolve().parents[2] / "scripts" / "bench.py"
+    spec = importlib.util.spec_from_file_location("carepledge_bench_script", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+# A parent that only waits, and a child that burns 0.4 s of CPU and then sleeps (so it is still
+# there to be read when the second snapshot is taken).
+TREE = (
+    "import subprocess, sys\n"
+    "child = 'import time\\nend = time.process_time() + 0.4\\nwhile time.process_time() < end: pass\\ntime.sleep(5)'\n"
+    "subprocess.run([sys.executable, '-c', child])\n"
+)
+
+
+def test_meter_counts_the_cpu_of_a_process_and_its_children(bench):
+    parent = subprocess.Popen([sys.executable, "-c", TREE])
+    try:
+        meter = bench.CpuMeter()
+        meter.add("web", parent.pid)
+        before = meter.snapshot()
+        time.sleep(1.5)
+        after = meter.snapshot()
+    finally:
+        parent.kill()
+        parent.wait()
+    spent = (after["web"] - before["web"]) / bench.CLOCK_TICKS
+    assert spent >= 0.3, f"the child's CPU time was not counted: {spent:.2f} s"
+    assert "postgres" in after
+
+
+def test_per_operation_divides_each_group_by_the_operations(bench):
+    ticks = bench.CLOCK_TICKS
+    per_op = bench.CpuMeter.per_operation({"web": 0, "postgres": ticks}, {"web": 2 * ticks, "postgres": 3 * ticks}, 100)
+    assert per_op == pytest.approx({"web": 20.0, "postgres": 20.0})
+    assert bench.CpuMeter.per_operation({"web": 0}, {"web": ticks}, 0) == {}
+
+
+def test_table_shows_cpu_per_operation_beside_the_rate(bench):
+    figure = bench.Figure(name="wall", rps=100.0, cpu_ms={"web": 4.0, "postgres": 1.5, "worker": 0.0})
+    scenario = bench.Scenario("wall", "The wall", "get.lua", "/pledges/", baseline="bare", target="ratio>=0.5")
+    base = bench.Figure(name="bare", rps=400.0)
+    rows = bench.table_rows({"wall": figure, "bare": base}, [scenario], {})
+    header, row = rows[0], rows[1]
+    assert row[header.index("CPU ms/op web, db, worker")] == "4.0 + 1.5 + 0.0 = 5.5"
+    assert row[header.index("Ratio")] == "25% of bare"
+    assert len(row) == len(header)

@@ -10,18 +10,38 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from pages.csv_stream import csv_safe
 
 from . import data_rights
-from .forms import DataRequestForm, DeleteAccountForm, DeleteByLinkForm, ProfileForm
+from .forms import DataRequestForm, DeleteAccountForm, DeleteByLinkForm, NameForm, ProfileForm
 from .models import User
 from .roles import is_programme_admin
 
 
 @login_required
 def account_home(request):
-    return render(request, "accounts/home.html", {"can_handle_data_requests": _can_handle_data_requests(request.user)})
+    return render(request, "accounts/home.html")
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+@login_required
+def name(request):
+    """What should we call you? Asked once of accounts without a name; may be skipped."""
+    next_url = _safe_next(request)
+    form = NameForm(request.POST if request.method == "POST" else None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Thank you, {request.user.get_full_name()}.")
+        return redirect(next_url or "accounts:home")
+    return render(request, "accounts/name.html", {"form": form, "next": next_url})
 
 
 @login_required

@@ -95,8 +95,9 @@ class ApplicationForm(forms.Form):
             self.not_eligible = True
             open_roles = services.open_values("role")
             field = "role" if role not in open_roles else "sector"
-            label = (JobRole(role).label if field == "role" else Sector(sector).label).lower()
-            self.add_error(field, f"Applications from {label} staff are not open yet")
+            # The label keeps its own case ("NHS acute"): the sentence is written around it.
+            label = JobRole(role).label if field == "role" else Sector(sector).label
+            self.add_error(field, f"Applications are not open yet for the {field} you chose: {label}")
         # Exactly one directory entry named: link it. Otherwise the words stay free text.
         matches = organisation_matches(data["organisation"]) if data.get("organisation") else []
         data["listed_organisation"] = matches[0] if len(matches) == 1 else None

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.NamePromptMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
+                "pages.context_processors.navigation",
             ],
         },
     }
@@ -271,6 +273,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth names people by their name, never by their email address.
+ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Care Pledge: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
@@ -282,6 +286,8 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# allauth's own words in British English and sentence case (locale/en_GB/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -337,6 +343,8 @@ LOGGING = {
 
 # --- Care Pledge ----------------------------------------------------------------------
 SERVICE_NAME = "Care Pledge"
+# Where people write to the programme team: shown on /contact/, linked from every "contact us".
+CONTACT_EMAIL = env("CONTACT_EMAIL", "help@carepledge.example")
 # Moderators are emailed when an item waits longer than this, or a queue holds more than this.
 MODERATION_ALERT_HOURS = int(env("MODERATION_ALERT_HOURS", "24") or 24)
 MODERATION_ALERT_SIZE = int(env("MODERATION_ALERT_SIZE", "50") or 50)

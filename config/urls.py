@@ -9,6 +9,7 @@ urlpatterns = [
     path("privacy/", pages_views.privacy, name="privacy"),
     path("privacy/retention/", pages_views.retention, name="retention"),
     path("accessibility/", pages_views.accessibility, name="accessibility"),
+    path("contact/", pages_views.contact, name="contact"),
     path("healthz", pages_views.healthz, name="healthz"),
     path("account/", include("allauth.urls")),
     path("my-account/", include("accounts.urls")),

@@ -38,6 +38,10 @@ def accessibility(request):
     return render(request, "pages/accessibility.html")
 
 
+def contact(request):
+    return render(request, "pages/contact.html", {"contact_email": settings.CONTACT_EMAIL})
+
+
 def _redis_in_use() -> bool:
     cache_backend = settings.CACHES["default"]["BACKEND"]
     return not settings.CELERY_TASK_ALWAYS_EAGER or cache_backend.endswith("RedisCache")

@@ -283,7 +283,7 @@ def test_counts_page_shows_totals_and_hides_a_cell_of_3(client, django_assert_ma
     with django_assert_max_num_queries(12):
         html = client.get(COUNTS).content.decode()
     assert "What Care Makers did" in html
-    assert 'role="status">9</p>' in html
+    assert 'id="activities-total" role="status">9</p>' in html
     assert ">339</p>" in html  # 6 x 51 + 3 x 11 people reached, at least
     assert "any number under 5 is shown as “fewer than 5”" in html
     region_rows = html.split("Activities by region")[1]
@@ -297,7 +297,7 @@ def test_counts_page_shows_totals_and_hides_a_cell_of_3(client, django_assert_ma
 def test_counts_page_hides_the_total_and_reach_while_under_5(client):
     services.activity_log(care_maker=CareMakerFactory(), data=data(reach=Activity.Reach.OVER_200))
     html = client.get(COUNTS).content.decode()
-    assert 'role="status">fewer than 5</p>' in html
+    assert 'id="activities-total" role="status">fewer than 5</p>' in html
     assert ">201<" not in html
 
 

@@ -288,6 +288,14 @@ class ActivityForm(forms.ModelForm):
         # No blank radio: the error summary links to the first real option.
         self.fields["kind"].choices = Activity.Kind.choices
         self.fields["reach"].choices = Activity.Reach.choices
+        if self.instance.pk and "cs" not in self.initial:
+            self.initial["cs"] = self.instance.cs
+
+    def clean(self):
+        data = super().clean()
+        # Before the model's own check that at least one C is set.
+        self.instance.set_cs(data.get("cs") or [])
+        return data
 
     def clean_done_on(self):
         done_on = self.cleaned_data["done_on"]

@@ -7,7 +7,6 @@ Care Maker number each, valid statuses); state changes go through `services`.
 from datetime import date
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -373,7 +372,14 @@ class Activity(models.Model):
     care_maker = models.ForeignKey(CareMaker, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField("what you did", max_length=12, choices=Kind.choices)
     done_on = models.DateField("when you did it")
-    cs = ArrayField(models.CharField(max_length=20, choices=SixC.choices), verbose_name="the Cs it showed")
+    # One flag per C rather than a list, so the rules and the counts are plain SQL on any database
+    # (make run uses SQLite).
+    shows_care = models.BooleanField("care", default=False)
+    shows_compassion = models.BooleanField("compassion", default=False)
+    shows_competence = models.BooleanField("competence", default=False)
+    shows_communication = models.BooleanField("communication", default=False)
+    shows_courage = models.BooleanField("courage", default=False)
+    shows_commitment = models.BooleanField("commitment", default=False)
     reach = models.CharField("roughly how many people it reached", max_length=8, choices=Reach.choices)
     description = models.TextField("a few words about it", max_length=ACTIVITY_MAX_DESCRIPTION, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -392,8 +398,15 @@ class Activity(models.Model):
                 condition=Q(reach__in=["1-10", "11-50", "51-200", "201+"]), name="ambassadors_activity_reach_valid"
             ),
             models.CheckConstraint(
-                condition=Q(cs__len__gte=1) & Q(cs__contained_by=[c.value for c in SixC]),
-                name="ambassadors_activity_cs_valid",
+                condition=(
+                    Q(shows_care=True)
+                    | Q(shows_compassion=True)
+                    | Q(shows_competence=True)
+                    | Q(shows_communication=True)
+                    | Q(shows_courage=True)
+                    | Q(shows_commitment=True)
+                ),
+                name="ambassadors_activity_shows_a_c",
             ),
             models.CheckConstraint(
                 condition=Q(done_on__gte=ACTIVITY_EARLIEST), name="ambassadors_activity_not_too_old"
@@ -407,6 +420,19 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.done_on:%d %b %Y} by {self.care_maker}"
 
+    @staticmethod
+    def c_field(c: str) -> str:
+        return f"shows_{c}"
+
+    @property
+    def cs(self) -> list[str]:
+        """The Cs it showed, in the 6Cs' order."""
+        return [c.value for c in SixC if getattr(self, self.c_field(c))]
+
+    def set_cs(self, cs) -> None:
+        for c in SixC:
+            setattr(self, self.c_field(c), c.value in cs)
+
     @property
     def cs_labels(self) -> list[str]:
-        return [SixC(c).label for c in SixC if c in self.cs]
+        return [SixC(c).label for c in self.cs]

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -439,7 +439,8 @@ def caremaker_update_profile(*, care_maker: CareMaker, data: dict) -> CareMaker:
 
 # --- Activities -----------------------------------------------------------------------
 
-ACTIVITY_FIELDS = ("kind", "done_on", "cs", "reach", "description")
+ACTIVITY_FIELDS = ("kind", "done_on", "reach", "description")
+ACTIVITY_C_FIELDS = tuple(Activity.c_field(c) for c in SixC.values)
 
 
 def activity_counts(activity: Activity, region: str) -> dict[str, int]:
@@ -451,7 +452,7 @@ def activity_counts(activity: Activity, region: str) -> dict[str, int]:
         f"ambassadors:activities:region:{region}": 1,
         "ambassadors:activities:reach": Activity.REACH_AT_LEAST[activity.reach],
     }
-    for c in set(activity.cs):
+    for c in activity.cs:
         amounts[f"ambassadors:activities:c:{c}"] = 1
     return amounts
 
@@ -465,7 +466,7 @@ def _clean_activity(*, care_maker: CareMaker, data: dict, today: date | None) ->
     if not care_maker.active:
         raise ValidationError("Only active Care Makers can log activities. Recommit to log them again.")
     today = today or timezone.localdate()
-    fields = {name: data.get(name) for name in ACTIVITY_FIELDS}
+    fields = {name: data.get(name) for name in (*ACTIVITY_FIELDS, "cs")}
     fields["description"] = (fields["description"] or "").strip()
     fields["cs"] = [c for c in SixC.values if c in (fields["cs"] or [])]
     if fields["kind"] not in Activity.Kind.values:
@@ -489,8 +490,11 @@ def _clean_activity(*, care_maker: CareMaker, data: dict, today: date | None) ->
 def activity_log(*, care_maker: CareMaker, data: dict, today: date | None = None) -> Activity:
     """Log what a Care Maker did. The public totals move in the same transaction."""
     fields = _clean_activity(care_maker=care_maker, data=data, today=today)
+    cs = fields.pop("cs")
     with transaction.atomic():
-        activity = Activity.objects.create(care_maker=care_maker, **fields)
+        activity = Activity(care_maker=care_maker, **fields)
+        activity.set_cs(cs)
+        activity.save()
         _count_activity(activity, care_maker.region, 1)
     return activity
 
@@ -504,9 +508,10 @@ def activity_update(*, activity: Activity, care_maker: CareMaker, data: dict, to
         if current is None:
             raise PermissionDenied("You can only change your own activities.")
         before = activity_counts(current, care_maker.region)
+        current.set_cs(fields.pop("cs"))
         for name, value in fields.items():
             setattr(current, name, value)
-        current.save(update_fields=[*ACTIVITY_FIELDS, "updated_at"])
+        current.save(update_fields=[*ACTIVITY_FIELDS, *ACTIVITY_C_FIELDS, "updated_at"])
         after = activity_counts(current, care_maker.region)
         counters_add({key: after.get(key, 0) - before.get(key, 0) for key in before.keys() | after.keys()})
     return current
@@ -525,7 +530,7 @@ def activity_delete(*, activity: Activity, care_maker: CareMaker) -> bool:
 
 def activities_uncount_all(*, care_maker: CareMaker) -> None:
     """Take every activity of a Care Maker out of the totals, before their erasure deletes them."""
-    for activity in Activity.objects.filter(care_maker=care_maker).only("kind", "cs", "reach"):
+    for activity in Activity.objects.filter(care_maker=care_maker).only("kind", "reach", *ACTIVITY_C_FIELDS):
         _count_activity(activity, care_maker.region, -1)
 
 
@@ -533,12 +538,12 @@ def activity_year(*, care_maker: CareMaker, today: date | None = None) -> dict:
     """What a Care Maker logged in the past 12 months, by kind and by C, for the recommit page."""
     today = today or timezone.localdate()
     since = today - timedelta(days=365)
-    rows = list(Activity.objects.filter(care_maker=care_maker, done_on__gt=since).only("kind", "cs"))
+    rows = list(Activity.objects.filter(care_maker=care_maker, done_on__gt=since).only("kind", *ACTIVITY_C_FIELDS))
     kinds = dict.fromkeys(Activity.Kind.values, 0)
     cs = dict.fromkeys(SixC.values, 0)
     for row in rows:
         kinds[row.kind] += 1
-        for c in set(row.cs):
+        for c in row.cs:
             cs[c] += 1
     return {
         "since": since + timedelta(days=1),
@@ -626,13 +631,8 @@ def activities_truth() -> dict[str, int]:
         truth["ambassadors:activities:reach"] += row["n"] * Activity.REACH_AT_LEAST[row["reach"]]
         for key in (f"kind:{row['kind']}", f"region:{row['care_maker__region']}"):
             truth[f"ambassadors:activities:{key}"] = truth.get(f"ambassadors:activities:{key}", 0) + row["n"]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT c, COUNT(*) FROM {Activity._meta.db_table}, unnest(ARRAY(SELECT DISTINCT x FROM unnest(cs) x)) c "
-            "GROUP BY c"
-        )
-        for c, n in cursor.fetchall():
-            truth[f"ambassadors:activities:c:{c}"] = n
+    by_c = Activity.objects.aggregate(**{c: Count("pk", filter=Q(**{Activity.c_field(c): True})) for c in SixC.values})
+    truth.update({f"ambassadors:activities:c:{c}": n for c, n in by_c.items() if n})
     return truth
 
 

@@ -229,7 +229,9 @@ def test_care_maker_edits_and_deletes_their_activity(client, ambassador, care_ma
     activity = services.activity_log(care_maker=care_maker, data=data())
     client.force_login(ambassador)
     edit = reverse("ambassadors:activity_edit", args=[activity.pk])
-    assert "A talk at our ward meeting" in client.get(edit).content.decode()
+    html = client.get(edit).content.decode()
+    assert "A talk at our ward meeting" in html
+    assert 'value="courage" checked' in html and 'value="compassion" checked' not in html
     assert client.post(edit, form(kind=Activity.Kind.WORK)).status_code == 302
     activity.refresh_from_db()
     assert activity.kind == Activity.Kind.WORK

@@ -377,3 +377,23 @@ def test_demo_data_logs_activities_once_and_the_figures_show_them(client):
     html = client.get(COUNTS).content.decode()
     assert f'id="activities-total" role="status">{logged}</p>' in html
     assert "fewer than 5" in html.split("Activities by region")[1]
+
+
+def test_a_lone_hidden_cell_in_a_column_that_adds_up_hides_a_second():
+    from counters.suppression import shown_column
+
+    assert shown_column([12, 3, 7, 40], adds_up=True) == ["12", "fewer than 5", "not shown", "40"]
+    assert shown_column([12, 3, 7, 40], adds_up=False) == ["12", "fewer than 5", "7", "40"]
+    assert shown_column([12, 3, 0, 40], adds_up=True) == ["12", "fewer than 5", "fewer than 5", "40"]
+    assert shown_column([1200, 5], adds_up=True) == ["1,200", "5"]
+
+
+def test_counts_page_hides_a_second_kind_when_only_one_is_under_5(client):
+    care_maker = CareMakerFactory()
+    for kind, times in (("talk", 9), ("stall", 6), ("mentoring", 7), ("work", 8), ("other", 2)):
+        for _ in range(times):
+            services.activity_log(care_maker=care_maker, data=data(kind=kind))
+    kinds = client.get(COUNTS).content.decode().split("Activities by kind")[1].split("</table>")[0]
+    assert 'Something else</th><td class="nhsuk-table__cell nhsuk-table__cell--numeric">fewer than 5<' in kinds
+    assert 'An event stall</th><td class="nhsuk-table__cell nhsuk-table__cell--numeric">not shown<' in kinds
+    assert ">9<" in kinds and ">7<" in kinds and ">8<" in kinds

@@ -208,7 +208,7 @@ def _activities(today: date) -> int:
         if index % 3 == 1 and care_maker.public_profile:
             # Some choose to list their activities on their profile, so a public profile shows them.
             CareMaker.objects.filter(pk=care_maker.pk).update(show_activities=True)
-        for step in range(index % 4):
+        for step in range(1 + index % 3):
             kind, extra, description = ACTIVITIES[(index + step) % len(ACTIVITIES)]
             cs = [list(SixC)[(index + step) % 6]]
             if extra is not None:

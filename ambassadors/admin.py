@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 
 from . import services
 from .models import (
+    Activity,
     Application,
     CareMaker,
     Decision,
@@ -109,3 +110,22 @@ class StoryAdmin(admin.ModelAdmin):
     list_filter = ["status", "c", "held"]
     search_fields = ["title", "text"]
     readonly_fields = ["status", "moderated_by", "moderated_at", "published_at", "held", "held_reasons"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """Read only: a change here would bypass the services that keep the public totals."""
+
+    list_display = ["done_on", "kind", "reach", "care_maker"]
+    list_filter = ["kind", "reach"]
+    list_select_related = ["care_maker"]
+    date_hierarchy = "done_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

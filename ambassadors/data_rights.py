@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from .models import Application, CareMaker, EligibilityWaitlist, RegionalLead, Story
-from .services import count_active
+from .models import Activity, Application, CareMaker, EligibilityWaitlist, RegionalLead, Story
+from .services import activities_uncount_all, count_active
 
 
 def export(*, user, email: str) -> dict:
@@ -46,6 +46,16 @@ def export(*, user, email: str) -> dict:
             {"title": s.title, "c": s.c, "text": s.text, "status": s.status}
             for s in Story.objects.filter(care_maker__user=user)
         ],
+        "activities": [
+            {
+                "kind": a.kind,
+                "done_on": a.done_on.isoformat(),
+                "cs": a.cs,
+                "reach": a.reach,
+                "description": a.description,
+            }
+            for a in Activity.objects.filter(care_maker__user=user)
+        ],
         "waiting_for_roles": [
             {"role": w.role, "sector": w.sector, "notified_at": w.notified_at.isoformat() if w.notified_at else None}
             for w in EligibilityWaitlist.objects.filter(user=user)
@@ -66,6 +76,9 @@ def erase(*, user, email: str, keep_contributions: bool) -> None:
             if care_maker.active:
                 count_active(care_maker, -1)
             Story.objects.filter(care_maker=care_maker).delete()
+            # Their activities go too, and out of the public totals with them.
+            activities_uncount_all(care_maker=care_maker)
+            Activity.objects.filter(care_maker=care_maker).delete()
             care_maker.delete()
         Application.objects.filter(user=user).delete()
         EligibilityWaitlist.objects.filter(user=user).delete()

@@ -12,8 +12,8 @@ from accounts.choices import JobRole, Region, Sector
 from accounts.demo import DEMO_PASSWORD, demo_email, demo_users
 from accounts.models import User
 
-from .models import Application, CareMaker, EligibilityWaitlist, Intake, RegionalLead, SixC, Story
-from .services import count_active
+from .models import Activity, Application, CareMaker, EligibilityWaitlist, Intake, RegionalLead, SixC, Story
+from .services import activity_log, count_active
 
 # Demo people who apply rather than join straight away (they show the review queue).
 APPLICANTS = {
@@ -184,6 +184,50 @@ def _make_care_maker(user: User, *, number_hint: int, intake: Intake, joined: da
     return True
 
 
+# What demo Care Makers did: (kind, extra C offset or None, description). Spread so some cells of
+# the public tables are 5 or more and others are "fewer than 5".
+ACTIVITIES = [
+    (Activity.Kind.TALK, 1, "A talk on the 6Cs at our nursing induction day."),
+    (Activity.Kind.MENTORING, None, "Mentored a newly qualified nurse through her first three months."),
+    (Activity.Kind.STALL, 2, "Ran a Care Makers stall at the trust open day."),
+    (Activity.Kind.WORK, None, "Led a change to how we hand over at the end of night shifts."),
+    (Activity.Kind.TALK, None, ""),
+    (Activity.Kind.MENTORING, 3, "Met the student nurses on placement each week."),
+    (Activity.Kind.WORK, 1, "Set up a quiet room for families on the ward."),
+]
+
+
+def _activities(today: date) -> int:
+    """A few activities for each active Care Maker who has none yet, logged through the service so
+    the public totals stay exact."""
+    logged = 0
+    care_makers = CareMaker.objects.filter(active=True).order_by("number")
+    for index, care_maker in enumerate(care_makers):
+        if care_maker.activities.exists():
+            continue
+        if index % 3 == 1 and care_maker.public_profile:
+            # Some choose to list their activities on their profile, so a public profile shows them.
+            CareMaker.objects.filter(pk=care_maker.pk).update(show_activities=True)
+        for step in range(1 + index % 3):
+            kind, extra, description = ACTIVITIES[(index + step) % len(ACTIVITIES)]
+            cs = [list(SixC)[(index + step) % 6]]
+            if extra is not None:
+                cs.append(list(SixC)[(index + step + extra) % 6])
+            activity_log(
+                care_maker=care_maker,
+                data={
+                    "kind": kind,
+                    "done_on": today - timedelta(days=7 + (index * 23 + step * 61) % 330),
+                    "cs": cs,
+                    "reach": Activity.Reach.values[(index + 2 * step) % 4],
+                    "description": description,
+                },
+                today=today,
+            )
+            logged += 1
+    return logged
+
+
 def load(stdout) -> None:
     today = timezone.localdate()
     pilot, last_year, current = _intakes(today)
@@ -257,6 +301,8 @@ def load(stdout) -> None:
             held_reasons="a phone number",
         )
 
+    activities = _activities(today)
+
     logins = []
     for first, last, region in LEADS:
         user, _ = _user(first, last, job_role=JobRole.MANAGER, sector=Sector.NHS_ACUTE, region=region)
@@ -266,6 +312,7 @@ def load(stdout) -> None:
     moderator.groups.add(Group.objects.get_or_create(name="Moderators")[0])
     logins.append(f"  story moderator: {moderator.email}")
     stdout.write(
-        f"Care Makers: {made} Care Makers, {waiting} waiting applications and {stories} stories added. "
+        f"Care Makers: {made} Care Makers, {waiting} waiting applications, {stories} stories and "
+        f"{activities} activities added. "
         f"Logins (password {DEMO_PASSWORD}):\n" + "\n".join(logins)
     )

@@ -1,11 +1,13 @@
 from django import forms
+from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector
 from moderation.privacy import refuse_personal_data
+from organisations.forms import DateInput
 from organisations.selectors import organisation_matches
 
 from . import services
-from .models import Application, CareMaker, DeclineReason, Intake, SixC, Story
+from .models import Activity, Application, CareMaker, DeclineReason, Intake, SixC, Story
 
 EMPTY = [("", "Choose one")]
 
@@ -187,10 +189,12 @@ class DirectoryFilterForm(_Filters):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = CareMaker
-        fields = ["public_profile", "display_name", "bio", "chosen_c"]
+        fields = ["public_profile", "show_activities", "display_name", "bio", "chosen_c"]
         widgets = {"chosen_c": forms.RadioSelect, "bio": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
             "public_profile": "Your name, role, region, organisation, chosen C and bio are shown publicly.",
+            "show_activities": "Only if your profile is public. Otherwise your activities are counted in the "
+            "totals for all Care Makers, without your name.",
             "display_name": "For example, your first name, or your first name and surname.",
             "bio": "A few sentences about you and your work, up to 600 characters. It is shown as soon as you "
             "save it, so do not include an NHS number, phone number, email address or postcode: we cannot "
@@ -249,3 +253,73 @@ class StoryForm(forms.ModelForm):
 
 class StoryFilterForm(forms.Form):
     c = forms.ChoiceField(label="Show stories about", choices=[("", "All 6Cs")] + SixC.choices, required=False)
+
+
+class ActivityForm(forms.ModelForm):
+    cs = forms.MultipleChoiceField(
+        label="Which of the 6Cs did it show?",
+        help_text="Select all that apply.",
+        choices=SixC.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one of the 6Cs it showed"},
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["kind", "done_on", "cs", "reach", "description"]
+        labels = {
+            "kind": "What did you do?",
+            "done_on": "When did you do it?",
+            "reach": "Roughly how many people did it reach?",
+            "description": "A few words about it (optional)",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "reach": forms.RadioSelect,
+            "done_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "done_on": "The day you did it. It cannot be in the future.",
+            "reach": "A guess is fine: count everyone who heard, saw or took part.",
+            "description": f"Up to {Activity.MAX_DESCRIPTION} characters. It is public if you list your activities "
+            "on your profile, so do not include names, NHS numbers, phone numbers, email addresses or postcodes.",
+        }
+        error_messages = {
+            "kind": {"required": "Choose what you did"},
+            "done_on": {
+                "required": "Enter the date you did it",
+                "invalid": "Enter a real date, for example 27/03/2026",
+            },
+            "reach": {"required": "Choose roughly how many people it reached"},
+            "description": {
+                "max_length": f"A few words about it must be {Activity.MAX_DESCRIPTION} characters or fewer"
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No blank radio: the error summary links to the first real option.
+        self.fields["kind"].choices = Activity.Kind.choices
+        self.fields["reach"].choices = Activity.Reach.choices
+        if self.instance.pk and "cs" not in self.initial:
+            self.initial["cs"] = self.instance.cs
+
+    def clean(self):
+        data = super().clean()
+        # Before the model's own check that at least one C is set.
+        self.instance.set_cs(data.get("cs") or [])
+        return data
+
+    def clean_done_on(self):
+        done_on = self.cleaned_data["done_on"]
+        if done_on > timezone.localdate():
+            raise forms.ValidationError("The date you did it must be today or in the past")
+        if done_on < Activity.EARLIEST:
+            raise forms.ValidationError(
+                f"The date must be on or after {Activity.EARLIEST:%-d %B %Y}, when Care Makers began"
+            )
+        return done_on
+
+    def clean_description(self):
+        return refuse_personal_data(self.cleaned_data["description"].strip(), what="A few words about it")

@@ -4,6 +4,8 @@ Rules that must always hold live in the database (one open application per perso
 Care Maker number each, valid statuses); state changes go through `services`.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -273,6 +275,7 @@ class CareMaker(models.Model):
     recommit_requested_at = models.DateTimeField(null=True, blank=True)
     lapsed_at = models.DateTimeField(null=True, blank=True)
     public_profile = models.BooleanField("show my profile in the directory", default=False)
+    show_activities = models.BooleanField("list my activities on my public profile", default=False)
     display_name = models.CharField("name to show", max_length=80, blank=True)
     bio = models.TextField("about you", max_length=600, blank=True)
     chosen_c = models.CharField("the C you champion", max_length=20, choices=SixC.choices)
@@ -337,3 +340,97 @@ class Story(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+ACTIVITY_MAX_DESCRIPTION = 280
+# Care Makers began with the 2012 pilot; nothing logged can be older.
+ACTIVITY_EARLIEST = date(2012, 9, 1)
+
+
+class Activity(models.Model):
+    """Something a Care Maker did as an ambassador. Public only as totals, and by name only on
+    a profile whose owner chose to list their activities."""
+
+    class Kind(models.TextChoices):
+        TALK = "talk", "A talk"
+        STALL = "stall", "An event stall"
+        MENTORING = "mentoring", "Mentoring"
+        WORK = "work", "A piece of work in my organisation"
+        OTHER = "other", "Something else"
+
+    class Reach(models.TextChoices):
+        UP_TO_10 = "1-10", "1 to 10 people"
+        UP_TO_50 = "11-50", "11 to 50 people"
+        UP_TO_200 = "51-200", "51 to 200 people"
+        OVER_200 = "201+", "More than 200 people"
+
+    # What the public total of people reached adds for each band: its lower bound, so the
+    # figure is "at least" and never claims more than anyone logged.
+    REACH_AT_LEAST = {Reach.UP_TO_10: 1, Reach.UP_TO_50: 11, Reach.UP_TO_200: 51, Reach.OVER_200: 201}
+    MAX_DESCRIPTION = ACTIVITY_MAX_DESCRIPTION
+    EARLIEST = ACTIVITY_EARLIEST
+
+    care_maker = models.ForeignKey(CareMaker, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField("what you did", max_length=12, choices=Kind.choices)
+    done_on = models.DateField("when you did it")
+    # One flag per C rather than a list, so the rules and the counts are plain SQL on any database
+    # (make run uses SQLite).
+    shows_care = models.BooleanField("care", default=False)
+    shows_compassion = models.BooleanField("compassion", default=False)
+    shows_competence = models.BooleanField("competence", default=False)
+    shows_communication = models.BooleanField("communication", default=False)
+    shows_courage = models.BooleanField("courage", default=False)
+    shows_commitment = models.BooleanField("commitment", default=False)
+    reach = models.CharField("roughly how many people it reached", max_length=8, choices=Reach.choices)
+    description = models.TextField("a few words about it", max_length=ACTIVITY_MAX_DESCRIPTION, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "activities"
+        ordering = ["-done_on", "-pk"]
+        indexes = [models.Index(fields=["care_maker", "done_on"], name="ambassadors_activity_cm_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["talk", "stall", "mentoring", "work", "other"]),
+                name="ambassadors_activity_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reach__in=["1-10", "11-50", "51-200", "201+"]), name="ambassadors_activity_reach_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(shows_care=True)
+                    | Q(shows_compassion=True)
+                    | Q(shows_competence=True)
+                    | Q(shows_communication=True)
+                    | Q(shows_courage=True)
+                    | Q(shows_commitment=True)
+                ),
+                name="ambassadors_activity_shows_a_c",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__gte=ACTIVITY_EARLIEST), name="ambassadors_activity_not_too_old"
+            ),
+            length_at_most("description", ACTIVITY_MAX_DESCRIPTION, name="ambassadors_activity_description_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.done_on:%d %b %Y} by {self.care_maker}"
+
+    @staticmethod
+    def c_field(c: str) -> str:
+        return f"shows_{c}"
+
+    @property
+    def cs(self) -> list[str]:
+        """The Cs it showed, in the 6Cs' order."""
+        return [c.value for c in SixC if getattr(self, self.c_field(c))]
+
+    def set_cs(self, cs) -> None:
+        for c in SixC:
+            setattr(self, self.c_field(c), c.value in cs)
+
+    @property
+    def cs_labels(self) -> list[str]:
+        return [SixC(c).label for c in self.cs]

@@ -1,7 +1,8 @@
 from accounts.choices import JobRole, Region, Sector
 from counters.services import counter_values, counter_values_with_prefix
+from counters.suppression import MINIMUM_CELL, shown, shown_column
 
-from .models import Application, CareMaker, Story
+from .models import Activity, Application, CareMaker, SixC, Story
 
 
 def home_summary() -> dict:
@@ -24,6 +25,28 @@ def active_counts() -> dict:
         "regions": rows("region", Region),
         "roles": [row for row in rows("role", JobRole) if row["count"]],
         "sectors": [row for row in rows("sector", Sector) if row["count"]],
+    }
+
+
+def activity_counts() -> dict:
+    """Kept totals of what Care Makers logged, each cell under the minimum shown as "fewer than 5"."""
+    kept = counter_values_with_prefix("ambassadors:activities")
+
+    def rows(kind: str, choices, *, adds_up: bool) -> list[dict]:
+        counts = [kept.get(f"ambassadors:activities:{kind}:{value}", 0) for value, _ in choices]
+        cells = shown_column(counts, adds_up=adds_up)
+        return [{"label": label, "shown": cell} for (_, label), cell in zip(choices, cells, strict=True)]
+
+    total = kept.get("ambassadors:activities", 0)
+    return {
+        "total": shown(total),
+        # The sum of people reached could single out a lone activity's band, so it is hidden with the total.
+        "reach": shown(kept.get("ambassadors:activities:reach", 0)) if total >= MINIMUM_CELL else shown(0),
+        "kinds": rows("kind", Activity.Kind.choices, adds_up=True),
+        # An activity can show several Cs, so this column does not add up to the total.
+        "cs": rows("c", SixC.choices, adds_up=False),
+        "regions": rows("region", Region.choices, adds_up=True),
+        "minimum": MINIMUM_CELL,
     }
 
 

@@ -4,12 +4,12 @@ Counters of active Care Makers are changed in the same transaction as the rows t
 count; emails go through the outbox, keyed so a repeated call sends nothing twice.
 """
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from moderation.services import decision_record
 
 from . import permissions
 from .models import (
+    Activity,
     Application,
     CareMaker,
     Decision,
@@ -428,11 +429,128 @@ def caremaker_update_profile(*, care_maker: CareMaker, data: dict) -> CareMaker:
     """The profile is public as soon as it is saved, with no moderator: personal data is refused."""
     refuse_personal_data(data["display_name"], what="The name to show")
     refuse_personal_data(data["bio"], what="Your bio")
+    fields = ["public_profile", "show_activities", "display_name", "bio", "chosen_c"]
     with transaction.atomic():
-        for name in ("public_profile", "display_name", "bio", "chosen_c"):
-            setattr(care_maker, name, data[name])
-        care_maker.save(update_fields=["public_profile", "display_name", "bio", "chosen_c"])
+        for name in fields:
+            setattr(care_maker, name, data.get(name, False) if name == "show_activities" else data[name])
+        care_maker.save(update_fields=fields)
     return care_maker
+
+
+# --- Activities -----------------------------------------------------------------------
+
+ACTIVITY_FIELDS = ("kind", "done_on", "reach", "description")
+ACTIVITY_C_FIELDS = tuple(Activity.c_field(c) for c in SixC.values)
+
+
+def activity_counts(activity: Activity, region: str) -> dict[str, int]:
+    """What one activity adds to the public totals: it, its kind, each C it showed, the
+    Care Maker's region, and the lower bound of its reach band."""
+    amounts = {
+        "ambassadors:activities": 1,
+        f"ambassadors:activities:kind:{activity.kind}": 1,
+        f"ambassadors:activities:region:{region}": 1,
+        "ambassadors:activities:reach": Activity.REACH_AT_LEAST[activity.reach],
+    }
+    for c in activity.cs:
+        amounts[f"ambassadors:activities:c:{c}"] = 1
+    return amounts
+
+
+def _count_activity(activity: Activity, region: str, sign: int) -> None:
+    counters_add({key: sign * amount for key, amount in activity_counts(activity, region).items()})
+
+
+def _clean_activity(*, care_maker: CareMaker, data: dict, today: date | None) -> dict:
+    """The rules the form also checks, so a caller that skips the form cannot break them."""
+    if not care_maker.active:
+        raise ValidationError("Only active Care Makers can log activities. Recommit to log them again.")
+    today = today or timezone.localdate()
+    fields = {name: data.get(name) for name in (*ACTIVITY_FIELDS, "cs")}
+    fields["description"] = (fields["description"] or "").strip()
+    fields["cs"] = [c for c in SixC.values if c in (fields["cs"] or [])]
+    if fields["kind"] not in Activity.Kind.values:
+        raise ValidationError("Choose what you did.")
+    if fields["reach"] not in Activity.Reach.values:
+        raise ValidationError("Choose roughly how many people it reached.")
+    if not fields["cs"]:
+        raise ValidationError("Choose at least one of the 6Cs it showed.")
+    if not isinstance(fields["done_on"], date):
+        raise ValidationError("Enter the date you did it.")
+    if fields["done_on"] > today:
+        raise ValidationError("The date you did it must be today or in the past.")
+    if fields["done_on"] < Activity.EARLIEST:
+        raise ValidationError(f"The date must be on or after {Activity.EARLIEST:%-d %B %Y}, when Care Makers began.")
+    if len(fields["description"]) > Activity.MAX_DESCRIPTION:
+        raise ValidationError(f"A few words about it must be {Activity.MAX_DESCRIPTION} characters or fewer.")
+    refuse_personal_data(fields["description"], what="A few words about it")
+    return fields
+
+
+def activity_log(*, care_maker: CareMaker, data: dict, today: date | None = None) -> Activity:
+    """Log what a Care Maker did. The public totals move in the same transaction."""
+    fields = _clean_activity(care_maker=care_maker, data=data, today=today)
+    cs = fields.pop("cs")
+    with transaction.atomic():
+        activity = Activity(care_maker=care_maker, **fields)
+        activity.set_cs(cs)
+        activity.save()
+        _count_activity(activity, care_maker.region, 1)
+    return activity
+
+
+def activity_update(*, activity: Activity, care_maker: CareMaker, data: dict, today: date | None = None) -> Activity:
+    """Change one of the Care Maker's own activities; the totals move from the old to the new."""
+    fields = _clean_activity(care_maker=care_maker, data=data, today=today)
+    with transaction.atomic():
+        # Locked, so two edits at once each take away exactly what the other left.
+        current = Activity.objects.select_for_update().filter(pk=activity.pk, care_maker=care_maker).first()
+        if current is None:
+            raise PermissionDenied("You can only change your own activities.")
+        before = activity_counts(current, care_maker.region)
+        current.set_cs(fields.pop("cs"))
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.save(update_fields=[*ACTIVITY_FIELDS, *ACTIVITY_C_FIELDS, "updated_at"])
+        after = activity_counts(current, care_maker.region)
+        counters_add({key: after.get(key, 0) - before.get(key, 0) for key in before.keys() | after.keys()})
+    return current
+
+
+def activity_delete(*, activity: Activity, care_maker: CareMaker) -> bool:
+    """Delete one of the Care Maker's own activities. True if this call deleted it."""
+    with transaction.atomic():
+        current = Activity.objects.select_for_update().filter(pk=activity.pk, care_maker=care_maker).first()
+        if current is None:
+            return False
+        _count_activity(current, care_maker.region, -1)
+        current.delete()
+    return True
+
+
+def activities_uncount_all(*, care_maker: CareMaker) -> None:
+    """Take every activity of a Care Maker out of the totals, before their erasure deletes them."""
+    for activity in Activity.objects.filter(care_maker=care_maker).only("kind", "reach", *ACTIVITY_C_FIELDS):
+        _count_activity(activity, care_maker.region, -1)
+
+
+def activity_year(*, care_maker: CareMaker, today: date | None = None) -> dict:
+    """What a Care Maker logged in the past 12 months, by kind and by C, for the recommit page."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=365)
+    rows = list(Activity.objects.filter(care_maker=care_maker, done_on__gt=since).only("kind", *ACTIVITY_C_FIELDS))
+    kinds = dict.fromkeys(Activity.Kind.values, 0)
+    cs = dict.fromkeys(SixC.values, 0)
+    for row in rows:
+        kinds[row.kind] += 1
+        for c in row.cs:
+            cs[c] += 1
+    return {
+        "since": since + timedelta(days=1),
+        "total": len(rows),
+        "kinds": [{"label": Activity.Kind(k).label, "count": n} for k, n in kinds.items() if n],
+        "cs": [{"label": SixC(c).label, "count": n} for c, n in cs.items() if n],
+    }
 
 
 # --- Stories --------------------------------------------------------------------------
@@ -501,6 +619,20 @@ def recount_active() -> dict[str, int]:
         for key in _active_keys(care_maker):
             if key.startswith("ambassadors:"):
                 truth[key] = truth.get(key, 0) + 1
+    truth.update(activities_truth())
+    return truth
+
+
+def activities_truth() -> dict[str, int]:
+    """Every ambassadors:activities* total, grouped in the database rather than row by row."""
+    truth: dict[str, int] = {"ambassadors:activities": 0, "ambassadors:activities:reach": 0}
+    for row in Activity.objects.values("kind", "reach", "care_maker__region").annotate(n=Count("pk")):
+        truth["ambassadors:activities"] += row["n"]
+        truth["ambassadors:activities:reach"] += row["n"] * Activity.REACH_AT_LEAST[row["reach"]]
+        for key in (f"kind:{row['kind']}", f"region:{row['care_maker__region']}"):
+            truth[f"ambassadors:activities:{key}"] = truth.get(f"ambassadors:activities:{key}", 0) + row["n"]
+    by_c = Activity.objects.aggregate(**{c: Count("pk", filter=Q(**{Activity.c_field(c): True})) for c in SixC.values})
+    truth.update({f"ambassadors:activities:c:{c}": n for c, n in by_c.items() if n})
     return truth
 
 

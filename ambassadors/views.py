@@ -13,6 +13,7 @@ from accounts.choices import JobRole, Region, Sector
 
 from . import permissions, selectors, services
 from .forms import (
+    ActivityForm,
     ApplicationForm,
     BulkDecisionForm,
     DecisionForm,
@@ -23,7 +24,7 @@ from .forms import (
     StoryForm,
     WaitlistForm,
 )
-from .models import Application, CareMaker, Intake, Story, six_cs
+from .models import Activity, Application, CareMaker, Intake, Story, six_cs
 from .moderation import STORY_QUEUE_KEY
 from .regions_map import region_map
 
@@ -280,7 +281,11 @@ def profile(request, number):
     if not (care_maker.active and care_maker.public_profile):
         raise Http404
     stories = care_maker.stories.filter(status__in=Story.PUBLIC).order_by("-published_at")[:10]
-    return render(request, "ambassadors/profile.html", {"care_maker": care_maker, "stories": stories})
+    # Named activities only where the Care Maker chose to list them; otherwise only in the totals.
+    activities = care_maker.activities.all()[:10] if care_maker.show_activities else []
+    return render(
+        request, "ambassadors/profile.html", {"care_maker": care_maker, "stories": stories, "activities": activities}
+    )
 
 
 def _own_care_maker(request) -> CareMaker:
@@ -315,8 +320,75 @@ def counts(request):
     return render(
         request,
         "ambassadors/counts.html",
-        {"totals": totals, "map": region_map(totals["regions"]), "milestones": selectors.milestones_reached()},
+        {
+            "totals": totals,
+            "map": region_map(totals["regions"]),
+            "milestones": selectors.milestones_reached(),
+            "activities": selectors.activity_counts(),
+        },
     )
+
+
+@login_required
+def my_activities(request):
+    care_maker = _own_care_maker(request)
+    return render(
+        request,
+        "ambassadors/my_activities.html",
+        {"care_maker": care_maker, "page_obj": _page(request, care_maker.activities.all())},
+    )
+
+
+@login_required
+def activity_new(request):
+    care_maker = _own_care_maker(request)
+    if not care_maker.active:
+        messages.warning(request, "Recommit as a Care Maker to log activities again.")
+        return redirect("ambassadors:my_profile")
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_log(care_maker=care_maker, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, "Your activity has been logged and added to the Care Makers totals.")
+            return redirect("ambassadors:my_activities")
+    return render(request, "ambassadors/activity_form.html", {"form": form, "activity": None})
+
+
+def _own_activity(request, pk) -> tuple[CareMaker, Activity]:
+    care_maker = _own_care_maker(request)
+    # Another Care Maker's activity is not found, rather than forbidden: its existence is not theirs to know.
+    return care_maker, get_object_or_404(Activity, pk=pk, care_maker=care_maker)
+
+
+@login_required
+def activity_edit(request, pk):
+    care_maker, activity = _own_activity(request, pk)
+    if not care_maker.active:
+        messages.warning(request, "Recommit as a Care Maker to change your activities.")
+        return redirect("ambassadors:my_activities")
+    form = ActivityForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(activity=activity, care_maker=care_maker, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, "Your activity has been saved.")
+            return redirect("ambassadors:my_activities")
+    return render(request, "ambassadors/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def activity_delete(request, pk):
+    care_maker, activity = _own_activity(request, pk)
+    if request.method == "POST":
+        services.activity_delete(activity=activity, care_maker=care_maker)
+        messages.success(request, "Your activity has been deleted and taken out of the totals.")
+        return redirect("ambassadors:my_activities")
+    return render(request, "ambassadors/activity_delete.html", {"activity": activity})
 
 
 def stories(request):
@@ -374,4 +446,8 @@ def recommit(request, token):
     if request.method == "POST":
         care_maker = services.caremaker_recommit(care_maker=care_maker)
         return render(request, "ambassadors/recommit_done.html", {"care_maker": care_maker})
-    return render(request, "ambassadors/recommit.html", {"care_maker": care_maker, "now": timezone.now()})
+    return render(
+        request,
+        "ambassadors/recommit.html",
+        {"care_maker": care_maker, "now": timezone.now(), "year": services.activity_year(care_maker=care_maker)},
+    )

@@ -553,6 +553,13 @@ def main() -> None:
             baseline="bare",
         ),
         Scenario("care-makers", "Care Maker directory", "get.lua", "/care-makers/directory/", baseline="bare"),
+        Scenario(
+            "care-maker-figures",
+            "Care Makers by region and role, with the activity figures (kept totals only)",
+            "get.lua",
+            "/care-makers/counts/",
+            baseline="bare",
+        ),
     ]
 
     procs = Processes()

@@ -122,6 +122,17 @@ class WaitlistForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class EligibilityCheckForm(forms.Form):
+    """Role and sector on their own, to check who may apply before writing an application."""
+
+    role = forms.ChoiceField(label="Your job role", choices=[("", "Choose your role"), *JobRole.choices])
+    sector = forms.ChoiceField(label="Where you work", choices=[("", "Choose a sector"), *Sector.choices])
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "check_%s")  # the application form's own selects keep id_role, id_sector
+        super().__init__(*args, **kwargs)
+
+
 class _Filters(forms.Form):
     """GET filters laid out in a row: each select fills its column."""
 

@@ -52,6 +52,12 @@ def open_values(kind: str) -> set[str]:
     return set(Eligibility.objects.filter(kind=kind, is_open=True).values_list("value", flat=True))
 
 
+def open_labels(choices, kind: str) -> list[str]:
+    """The labels of the roles (or sectors) open now, in the choices' own order and case."""
+    values = open_values(kind)
+    return [label for value, label in choices.choices if value in values]
+
+
 def is_eligible(*, role: str, sector: str) -> bool:
     return role in open_values(Eligibility.Kind.ROLE) and sector in open_values(Eligibility.Kind.SECTOR)
 

@@ -18,6 +18,7 @@ from .forms import (
     BulkDecisionForm,
     DecisionForm,
     DirectoryFilterForm,
+    EligibilityCheckForm,
     ProfileForm,
     ReviewFilterForm,
     StoryFilterForm,
@@ -73,9 +74,13 @@ def apply(request):
     intake = services.open_intake()
     if intake is None:
         return render(request, "ambassadors/apply_closed.html", {"next_intake": services.next_intake()})
+    # Role and sector to judge eligibility by: what was posted, else a check the person asked
+    # for (?role=&sector=), else their account's.
+    check = EligibilityCheckForm(request.GET if "role" in request.GET else None)
+    checked = check.cleaned_data if check.is_bound and check.is_valid() else {}
     initial = {
-        "role": user.job_role,
-        "sector": user.sector,
+        "role": checked.get("role") or user.job_role,
+        "sector": checked.get("sector") or user.sector,
         "region": user.region,
         "organisation": user.organisation_name,
     }
@@ -88,8 +93,8 @@ def apply(request):
         else:
             messages.success(request, "Thank you. Your application has been sent to your regional lead.")
             return redirect("ambassadors:my_application")
-    role = form.data.get("role") if form.is_bound else user.job_role
-    sector = form.data.get("sector") if form.is_bound else user.sector
+    role = form.data.get("role") if form.is_bound else initial["role"]
+    sector = form.data.get("sector") if form.is_bound else initial["sector"]
     closed = bool(
         role in JobRole.values and sector in Sector.values and not services.is_eligible(role=role, sector=sector)
     )
@@ -100,7 +105,13 @@ def apply(request):
             "form": form,
             "intake": intake,
             "six_cs": six_cs(),
+            "open_roles": services.open_labels(JobRole, "role"),
+            "open_sectors": services.open_labels(Sector, "sector"),
             "closed": closed,
+            # Someone who cannot apply yet is not asked to write an application first; one who
+            # posted it anyway keeps everything typed, under the explanation.
+            "show_form": not closed or form.is_bound,
+            "check_form": EligibilityCheckForm(initial={"role": role, "sector": sector}),
             "closed_role": JobRole(role).label if closed else "",
             "closed_sector": Sector(sector).label if closed else "",
             "waitlist_form": WaitlistForm(initial={"role": role, "sector": sector}) if closed else None,

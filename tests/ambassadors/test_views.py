@@ -124,15 +124,31 @@ def test_closed_role_is_told_so_and_offered_to_be_emailed(client, supporter, int
     assert EligibilityWaitlist.objects.filter(user=supporter, role=JobRole.DOCTOR).exists()
 
 
-def test_person_whose_profile_role_is_closed_sees_the_notice_before_applying(client, intake):
-    doctor = UserFactory(job_role=JobRole.DOCTOR)
+def test_person_whose_profile_role_is_closed_sees_the_notice_instead_of_the_form(client, intake):
+    doctor = UserFactory(job_role=JobRole.DOCTOR, sector=Sector.NHS_ACUTE)
     client.force_login(doctor)
     html = client.get(APPLY).content.decode()
-    assert "not open yet for your role and sector: Doctor, " in html
-    # One element per id: the "email me" form's hidden inputs leave id_role and id_sector to
-    # the application's selects, which their labels name.
-    assert html.count('id="id_role"') == 1 and html.count('id="id_sector"') == 1
+    assert "Who can apply" in html
+    assert "not open yet for your role and sector: Doctor, NHS acute" in html
+    # Not asked to write an application they cannot send: no statement box, only a check.
+    assert 'name="statement"' not in html
+    assert 'id="check_role"' in html and 'for="check_role"' in html
+    # One element per id: the "email me" form's hidden inputs and the check's selects leave
+    # id_role and id_sector to the application's selects.
+    assert 'id="id_role"' not in html
     assert 'id="waitlist_role"' in html and 'id="waitlist_sector"' in html
+
+
+def test_who_can_apply_is_listed_before_the_form_and_a_check_opens_it(client, intake):
+    doctor = UserFactory(job_role=JobRole.DOCTOR, sector=Sector.NHS_ACUTE)
+    client.force_login(doctor)
+    data = apply_data()
+    html = client.get(APPLY, {"role": data["role"], "sector": data["sector"]}).content.decode()
+    assert html.index("Who can apply") < html.index('name="statement"')
+    assert JobRole(data["role"]).label in html
+    assert html.count('id="id_role"') == 1 and html.count('id="id_sector"') == 1
+    assert f'<option value="{data["role"]}" selected>' in html
+    assert "not open yet" not in html
 
 
 def test_outside_an_intake_the_page_says_when_the_next_opens(client, supporter):

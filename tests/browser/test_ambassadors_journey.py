@@ -158,13 +158,26 @@ def test_closed_role_asks_to_be_told_and_counts_page_is_accessible(page, axe, li
     page.goto(f"{live_server.url}/care-makers/apply/")
     axe()
     expect(page.locator("#not-open")).to_contain_text("not open yet for your role and sector: Doctor")
-    # The notice's hidden inputs must not take the ids the application's selects are labelled by.
-    for select in ("#id_role", "#id_sector"):
+    expect(page.locator("main")).to_contain_text("Who can apply")
+    # No application to write before he can send it: only a check of role and sector.
+    assert page.locator("#id_statement").count() == 0
+    for select in ("#check_role", "#check_sector"):
         assert page.locator(select).evaluate("el => el.tagName === 'SELECT' && el.labels.length") == 1
     page.get_by_role("button", name="Email me when it opens").click()
     page.wait_for_load_state("load")
     axe()
     expect(page.locator("main")).to_contain_text("We will email you once")
+    # His profile had the wrong role: checking another opens the application form.
+    page.goto(f"{live_server.url}/care-makers/apply/")
+    page.get_by_label("Your job role").select_option(label="Nurse")
+    page.get_by_label("Where you work").select_option(label="NHS acute")
+    page.get_by_role("button", name="Check if I can apply").click()
+    page.wait_for_load_state("load")
+    axe()
+    expect(page.locator("#id_statement")).to_be_visible()
+    # The notice's hidden inputs must not take the ids the application's selects are labelled by.
+    for select in ("#id_role", "#id_sector"):
+        assert page.locator(select).evaluate("el => el.tagName === 'SELECT' && el.labels.length") == 1
     page.goto(f"{live_server.url}/care-makers/counts/")
     axe()
     expect(page.get_by_role("img", name="Active Care Makers in each UK region")).to_be_visible()

@@ -6,16 +6,10 @@ from django.utils import timezone
 
 from accounts.choices import JobRole, Region
 from moderation.privacy import refuse_personal_data
+from pages.forms import DateField
 
 from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
 from .services import ChosenTask
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "nhsuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
 
 
 class OrganisationForm(forms.Form):
@@ -132,11 +126,8 @@ class StatementsForm(forms.Form):
             for task in statement.tasks.all():
                 self.fields[f"task_{task.pk}"] = forms.BooleanField(label=task.text, required=False)
                 if need_dates:
-                    self.fields[f"date_{task.pk}"] = forms.DateField(
-                        label="Target date",
-                        required=False,
-                        widget=DateInput(),
-                        error_messages={"invalid": "Enter a real target date"},
+                    self.fields[f"date_{task.pk}"] = DateField(
+                        label="Target date", required=False, future=True, today=self.today
                     )
 
     def groups(self):
@@ -167,10 +158,6 @@ class StatementsForm(forms.Form):
                         continue
                     if target is None:
                         self.add_error(name, f"Enter a target date for this task under statement {statement.number}")
-                    elif target < self.today:
-                        self.add_error(
-                            name, f"The target date under statement {statement.number} must be today or in the future"
-                        )
                 chosen.append(ChosenTask(task_id=task.pk, target_date=target))
         if not self.one_per_statement and not chosen and not self.errors and getattr(self, "require_one", True):
             first = self.statements[0].tasks.all()[0]

@@ -39,8 +39,13 @@ def commit_data(skip_statement: int | None = None, target: date | None = None, *
             continue
         task = statement.tasks.all()[0]
         data[f"task_{task.pk}"] = "on"
-        data[f"date_{task.pk}"] = target.isoformat()
+        data |= date_parts(f"date_{task.pk}", target)
     return data | extra
+
+
+def date_parts(name: str, value: date) -> dict:
+    """The three boxes of the NHS.UK date input."""
+    return {f"{name}_day": str(value.day), f"{name}_month": str(value.month), f"{name}_year": str(value.year)}
 
 
 def employee_data():
@@ -201,7 +206,7 @@ def test_missing_task_error_points_at_that_statement_and_keeps_everything_typed(
     assert "<title>Error: " in html
     assert f'<a href="#id_task_{first_task_4.pk}">Choose at least one task under statement 4,' in html
     assert f'id="id_task_{first_task_4.pk}-error"' in html
-    assert html.count(f'value="{target.isoformat()}"') == 6
+    assert html.count(f'value="{target.year}"') == 6
     assert html.count("checked") == 7 + 6
     assert not hasattr(Organisation.objects.get(pk=organisation.pk), "commitment")
 
@@ -210,11 +215,35 @@ def test_past_target_date_error_is_on_that_date(client, organisation, org_rep):
     client.force_login(org_rep)
     data = commit_data()
     task_2 = statements()[1].tasks.all()[0]
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
-    data[f"date_{task_2.pk}"] = yesterday
+    data |= date_parts(f"date_{task_2.pk}", timezone.localdate() - timedelta(days=1))
     html = client.post(reverse("organisations:commit", args=[organisation.slug]), data).content.decode()
-    assert f'<a href="#id_date_{task_2.pk}">The target date under statement 2 must be today or in the future' in html
-    assert f'value="{yesterday}"' in html
+    assert f'<a href="#id_date_{task_2.pk}_day">Target date must be in the future</a>' in html
+    assert f'id="id_date_{task_2.pk}-error"' in html
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("31", "2", "2030", "Target date must be a real date"),
+        ("aa", "1", "2030", "Target date must be a real date"),
+        ("12", "", "2030", "Target date must include a month"),
+        ("", "", "99", "Target date must include a day and month"),
+    ],
+)
+def test_target_date_errors_follow_the_nhs_pattern_and_keep_what_was_typed(
+    client, organisation, org_rep, day, month, year, message
+):
+    client.force_login(org_rep)
+    data = commit_data()
+    task_3 = statements()[2].tasks.all()[0]
+    data |= {f"date_{task_3.pk}_day": day, f"date_{task_3.pk}_month": month, f"date_{task_3.pk}_year": year}
+    html = client.post(reverse("organisations:commit", args=[organisation.slug]), data).content.decode()
+    assert f'<a href="#id_date_{task_3.pk}_day">{message}</a>' in html
+    assert f'name="date_{task_3.pk}_day" type="text" inputmode="numeric"' in html
+    if day:
+        assert f'id="id_date_{task_3.pk}_day" name="date_{task_3.pk}_day"' in html
+        assert f'value="{day}"' in html
+    assert 'type="date"' not in html
 
 
 def test_unverified_organisation_cannot_reach_the_commitment_form(client, org_rep):
@@ -550,5 +579,6 @@ def test_going_back_from_the_sign_step_keeps_the_chosen_tasks_and_dates(client, 
     target = timezone.localdate() + timedelta(days=50)
     client.post(reverse("organisations:commit", args=[organisation.slug]), commit_data(target=target))
     html = client.get(reverse("organisations:commit", args=[organisation.slug])).content.decode()
-    assert html.count(f'value="{target.isoformat()}"') == 7
+    assert html.count(f'value="{target.year}"') == 7
+    assert html.count(f'value="{target.day}"') >= 7
     assert html.count("checked") == 14  # seven agreements and seven tasks

@@ -9,7 +9,7 @@ from moderation.privacy import refuse_personal_data
 from pages.forms import DateField
 
 from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
-from .services import ChosenTask
+from .services import OWN_TASK_MAX_LENGTH, ChosenTask
 
 
 class OrganisationForm(forms.Form):
@@ -129,6 +129,19 @@ class StatementsForm(forms.Form):
                     self.fields[f"date_{task.pk}"] = DateField(
                         label="Target date", required=False, future=True, today=self.today
                     )
+            if need_dates:
+                # A task of the organisation's own, besides the listed ones.
+                self.fields[f"own_{statement.number}"] = forms.CharField(
+                    label=f"Add a task of your own for statement {statement.number} (optional)",
+                    required=False,
+                    max_length=OWN_TASK_MAX_LENGTH,
+                    help_text=f"Up to {OWN_TASK_MAX_LENGTH} characters. It is printed on your certificate, so "
+                    "do not include anyone's name or contact details.",
+                    error_messages={"max_length": f"Your own task must be {OWN_TASK_MAX_LENGTH} characters or fewer"},
+                )
+                self.fields[f"own_date_{statement.number}"] = DateField(
+                    label="Target date", required=False, future=True, today=self.today
+                )
 
     def groups(self):
         """(statement, agree field, [(task field, date field or None)]) for the template."""
@@ -136,7 +149,32 @@ class StatementsForm(forms.Form):
             rows = [
                 (self[f"task_{t.pk}"], self[f"date_{t.pk}"] if self.need_dates else None) for t in statement.tasks.all()
             ]
-            yield statement, self[f"agree_{statement.number}"], rows
+            own = (self[f"own_{statement.number}"], self[f"own_date_{statement.number}"]) if self.need_dates else None
+            yield statement, self[f"agree_{statement.number}"], rows, own
+
+    def _own_typed(self, statement) -> bool:
+        return bool(self.data.get(f"own_{statement.number}", "").strip())
+
+    def _clean_own(self, statement) -> ChosenTask | None:
+        """The statement's own task, if one was written and both it and its date are valid."""
+        text_name, date_name = f"own_{statement.number}", f"own_date_{statement.number}"
+        text = (self.cleaned_data.get(text_name) or "").strip()
+        target = self.cleaned_data.get(date_name)
+        if text_name in self.errors or date_name in self.errors:
+            return None
+        if not text:
+            if target is not None:
+                self.add_error(text_name, "Enter your own task, or clear its target date")
+            return None
+        try:
+            refuse_personal_data(text, what="Your own task")
+        except forms.ValidationError as exc:
+            self.add_error(text_name, exc)
+            return None
+        if target is None:
+            self.add_error(date_name, f"Enter a target date for your own task under statement {statement.number}")
+            return None
+        return ChosenTask(task_id=None, target_date=target, own_text=text, statement_number=statement.number)
 
     def clean(self):
         data = super().clean()
@@ -144,7 +182,10 @@ class StatementsForm(forms.Form):
         for statement in self.statements:
             tasks = list(statement.tasks.all())
             picked = [t for t in tasks if data.get(f"task_{t.pk}")]
-            if self.one_per_statement and not picked and tasks:
+            own = self._clean_own(statement) if self.need_dates else None
+            if own:
+                chosen.append(own)
+            if self.one_per_statement and not picked and not own and tasks and not self._own_typed(statement):
                 self.add_error(
                     f"task_{tasks[0].pk}",
                     f"Choose at least one task under statement {statement.number}, {statement.title}",

@@ -266,6 +266,8 @@ class CommitmentTask(models.Model):
     task = models.ForeignKey(Task, null=True, on_delete=models.SET_NULL, related_name="+")
     statement_number = models.PositiveSmallIntegerField()
     task_text = models.CharField(max_length=300)
+    # Written by the organisation itself rather than chosen from the statement's list.
+    own = models.BooleanField(default=False)
     target_date = models.DateField()
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from accounts.roles import is_programme_admin
 from counters.services import counters_add
 from mail.services import email_queue
+from moderation.privacy import find_personal_data
 
 from .models import (
     AccessRequest,
@@ -51,10 +52,36 @@ class DuplicateCQCId(ValidationError):
         self.organisation = organisation
 
 
+# A task an organisation writes itself: printed on its certificate, so kept short.
+OWN_TASK_MAX_LENGTH = 200
+
+
 @dataclass(frozen=True)
 class ChosenTask:
-    task_id: int
+    """A listed task (task_id), or one of the organisation's own (own_text under statement_number)."""
+
+    task_id: int | None
     target_date: date | None = None
+    own_text: str = ""
+    statement_number: int | None = None
+
+    def as_session(self) -> list:
+        return [
+            self.task_id,
+            self.target_date.isoformat() if self.target_date else None,
+            self.own_text,
+            self.statement_number,
+        ]
+
+    @classmethod
+    def from_session(cls, row: list) -> "ChosenTask":
+        task_id, target, own_text, number = (list(row) + ["", None])[:4]
+        return cls(
+            task_id=task_id,
+            target_date=date.fromisoformat(target) if target else None,
+            own_text=own_text or "",
+            statement_number=number,
+        )
 
 
 # --- statements -------------------------------------------------------------------
@@ -274,7 +301,17 @@ def _validate_choice(
     tasks = {task.pk: task for s in statements for task in s.tasks.all()}
     errors: dict[int, str] = {}
     chosen_by_statement: dict[int, list[ChosenTask]] = {}
+    by_number = {s.number: s for s in statements}
     for choice in chosen:
+        if choice.task_id is None:
+            statement = by_number.get(choice.statement_number)
+            text = choice.own_text.strip()
+            if statement is None or not need_dates or not text or len(text) > OWN_TASK_MAX_LENGTH:
+                raise CommitmentError("A task of your own needs a statement and up to 200 characters of text.")
+            if find_personal_data(text):
+                raise CommitmentError("A task of your own must not include anyone's personal details.")
+            chosen_by_statement.setdefault(statement.pk, []).append(choice)
+            continue
         task = tasks.get(choice.task_id)
         if task is None:
             raise CommitmentError("A chosen task is not part of these statements.")
@@ -343,9 +380,10 @@ def employer_commit(
         CommitmentTask.objects.bulk_create(
             CommitmentTask(
                 commitment=commitment,
-                task=tasks[c.task_id],
-                statement_number=numbers[tasks[c.task_id].statement_id],
-                task_text=tasks[c.task_id].text,
+                task=tasks[c.task_id] if c.task_id else None,
+                statement_number=numbers[tasks[c.task_id].statement_id] if c.task_id else c.statement_number,
+                task_text=tasks[c.task_id].text if c.task_id else c.own_text.strip(),
+                own=c.task_id is None,
                 target_date=c.target_date,
             )
             for c in chosen

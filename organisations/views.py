@@ -243,14 +243,18 @@ def commit(request, slug: str):
     if request.method == "GET" and key in request.session:
         # Coming back from the sign step: show what they chose.
         initial = {f"agree_{s.number}": True for s in statements}
-        for task_id, target in request.session[key]:
-            initial[f"task_{task_id}"] = True
-            initial[f"date_{task_id}"] = target
+        for choice in map(services.ChosenTask.from_session, request.session[key]):
+            if choice.task_id is None:
+                initial[f"own_{choice.statement_number}"] = choice.own_text
+                initial[f"own_date_{choice.statement_number}"] = choice.target_date
+            else:
+                initial[f"task_{choice.task_id}"] = True
+                initial[f"date_{choice.task_id}"] = choice.target_date
     form = StatementsForm(
         _post(request), initial=initial, statements=statements, need_dates=True, one_per_statement=True
     )
     if request.method == "POST" and form.is_valid():
-        request.session[key] = [(c.task_id, c.target_date.isoformat()) for c in form.cleaned_data["chosen"]]
+        request.session[key] = [c.as_session() for c in form.cleaned_data["chosen"]]
         return redirect("organisations:commit-sign", slug)
     return render(request, "organisations/commit.html", {"organisation": organisation, "form": form})
 
@@ -264,7 +268,7 @@ def commit_sign(request, slug: str):
     stored = request.session.get(key)
     if not stored:
         return redirect("organisations:commit", slug)
-    chosen = [services.ChosenTask(task_id=t, target_date=date.fromisoformat(d)) for t, d in stored]
+    chosen = [services.ChosenTask.from_session(row) for row in stored]
     form = SignForm(_post(request), initial={"signatory_name": request.user.display_name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -284,9 +288,14 @@ def commit_sign(request, slug: str):
         return redirect("organisations:dashboard", slug)
     statements = _statements(Audience.EMPLOYER)
     tasks = {task.pk: task for s in statements for task in s.tasks.all()}
+
+    def under(choice, statement) -> bool:
+        if choice.task_id is None:
+            return choice.statement_number == statement.number
+        return tasks[choice.task_id].statement_id == statement.pk
+
     summary = [
-        (s, [(tasks[c.task_id], c.target_date) for c in chosen if tasks[c.task_id].statement_id == s.pk])
-        for s in statements
+        (s, [(c.own_text or tasks[c.task_id].text, c.target_date) for c in chosen if under(c, s)]) for s in statements
     ]
     return render(
         request, "organisations/commit_sign.html", {"organisation": organisation, "form": form, "summary": summary}

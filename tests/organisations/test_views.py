@@ -582,3 +582,55 @@ def test_going_back_from_the_sign_step_keeps_the_chosen_tasks_and_dates(client, 
     assert html.count(f'value="{target.year}"') == 7
     assert html.count(f'value="{target.day}"') >= 7
     assert html.count("checked") == 14  # seven agreements and seven tasks
+
+
+# --- tasks of the organisation's own -------------------------------------------------
+
+
+def test_representative_adds_a_task_of_her_own_with_a_date(client, organisation, org_rep):
+    client.force_login(org_rep)
+    url = reverse("organisations:commit", args=[organisation.slug])
+    target = timezone.localdate() + timedelta(days=60)
+    data = commit_data(skip_statement=5, own_5="Run a monthly tea and talk for night staff")
+    data |= date_parts("own_date_5", target)
+    response = client.post(url, data)
+    assert response.status_code == 302
+    sign_page = client.get(response["Location"]).content.decode()
+    assert f"Run a monthly tea and talk for night staff: by {target:%-d %B %Y}" in sign_page
+    # Going back keeps it.
+    assert 'value="Run a monthly tea and talk for night staff"' in client.get(url).content.decode()
+    client.post(
+        response["Location"], {"signatory_name": "Robin Rep", "signatory_job_title": "Manager", "confirm": "on"}
+    )
+    task = Organisation.objects.get(pk=organisation.pk).commitment.tasks.get(own=True)
+    assert (task.statement_number, task.task_text, task.target_date, task.task) == (
+        5,
+        "Run a monthly tea and talk for night staff",
+        target,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("own", "with_date", "field", "message"),
+    [
+        ("Call Sam on 07700 900123 about rotas", True, "own_2", "Your own task"),
+        ("x" * 201, True, "own_2", "Your own task must be 200 characters or fewer"),
+        ("Weekly huddle", False, "own_date_2_day", "Enter a target date for your own task under statement 2"),
+        ("", True, "own_2", "Enter your own task, or clear its target date"),
+    ],
+)
+def test_own_task_errors_are_on_the_field_with_the_text_kept(
+    client, organisation, org_rep, own, with_date, field, message
+):
+    client.force_login(org_rep)
+    data = commit_data(own_2=own)
+    if with_date:
+        data |= date_parts("own_date_2", timezone.localdate() + timedelta(days=9))
+    response = client.post(reverse("organisations:commit", args=[organisation.slug]), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<a href="#id_{field}">{message}' in html
+    if own:
+        assert own[:50] in html
+    assert not hasattr(Organisation.objects.get(pk=organisation.pk), "commitment")

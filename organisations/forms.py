@@ -267,3 +267,62 @@ class MemberForm(forms.Form):
         help_text="Representatives manage the commitment. Champions record commitments for colleagues without email.",
         error_messages={"required": "Choose a role"},
     )
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="8 letters and numbers, on the poster or in the email from your employer. For example, K7QM4TXC.",
+        error_messages={"required": "Enter the code from your employer"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "nhsuk-input--width-10",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        ),
+    )
+
+
+# Enough for a team in one go; a larger home pastes in batches.
+STAFF_INVITE_MAX = 50
+
+
+class StaffInviteForm(forms.Form):
+    emails = forms.CharField(
+        label="Email addresses",
+        max_length=STAFF_INVITE_MAX * 80,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=f"One address per line, or separated by commas. Up to {STAFF_INVITE_MAX} at a time. Each person "
+        "gets one email with the link and the code; we do not keep their address for anything else.",
+        error_messages={
+            "required": "Enter at least one email address",
+            "max_length": f"Enter up to {STAFF_INVITE_MAX} email addresses at a time",
+        },
+    )
+
+    def clean_emails(self) -> list[str]:
+        from django.core.validators import validate_email
+
+        typed = [part.strip(" <>\"'") for part in re.split(r"[\s,;]+", self.cleaned_data["emails"])]
+        typed = [part for part in typed if part]
+        if not typed:
+            raise forms.ValidationError("Enter at least one email address")
+        invalid = []
+        for address in typed:
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                invalid.append(address)
+        if invalid:
+            raise forms.ValidationError(
+                "Enter email addresses like name@example.org. Check "
+                + ", ".join(invalid[:5])
+                + (f" and {len(invalid) - 5} more" if len(invalid) > 5 else "")
+            )
+        unique = list(dict.fromkeys(address.lower() for address in typed))
+        if len(unique) > STAFF_INVITE_MAX:
+            raise forms.ValidationError(f"Enter up to {STAFF_INVITE_MAX} email addresses at a time")
+        return unique

@@ -7,6 +7,8 @@ typo in the live set without rewriting what anyone signed; a real change of word
 published as a new set, which new commitments use from then on.
 """
 
+import re
+import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -21,6 +23,21 @@ ODS_CODE_PATTERN = r"^[A-Z0-9]{3,6}$"
 # A commitment still shows while renewal is this late; after that it is lapsed.
 LAPSE_GRACE = timedelta(days=30)
 RENEWAL_WARNING = timedelta(days=30)
+
+
+# Staff type this code (or read it off a poster) to join: no 0/O, 1/I/L or vowels (no words).
+JOIN_CODE_ALPHABET = "BCDFGHJKMNPQRSTVWXZ23456789"
+JOIN_CODE_LENGTH = 8
+JOIN_CODE_PATTERN = rf"^[{JOIN_CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}$"
+
+
+def join_code_new() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def join_code_normalise(typed: str) -> str:
+    """What someone typed, as the code is stored: capitals, no spaces or hyphens."""
+    return re.sub(r"[\s-]+", "", typed or "").upper()
 
 
 def add_one_year(day: date) -> date:
@@ -63,6 +80,8 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     # Bumped to make every earlier invitation link and QR code stop working.
     invite_version = models.PositiveIntegerField(default=1)
+    # Short code staff type to join; replaced together with the invitation link.
+    join_code = models.CharField(max_length=JOIN_CODE_LENGTH, unique=True, default=join_code_new)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -90,6 +109,9 @@ class Organisation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(ods_code="") | Q(ods_code__regex=ODS_CODE_PATTERN), name="organisations_ods_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(join_code__regex=JOIN_CODE_PATTERN), name="organisations_join_code_format"
             ),
         ]
         indexes = [models.Index(fields=["region", "type"], name="organisations_region_type")]

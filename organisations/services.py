@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from accounts.roles import is_programme_admin
 from counters.services import counters_add
+from mail.models import Email
 from mail.services import email_queue
 from moderation.privacy import find_personal_data
 
@@ -32,6 +33,8 @@ from .models import (
     StatementSet,
     Task,
     add_one_year,
+    join_code_new,
+    join_code_normalise,
 )
 from .selectors import admin_emails, is_representative, representatives
 
@@ -395,7 +398,30 @@ def employer_commit(
                 f"organisations:committed:type:{locked.type}": 1,
             }
         )
+        _queue_committed_emails(commitment)
     return commitment
+
+
+def _queue_committed_emails(commitment: EmployerCommitment) -> None:
+    """The confirmation, with the certificate and the staff join code, to every representative."""
+    organisation = commitment.organisation
+    for rep in representatives(organisation):
+        email_queue(
+            kind="organisation-committed",
+            to=rep.email,
+            key=f"organisation-committed:{commitment.pk}:{rep.pk}",
+            context={
+                "name": rep.get_short_name(),
+                "organisation": organisation.name,
+                "committed_on": f"{commitment.committed_on:%-d %B %Y}",
+                "renewal_due_on": f"{commitment.renewal_due_on:%-d %B %Y}",
+                "statements": [s["title"] for s in commitment.statements],
+                "join_code": organisation.join_code,
+                "join_path": reverse("organisations:join-code"),
+                "certificate_path": reverse("organisations:certificate", args=[organisation.slug]),
+                "dashboard_path": reverse("organisations:dashboard", args=[organisation.slug]),
+            },
+        )
 
 
 def commitment_task_done(*, task: CommitmentTask, user, evidence: str) -> bool:
@@ -456,9 +482,64 @@ def invitation_rotate(*, organisation: Organisation, user) -> Organisation:
     if not is_representative(user, organisation):
         raise PermissionDenied("Only a representative can replace the invitation link.")
     with transaction.atomic():
-        Organisation.objects.filter(pk=organisation.pk).update(invite_version=organisation.invite_version + 1)
+        Organisation.objects.filter(pk=organisation.pk).update(
+            invite_version=organisation.invite_version + 1, join_code=_unused_join_code()
+        )
     organisation.refresh_from_db()
     return organisation
+
+
+def _unused_join_code() -> str:
+    # 27**8 codes: a clash is all but impossible, and the unique constraint is the real guard.
+    while True:
+        code = join_code_new()
+        if not Organisation.objects.filter(join_code=code).exists():
+            return code
+
+
+def organisation_by_join_code(code: str) -> Organisation | None:
+    """The organisation whose staff join with this code: verified and committed, else None."""
+    code = join_code_normalise(code)
+    if not code:
+        return None
+    return Organisation.objects.filter(join_code=code, verified_at__isnull=False, commitment__isnull=False).first()
+
+
+@dataclass
+class InvitationsSent:
+    sent: list[str]
+    already: list[str]
+
+
+def staff_invite_by_email(*, organisation: Organisation, by, emails: list[str]) -> InvitationsSent:
+    """One invitation email per address, through the outbox. Keyed on the address and the current
+    invitation link, so pasting the same list again sends nothing new; after the link is replaced,
+    a new invitation (with the new link) may be sent."""
+    if not is_representative(by, organisation):
+        raise PermissionDenied("Only a representative can invite staff.")
+    if not hasattr(organisation, "commitment"):
+        raise CommitmentError("Staff can be invited once the organisation has signed the commitment.")
+    result = InvitationsSent(sent=[], already=[])
+    with transaction.atomic():
+        for email in dict.fromkeys(e.strip().lower() for e in emails if e.strip()):
+            key = f"organisation-staff-invitation:{organisation.pk}:{organisation.invite_version}:{email}"
+            if Email.objects.filter(key=key).exists():
+                result.already.append(email)
+                continue
+            email_queue(
+                kind="organisation-staff-invitation",
+                to=email,
+                key=key,
+                context={
+                    "organisation": organisation.name,
+                    "inviter": by.get_short_name(),
+                    "join_code": organisation.join_code,
+                    "join_path": reverse("organisations:join-code"),
+                    "invite_path": reverse("organisations:join-invite", args=[invitation_token(organisation)]),
+                },
+            )
+            result.sent.append(email)
+    return result
 
 
 # --- employee commitment ----------------------------------------------------------

@@ -15,14 +15,18 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from pages.ratelimit import client_ip, ratelimit_all
+
 from . import services
 from .forms import (
     AccessRequestForm,
     ChampionForm,
     DirectoryForm,
+    JoinCodeForm,
     MemberForm,
     OrganisationForm,
     SignForm,
+    StaffInviteForm,
     StatementsForm,
     TaskDoneForm,
 )
@@ -222,7 +226,9 @@ def invitation_rotate(request, slug: str):
     if denied:
         return denied
     services.invitation_rotate(organisation=organisation, user=request.user)
-    messages.success(request, "There is a new invitation link. Old links and printed posters no longer work.")
+    messages.success(
+        request, "There is a new code and invitation link. Old codes, links and printed posters no longer work."
+    )
     return redirect("organisations:dashboard", slug)
 
 
@@ -477,3 +483,66 @@ def badge(request, slug: str):
     response["Cache-Control"] = "public, max-age=3600"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
+
+
+# A code has 27**8 values; these limits make guessing one pointless and keep an error for a typo cheap.
+JOIN_CODE_LIMITS = ((60, 600), (300, 86400))
+# Invitation emails go to addresses a representative types: a cap on how many she can send.
+STAFF_INVITE_LIMITS = ((10, 3600), (40, 86400))
+
+
+def join_code(request):
+    """Staff type the short code from the poster or the email, and reach their employer's commitment."""
+    form = JoinCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        ip = client_ip(request)
+        if not ratelimit_all([(f"join-code:{ip}:{period}", limit, period) for limit, period in JOIN_CODE_LIMITS]):
+            form.add_error("code", "You have tried too many codes. Wait 10 minutes, then try again")
+        else:
+            organisation = services.organisation_by_join_code(form.cleaned_data["code"])
+            if organisation is None:
+                form.add_error(
+                    "code", "We cannot find that code. Check it with your employer: it has 8 letters and numbers"
+                )
+            else:
+                return redirect("organisations:join", organisation.slug)
+    return render(request, "organisations/join_code.html", {"form": form})
+
+
+@login_required
+def certificate(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    commitment = EmployerCommitment.objects.filter(organisation=organisation).first()
+    if commitment is None:
+        messages.info(request, "Your certificate is ready once the organisation has signed the commitment.")
+        return redirect("organisations:dashboard", slug)
+    return render(request, "organisations/certificate.html", {"organisation": organisation, "commitment": commitment})
+
+
+@login_required
+def staff_invite(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    if not hasattr(organisation, "commitment"):
+        messages.info(request, "You can invite staff once the organisation has signed the commitment.")
+        return redirect("organisations:dashboard", slug)
+    form = StaffInviteForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        key = f"staff-invite:{request.user.pk}"
+        if not ratelimit_all([(f"{key}:{period}", limit, period) for limit, period in STAFF_INVITE_LIMITS]):
+            form.add_error("emails", "You have sent a lot of invitations. Wait an hour, then send the rest")
+        else:
+            result = services.staff_invite_by_email(
+                organisation=organisation, by=request.user, emails=form.cleaned_data["emails"]
+            )
+            sent = len(result.sent)
+            text = f"{sent} invitation{'s' if sent != 1 else ''} sent."
+            if result.already:
+                already = len(result.already)
+                text += f" {already} {'person was' if already == 1 else 'people were'} already invited, so we did not email them again."
+            messages.success(request, text)
+            return redirect("organisations:dashboard", slug)
+    return render(request, "organisations/staff_invite.html", {"organisation": organisation, "form": form})

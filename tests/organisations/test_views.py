@@ -292,8 +292,10 @@ def test_poster_has_the_qr_code_and_print_styles(client, committed, org_rep):
     client.force_login(org_rep)
     html = client.get(reverse("organisations:poster", args=[committed.slug])).content.decode()
     assert 'class="app-qr"' in html
-    token = re.search(r"/join/([^/]+)/", html).group(1)
-    assert services.invitation_organisation(token) == committed
+    # The short code replaces the 100-character link in print; the QR code still carries the link.
+    assert f'<p class="app-join-code app-poster__code">{committed.join_code}</p>' in html
+    assert reverse("organisations:join-code") in html
+    assert services.invitation_token(committed) not in html
 
 
 # --- employees ------------------------------------------------------------------------
@@ -634,3 +636,121 @@ def test_own_task_errors_are_on_the_field_with_the_text_kept(
     if own:
         assert own[:50] in html
     assert not hasattr(Organisation.objects.get(pk=organisation.pk), "commitment")
+
+
+# --- confirmation, certificate, join code, email invitations ----------------------------
+
+
+def test_committing_emails_each_representative_a_confirmation_with_the_certificate_and_code(
+    client, organisation, org_rep, mailoutbox, django_capture_on_commit_callbacks
+):
+    from mail.models import Email
+
+    client.force_login(org_rep)
+    response = client.post(reverse("organisations:commit", args=[organisation.slug]), commit_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"signatory_name": "Robin Rep", "signatory_job_title": "Manager", "confirm": "on"}
+        )
+    organisation.refresh_from_db()
+    emails = Email.objects.filter(kind="organisation-committed")
+    assert [e.to for e in emails] == [org_rep.email]
+    sent = [m for m in mailoutbox if "has signed the Social Care Commitment" in m.subject]
+    assert len(sent) == 1
+    body = sent[0].body
+    certificate = reverse("organisations:certificate", args=[organisation.slug])
+    assert certificate in body and organisation.join_code in body
+    assert certificate in sent[0].alternatives[0][0]
+    page = client.get(certificate)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Oak Lodge Care Home" in html and "app-certificate" in html
+    assert timezone.localdate().strftime("%-d %B %Y") in html
+    for statement in statements():
+        assert statement.title in html
+
+
+def test_certificate_is_for_representatives_only(client, committed, other_rep, supporter):
+    url = reverse("organisations:certificate", args=[committed.slug])
+    client.force_login(other_rep)
+    assert client.get(url).status_code == 403
+    client.force_login(supporter)
+    assert client.get(url).status_code == 403
+
+
+def test_staff_member_joins_by_typing_the_code(client, committed, org_rep, supporter):
+    client.force_login(org_rep)
+    dashboard = client.get(reverse("organisations:dashboard", args=[committed.slug])).content.decode()
+    assert committed.join_code in dashboard
+    poster = client.get(reverse("organisations:poster", args=[committed.slug])).content.decode()
+    assert committed.join_code in poster
+    client.force_login(supporter)
+    typed = f" {committed.join_code[:4].lower()} {committed.join_code[4:]} "
+    response = client.get(reverse("organisations:join-code"), {"code": typed})
+    assert response["Location"] == reverse("organisations:join", args=[committed.slug])
+
+
+def test_a_wrong_code_is_an_error_with_the_text_kept(client, committed):
+    response = client.get(reverse("organisations:join-code"), {"code": "BBBBBBBB"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_code">We cannot find that code' in html
+    assert 'value="BBBBBBBB"' in html
+
+
+def test_replacing_the_link_replaces_the_code(client, committed, org_rep):
+    old = committed.join_code
+    client.force_login(org_rep)
+    client.post(reverse("organisations:invitation-rotate", args=[committed.slug]))
+    committed.refresh_from_db()
+    assert committed.join_code != old
+    assert "Location" not in client.get(reverse("organisations:join-code"), {"code": old})
+
+
+def test_join_code_of_an_organisation_not_yet_committed_is_not_found(client, organisation):
+    response = client.get(reverse("organisations:join-code"), {"code": organisation.join_code})
+    assert "We cannot find that code" in response.content.decode()
+
+
+def test_representative_invites_staff_by_email_once_each(
+    client, committed, org_rep, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(org_rep)
+    url = reverse("organisations:staff-invite", args=[committed.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"emails": "amy@example.org, Ben@Example.org\namy@example.org"})
+    assert response.status_code == 302
+    invitations = [m for m in mailoutbox if "invites you" in m.subject]
+    assert sorted(m.to[0] for m in invitations) == ["amy@example.org", "ben@example.org"]
+    assert committed.join_code in invitations[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"emails": "ben@example.org\ncat@example.org"}, follow=True)
+    assert "1 invitation sent. 1 person was already invited" in response.content.decode()
+    assert len([m for m in mailoutbox if "invites you" in m.subject]) == 3
+
+
+def test_invalid_addresses_are_reported_with_the_text_kept(client, committed, org_rep, mailoutbox):
+    client.force_login(org_rep)
+    typed = "amy@example.org\nnot-an-address\nbob@"
+    response = client.post(reverse("organisations:staff-invite", args=[committed.slug]), {"emails": typed})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_emails">Enter email addresses like name@example.org. Check not-an-address, bob@</a>' in html
+    assert "amy@example.org\nnot-an-address\nbob@</textarea>" in html
+    assert not [m for m in mailoutbox if "invites you" in m.subject]
+
+
+def test_email_invitations_are_rate_limited(client, committed, org_rep, settings):
+    client.force_login(org_rep)
+    url = reverse("organisations:staff-invite", args=[committed.slug])
+    for n in range(10):
+        assert client.post(url, {"emails": f"person{n}@example.org"}).status_code == 302
+    response = client.post(url, {"emails": "one-more@example.org"})
+    assert response.status_code == 200
+    assert "You have sent a lot of invitations" in response.content.decode()
+
+
+def test_only_representatives_invite_staff(client, committed, other_rep):
+    client.force_login(other_rep)
+    response = client.post(reverse("organisations:staff-invite", args=[committed.slug]), {"emails": "a@example.org"})
+    assert response.status_code == 403

@@ -111,15 +111,18 @@ class StatementsForm(forms.Form):
     def __init__(
         self, *args, statements, need_dates: bool, one_per_statement: bool, today: date | None = None, **kwargs
     ):
+        # Employers sign for the organisation ("we"), choose at least one task per statement and
+        # may write their own; staff speak for themselves and date their tasks too.
         super().__init__(*args, **kwargs)
         self.statements = statements
         self.need_dates = need_dates
         self.one_per_statement = one_per_statement
+        self.own_tasks = need_dates and one_per_statement
         self.today = today or timezone.localdate()
         for statement in statements:
             self.fields[f"agree_{statement.number}"] = forms.BooleanField(
                 label=f"I agree to statement {statement.number}"
-                if not need_dates
+                if not one_per_statement
                 else f"We agree to statement {statement.number}",
                 error_messages={"required": f"Agree to statement {statement.number}, {statement.title}, to sign"},
             )
@@ -129,7 +132,7 @@ class StatementsForm(forms.Form):
                     self.fields[f"date_{task.pk}"] = DateField(
                         label="Target date", required=False, future=True, today=self.today
                     )
-            if need_dates:
+            if self.own_tasks:
                 # A task of the organisation's own, besides the listed ones.
                 self.fields[f"own_{statement.number}"] = forms.CharField(
                     label=f"Add a task of your own for statement {statement.number} (optional)",
@@ -149,7 +152,7 @@ class StatementsForm(forms.Form):
             rows = [
                 (self[f"task_{t.pk}"], self[f"date_{t.pk}"] if self.need_dates else None) for t in statement.tasks.all()
             ]
-            own = (self[f"own_{statement.number}"], self[f"own_date_{statement.number}"]) if self.need_dates else None
+            own = (self[f"own_{statement.number}"], self[f"own_date_{statement.number}"]) if self.own_tasks else None
             yield statement, self[f"agree_{statement.number}"], rows, own
 
     def _own_typed(self, statement) -> bool:
@@ -182,7 +185,7 @@ class StatementsForm(forms.Form):
         for statement in self.statements:
             tasks = list(statement.tasks.all())
             picked = [t for t in tasks if data.get(f"task_{t.pk}")]
-            own = self._clean_own(statement) if self.need_dates else None
+            own = self._clean_own(statement) if self.own_tasks else None
             if own:
                 chosen.append(own)
             if self.one_per_statement and not picked and not own and tasks and not self._own_typed(statement):

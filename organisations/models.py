@@ -355,6 +355,9 @@ class EmployeeCommitmentTask(models.Model):
     task = models.ForeignKey(Task, null=True, on_delete=models.SET_NULL, related_name="+")
     statement_number = models.PositiveSmallIntegerField()
     task_text = models.CharField(max_length=300)
+    # Staff date their own tasks; commitments recorded by a champion, and older ones, have none.
+    target_date = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["statement_number", "pk"]

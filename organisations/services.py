@@ -7,6 +7,7 @@ they count; the recount registered in apps.py repairs any drift.
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -201,7 +202,6 @@ def membership_add(*, organisation: Organisation, user, role: str = Membership.R
 
 def membership_invite(*, organisation: Organisation, by, email: str, role: str) -> Membership:
     """A representative adds a colleague who already has an account, as representative or champion."""
-    from django.contrib.auth import get_user_model
 
     if not is_representative(by, organisation):
         raise PermissionDenied("Only a representative can add people to the organisation.")
@@ -580,9 +580,15 @@ def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen)
                 task=tasks[c.task_id],
                 statement_number=numbers[tasks[c.task_id].statement_id],
                 task_text=tasks[c.task_id].text,
+                target_date=c.target_date,
             )
             for c in chosen
         )
+        if user is not None:
+            # The profile's "Organisation" is the employer they committed with, unless they gave one.
+            get_user_model().objects.filter(pk=user.pk, organisation_name="").update(
+                organisation_name=organisation.name
+            )
         amounts = {
             f"organisations:{organisation.pk}:staff-commitments": 1,
             "organisations:staff-commitments": 1,
@@ -598,6 +604,16 @@ def employee_commit(*, organisation: Organisation, user, chosen: list[ChosenTask
     return _employee_record(
         organisation=organisation, user=user, name="", job_role=user.job_role, assisted_by=None, chosen=chosen
     )
+
+
+def employee_task_done(*, task: EmployeeCommitmentTask, user) -> bool:
+    """The staff member marks one of their own tasks done. Returns False if it already was."""
+    if task.commitment.user_id is None or task.commitment.user_id != user.pk:
+        raise PermissionDenied("Only the person who made this commitment can mark its tasks done.")
+    with transaction.atomic():
+        updated = EmployeeCommitmentTask.objects.filter(pk=task.pk, done_at__isnull=True).update(done_at=timezone.now())
+    task.refresh_from_db()
+    return bool(updated)
 
 
 def champion_record_commitment(

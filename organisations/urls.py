@@ -8,6 +8,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/ask-to-join/<str:cqc_id>/", views.request_access, name="request-access"),
     path("access-requests/<int:pk>/", views.access_request_review, name="access-request"),
+    path("my-tasks/<int:pk>/done/", views.employee_task_done, name="employee-task-done"),
     path("join/", views.join_code, name="join-code"),
     path("join/<str:token>/", views.join_invite, name="join-invite"),
     path("organisations/", views.directory_view, name="directory"),

@@ -35,6 +35,7 @@ from .models import (
     Audience,
     CommitmentTask,
     EmployeeCommitment,
+    EmployeeCommitmentTask,
     EmployerCommitment,
     Membership,
     Organisation,
@@ -347,7 +348,7 @@ def _employee_commit(request, organisation: Organisation, via_invite: bool):
         messages.info(request, f"You have already made your commitment with {organisation.name}.")
         return redirect("accounts:home")
     form = StatementsForm(
-        _post(request), statements=_statements(Audience.EMPLOYEE), need_dates=False, one_per_statement=False
+        _post(request), statements=_statements(Audience.EMPLOYEE), need_dates=True, one_per_statement=False
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -546,3 +547,14 @@ def staff_invite(request, slug: str):
             messages.success(request, text)
             return redirect("organisations:dashboard", slug)
     return render(request, "organisations/staff_invite.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+@require_POST
+def employee_task_done(request, pk: int):
+    task = get_object_or_404(EmployeeCommitmentTask.objects.select_related("commitment"), pk=pk)
+    if task.commitment.user_id != request.user.pk:
+        raise Http404("No such task")
+    services.employee_task_done(task=task, user=request.user)
+    messages.success(request, f"Well done. “{task.task_text}” is marked as done.")
+    return redirect("accounts:home")

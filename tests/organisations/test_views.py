@@ -2,6 +2,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,8 +51,11 @@ def date_parts(name: str, value: date) -> dict:
 
 def employee_data():
     data = {f"agree_{n}": "on" for n in range(1, 8)}
+    target = timezone.localdate() + timedelta(days=20)
     for statement in statements(Audience.EMPLOYEE):
-        data[f"task_{statement.tasks.all()[0].pk}"] = "on"
+        task = statement.tasks.all()[0]
+        data[f"task_{task.pk}"] = "on"
+        data |= date_parts(f"date_{task.pk}", target)
     return data
 
 
@@ -754,3 +758,60 @@ def test_only_representatives_invite_staff(client, committed, other_rep):
     client.force_login(other_rep)
     response = client.post(reverse("organisations:staff-invite", args=[committed.slug]), {"emails": "a@example.org"})
     assert response.status_code == 403
+
+
+# --- staff tasks: dates, done, and the profile ------------------------------------------
+
+
+def test_staff_task_dates_done_and_organisation_on_the_profile(client, committed, supporter):
+    supporter.organisation_name = ""
+    supporter.save()
+    client.force_login(supporter)
+    client.post(reverse("organisations:join", args=[committed.slug]), employee_data())
+    commitment = EmployeeCommitment.objects.get(user=supporter)
+    task = commitment.tasks.first()
+    assert task.target_date == timezone.localdate() + timedelta(days=20)
+    home = client.get(reverse("accounts:home")).content.decode()
+    assert "Organisation: Not given" not in home
+    assert committed.name in home
+    assert f"By {task.target_date:%-d %B %Y}" in home
+    supporter.refresh_from_db()
+    assert supporter.organisation_name == committed.name
+    response = client.post(reverse("organisations:employee-task-done", args=[task.pk]), follow=True)
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert "is marked as done" in response.content.decode()
+
+
+def test_staff_task_needs_a_date(client, committed, supporter):
+    client.force_login(supporter)
+    data = employee_data()
+    first = statements(Audience.EMPLOYEE)[0].tasks.all()[0]
+    data[f"date_{first.pk}_day"] = ""
+    html = client.post(reverse("organisations:join", args=[committed.slug]), data).content.decode()
+    assert "Target date must include a day" in html
+    assert not EmployeeCommitment.objects.filter(user=supporter).exists()
+
+
+def test_an_organisation_already_on_the_profile_is_kept(client, committed, supporter):
+    supporter.organisation_name = "Agency work, Bristol"
+    supporter.save()
+    client.force_login(supporter)
+    client.post(reverse("organisations:join", args=[committed.slug]), employee_data())
+    supporter.refresh_from_db()
+    assert supporter.organisation_name == "Agency work, Bristol"
+
+
+def test_nobody_else_can_mark_a_staff_task_done(client, committed, supporter, outsider):
+    commitment = services.employee_commit(
+        organisation=committed, user=supporter, chosen=one_task_each(Audience.EMPLOYEE)
+    )
+    task = commitment.tasks.first()
+    client.force_login(outsider)
+    assert client.post(reverse("organisations:employee-task-done", args=[task.pk])).status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None
+    with pytest.raises(PermissionDenied):
+        services.employee_task_done(task=task, user=outsider)
+    assert services.employee_task_done(task=task, user=supporter) is True
+    assert services.employee_task_done(task=task, user=supporter) is False

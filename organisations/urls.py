@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisations/lookup.json", views.lookup, name="lookup"),
     path("organisations/<slug:slug>/", views.detail, name="detail"),
     path("organisations/<slug:slug>/badge.svg", views.badge, name="badge"),
+    path("organisations/<slug:slug>/badge.png", views.badge_png_view, name="badge-png"),
     path("organisations/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
     path("organisations/<slug:slug>/people/", views.members, name="members"),
     path("organisations/<slug:slug>/people/<int:pk>/remove/", views.member_remove, name="member-remove"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from pages.ratelimit import client_ip, ratelimit_all
 
 from . import services
+from .badge import badge_describe, badge_png
 from .forms import (
     AccessRequestForm,
     ChampionForm,
@@ -464,26 +465,39 @@ def detail(request, slug: str):
     )
 
 
-def badge(request, slug: str):
+def _badge(request, slug: str):
     organisation = get_object_or_404(
         Organisation.objects.select_related("commitment"), slug=slug, verified_at__isnull=False
     )
     commitment = getattr(organisation, "commitment", None)
-    today = _today()
-    svg = render_to_string(
-        "organisations/badge.svg",
-        {
-            "organisation": organisation,
-            "commitment": commitment,
-            "lapsed": commitment.is_lapsed(today) if commitment else False,
-            "page_url": request.build_absolute_uri(organisation.get_absolute_url()),
-        },
-    )
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    lapsed = commitment.is_lapsed(_today()) if commitment else False
+    return organisation, badge_describe(organisation=organisation, commitment=commitment, lapsed=lapsed)
+
+
+def _badge_response(request, organisation, content, content_type: str, extension: str):
+    response = HttpResponse(content, content_type=content_type)
     # Other sites embed this; it changes at most daily, so a short cache is enough.
     response["Cache-Control"] = "public, max-age=3600"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    if "download" in request.GET:
+        response["Content-Disposition"] = (
+            f'attachment; filename="social-care-commitment-{organisation.slug}.{extension}"'
+        )
     return response
+
+
+def badge(request, slug: str):
+    organisation, described = _badge(request, slug)
+    svg = render_to_string(
+        "organisations/badge.svg",
+        {"badge": described, "page_url": request.build_absolute_uri(organisation.get_absolute_url())},
+    )
+    return _badge_response(request, organisation, svg, "image/svg+xml; charset=utf-8", "svg")
+
+
+def badge_png_view(request, slug: str):
+    organisation, described = _badge(request, slug)
+    return _badge_response(request, organisation, badge_png(described), "image/png", "png")
 
 
 # A code has 27**8 values; these limits make guessing one pointless and keep an error for a typo cheap.

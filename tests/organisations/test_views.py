@@ -815,3 +815,32 @@ def test_nobody_else_can_mark_a_staff_task_done(client, committed, supporter, ou
         services.employee_task_done(task=task, user=outsider)
     assert services.employee_task_done(task=task, user=supporter) is True
     assert services.employee_task_done(task=task, user=supporter) is False
+
+
+def test_badge_has_no_text_smaller_than_12px(client, committed):
+    svg = client.get(reverse("organisations:badge", args=[committed.slug])).content.decode()
+    sizes = [int(size) for size in re.findall(r'font-size="(\d+)"', svg)]
+    assert len(sizes) == 3 and min(sizes) >= 12
+
+
+def test_badge_downloads_as_svg_and_png(client, committed, org_rep):
+    from io import BytesIO
+
+    from PIL import Image
+
+    client.force_login(org_rep)
+    page = client.get(committed.get_absolute_url()).content.decode()
+    png_url = reverse("organisations:badge-png", args=[committed.slug])
+    assert f'href="{png_url}?download" download' in page
+    client.logout()
+    svg = client.get(reverse("organisations:badge", args=[committed.slug]), {"download": ""})
+    assert svg["Content-Disposition"] == f'attachment; filename="social-care-commitment-{committed.slug}.svg"'
+    png = client.get(png_url, {"download": ""})
+    assert png["Content-Type"] == "image/png"
+    assert png["Content-Disposition"].endswith('.png"')
+    image = Image.open(BytesIO(png.content))
+    assert image.size == (480, 160)
+    # The blue of a current commitment, and white text drawn on it.
+    assert image.convert("RGB").getpixel((4, 80)) == (0, 94, 184)
+    assert (255, 255, 255) in {colour for _, colour in image.convert("RGB").getcolors(100000)}
+    assert client.get(png_url).get("Content-Disposition") is None

@@ -2,25 +2,31 @@ import re
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region
 from moderation.privacy import refuse_personal_data
 from pages.forms import DateField
 
-from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
+from .models import ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
+from .regulators import REGULATORS, Nation, nation_for_region
 from .services import OWN_TASK_MAX_LENGTH, ChosenTask
 
 
 class OrganisationForm(forms.Form):
+    # The region decides the nation, and so which regulator's ID is asked for next.
+    field_order = ["name", "type", "town", "region", "regulator_id", "ods_code", "size", "website"]
     name = forms.CharField(label="Organisation name", max_length=200)
     type = forms.ChoiceField(label="Type of organisation", choices=Organisation.Type.choices, widget=forms.RadioSelect)
-    cqc_provider_id = forms.CharField(
-        label="CQC provider ID",
+    regulator_id = forms.CharField(
+        label="Registration number with your care regulator",
         required=False,
-        max_length=20,
-        help_text="Needed for care homes, home care agencies and supported living. It starts 1- followed by 9 to 11 "
-        "digits, for example 1-101234567.",
+        max_length=30,
+        help_text="Needed for care homes, home care agencies and supported living. We ask the regulator of "
+        "the region you chose: in England the CQC provider ID (1- followed by 9 to 11 digits, like "
+        "1-101234567); in Wales the Care Inspectorate Wales registration number; in Scotland the Care "
+        "Inspectorate service number (CS followed by 10 digits); in Northern Ireland the RQIA service ID.",
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-20", "spellcheck": "false"}),
     )
     ods_code = forms.CharField(
@@ -49,20 +55,6 @@ class OrganisationForm(forms.Form):
         self.fields["size"].error_messages["required"] = "Choose the number of staff"
         self.fields["website"].error_messages["invalid"] = "Enter a website address like https://www.example.org"
 
-    def clean_cqc_provider_id(self) -> str:
-        value = re.sub(r"\s+", "", self.cleaned_data["cqc_provider_id"])
-        if value and not re.fullmatch(CQC_ID_PATTERN, value):
-            raise forms.ValidationError(
-                "Enter a CQC provider ID in the right format: 1- followed by 9 to 11 digits, like 1-101234567"
-            )
-        if value:
-            self.duplicate = Organisation.objects.filter(cqc_provider_id=value).first()
-            if self.duplicate:
-                raise forms.ValidationError(
-                    "An organisation with this CQC provider ID is already registered. You can ask to be added to it."
-                )
-        return value
-
     # The name and town are shown in the public directory once the organisation is verified:
     # personal data is refused here, with the reason, rather than found by the verifier.
     def clean_name(self) -> str:
@@ -77,18 +69,45 @@ class OrganisationForm(forms.Form):
             raise forms.ValidationError("Enter an ODS code of 3 to 6 letters and numbers, like RJ1 or 8A718")
         return value
 
+    def clean_regulator_id(self) -> str:
+        return re.sub(r"\s+", "", self.cleaned_data["regulator_id"]).upper()
+
     def clean(self):
         data = super().clean()
-        if (
-            data.get("type") in Organisation.CQC_REGISTERED
-            and not data.get("cqc_provider_id")
-            and "cqc_provider_id" not in self.errors
-        ):
+        # The nation, and so the regulator, follows the region: Wales, Scotland and Northern
+        # Ireland are regions of their own; every other region is in England.
+        nation = nation_for_region(data.get("region") or "")
+        regulator = REGULATORS[nation]
+        data["nation"] = nation
+        value = data.get("regulator_id", "")
+        data["cqc_provider_id"] = value if nation == Nation.ENGLAND else ""
+        if "regulator_id" in self.errors:
+            return data
+        if value and not re.fullmatch(regulator.pattern, value):
             self.add_error(
-                "cqc_provider_id",
-                f"Enter the CQC provider ID: every {Organisation.Type(data['type']).label.lower()} is registered "
-                "with the CQC",
+                "regulator_id",
+                f"Enter the {regulator.id_label} in the right format: {regulator.format_text}",
             )
+        elif value:
+            self.duplicate = Organisation.objects.filter(
+                Q(cqc_provider_id=value) if nation == Nation.ENGLAND else Q(nation=nation, regulator_id=value)
+            ).first()
+            if self.duplicate:
+                self.add_error(
+                    "regulator_id",
+                    f"An organisation with this {regulator.id_label} is already registered. You can ask to be "
+                    "added to it.",
+                )
+        elif data.get("type") in Organisation.CQC_REGISTERED and "region" not in self.errors:
+            self.add_error(
+                "regulator_id",
+                f"Enter the {regulator.id_label}: every {Organisation.Type(data['type']).label.lower()} in "
+                f"{Nation(nation).label} is registered with the {regulator.name}",
+            )
+        if nation != Nation.ENGLAND:
+            data["regulator_id"] = value
+        else:
+            data["regulator_id"] = ""
         return data
 
 

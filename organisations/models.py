@@ -18,6 +18,8 @@ from django.urls import reverse
 
 from accounts.choices import JobRole, Region
 
+from .regulators import REGULATORS, Nation
+
 CQC_ID_PATTERN = r"^1-[0-9]{9,11}$"
 ODS_CODE_PATTERN = r"^[A-Z0-9]{3,6}$"
 # A commitment still shows while renewal is this late; after that it is lapsed.
@@ -72,7 +74,11 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     type = models.CharField(max_length=30, choices=Type.choices)
+    # England's regulator is the CQC (its ID in cqc_provider_id); elsewhere regulator_id holds the
+    # ID given by that nation's regulator (organisations.regulators). Set from the region.
+    nation = models.CharField(max_length=20, choices=Nation.choices, default=Nation.ENGLAND)
     cqc_provider_id = models.CharField("CQC provider ID", max_length=14, blank=True)
+    regulator_id = models.CharField("registration number", max_length=20, blank=True)
     ods_code = models.CharField("ODS code", max_length=6, blank=True)
     town = models.CharField("town or city", max_length=100)
     region = models.CharField(max_length=40, choices=Region.choices)
@@ -104,8 +110,25 @@ class Organisation(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(type__in=["care-home-nursing", "care-home", "home-care", "supported-living"])
-                | ~Q(cqc_provider_id=""),
-                name="organisations_cqc_id_required_for_registered_types",
+                | (Q(nation="england") & ~Q(cqc_provider_id=""))
+                | (~Q(nation="england") & ~Q(regulator_id="")),
+                name="organisations_regulator_id_required_for_registered_types",
+            ),
+            models.CheckConstraint(
+                condition=Q(nation="england") | Q(cqc_provider_id=""), name="organisations_cqc_id_in_england_only"
+            ),
+            models.CheckConstraint(
+                condition=~Q(nation="england") | Q(regulator_id=""),
+                name="organisations_regulator_id_outside_england_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(nation__in=["england", "wales", "scotland", "northern-ireland"]),
+                name="organisations_nation_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["nation", "regulator_id"],
+                condition=~Q(regulator_id=""),
+                name="organisations_regulator_id_unique",
             ),
             models.CheckConstraint(
                 condition=Q(ods_code="") | Q(ods_code__regex=ODS_CODE_PATTERN), name="organisations_ods_code_format"
@@ -125,6 +148,18 @@ class Organisation(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def regulator(self):
+        return REGULATORS[self.nation]
+
+    @property
+    def registration_id(self) -> str:
+        """The ID with this organisation's regulator, whichever nation it is in."""
+        return self.cqc_provider_id if self.nation == Nation.ENGLAND else self.regulator_id
+
+    def register_search_url(self) -> str:
+        return self.regulator.register_search(regulator_id=self.registration_id, name=self.name)
 
 
 class Membership(models.Model):

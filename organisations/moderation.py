@@ -29,7 +29,10 @@ def register_queue() -> None:
             row_template="organisations/_moderation_row.html",
             actions={"verify": Action("Verify", _verify)},
             can_view=is_programme_admin,
-            summary=lambda organisation: f"{organisation.name} ({organisation.cqc_provider_id or 'no CQC ID'})",
+            summary=lambda organisation: (
+                f"{organisation.name} ({organisation.registration_id or 'no regulator ID'}, "
+                f"{organisation.get_nation_display()})"
+            ),
             position=50,
         )
     )

@@ -37,6 +37,7 @@ from .models import (
     join_code_new,
     join_code_normalise,
 )
+from .regulators import Nation, nation_for_region
 from .selectors import admin_emails, is_representative, representatives
 
 INVITE_SALT = "organisations.invite"
@@ -132,14 +133,25 @@ def organisation_register(
     name: str,
     type: str,
     cqc_provider_id: str = "",
+    regulator_id: str = "",
     ods_code: str = "",
     town: str,
     region: str,
     size: str,
     website: str = "",
+    nation: str | None = None,
 ) -> Organisation:
-    """Register an organisation; the person who registers it becomes its representative."""
+    """Register an organisation; the person who registers it becomes its representative.
+
+    The nation (and so the regulator) follows the region; outside England the regulator's ID is
+    regulator_id, in England the CQC provider ID."""
+    nation = nation_for_region(region)
     cqc_provider_id = (cqc_provider_id or "").strip()
+    regulator_id = (regulator_id or "").strip().upper()
+    if nation != Nation.ENGLAND:
+        regulator_id, cqc_provider_id = regulator_id or cqc_provider_id, ""
+    else:
+        regulator_id = ""
     if cqc_provider_id:
         existing = Organisation.objects.filter(cqc_provider_id=cqc_provider_id).first()
         if existing:
@@ -150,7 +162,9 @@ def organisation_register(
                 name=name.strip(),
                 slug=_unique_slug(name),
                 type=type,
+                nation=nation,
                 cqc_provider_id=cqc_provider_id,
+                regulator_id=regulator_id,
                 ods_code=(ods_code or "").strip().upper(),
                 town=town.strip(),
                 region=region,

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -109,7 +110,7 @@ def register(request):
             organisation = services.organisation_register(user=request.user, **form.cleaned_data)
         except services.DuplicateCQCId as exc:
             form.duplicate = exc.organisation
-            form.add_error("cqc_provider_id", exc.messages[0])
+            form.add_error("regulator_id", exc.messages[0])
         else:
             messages.success(request, f"{organisation.name} is registered. We will check it and tell you by email.")
             return redirect("organisations:dashboard", organisation.slug)
@@ -118,7 +119,9 @@ def register(request):
 
 @login_required
 def request_access(request, cqc_id: str):
-    organisation = get_object_or_404(Organisation, cqc_provider_id=cqc_id)
+    organisation = Organisation.objects.filter(Q(cqc_provider_id=cqc_id) | Q(regulator_id=cqc_id)).first()
+    if organisation is None:
+        raise Http404("No such organisation")
     if is_member(request.user, organisation):
         messages.info(request, f"You are already a member of {organisation.name}.")
         return redirect("organisations:dashboard", organisation.slug)

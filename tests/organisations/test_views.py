@@ -22,7 +22,7 @@ def form_data(**overrides):
     return {
         "name": "Birch House",
         "type": "care-home",
-        "cqc_provider_id": "1-123456789",
+        "regulator_id": "1-123456789",
         "ods_code": "",
         "town": "Taunton",
         "region": "south-west",
@@ -87,11 +87,11 @@ def test_signed_in_person_registers_and_lands_on_their_dashboard(client, org_rep
 @pytest.mark.parametrize("cqc", ["1-12345", "123456789", "1-1234567890123", "X-123456789"])
 def test_malformed_cqc_id_is_a_clear_error_that_keeps_what_was_typed(client, org_rep, cqc):
     client.force_login(org_rep)
-    response = client.post(REGISTER, form_data(cqc_provider_id=cqc, name="Birch & Co"))
+    response = client.post(REGISTER, form_data(regulator_id=cqc, name="Birch & Co"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in html
-    assert 'href="#id_cqc_provider_id"' in html
+    assert 'href="#id_regulator_id"' in html
     assert "1- followed by 9 to 11 digits" in html
     assert f'value="{cqc}"' in html
     assert 'value="Birch &amp; Co"' in html
@@ -100,13 +100,16 @@ def test_malformed_cqc_id_is_a_clear_error_that_keeps_what_was_typed(client, org
 
 def test_cqc_registered_type_without_a_cqc_id_is_refused(client, org_rep):
     client.force_login(org_rep)
-    html = client.post(REGISTER, form_data(cqc_provider_id="", type="home-care")).content.decode()
-    assert "every home care agency is registered with the CQC" in html
+    html = client.post(REGISTER, form_data(regulator_id="", type="home-care")).content.decode()
+    assert (
+        "Enter the CQC provider ID: every home care agency in England is registered with the Care Quality Commission"
+        in html
+    )
 
 
 def test_gp_practice_registers_with_an_ods_code_and_no_cqc_id(client, org_rep):
     client.force_login(org_rep)
-    client.post(REGISTER, form_data(cqc_provider_id="", type="gp-practice", ods_code="m85001"))
+    client.post(REGISTER, form_data(regulator_id="", type="gp-practice", ods_code="m85001"))
     assert Organisation.objects.get().ods_code == "M85001"
 
 
@@ -844,3 +847,51 @@ def test_badge_downloads_as_svg_and_png(client, committed, org_rep):
     assert image.convert("RGB").getpixel((4, 80)) == (0, 94, 184)
     assert (255, 255, 255) in {colour for _, colour in image.convert("RGB").getcolors(100000)}
     assert client.get(png_url).get("Content-Disposition") is None
+
+
+# --- the regulator follows the nation -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("region", "typed", "nation", "stored"),
+    [
+        ("wales", "sin-00012345-abcd", "wales", "SIN-00012345-ABCD"),
+        ("scotland", "CS2003001025", "scotland", "CS2003001025"),
+        ("northern-ireland", " 11049 ", "northern-ireland", "11049"),
+    ],
+)
+def test_homes_outside_england_give_their_own_regulators_id(client, org_rep, region, typed, nation, stored):
+    client.force_login(org_rep)
+    response = client.post(REGISTER, form_data(region=region, regulator_id=typed, name=f"Home in {region}"))
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name=f"Home in {region}")
+    assert (organisation.nation, organisation.regulator_id, organisation.cqc_provider_id) == (nation, stored, "")
+    assert organisation.registration_id == stored
+
+
+@pytest.mark.parametrize(
+    ("region", "typed", "message"),
+    [
+        (
+            "wales",
+            "",
+            "Enter the Care Inspectorate Wales registration number: every care home without nursing in Wales",
+        ),
+        ("scotland", "1-123456789", "Enter the Care Inspectorate service or provider number in the right format: CS"),
+        ("northern-ireland", "CS2003001025", "Enter the RQIA service ID in the right format: 3 to 8 digits"),
+        ("london", "11049", "Enter the CQC provider ID in the right format: 1- followed by 9 to 11 digits"),
+    ],
+)
+def test_each_nation_checks_its_regulators_format(client, org_rep, region, typed, message):
+    client.force_login(org_rep)
+    html = client.post(REGISTER, form_data(region=region, regulator_id=typed)).content.decode()
+    assert f'<a href="#id_regulator_id">{message}' in html
+    if typed:
+        assert f'value="{typed}"' in html
+    assert "CQC provider ID" not in html.split("<form")[0] or region == "london"
+
+
+def test_existing_organisations_are_cqc_registered_in_england(committed):
+    assert committed.nation == "england"
+    assert committed.regulator.short == "CQC"
+    assert committed.registration_id == committed.cqc_provider_id

@@ -33,6 +33,18 @@ PREVIEWS = {
         "join_path": "/social-care-commitment/join/",
         "invite_path": "/social-care-commitment/join/eyJvIjoxLCJ2IjoxfQ:abc123/",
     },
+    "organisation-not-verified": lambda: {
+        "name": "Isla",
+        "organisation": "Tŷ Derw Care Home",
+        "reason": "Not found on the regulator's register",
+        "explanation": "We could not find the organisation on its regulator's public register with the "
+        "registration number you gave. It may have a typing error, or belong to a different location.",
+        "regulator": "Care Inspectorate Wales",
+        "id_label": "Care Inspectorate Wales registration number",
+        "registration_id": "SIN-00012345-ABCD",
+        "register_url": "https://digital.careinspectorate.wales/directory?keyword=SIN-00012345-ABCD",
+        "register_path": "/social-care-commitment/register/",
+    },
     "organisation-access-request": lambda: {
         "organisation": "Oak Lodge Care Home",
         "requester": "Uzma Ali",

@@ -96,6 +96,10 @@ class Organisation(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The verifier could not verify it (with the reason the representative was told); it then
+    # leaves the queue. Verifying later clears nothing: verified_at is what makes it public.
+    verification_refused_at = models.DateTimeField(null=True, blank=True)
+    verification_refused_reason = models.CharField(max_length=120, blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
 
     class Meta:

@@ -209,6 +209,39 @@ def organisation_verify(*, organisation: Organisation, admin) -> bool:
     return True
 
 
+def organisation_cannot_verify(*, organisation: Organisation, admin, reason, note: str = "") -> bool:
+    """The verifier could not verify it: record why and tell the representatives why and what to
+    do. Returns False if it was already verified or refused."""
+    if not is_programme_admin(admin):
+        raise PermissionDenied("Only programme admins can verify organisations.")
+    with transaction.atomic():
+        updated = Organisation.objects.filter(
+            pk=organisation.pk, verified_at__isnull=True, verification_refused_at__isnull=True
+        ).update(verification_refused_at=timezone.now(), verification_refused_reason=reason.label[:120])
+        if not updated:
+            return False
+        organisation.refresh_from_db()
+        regulator = organisation.regulator
+        for rep in representatives(organisation):
+            email_queue(
+                kind="organisation-not-verified",
+                to=rep.email,
+                key=f"organisation-not-verified:{organisation.pk}:{rep.pk}",
+                context={
+                    "name": rep.get_short_name(),
+                    "organisation": organisation.name,
+                    "reason": reason.label,
+                    "explanation": reason.explanation,
+                    "regulator": regulator.name,
+                    "id_label": regulator.id_label,
+                    "registration_id": organisation.registration_id,
+                    "register_url": organisation.register_search_url(),
+                    "register_path": reverse("organisations:register"),
+                },
+            )
+    return True
+
+
 def membership_add(*, organisation: Organisation, user, role: str = Membership.Role.REPRESENTATIVE) -> Membership:
     membership, _ = Membership.objects.get_or_create(organisation=organisation, user=user, defaults={"role": role})
     return membership

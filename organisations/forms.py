@@ -328,7 +328,8 @@ class StaffInviteForm(forms.Form):
     def clean_emails(self) -> list[str]:
         from django.core.validators import validate_email
 
-        typed = [part.strip(" <>\"'") for part in re.split(r"[\s,;]+", self.cleaned_data["emails"])]
+        # One per line or separated by commas: "bad address" stays one entry, reported as typed.
+        typed = [part.strip(" \t<>\"'") for part in re.split(r"[\n\r,;]+", self.cleaned_data["emails"])]
         typed = [part for part in typed if part]
         if not typed:
             raise forms.ValidationError("Enter at least one email address")
@@ -340,7 +341,7 @@ class StaffInviteForm(forms.Form):
                 invalid.append(address)
         if invalid:
             raise forms.ValidationError(
-                "Enter email addresses like name@example.org. Check "
+                "Enter each email address in the correct format, like name@example.org. Check: "
                 + ", ".join(invalid[:5])
                 + (f" and {len(invalid) - 5} more" if len(invalid) > 5 else "")
             )

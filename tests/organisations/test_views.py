@@ -738,12 +738,15 @@ def test_representative_invites_staff_by_email_once_each(
 
 def test_invalid_addresses_are_reported_with_the_text_kept(client, committed, org_rep, mailoutbox):
     client.force_login(org_rep)
-    typed = "amy@example.org\nnot-an-address\nbob@"
+    typed = "amy@example.org\nnot-an-address\nbob@, a b@example.org"
     response = client.post(reverse("organisations:staff-invite", args=[committed.slug]), {"emails": typed})
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<a href="#id_emails">Enter email addresses like name@example.org. Check not-an-address, bob@</a>' in html
-    assert "amy@example.org\nnot-an-address\nbob@</textarea>" in html
+    assert (
+        '<a href="#id_emails">Enter each email address in the correct format, like name@example.org. '
+        "Check: not-an-address, bob@, a b@example.org</a>"
+    ) in html
+    assert "amy@example.org\nnot-an-address\nbob@, a b@example.org</textarea>" in html
     assert not [m for m in mailoutbox if "invites you" in m.subject]
 
 

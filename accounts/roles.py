@@ -74,3 +74,31 @@ def is_programme_admin(user) -> bool:
 def is_moderator(user) -> bool:
     """Moderators, and everyone who may do what they do."""
     return is_programme_admin(user) or has_role(user, MODERATORS)
+
+
+# The same two roles as querysets, for whoever must tell them something (the staff digest):
+# each matches its predicate above, for active people.
+
+
+def programme_admins():
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name=PROGRAMME_ADMINS), is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def moderators():
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name__in=[PROGRAMME_ADMINS, MODERATORS]), is_active=True)
+        .distinct()
+        .order_by("pk")
+    )

@@ -8,14 +8,17 @@ class AmbassadorsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import data_rights
         from counters.services import register_recount
-        from mail.reminders import register_staff_waiting
+        from mail.reminders import register as register_reminder
+        from mail.reminders import register_waiting_work
 
         from . import data_rights as care_maker_data
         from .moderation import register
-        from .reminders import applications_waiting_for_staff
+        from .reminders import JOBS, applications_waiting
         from .services import recount_active
 
         register_recount("ambassadors:", recount_active)
         data_rights.register("care_makers", export=care_maker_data.export, erase=care_maker_data.erase)
         register()
-        register_staff_waiting("care-maker-applications", applications_waiting_for_staff)
+        for job in JOBS:
+            register_reminder(job)
+        register_waiting_work("care-maker-applications", applications_waiting)

@@ -37,16 +37,16 @@ PREVIEWS = {
         "recommit_path": "/care-makers/recommit/sample-token/",
         "days": 30,
     },
+    "care-makers-lapsed": lambda: {
+        "name": "Femi",
+        "number": 42,
+        "asked_on": "3 October 2026",
+        "recommit_path": "/care-makers/recommit/sample-token/",
+    },
     "care-makers-story-published": lambda: {
         "name": "Mei",
         "title": "Ten minutes that changed a discharge",
         "story_path": "/care-makers/stories/1/",
-    },
-    "care-makers-applications-waiting": lambda: {
-        "name": "Lena",
-        "count": 4,
-        "region": "London",
-        "review_path": "/care-makers/review/?region=london",
     },
     "care-makers-story-rejected": lambda: {
         "name": "Femi",

@@ -46,11 +46,15 @@ class ApplicationForm(forms.Form):
     statement = forms.CharField(
         label="Why do you want to be a Care Maker?",
         help_text=(
-            f"Between {services.MIN_WORDS} and {services.MAX_WORDS} words. Tell us what you would do to "
-            "spread the 6Cs where you work."
+            f"Between {services.MIN_WORDS} and {services.MAX_WORDS} words, and {Application.STATEMENT_MAX:,} "
+            "characters or fewer. Tell us what you would do to spread the 6Cs where you work."
         ),
+        max_length=Application.STATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 8, "data-maxwords": str(services.MAX_WORDS)}),
-        error_messages={"required": "Tell us why you want to be a Care Maker"},
+        error_messages={
+            "required": "Tell us why you want to be a Care Maker",
+            "max_length": f"Your statement must be {Application.STATEMENT_MAX:,} characters or fewer",
+        },
     )
     chosen_c = forms.ChoiceField(
         label="Which of the 6Cs do you most want to champion?",
@@ -107,6 +111,13 @@ class WaitlistForm(forms.Form):
     role = forms.ChoiceField(choices=JobRole.choices, widget=forms.HiddenInput)
     sector = forms.ChoiceField(choices=Sector.choices, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        # Its hidden inputs sit on the apply page above the application's own role and sector
+        # selects: with the default ids they would take id_role and id_sector from them, and
+        # the selects' labels would point at the hidden inputs.
+        kwargs.setdefault("auto_id", "waitlist_%s")
+        super().__init__(*args, **kwargs)
+
 
 class _Filters(forms.Form):
     """GET filters laid out in a row: each select fills its column."""
@@ -147,6 +158,8 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="1,000 characters or fewer.",
+        error_messages={"max_length": "Your note must be 1,000 characters or fewer"},
     )
 
     def clean(self):
@@ -182,6 +195,10 @@ class ProfileForm(forms.ModelForm):
             "save it, so do not include an NHS number, phone number, email address or postcode: we cannot "
             "accept those.",
         }
+        error_messages = {
+            "display_name": {"max_length": "The name to show must be 80 characters or fewer"},
+            "bio": {"max_length": "About you must be 600 characters or fewer"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,7 +231,10 @@ class StoryForm(forms.ModelForm):
         }
         error_messages = {
             "c": {"required": "Choose which of the 6Cs your story shows"},
-            "title": {"required": "Enter a title for your story"},
+            "title": {
+                "required": "Enter a title for your story",
+                "max_length": "The title must be 120 characters or fewer",
+            },
             "text": {
                 "required": "Enter your story",
                 "max_length": "Your story must be 1,500 characters or fewer",

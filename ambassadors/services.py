@@ -137,22 +137,27 @@ def application_from_endorse_token(token: str) -> Application:
     return application
 
 
-def _queue_endorsement_request(application: Application, *, reminder: bool) -> None:
+def endorsement_context(application: Application, *, reminder: bool) -> dict:
+    """The endorsement request's email, first sent here and once more by the reminder job."""
+    return {
+        "manager_name": application.manager_name,
+        "applicant_name": application.user.get_full_name(),
+        "who": application.who,
+        "organisation": application.organisation,
+        "chosen_c": application.get_chosen_c_display(),
+        "statement": application.statement,
+        "endorse_path": endorse_path(application),
+        "reminder": reminder,
+    }
+
+
+def _queue_endorsement_request(application: Application) -> None:
     email_queue(
         kind="care-makers-endorsement",
         to=application.manager_email,
-        key=f"care-makers-endorsement:{application.pk}:{'reminder' if reminder else 'first'}",
+        key=f"care-makers-endorsement:{application.pk}:first",
         category=Email.Category.TRANSACTIONAL,
-        context={
-            "manager_name": application.manager_name,
-            "applicant_name": application.user.get_full_name(),
-            "who": application.who,
-            "organisation": application.organisation,
-            "chosen_c": application.get_chosen_c_display(),
-            "statement": application.statement,
-            "endorse_path": endorse_path(application),
-            "reminder": reminder,
-        },
+        context=endorsement_context(application, reminder=False),
     )
 
 
@@ -196,7 +201,7 @@ def application_submit(*, user, data: dict, today=None) -> Application:
                 **fields,
             )
             if application.manager_email:
-                _queue_endorsement_request(application, reminder=False)
+                _queue_endorsement_request(application)
     except IntegrityError:
         raise ValidationError("You already have an application waiting for a decision.", code="second_application")
     return application

@@ -168,22 +168,65 @@ MAIL_CLAIM_LEASE_SECONDS = float(env("MAIL_CLAIM_LEASE_SECONDS", "30") or 30)
 CELERY_BEAT_SCHEDULE = {
     "mail-sweep": {"task": "mail.tasks.sweep_outbox", "schedule": 30.0},
     "counters-recount": {"task": "counters.tasks.recount_counters", "schedule": crontab(minute=17, hour=3)},
-    "moderation-backlog": {"task": "moderation.tasks.check_moderation_backlog", "schedule": crontab(minute=5)},
     "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 30.0},
-    "mail-staff-waiting": {
-        "task": "mail.tasks.run_reminder_job",
-        "args": ["staff-waiting"],
-        "schedule": crontab(minute=0, hour=8),
-    },
-    "pledge-reminders": {"task": "pledges.tasks.send_pledge_reminders", "schedule": crontab(minute=40)},
     "dashboard-daily-totals": {"task": "dashboard.tasks.record_daily_totals", "schedule": crontab(minute=55, hour=23)},
     "pledge-retention": {"task": "pledges.tasks.purge_unconfirmed_pledges", "schedule": crontab(minute=30, hour=2)},
-    "care-maker-reminders": {
-        "task": "ambassadors.tasks.check_care_maker_reminders",
+    # One entry per job of mail.reminders, each the same task with the job's name
+    # (`manage.py send_reminders --list` names the jobs; a test checks the two lists match).
+    # Each morning and afternoon: at most one digest per person per half day.
+    "reminders-staff-digest": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["staff-digest"],
+        "schedule": crontab(minute=5, hour="8,13"),
+    },
+    "reminders-pledge-nudge": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["pledge-nudge"],
+        "schedule": crontab(minute=40),
+    },
+    "reminders-pledge-followup": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["pledge-followup"],
+        "schedule": crontab(minute=40),
+    },
+    "reminders-pledge-closing": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["pledge-closing"],
+        "schedule": crontab(minute=40),
+    },
+    "reminders-care-makers-recommit": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["care-makers-recommit"],
         "schedule": crontab(minute=40, hour=8),
     },
-    "organisations-reminders": {
-        "task": "organisations.tasks.send_organisation_reminders",
+    "reminders-care-makers-lapse": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["care-makers-lapse"],
+        "schedule": crontab(minute=40, hour=8),
+    },
+    "reminders-care-makers-endorsement-reminder": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["care-makers-endorsement-reminder"],
+        "schedule": crontab(minute=40, hour=8),
+    },
+    "reminders-organisation-task-due": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-task-due"],
+        "schedule": crontab(minute=5, hour=8),
+    },
+    "reminders-organisation-task-overdue": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-task-overdue"],
+        "schedule": crontab(minute=5, hour=8),
+    },
+    "reminders-organisation-renewal-due": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-renewal-due"],
+        "schedule": crontab(minute=5, hour=8),
+    },
+    "reminders-organisation-unverified": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["organisation-unverified"],
         "schedule": crontab(minute=5, hour=8),
     },
 }
@@ -227,8 +270,6 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_PREVENT_ENUMERATION = False  # sign-up says plainly when an email is taken
-ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Care Pledge: "
@@ -302,6 +343,42 @@ MODERATION_ALERT_SIZE = int(env("MODERATION_ALERT_SIZE", "50") or 50)
 # Multiplies every rate limit (pages/ratelimit.py); raise it for load tests and benchmarks.
 RATELIMIT_MULTIPLIER = int(env("RATELIMIT_MULTIPLIER", "1") or 1)
 
+# --- Client addresses and the proxies in front of the site (pages/client.py) -----------
+# X-Forwarded-For is believed only as far as these say. TRUSTED_PROXY_COUNT: how many proxies
+# each write one address to it (1 behind the compose nginx); 0, the default, ignores the
+# header and REMOTE_ADDR is the client. TRUSTED_PROXIES: the addresses or CIDR networks the
+# nearest proxy connects from; when set, the header is read only from those peers.
+import ipaddress  # noqa: E402  (kept in this block)
+
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or CIDR network.")
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1" if TRUSTED_PROXIES else "0") or 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front.")
+
 # Without a collectstatic run (make run, tests), serve straight from the source folders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not PRODUCTION)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+
+# --- Hostile input, private pages and account enumeration -----------------------------
+# Before the session and every view: control characters in URLs, query strings, form fields
+# and cookies never reach a query (pages/hostile_input.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "pages.hostile_input.HostileInputMiddleware",
+)
+# Staff pages and people's own pages are never kept by a cache (pages/middleware.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "pages.middleware.PrivatePagesMiddleware",
+)
+# Sign-up and password reset answer the same whether or not an address has an account; the
+# owner of the address is told by email instead (templates/account/email/).
+ACCOUNT_PREVENT_ENUMERATION = True
+# allauth reads ACCOUNT_RATE_LIMITS: False turns its limits off, {} keeps its defaults.
+ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
+ACCOUNT_RATE_LIMITS = {} if ACCOUNT_RATE_LIMITS_ENABLED else False

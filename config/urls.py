@@ -25,6 +25,7 @@ urlpatterns = [
 if apps.is_installed("bench"):  # only under config/settings_bench.py (make bench)
     urlpatterns.append(path("bench/", include("bench.urls")))
 
+handler400 = "pages.views.bad_request"
 handler404 = "pages.views.page_not_found"
 handler500 = "pages.views.server_error"
 

@@ -8,7 +8,9 @@ class MailConfig(AppConfig):
     def ready(self) -> None:
         from accounts import data_rights
 
+        from .reminders import StaffDigest, register
         from .services import preference_erase, preference_export
 
         # The outbox rows themselves are covered by the accounts app; choices are ours.
         data_rights.register("email_choices", export=preference_export, erase=preference_erase)
+        register(StaffDigest())

@@ -36,20 +36,15 @@ def _milestone(**extra) -> dict:
 
 
 PREVIEWS = {
-    "staff-waiting": lambda: {
-        "day": "2026-11-23",
+    "staff-digest": lambda: {
         "items": [
             {
-                "name": "applications",
-                "count": 4,
-                "description": "Care Maker applications waiting more than 7 days",
-                "url": settings.SITE_URL + "/care-makers/",
+                "description": "Held pledges: 12 waiting, the oldest for 31 hours",
+                "url": settings.SITE_URL + "/moderation/held-pledges/",
             },
             {
-                "name": "verification",
-                "count": 2,
-                "description": "organisations waiting more than 3 days to be verified",
-                "url": settings.SITE_URL + "/social-care-commitment/",
+                "description": "4 Care Maker applications in London waiting more than 7 days for a decision",
+                "url": settings.SITE_URL + "/care-makers/review/?region=london",
             },
         ],
     },

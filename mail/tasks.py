@@ -13,9 +13,10 @@ def sweep_outbox() -> dict:
     return services.outbox_sweep()
 
 
-@shared_task(ignore_result=True, soft_time_limit=100, time_limit=120)
+# The largest job (campaign closing) queues up to 20,000 emails a run.
+@shared_task(ignore_result=True, soft_time_limit=300, time_limit=360)
 def run_reminder_job(name: str) -> int:
-    """For beat: {"task": "mail.tasks.run_reminder_job", "args": ["pledge-followup"], ...}."""
+    """Every reminder job's beat entry: {"task": "mail.tasks.run_reminder_job", "args": ["pledge-followup"]}."""
     from .reminders import reminder_job, reminders_run
 
     return len(reminders_run(reminder_job(name)).queued)

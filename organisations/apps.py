@@ -9,9 +9,10 @@ class OrganisationsConfig(AppConfig):
         from accounts import data_rights
         from counters.milestones import register_milestone_names, register_milestone_recipients
         from counters.services import register_recount
+        from mail.reminders import register as register_reminder
 
-        from . import reminders  # noqa: F401 - registers the reminder jobs with the mail engine
         from .moderation import register_queue
+        from .reminders import JOBS
         from .selectors import organisation_milestone_names, organisation_representative_emails
         from .services import organisations_recount, personal_data_erase, personal_data_export
 
@@ -20,3 +21,5 @@ class OrganisationsConfig(AppConfig):
         register_milestone_names("organisations:", organisation_milestone_names)
         data_rights.register("social_care_commitment", export=personal_data_export, erase=personal_data_erase)
         register_queue()
+        for job in JOBS:
+            register_reminder(job)

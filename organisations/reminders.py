@@ -1,4 +1,5 @@
-"""Social Care Commitment reminders, as jobs of the mail engine (mail/reminders.py).
+"""Social Care Commitment reminders, as jobs of the reminder engine (mail/reminders.py),
+declared in OrganisationsConfig.ready.
 
 Each reminder's `about` names the event (a task and its target date, a commitment and its
 renewal date), so a job run twice queues nothing twice, and a task given a new date is
@@ -11,11 +12,12 @@ from datetime import date, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import programme_admins
 from mail.models import Email
-from mail.reminders import Reminder, ReminderJob, register, reminders_run
+from mail.reminders import Reminder, ReminderJob
 
 from .models import RENEWAL_WARNING, CommitmentTask, EmployerCommitment, Organisation
-from .selectors import programme_admins, representatives
+from .selectors import representatives
 
 DUE_SOON = timedelta(days=7)
 UNVERIFIED_AFTER = timedelta(days=3)
@@ -120,14 +122,4 @@ class Unverified(ReminderJob):
                 )
 
 
-JOBS = [register(job) for job in (TaskDue(), TaskOverdue(), RenewalDue(), Unverified())]
-
-
-def reminders_send(*, now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
-    """Run every organisation reminder job; returns how many were queued (or would be) per kind."""
-    counts = {}
-    for job in JOBS:
-        run = reminders_run(job, dry_run=dry_run, now=now)
-        if run.queued:
-            counts[job.name] = len(run.queued)
-    return counts
+JOBS = (TaskDue(), TaskOverdue(), RenewalDue(), Unverified())

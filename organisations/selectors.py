@@ -4,6 +4,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from accounts.roles import programme_admins
 from counters.services import counter_values
 
 from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, Membership, Organisation
@@ -32,15 +33,6 @@ def is_representative(user, organisation: Organisation) -> bool:
 
 def is_member(user, organisation: Organisation) -> bool:
     return user.is_authenticated and Membership.objects.filter(organisation=organisation, user=user).exists()
-
-
-def programme_admins():
-    return (
-        get_user_model()
-        .objects.filter(Q(is_superuser=True) | Q(groups__name="Programme admins"), is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
 
 
 def admin_emails() -> list[str]:

@@ -10,13 +10,14 @@ class PledgesConfig(AppConfig):
         # pledges moderation queue.
         from counters.milestones import register_milestone_names
         from counters.services import register_recount
-        from mail.reminders import register_staff_waiting
+        from mail.reminders import register as register_reminder
 
         from . import data_rights, moderation  # noqa: F401
-        from .moderation import pledges_waiting_for_staff
+        from .reminders import JOBS
         from .selectors import milestone_part_names
         from .services import pledges_truth
 
         register_recount("pledges:", pledges_truth)
-        register_staff_waiting("pledges", pledges_waiting_for_staff)
         register_milestone_names("pledges:", milestone_part_names)
+        for job in JOBS:
+            register_reminder(job)

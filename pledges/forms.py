@@ -196,11 +196,11 @@ class DoneForm(forms.Form):
         label="What changed? (optional)",
         help_text="A few lines about what you did and what difference it made. It is shown with your pledge "
         "straight away, so do not include anything about a patient: a story with an NHS number, phone number, "
-        "email address or postcode is not accepted.",
+        "email address or postcode is not accepted. 1,000 characters or fewer.",
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": "Your story must be 1000 characters or fewer"},
+        error_messages={"max_length": "Your story must be 1,000 characters or fewer"},
     )
 
     def clean_story(self):

@@ -32,7 +32,11 @@ CONFIRM_MAX_AGE = timedelta(days=7)
 MANAGE_SALT = "pledges.manage"
 MANAGE_MAX_AGE = timedelta(days=180)
 MAX_CONFIRM_SENDS = 3
+# pledge_report says why: three different reporters, one of them signed in, hide a pledge
+# until a moderator decides; each reporter counts towards hiding five pledges a day at most.
 REPORTS_TO_HIDE = 3
+REPORTS_COUNTED_PER_DAY = 5
+SIGNED_IN_REPORTER = "user:"
 
 
 class PledgeError(Exception):
@@ -251,7 +255,7 @@ def _publish_or_hold(pledge: Pledge) -> SubmitResult:
     found = tuple(find_personal_data(pledge.text, pledge.organisation_name, pledge.name))
     now = timezone.now()
     if pledge.news_opt_in:
-        campaign_news_opt_in(email=pledge.email, opted_in=True)
+        campaign_news_opt_in(email=pledge.email, opted_in=True, region=pledge.region)
     if found:
         _transition(
             pledge,
@@ -405,37 +409,101 @@ def pledge_withdraw(*, pledge: Pledge) -> bool:
 
 
 def reporter_key(*, user=None, ip: str = "") -> str:
+    """Who reported: "user:<id>" for a signed-in person, else "ip:<hash>" of the client's
+    address as the configured proxies give it (pages.client.client_network: the IPv4 address
+    or the IPv6 /64), never a header the client wrote itself."""
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
     return f"ip:{digest}"
 
 
+def _reports_hide(pledge: Pledge) -> bool:
+    reporters = list(PledgeReport.objects.filter(pledge=pledge, counted=True).values_list("reporter", flat=True))
+    return len(reporters) >= REPORTS_TO_HIDE and any(r.startswith(SIGNED_IN_REPORTER) for r in reporters)
+
+
 def pledge_report(*, pledge: Pledge, reporter: str, reason: str, detail: str = "") -> bool:
-    """Record a report; the third reporter hides the pledge until a moderator looks. True if newly recorded."""
+    """Record a report (once per reporter per pledge). True if newly recorded.
+
+    Every report puts the pledge in the moderators' "Reported pledges" queue. Taking it off
+    the wall before a moderator has looked is the strong step, so it needs people an outsider
+    cannot mint by the dozen:
+
+    - REPORTS_TO_HIDE different reporters, at least one of them signed in. An account costs a
+      confirmed email address and is answerable; an anonymous reporter is only an address,
+      and addresses are cheap (mobile data, a café's wifi, a VPN, an IPv6 block), so
+      anonymous reports, however many, never hide a pledge on their own: they reach a
+      moderator, who decides. Anonymous reports still count among the three, one per
+      address (an IPv6 /64), the address coming from the configured proxies, not the request.
+    - A reporter counts towards hiding at most REPORTS_COUNTED_PER_DAY pledges a day, so one
+      account or one address cannot sweep the wall; reports past that still reach the queue.
+    - Reports hide a pledge only until a moderator decides. Once a moderator has read them
+      and kept the pledge (`reports_reviewed_at`, set by pledge_keep), later reports go to
+      the queue and the pledge stays on the wall until a moderator says otherwise.
+    """
     with transaction.atomic():
+        # One report at a time per pledge: the count that decides sees every earlier report,
+        # and a moderator's keep is either wholly before this report or wholly after it.
+        state = Pledge.objects.select_for_update().filter(pk=pledge.pk).values("reports_reviewed_at").first()
+        if state is None:
+            return False
+        now = timezone.now()
+        counted = (
+            PledgeReport.objects.filter(
+                reporter=reporter, counted=True, created_at__gte=now - timedelta(days=1)
+            ).count()
+            < REPORTS_COUNTED_PER_DAY
+        )
         try:
             with transaction.atomic():
-                PledgeReport.objects.create(pledge=pledge, reporter=reporter, reason=reason, detail=detail)
+                PledgeReport.objects.create(
+                    pledge=pledge, reporter=reporter, reason=reason, detail=detail, counted=counted, created_at=now
+                )
         except IntegrityError:
             return False
-        reporters = PledgeReport.objects.filter(pledge=pledge).values("reporter").distinct().count()
-        if reporters >= REPORTS_TO_HIDE:
+        Pledge.objects.filter(pk=pledge.pk).update(reported_at=now)
+        pledge.reported_at = now
+        if state["reports_reviewed_at"] is None and counted and _reports_hide(pledge):
             _transition(pledge, Pledge.Status.HIDDEN, allowed_from=Pledge.PUBLIC)
         return True
+
+
+def pledge_keep(*, pledge: Pledge, moderator=None) -> bool:
+    """A moderator has read the reports and keeps the pledge: back on the wall if reports hid
+    it, and from now on reports reach the queue without hiding it again. True if it changed."""
+    with transaction.atomic():
+        if _restore_hidden(pledge):
+            return True
+        now = timezone.now()
+        kept = Pledge.objects.filter(Pledge.REPORTS_WAITING, pk=pledge.pk, status__in=Pledge.PUBLIC).update(
+            reports_reviewed_at=now
+        )
+        if kept:
+            pledge.reports_reviewed_at = now
+        return bool(kept)
 
 
 # --- Moderation (used by the admin now, by the moderation queue later) ---------------
 
 
 def pledge_publish(*, pledge: Pledge, moderator=None) -> bool:
+    """Put a held or hidden pledge on the wall. Publishing one that reports hid is keeping it
+    (pledge_keep): its reports are marked as read, and later ones no longer hide it."""
     with transaction.atomic():
-        return _transition(
-            pledge,
-            Pledge.Status.PUBLISHED,
-            allowed_from={Pledge.Status.HELD, Pledge.Status.HIDDEN},
-            held_reason="",
+        return _restore_hidden(pledge) or _transition(
+            pledge, Pledge.Status.PUBLISHED, allowed_from={Pledge.Status.HELD}, held_reason=""
         )
+
+
+def _restore_hidden(pledge: Pledge) -> bool:
+    return _transition(
+        pledge,
+        Pledge.Status.PUBLISHED,
+        allowed_from={Pledge.Status.HIDDEN},
+        held_reason="",
+        reports_reviewed_at=timezone.now(),
+    )
 
 
 def pledge_hide(*, pledge: Pledge, moderator=None) -> bool:

@@ -18,7 +18,7 @@ from accounts.choices import JobRole, Region, Sector
 from organisations.models import Organisation
 from organisations.selectors import organisation_label
 from pages.csv_stream import csv_response
-from pages.ratelimit import client_ip, ratelimit_all
+from pages.ratelimit import client_network, ratelimit_all
 
 from . import selectors, services
 from .cache import blank_form_page, public_microcache
@@ -35,7 +35,7 @@ LIMITS = {"pledge": (20, 6), "join": (30, 6), "report": (20, None)}
 
 def _rate_ok(request, action: str, email: str = "") -> bool:
     per_ip, per_email = LIMITS[action]
-    checks = [(f"{action}:ip:{client_ip(request)}", per_ip, HOUR)]
+    checks = [(f"{action}:ip:{client_network(request)}", per_ip, HOUR)]
     if per_email and email:
         checks.append((f"{action}:email:{normalise_email(email)}", per_email, HOUR))
     return ratelimit_all(checks)
@@ -384,7 +384,7 @@ def report(request, pk: int):
             return _too_many(request)
         services.pledge_report(
             pledge=pledge,
-            reporter=services.reporter_key(user=request.user, ip=client_ip(request)),
+            reporter=services.reporter_key(user=request.user, ip=client_network(request)),
             reason=form.cleaned_data["reason"],
             detail=form.cleaned_data["detail"],
         )

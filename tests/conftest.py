@@ -9,6 +9,7 @@ records in their own fixtures as those features land.
 import pytest
 from django.conf import settings
 
+from tests import htmlcheck
 from tests.factories import UserFactory
 
 
@@ -20,6 +21,8 @@ def pytest_report_header(config):
     ]
     if settings.REQUIRE_SERVICES:
         lines.append("REQUIRE_SERVICES=1: tests needing a missing service fail instead of skipping")
+    reason = htmlcheck.unavailable_reason()
+    lines.append(f"html checker: {'NOT available, pages are not validated: ' + reason if reason else 'vnu.jar'}")
     return lines
 
 

@@ -50,3 +50,23 @@ def test_regional_leads_see_applications_in_the_admin_but_not_pledges(client):
     client.force_login(lead)
     assert client.get("/admin/ambassadors/application/").status_code == 200
     assert client.get("/admin/pledges/pledge/").status_code == 403
+
+
+def test_the_role_querysets_hold_exactly_the_active_people_the_predicates_admit(moderator, programme_admin, outsider):
+    from accounts.roles import is_moderator, is_programme_admin, moderators, programme_admins
+    from tests.factories import UserFactory
+
+    people = [
+        moderator,
+        programme_admin,
+        outsider,
+        UserFactory(email="root@example.org", is_superuser=True),
+        UserFactory(email="both@example.org", groups=[MODERATORS, PROGRAMME_ADMINS]),
+        UserFactory(email="lead@example.org", groups=[REGIONAL_LEADS]),
+        UserFactory(email="staff.flag@example.org", is_staff=True),
+        UserFactory(email="former@example.org", groups=[MODERATORS], is_active=False),
+    ]
+    active = [person for person in people if person.is_active]
+    assert list(moderators()) == sorted((p for p in active if is_moderator(p)), key=lambda p: p.pk)
+    assert list(programme_admins()) == sorted((p for p in active if is_programme_admin(p)), key=lambda p: p.pk)
+    assert len(moderators()) == 4  # no one twice for being in two groups

@@ -9,7 +9,7 @@ KINDS = [
     "care-makers-eligibility-opened",
     "care-makers-recommit",
     "care-makers-story-published",
-    "care-makers-applications-waiting",
+    "care-makers-lapsed",
     "care-makers-story-rejected",
 ]
 

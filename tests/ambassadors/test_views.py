@@ -129,6 +129,10 @@ def test_person_whose_profile_role_is_closed_sees_the_notice_before_applying(cli
     client.force_login(doctor)
     html = client.get(APPLY).content.decode()
     assert "not open yet to doctor staff" in html
+    # One element per id: the "email me" form's hidden inputs leave id_role and id_sector to
+    # the application's selects, which their labels name.
+    assert html.count('id="id_role"') == 1 and html.count('id="id_sector"') == 1
+    assert 'id="waitlist_role"' in html and 'id="waitlist_sector"' in html
 
 
 def test_outside_an_intake_the_page_says_when_the_next_opens(client, supporter):

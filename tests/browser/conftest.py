@@ -4,6 +4,11 @@ Every document a browser test loads must be checked with `axe(page)` before the 
 ends: a fixture counts page loads and fails the test if any page went unchecked, and
 `axe` fails on any violation. Browser tests skip when Chromium is missing, unless
 REQUIRE_BROWSER=1 (CI), when they fail.
+
+`axe` also keeps the HTML of each page it checks (as the browser has it then, so form
+error states and what scripts changed are included); at the end of the session every
+distinct page goes through the Nu HTML checker in one run, and any error fails the
+session with the page's URL, line and message (tests/htmlcheck.py).
 """
 
 import json
@@ -12,6 +17,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from tests import htmlcheck
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -57,9 +64,26 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True, "viewport": {"width": 1280, "height": 900}}
 
 
+@pytest.fixture(scope="session")
+def html_pages():
+    """Every page the browser tests checked with axe, validated in one run at the end."""
+    reason = htmlcheck.unavailable_reason()
+    if reason and htmlcheck.REQUIRE:
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+    pages = htmlcheck.PageSet()
+    yield None if reason else pages
+    if reason or not pages:
+        return
+    problems = pages.check(name="browser")
+    if problems:
+        pytest.fail(htmlcheck.report(problems, len(pages)), pytrace=False)
+
+
 class AxeChecker:
-    def __init__(self, page):
+    def __init__(self, page, html_pages=None, test_id=""):
         self.page = page
+        self.html_pages = html_pages
+        self.test_id = test_id
         self.loads = 0
         self.checked = 0
         self.unchecked_urls: list[str] = []
@@ -72,6 +96,9 @@ class AxeChecker:
     def __call__(self, page=None):
         page = page or self.page
         page.wait_for_load_state("load")
+        if self.html_pages is not None:
+            # Before axe's own script tag goes in.
+            self.html_pages.add(page.url, page.content(), seen_by=self.test_id)
         page.add_script_tag(path=str(AXE_JS))
         result = page.evaluate(
             "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
@@ -84,7 +111,7 @@ class AxeChecker:
 
 
 @pytest.fixture
-def axe(page):
-    checker = AxeChecker(page)
+def axe(page, html_pages, request):
+    checker = AxeChecker(page, html_pages, request.node.nodeid)
     yield checker
     assert not checker.unchecked_urls, f"pages visited without an axe check: {checker.unchecked_urls}"

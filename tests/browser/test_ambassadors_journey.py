@@ -152,6 +152,9 @@ def test_closed_role_asks_to_be_told_and_counts_page_is_accessible(page, axe, li
     page.goto(f"{live_server.url}/care-makers/apply/")
     axe()
     expect(page.locator("#not-open")).to_contain_text("not open yet to doctor staff")
+    # The notice's hidden inputs must not take the ids the application's selects are labelled by.
+    for select in ("#id_role", "#id_sector"):
+        assert page.locator(select).evaluate("el => el.tagName === 'SELECT' && el.labels.length") == 1
     page.get_by_role("button", name="Email me when it opens").click()
     page.wait_for_load_state("load")
     axe()

@@ -22,7 +22,6 @@ class NudgeJob(ReminderJob):
 @pytest.fixture
 def job(monkeypatch):
     monkeypatch.setattr(reminders, "_jobs", {})
-    monkeypatch.setattr(reminders, "_discovered", True)
     return reminders.register(NudgeJob())
 
 
@@ -76,35 +75,48 @@ def test_long_keys_still_fit_and_stay_distinct():
     assert len(key_a) <= 200 and key_a != key_b
 
 
-@pytest.fixture
-def waiting(monkeypatch):
-    monkeypatch.setattr(reminders, "_staff_waiting", {})
-    reminders.register_staff_waiting(
-        "applications", lambda now: (3, "Care Maker applications waiting <more> than 7 days", "/care-makers/")
-    )
-    reminders.register_staff_waiting("verification", lambda now: (0, "organisations to verify", "/x/"))
+class Marking(NudgeJob):
+    """Like the pledge jobs: marks what it settled so its due() stops offering it."""
+
+    name = "test-marking"
+    limit = 2
+
+    def __init__(self):
+        self.marked = set()
+
+    def due(self, now):
+        for reminder in super().due(now):
+            if reminder.about not in self.marked:
+                yield reminder
+
+    def settle(self, reminders, now):
+        self.marked |= {reminder.about for reminder in reminders}
 
 
-def test_staff_get_one_daily_note_of_work_waiting(
-    waiting, moderator, programme_admin, supporter, django_capture_on_commit_callbacks, mailoutbox
+def test_a_limited_job_goes_on_next_run_past_people_who_turned_it_off(
+    monkeypatch, django_capture_on_commit_callbacks, mailoutbox
 ):
-    job = reminders.reminder_job("staff-waiting")
+    monkeypatch.setattr(reminders, "_jobs", {})
+    job = reminders.register(Marking())
+    services.preference_set(email="a@example.org", reminders=False)
     with django_capture_on_commit_callbacks(execute=True):
-        reminders.reminders_run(job)
+        first = reminders.reminders_run(job)
     with django_capture_on_commit_callbacks(execute=True):
-        assert reminders.reminders_run(job).queued == []  # once a day
-    assert sorted(m.to[0] for m in mailoutbox) == ["moderator@example.org", "programme.admin@example.org"]
-    message = mailoutbox[0]
-    assert message.subject == "Waiting for staff: 1 kind of work"
-    assert "3 Care Maker applications waiting <more> than 7 days" in message.body
-    assert "http://testserver/care-makers/" in message.body
-    html = message.alternatives[0][0]
-    assert "waiting &lt;more&gt; than 7 days" in html
-    assert "organisations to verify" not in message.body
-    assert "List-Unsubscribe" not in message.extra_headers  # staff alerts are work, not news
+        second = reminders.reminders_run(job)
+    assert (len(first.queued), first.opted_out) == (1, 1)
+    assert [r.to for r in second.queued] == ["c@example.org"]
+    assert sorted(m.to[0] for m in mailoutbox) == ["b@example.org", "c@example.org"]
 
 
-def test_no_note_when_nothing_waits(monkeypatch, moderator, capsys):
-    monkeypatch.setattr(reminders, "_staff_waiting", {"x": lambda now: (0, "things", "/")})
-    call_command("send_reminders", "staff-waiting", "--dry-run")
-    assert "would queue 0" in capsys.readouterr().out
+def test_dry_run_does_not_settle(monkeypatch):
+    monkeypatch.setattr(reminders, "_jobs", {})
+    job = reminders.register(Marking())
+    reminders.reminders_run(job, dry_run=True)
+    assert job.marked == set()
+
+
+def test_big_runs_are_checked_and_queued_in_batches(job, monkeypatch, django_assert_max_num_queries):
+    monkeypatch.setattr(reminders, "BATCH", 2)
+    with django_assert_max_num_queries(40):
+        run = reminders.reminders_run(job)
+    assert len(run.queued) == 3 and Email.objects.count() == 3

@@ -1,4 +1,4 @@
-"""The shared moderation mechanism (claims, bulk decisions, audit log, alerts), tested on a
+"""The shared moderation mechanism (claims, bulk decisions, audit log, staff digest), tested on a
 throwaway queue over a test-only model (tests/queue_app) so it does not depend on any programme."""
 
 from datetime import timedelta
@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from mail.models import Email
 from moderation import queues, services
-from moderation.alerts import backlog_alert
 from moderation.models import Claim, Decision, Reason
+from moderation.waiting import queues_waiting
 from tests.factories import UserFactory
 from tests.queue_app.models import Item
 
@@ -159,23 +159,45 @@ def test_people_without_a_moderation_role_are_refused(client, test_queue, outsid
     assert client.get("/moderation/").status_code == 403
 
 
-def test_backlog_alert_sends_one_email_per_moderator_per_window(
-    test_queue, items, moderator, settings, django_capture_on_commit_callbacks
+def test_a_queue_waiting_too_long_goes_in_each_moderators_digest_once_per_half_day(
+    test_queue, items, moderator, programme_admin, outsider, settings, django_capture_on_commit_callbacks
 ):
+    from mail.reminders import reminder_job, reminders_run
+
     settings.MODERATION_ALERT_HOURS = 1
     Item.objects.update(created_at=timezone.now() - timedelta(hours=5))
+    [waiting] = [w for w in queues_waiting(timezone.now()) if w.path == "/moderation/test-items/"]
+    assert waiting.description == "Test items: 3 waiting, the oldest for 5 hours"
+    assert sorted(person.email for person in waiting.staff) == sorted([moderator.email, programme_admin.email])
     with django_capture_on_commit_callbacks(execute=True):
-        assert backlog_alert() == [moderator.email]
-        backlog_alert()
-    rows = Email.objects.filter(kind="moderation-backlog")
-    assert rows.count() == 1
-    assert rows.get().category == Email.Category.STAFF
+        reminders_run(reminder_job("staff-digest"))
+        reminders_run(reminder_job("staff-digest"))
+    rows = Email.objects.filter(kind="staff-digest")
+    assert sorted(rows.values_list("to", flat=True)) == sorted([moderator.email, programme_admin.email])
+    assert {row.category for row in rows} == {Email.Category.STAFF}
 
 
-def test_no_alert_when_nothing_waits_too_long(test_queue, items, moderator, settings):
+def test_a_queue_only_some_staff_may_work_goes_only_to_them(test_queue, items, moderator, programme_admin, settings):
+    from accounts.roles import is_programme_admin
+
+    settings.MODERATION_ALERT_HOURS = 1
+    Item.objects.update(created_at=timezone.now() - timedelta(hours=5))
+    queues._queues["test-items"] = queues.Queue(**{**test_queue.__dict__, "can_view": is_programme_admin})
+    [waiting] = [w for w in queues_waiting(timezone.now()) if w.path == "/moderation/test-items/"]
+    assert [person.email for person in waiting.staff] == [programme_admin.email]
+
+
+def test_nothing_in_the_digest_when_nothing_waits_too_long(test_queue, items, moderator, settings):
     settings.MODERATION_ALERT_HOURS = 24
     settings.MODERATION_ALERT_SIZE = 50
-    assert backlog_alert() == []
+    assert queues_waiting(timezone.now()) == []
+
+
+def test_a_queue_over_its_size_is_in_the_digest_however_new(test_queue, items, moderator, settings):
+    settings.MODERATION_ALERT_HOURS = 24
+    settings.MODERATION_ALERT_SIZE = 2
+    [waiting] = queues_waiting(timezone.now())
+    assert waiting.description.startswith("Test items: more than 2 waiting")
 
 
 def test_audit_log_pages_keep_the_search(client, test_queue, items, moderator):

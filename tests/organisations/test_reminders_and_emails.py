@@ -6,27 +6,33 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mail.models import Email
+from mail.reminders import reminder_job, reminders_run
 from mail.rendering import render_email
 from organisations.emails import PREVIEWS
 from organisations.models import Organisation
-from organisations.reminders import reminders_send
-from organisations.tasks import send_organisation_reminders
+from organisations.reminders import JOBS
 
 from .factories import commit, make_organisation
 
 pytestmark = pytest.mark.django_db
 
 
-def sent_kinds(mailoutbox):
-    return sorted(message.subject for message in mailoutbox)
+def reminders_send() -> dict[str, int]:
+    """What the daily beat entries do, one job after another: how many each queued, where any."""
+    counts = {}
+    for job in JOBS:
+        queued = reminders_run(reminder_job(job.name)).queued
+        if queued:
+            counts[job.name] = len(queued)
+    return counts
 
 
 def test_task_due_in_seven_days_is_reminded_once(org_rep, mailoutbox, django_capture_on_commit_callbacks):
     organisation = make_organisation(rep=org_rep)
     commit(organisation, org_rep, target=timezone.localdate() + timedelta(days=7))
     with django_capture_on_commit_callbacks(execute=True):
-        first = send_organisation_reminders()
-        second = send_organisation_reminders()
+        first = reminders_send()
+        second = reminders_send()
     assert first == {"organisation-task-due": 7}
     assert second == {}
     assert len(mailoutbox) == 7
@@ -98,18 +104,24 @@ def test_dry_run_prints_and_queues_nothing(org_rep):
     organisation = make_organisation(rep=org_rep)
     commit(organisation, org_rep, target=timezone.localdate() + timedelta(days=3))
     out = StringIO()
+    names = [job.name for job in JOBS]
     reminders = Email.objects.filter(kind__startswith="organisation-task")
-    call_command("send_organisation_reminders", "--dry-run", stdout=out)
+    call_command("send_reminders", *names, "--dry-run", stdout=out)
     assert f"would send organisation-task-due to {org_rep.email}" in out.getvalue()
     assert "reminders organisation-task-due: would queue 7, 0 already sent" in out.getvalue()
     assert not reminders.exists()
-    call_command("send_organisation_reminders", stdout=StringIO())
+    call_command("send_reminders", *names, stdout=StringIO())
     assert reminders.count() == 7
 
 
-def test_beat_schedule_runs_the_reminders(settings):
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert "organisations.tasks.send_organisation_reminders" in tasks
+def test_keys_keep_the_shape_the_outbox_already_holds(org_rep, django_capture_on_commit_callbacks):
+    """Moving these jobs into the apps' ready() kept their names and occasions: nothing is sent again."""
+    organisation = make_organisation(rep=org_rep)
+    commitment = commit(organisation, org_rep, target=timezone.localdate() + timedelta(days=3))
+    task = commitment.tasks.order_by("pk").first()
+    reminders_send()
+    key = f"reminder:organisation-task-due:task-{task.pk}-{task.target_date.isoformat()}:{org_rep.email}"
+    assert Email.objects.filter(key=key).exists()
 
 
 @pytest.mark.parametrize("kind", sorted(PREVIEWS))

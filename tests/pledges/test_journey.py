@@ -300,17 +300,19 @@ def test_milestone_box_records_a_news_preference_only_once_confirmed(
     assert MailPreference.objects.get(email="jo.bloggs+cp@gmail.com").campaign_news is True
 
 
-def test_held_pledges_feed_the_daily_staff_note(campaign, service_data, supporter):
+def test_held_pledges_feed_the_staff_digest_after_a_day(campaign, service_data, supporter, moderator):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from pledges.moderation import pledges_waiting_for_staff
+    from moderation.waiting import queues_waiting
 
     held = services.pledge_submit(
         campaign=campaign, data={**service_data, "text": "Call me on 07700 900123 any time"}, user=supporter
     ).pledge
-    assert pledges_waiting_for_staff(timezone.now())[0] == 0
+    assert queues_waiting(timezone.now()) == []
     Pledge.objects.filter(pk=held.pk).update(created_at=timezone.now() - timedelta(days=2))
-    count, description, path = pledges_waiting_for_staff(timezone.now())
-    assert (count, path) == (1, "/moderation/held-pledges/")
+    [waiting] = queues_waiting(timezone.now())
+    assert waiting.path == "/moderation/held-pledges/"
+    assert waiting.description == "Held pledges: 1 waiting, the oldest for 48 hours"
+    assert [person.email for person in waiting.staff] == [moderator.email]

@@ -5,8 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mail.models import Email
-from pledges.reminders import pledge_reminders_send
-from pledges.tasks import send_pledge_reminders
+from mail.reminders import reminder_job, reminders_run
 
 from .factories import PledgeFactory
 
@@ -29,20 +28,55 @@ def due(campaign):
     }
 
 
+JOBS = ("pledge-nudge", "pledge-followup", "pledge-closing")
+
+
+def run_pledge_jobs(**kwargs) -> dict:
+    """What the hourly beat entries do, one job after another: how many each queued."""
+    return {name: len(reminders_run(reminder_job(name), **kwargs).queued) for name in JOBS}
+
+
 def test_reminders_go_once_even_when_the_job_runs_twice(due, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
-        first = send_pledge_reminders()
+        first = run_pledge_jobs()
     with django_capture_on_commit_callbacks(execute=True):
-        second = send_pledge_reminders()
-    assert first == {"nudges": 1, "followups": 1, "closing": 0}
-    assert second == {"nudges": 0, "followups": 0, "closing": 0}
+        second = run_pledge_jobs()
+    assert first == {"pledge-nudge": 1, "pledge-followup": 1, "pledge-closing": 0}
+    assert second == {"pledge-nudge": 0, "pledge-followup": 0, "pledge-closing": 0}
     assert sorted(m.to[0] for m in mailoutbox) == sorted([due["nudge"].email, due["followup"].email])
     assert set(Email.objects.values_list("category", flat=True)) == {Email.Category.REMINDERS}
 
 
+def test_each_job_marks_what_it_sent_so_its_next_run_reads_only_new_pledges(
+    due, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_pledge_jobs()
+    due["nudge"].refresh_from_db()
+    due["followup"].refresh_from_db()
+    assert due["nudge"].nudge_sent_at and due["followup"].followup_sent_at
+    assert due["too_new"].followup_sent_at is None
+    # Nothing left due: each job is one query for who is due and one for the campaign.
+    with django_assert_max_num_queries(4):
+        assert run_pledge_jobs() == {"pledge-nudge": 0, "pledge-followup": 0, "pledge-closing": 0}
+
+
+def test_a_pledge_marked_before_the_engine_is_not_reminded_again(due, mailoutbox):
+    """Pledges reminded by the earlier per-app job carry its mark and an outbox key of another shape."""
+    type(due["followup"]).objects.filter(pk=due["followup"].pk).update(followup_sent_at=timezone.now())
+    assert run_pledge_jobs()["pledge-followup"] == 0
+
+
+def test_a_run_takes_at_most_its_limit_and_the_next_run_goes_on(campaign, monkeypatch):
+    monkeypatch.setattr(reminder_job("pledge-followup"), "limit", 2)
+    PledgeFactory.create_batch(3, published_at=ago(31))
+    assert run_pledge_jobs()["pledge-followup"] == 2
+    assert run_pledge_jobs()["pledge-followup"] == 1
+
+
 def test_followup_email_has_both_parts_a_done_link_and_escapes(due, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
-        pledge_reminders_send()
+        run_pledge_jobs()
     followup = next(m for m in mailoutbox if m.to == [due["followup"].email])
     assert followup.subject == "Did you do it? Your pledge for Change Day 2027"
     assert "I will say thank you & mean it every day" in followup.body
@@ -55,11 +89,13 @@ def test_followup_email_has_both_parts_a_done_link_and_escapes(due, django_captu
 
 
 def test_dry_run_prints_and_sends_nothing(due, capsys, mailoutbox):
-    call_command("send_pledge_reminders", "--dry-run")
+    for name in JOBS:
+        call_command("send_reminders", name, "--dry-run")
     out = capsys.readouterr().out
-    assert f"would send nudge to {due['nudge'].email}" in out
-    assert f"would send follow-up to {due['followup'].email}" in out
-    assert "1 nudges, 1 follow-ups, 0 closing reminders (dry run)." in out
+    assert f"would send pledge-nudge to {due['nudge'].email} about pledge-{due['nudge'].pk}" in out
+    assert f"would send pledge-followup to {due['followup'].email} about pledge-{due['followup'].pk}" in out
+    assert "reminders pledge-nudge: would queue 1" in out
+    assert "reminders pledge-closing: would queue 0" in out
     assert Email.objects.count() == 0
     due["followup"].refresh_from_db()
     assert due["followup"].followup_sent_at is None
@@ -80,13 +116,13 @@ def test_closing_reminder_goes_once_per_person_a_week_before_close(
         pledge_id=services.pledge_submit(campaign=campaign, data={**service_data, "email": "b@example.org"}).pledge.pk
     )
     mailoutbox.clear()
-    call_command("send_pledge_reminders", "--dry-run")
+    call_command("send_reminders", "pledge-closing", "--dry-run")
     assert Email.objects.filter(kind="pledge-closing").count() == 0
     with django_capture_on_commit_callbacks(execute=True):
-        first = send_pledge_reminders()
+        first = run_pledge_jobs()
     with django_capture_on_commit_callbacks(execute=True):
-        second = send_pledge_reminders()
-    assert first["closing"] == 2 and second["closing"] == 0
+        second = run_pledge_jobs()
+    assert first["pledge-closing"] == 2 and second["pledge-closing"] == 0
     assert sorted(m.to[0] for m in mailoutbox) == ["b@example.org", "jo@example.org"]
     assert mailoutbox[0].subject.startswith("One week left: Change Day 2027 closes on")
     assert "/pledges/" in mailoutbox[0].alternatives[0][0]
@@ -96,7 +132,7 @@ def test_no_closing_reminder_while_the_close_is_far_off(campaign, service_data):
     from pledges import services
 
     services.pledge_confirm(pledge_id=services.pledge_submit(campaign=campaign, data=service_data).pledge.pk)
-    assert send_pledge_reminders()["closing"] == 0
+    assert run_pledge_jobs()["pledge-closing"] == 0
 
 
 @pytest.mark.parametrize(

@@ -147,7 +147,7 @@ def test_cannot_verify_with_a_reason_tells_the_representative_why_and_what_to_do
     assert "Tŷ Derw" not in client.get(url).content.decode()
     client.force_login(org_rep)
     dashboard = client.get(reverse("organisations:dashboard", args=[organisation.slug])).content.decode()
-    assert "We could not verify Tŷ Derw: not found on the regulator" in dashboard
+    assert "We could not verify <bdi>Tŷ Derw</bdi>: not found on the regulator" in dashboard
 
 
 def test_cannot_verify_needs_a_reason(client, programme_admin, org_rep):

@@ -51,7 +51,7 @@ def test_register_verify_commit_list_invite_count_and_mark_done(live_server, pag
     page.get_by_label("Registration number with your care regulator").fill("1-123456789")
     page.get_by_role("button", name="Register organisation").click()
     axe()
-    assert "We are checking Birch House" in page.content()
+    assert "We are checking Birch House" in page.locator("main").inner_text()
     organisation = Organisation.objects.get(name="Birch House")
     assert page.url.endswith(f"/organisations/{organisation.slug}/dashboard/")
 

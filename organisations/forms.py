@@ -2,31 +2,31 @@ import re
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region
 from moderation.privacy import refuse_personal_data
+from pages.forms import DateField
 
-from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
-from .services import ChosenTask
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "nhsuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
+from .models import ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
+from .regulators import REGULATORS, Nation, nation_for_region
+from .services import OWN_TASK_MAX_LENGTH, ChosenTask
 
 
 class OrganisationForm(forms.Form):
+    # The region decides the nation, and so which regulator's ID is asked for next.
+    field_order = ["name", "type", "town", "region", "regulator_id", "ods_code", "size", "website"]
     name = forms.CharField(label="Organisation name", max_length=200)
     type = forms.ChoiceField(label="Type of organisation", choices=Organisation.Type.choices, widget=forms.RadioSelect)
-    cqc_provider_id = forms.CharField(
-        label="CQC provider ID",
+    regulator_id = forms.CharField(
+        label="Registration number with your care regulator",
         required=False,
-        max_length=20,
-        help_text="Needed for care homes, home care agencies and supported living. It starts 1- followed by 9 to 11 "
-        "digits, for example 1-101234567.",
+        max_length=30,
+        help_text="Needed for care homes, home care agencies and supported living. We ask the regulator of "
+        "the region you chose: in England the CQC provider ID (1- followed by 9 to 11 digits, like "
+        "1-101234567); in Wales the Care Inspectorate Wales registration number; in Scotland the Care "
+        "Inspectorate service number (CS followed by 10 digits); in Northern Ireland the RQIA service ID.",
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-20", "spellcheck": "false"}),
     )
     ods_code = forms.CharField(
@@ -55,20 +55,6 @@ class OrganisationForm(forms.Form):
         self.fields["size"].error_messages["required"] = "Choose the number of staff"
         self.fields["website"].error_messages["invalid"] = "Enter a website address like https://www.example.org"
 
-    def clean_cqc_provider_id(self) -> str:
-        value = re.sub(r"\s+", "", self.cleaned_data["cqc_provider_id"])
-        if value and not re.fullmatch(CQC_ID_PATTERN, value):
-            raise forms.ValidationError(
-                "Enter a CQC provider ID in the right format: 1- followed by 9 to 11 digits, like 1-101234567"
-            )
-        if value:
-            self.duplicate = Organisation.objects.filter(cqc_provider_id=value).first()
-            if self.duplicate:
-                raise forms.ValidationError(
-                    "An organisation with this CQC provider ID is already registered. You can ask to be added to it."
-                )
-        return value
-
     # The name and town are shown in the public directory once the organisation is verified:
     # personal data is refused here, with the reason, rather than found by the verifier.
     def clean_name(self) -> str:
@@ -83,18 +69,45 @@ class OrganisationForm(forms.Form):
             raise forms.ValidationError("Enter an ODS code of 3 to 6 letters and numbers, like RJ1 or 8A718")
         return value
 
+    def clean_regulator_id(self) -> str:
+        return re.sub(r"\s+", "", self.cleaned_data["regulator_id"]).upper()
+
     def clean(self):
         data = super().clean()
-        if (
-            data.get("type") in Organisation.CQC_REGISTERED
-            and not data.get("cqc_provider_id")
-            and "cqc_provider_id" not in self.errors
-        ):
+        # The nation, and so the regulator, follows the region: Wales, Scotland and Northern
+        # Ireland are regions of their own; every other region is in England.
+        nation = nation_for_region(data.get("region") or "")
+        regulator = REGULATORS[nation]
+        data["nation"] = nation
+        value = data.get("regulator_id", "")
+        data["cqc_provider_id"] = value if nation == Nation.ENGLAND else ""
+        if "regulator_id" in self.errors:
+            return data
+        if value and not re.fullmatch(regulator.pattern, value):
             self.add_error(
-                "cqc_provider_id",
-                f"Enter the CQC provider ID: every {Organisation.Type(data['type']).label.lower()} is registered "
-                "with the CQC",
+                "regulator_id",
+                f"Enter the {regulator.id_label} in the right format: {regulator.format_text}",
             )
+        elif value:
+            self.duplicate = Organisation.objects.filter(
+                Q(cqc_provider_id=value) if nation == Nation.ENGLAND else Q(nation=nation, regulator_id=value)
+            ).first()
+            if self.duplicate:
+                self.add_error(
+                    "regulator_id",
+                    f"An organisation with this {regulator.id_label} is already registered. You can ask to be "
+                    "added to it.",
+                )
+        elif data.get("type") in Organisation.CQC_REGISTERED and "region" not in self.errors:
+            self.add_error(
+                "regulator_id",
+                f"Enter the {regulator.id_label}: every {Organisation.Type(data['type']).label.lower()} in "
+                f"{Nation(nation).label} is registered with the {regulator.name}",
+            )
+        if nation != Nation.ENGLAND:
+            data["regulator_id"] = value
+        else:
+            data["regulator_id"] = ""
         return data
 
 
@@ -124,27 +137,40 @@ class StatementsForm(forms.Form):
     def __init__(
         self, *args, statements, need_dates: bool, one_per_statement: bool, today: date | None = None, **kwargs
     ):
+        # Employers sign for the organisation ("we"), choose at least one task per statement and
+        # may write their own; staff speak for themselves and date their tasks too.
         super().__init__(*args, **kwargs)
         self.statements = statements
         self.need_dates = need_dates
         self.one_per_statement = one_per_statement
+        self.own_tasks = need_dates and one_per_statement
         self.today = today or timezone.localdate()
         for statement in statements:
             self.fields[f"agree_{statement.number}"] = forms.BooleanField(
                 label=f"I agree to statement {statement.number}"
-                if not need_dates
+                if not one_per_statement
                 else f"We agree to statement {statement.number}",
                 error_messages={"required": f"Agree to statement {statement.number}, {statement.title}, to sign"},
             )
             for task in statement.tasks.all():
                 self.fields[f"task_{task.pk}"] = forms.BooleanField(label=task.text, required=False)
                 if need_dates:
-                    self.fields[f"date_{task.pk}"] = forms.DateField(
-                        label="Target date",
-                        required=False,
-                        widget=DateInput(),
-                        error_messages={"invalid": "Enter a real target date"},
+                    self.fields[f"date_{task.pk}"] = DateField(
+                        label="Target date", required=False, future=True, today=self.today
                     )
+            if self.own_tasks:
+                # A task of the organisation's own, besides the listed ones.
+                self.fields[f"own_{statement.number}"] = forms.CharField(
+                    label=f"Add a task of your own for statement {statement.number} (optional)",
+                    required=False,
+                    max_length=OWN_TASK_MAX_LENGTH,
+                    help_text=f"Up to {OWN_TASK_MAX_LENGTH} characters. It is printed on your certificate, so "
+                    "do not include anyone's name or contact details.",
+                    error_messages={"max_length": f"Your own task must be {OWN_TASK_MAX_LENGTH} characters or fewer"},
+                )
+                self.fields[f"own_date_{statement.number}"] = DateField(
+                    label="Target date", required=False, future=True, today=self.today
+                )
 
     def groups(self):
         """(statement, agree field, [(task field, date field or None)]) for the template."""
@@ -152,7 +178,32 @@ class StatementsForm(forms.Form):
             rows = [
                 (self[f"task_{t.pk}"], self[f"date_{t.pk}"] if self.need_dates else None) for t in statement.tasks.all()
             ]
-            yield statement, self[f"agree_{statement.number}"], rows
+            own = (self[f"own_{statement.number}"], self[f"own_date_{statement.number}"]) if self.own_tasks else None
+            yield statement, self[f"agree_{statement.number}"], rows, own
+
+    def _own_typed(self, statement) -> bool:
+        return bool(self.data.get(f"own_{statement.number}", "").strip())
+
+    def _clean_own(self, statement) -> ChosenTask | None:
+        """The statement's own task, if one was written and both it and its date are valid."""
+        text_name, date_name = f"own_{statement.number}", f"own_date_{statement.number}"
+        text = (self.cleaned_data.get(text_name) or "").strip()
+        target = self.cleaned_data.get(date_name)
+        if text_name in self.errors or date_name in self.errors:
+            return None
+        if not text:
+            if target is not None:
+                self.add_error(text_name, "Enter your own task, or clear its target date")
+            return None
+        try:
+            refuse_personal_data(text, what="Your own task")
+        except forms.ValidationError as exc:
+            self.add_error(text_name, exc)
+            return None
+        if target is None:
+            self.add_error(date_name, f"Enter a target date for your own task under statement {statement.number}")
+            return None
+        return ChosenTask(task_id=None, target_date=target, own_text=text, statement_number=statement.number)
 
     def clean(self):
         data = super().clean()
@@ -160,7 +211,10 @@ class StatementsForm(forms.Form):
         for statement in self.statements:
             tasks = list(statement.tasks.all())
             picked = [t for t in tasks if data.get(f"task_{t.pk}")]
-            if self.one_per_statement and not picked and tasks:
+            own = self._clean_own(statement) if self.own_tasks else None
+            if own:
+                chosen.append(own)
+            if self.one_per_statement and not picked and not own and tasks and not self._own_typed(statement):
                 self.add_error(
                     f"task_{tasks[0].pk}",
                     f"Choose at least one task under statement {statement.number}, {statement.title}",
@@ -174,10 +228,6 @@ class StatementsForm(forms.Form):
                         continue
                     if target is None:
                         self.add_error(name, f"Enter a target date for this task under statement {statement.number}")
-                    elif target < self.today:
-                        self.add_error(
-                            name, f"The target date under statement {statement.number} must be today or in the future"
-                        )
                 chosen.append(ChosenTask(task_id=task.pk, target_date=target))
         if not self.one_per_statement and not chosen and not self.errors and getattr(self, "require_one", True):
             first = self.statements[0].tasks.all()[0]
@@ -250,3 +300,63 @@ class MemberForm(forms.Form):
         help_text="Representatives manage the commitment. Champions record commitments for colleagues without email.",
         error_messages={"required": "Choose a role"},
     )
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="8 letters and numbers, on the poster or in the email from your employer. For example, K7QM4TXC.",
+        error_messages={"required": "Enter the code from your employer"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "nhsuk-input--width-10",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        ),
+    )
+
+
+# Enough for a team in one go; a larger home pastes in batches.
+STAFF_INVITE_MAX = 50
+
+
+class StaffInviteForm(forms.Form):
+    emails = forms.CharField(
+        label="Email addresses",
+        max_length=STAFF_INVITE_MAX * 80,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=f"One address per line, or separated by commas. Up to {STAFF_INVITE_MAX} at a time. Each person "
+        "gets one email with the link and the code; we do not keep their address for anything else.",
+        error_messages={
+            "required": "Enter at least one email address",
+            "max_length": f"Enter up to {STAFF_INVITE_MAX} email addresses at a time",
+        },
+    )
+
+    def clean_emails(self) -> list[str]:
+        from django.core.validators import validate_email
+
+        # One per line or separated by commas: "bad address" stays one entry, reported as typed.
+        typed = [part.strip(" \t<>\"'") for part in re.split(r"[\n\r,;]+", self.cleaned_data["emails"])]
+        typed = [part for part in typed if part]
+        if not typed:
+            raise forms.ValidationError("Enter at least one email address")
+        invalid = []
+        for address in typed:
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                invalid.append(address)
+        if invalid:
+            raise forms.ValidationError(
+                "Enter each email address in the correct format, like name@example.org. Check: "
+                + ", ".join(invalid[:5])
+                + (f" and {len(invalid) - 5} more" if len(invalid) > 5 else "")
+            )
+        unique = list(dict.fromkeys(address.lower() for address in typed))
+        if len(unique) > STAFF_INVITE_MAX:
+            raise forms.ValidationError(f"Enter up to {STAFF_INVITE_MAX} email addresses at a time")
+        return unique

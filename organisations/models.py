@@ -7,6 +7,8 @@ typo in the live set without rewriting what anyone signed; a real change of word
 published as a new set, which new commitments use from then on.
 """
 
+import re
+import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -17,11 +19,28 @@ from django.urls import reverse
 from accounts.choices import JobRole, Region
 from pages.constraints import length_at_most
 
+from .regulators import REGULATORS, Nation
+
 CQC_ID_PATTERN = r"^1-[0-9]{9,11}$"
 ODS_CODE_PATTERN = r"^[A-Z0-9]{3,6}$"
 # A commitment still shows while renewal is this late; after that it is lapsed.
 LAPSE_GRACE = timedelta(days=30)
 RENEWAL_WARNING = timedelta(days=30)
+
+
+# Staff type this code (or read it off a poster) to join: no 0/O, 1/I/L or vowels (no words).
+JOIN_CODE_ALPHABET = "BCDFGHJKMNPQRSTVWXZ23456789"
+JOIN_CODE_LENGTH = 8
+JOIN_CODE_PATTERN = rf"^[{JOIN_CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}$"
+
+
+def join_code_new() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def join_code_normalise(typed: str) -> str:
+    """What someone typed, as the code is stored: capitals, no spaces or hyphens."""
+    return re.sub(r"[\s-]+", "", typed or "").upper()
 
 
 def add_one_year(day: date) -> date:
@@ -56,7 +75,11 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     type = models.CharField(max_length=30, choices=Type.choices)
+    # England's regulator is the CQC (its ID in cqc_provider_id); elsewhere regulator_id holds the
+    # ID given by that nation's regulator (organisations.regulators). Set from the region.
+    nation = models.CharField(max_length=20, choices=Nation.choices, default=Nation.ENGLAND)
     cqc_provider_id = models.CharField("CQC provider ID", max_length=14, blank=True)
+    regulator_id = models.CharField("registration number", max_length=20, blank=True)
     ods_code = models.CharField("ODS code", max_length=6, blank=True)
     town = models.CharField("town or city", max_length=100)
     region = models.CharField(max_length=40, choices=Region.choices)
@@ -64,6 +87,8 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     # Bumped to make every earlier invitation link and QR code stop working.
     invite_version = models.PositiveIntegerField(default=1)
+    # Short code staff type to join; replaced together with the invitation link.
+    join_code = models.CharField(max_length=JOIN_CODE_LENGTH, unique=True, default=join_code_new)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -72,6 +97,10 @@ class Organisation(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The verifier could not verify it (with the reason the representative was told); it then
+    # leaves the queue. Verifying later clears nothing: verified_at is what makes it public.
+    verification_refused_at = models.DateTimeField(null=True, blank=True)
+    verification_refused_reason = models.CharField(max_length=120, blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
 
     class Meta:
@@ -86,11 +115,31 @@ class Organisation(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(type__in=["care-home-nursing", "care-home", "home-care", "supported-living"])
-                | ~Q(cqc_provider_id=""),
-                name="organisations_cqc_id_required_for_registered_types",
+                | (Q(nation="england") & ~Q(cqc_provider_id=""))
+                | (~Q(nation="england") & ~Q(regulator_id="")),
+                name="organisations_regulator_id_required_for_registered_types",
+            ),
+            models.CheckConstraint(
+                condition=Q(nation="england") | Q(cqc_provider_id=""), name="organisations_cqc_id_in_england_only"
+            ),
+            models.CheckConstraint(
+                condition=~Q(nation="england") | Q(regulator_id=""),
+                name="organisations_regulator_id_outside_england_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(nation__in=["england", "wales", "scotland", "northern-ireland"]),
+                name="organisations_nation_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["nation", "regulator_id"],
+                condition=~Q(regulator_id=""),
+                name="organisations_regulator_id_unique",
             ),
             models.CheckConstraint(
                 condition=Q(ods_code="") | Q(ods_code__regex=ODS_CODE_PATTERN), name="organisations_ods_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(join_code__regex=JOIN_CODE_PATTERN), name="organisations_join_code_format"
             ),
         ]
         indexes = [models.Index(fields=["region", "type"], name="organisations_region_type")]
@@ -104,6 +153,18 @@ class Organisation(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def regulator(self):
+        return REGULATORS[self.nation]
+
+    @property
+    def registration_id(self) -> str:
+        """The ID with this organisation's regulator, whichever nation it is in."""
+        return self.cqc_provider_id if self.nation == Nation.ENGLAND else self.regulator_id
+
+    def register_search_url(self) -> str:
+        return self.regulator.register_search(regulator_id=self.registration_id, name=self.name)
 
 
 class Membership(models.Model):
@@ -270,6 +331,8 @@ class CommitmentTask(models.Model):
     task = models.ForeignKey(Task, null=True, on_delete=models.SET_NULL, related_name="+")
     statement_number = models.PositiveSmallIntegerField()
     task_text = models.CharField(max_length=300)
+    # Written by the organisation itself rather than chosen from the statement's list.
+    own = models.BooleanField(default=False)
     target_date = models.DateField()
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
@@ -336,6 +399,9 @@ class EmployeeCommitmentTask(models.Model):
     task = models.ForeignKey(Task, null=True, on_delete=models.SET_NULL, related_name="+")
     statement_number = models.PositiveSmallIntegerField()
     task_text = models.CharField(max_length=300)
+    # Staff date their own tasks; commitments recorded by a champion, and older ones, have none.
+    target_date = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["statement_number", "pk"]

@@ -10,11 +10,18 @@ from .models import Organisation
 
 
 def waiting():
-    return Organisation.objects.filter(verified_at__isnull=True).order_by("created_at", "pk")
+    return Organisation.objects.filter(verified_at__isnull=True, verification_refused_at__isnull=True).order_by(
+        "created_at", "pk"
+    )
 
 
 def _verify(organisation, *, moderator, reason=None, note=""):
     if not services.organisation_verify(organisation=organisation, admin=moderator):
+        raise AlreadyDecided
+
+
+def _cannot_verify(organisation, *, moderator, reason=None, note=""):
+    if not services.organisation_cannot_verify(organisation=organisation, admin=moderator, reason=reason, note=note):
         raise AlreadyDecided
 
 
@@ -27,9 +34,15 @@ def register_queue() -> None:
             reason_scope="organisation",
             waiting=waiting,
             row_template="organisations/_moderation_row.html",
-            actions={"verify": Action("Verify", _verify)},
+            actions={
+                "verify": Action("Verify", _verify),
+                "cannot-verify": Action("Cannot verify", _cannot_verify, needs_reason=True, style="warning"),
+            },
             can_view=is_programme_admin,
-            summary=lambda organisation: f"{organisation.name} ({organisation.cqc_provider_id or 'no CQC ID'})",
+            summary=lambda organisation: (
+                f"{organisation.name} ({organisation.registration_id or 'no regulator ID'}, "
+                f"{organisation.get_nation_display()})"
+            ),
             position=50,
         )
     )

@@ -74,7 +74,11 @@ def directory(*, today: date, q: str = "", region: str = "", type: str = ""):
     q = q.strip()
     if q:
         organisations = organisations.filter(
-            Q(name__icontains=q) | Q(town__icontains=q) | Q(cqc_provider_id__iexact=q) | Q(ods_code__iexact=q)
+            Q(name__icontains=q)
+            | Q(town__icontains=q)
+            | Q(cqc_provider_id__iexact=q)
+            | Q(regulator_id__iexact=q)
+            | Q(ods_code__iexact=q)
         )
     if region:
         organisations = organisations.filter(region=region)

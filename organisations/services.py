@@ -7,6 +7,7 @@ they count; the recount registered in apps.py repairs any drift.
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +17,9 @@ from django.utils.text import slugify
 
 from accounts.roles import is_programme_admin
 from counters.services import counters_add
+from mail.models import Email
 from mail.services import email_queue
+from moderation.privacy import find_personal_data
 
 from .models import (
     AccessRequest,
@@ -31,7 +34,10 @@ from .models import (
     StatementSet,
     Task,
     add_one_year,
+    join_code_new,
+    join_code_normalise,
 )
+from .regulators import Nation, nation_for_region
 from .selectors import admin_emails, is_representative, representatives
 
 INVITE_SALT = "organisations.invite"
@@ -51,10 +57,36 @@ class DuplicateCQCId(ValidationError):
         self.organisation = organisation
 
 
+# A task an organisation writes itself: printed on its certificate, so kept short.
+OWN_TASK_MAX_LENGTH = 200
+
+
 @dataclass(frozen=True)
 class ChosenTask:
-    task_id: int
+    """A listed task (task_id), or one of the organisation's own (own_text under statement_number)."""
+
+    task_id: int | None
     target_date: date | None = None
+    own_text: str = ""
+    statement_number: int | None = None
+
+    def as_session(self) -> list:
+        return [
+            self.task_id,
+            self.target_date.isoformat() if self.target_date else None,
+            self.own_text,
+            self.statement_number,
+        ]
+
+    @classmethod
+    def from_session(cls, row: list) -> "ChosenTask":
+        task_id, target, own_text, number = (list(row) + ["", None])[:4]
+        return cls(
+            task_id=task_id,
+            target_date=date.fromisoformat(target) if target else None,
+            own_text=own_text or "",
+            statement_number=number,
+        )
 
 
 # --- statements -------------------------------------------------------------------
@@ -101,14 +133,25 @@ def organisation_register(
     name: str,
     type: str,
     cqc_provider_id: str = "",
+    regulator_id: str = "",
     ods_code: str = "",
     town: str,
     region: str,
     size: str,
     website: str = "",
+    nation: str | None = None,
 ) -> Organisation:
-    """Register an organisation; the person who registers it becomes its representative."""
+    """Register an organisation; the person who registers it becomes its representative.
+
+    The nation (and so the regulator) follows the region; outside England the regulator's ID is
+    regulator_id, in England the CQC provider ID."""
+    nation = nation_for_region(region)
     cqc_provider_id = (cqc_provider_id or "").strip()
+    regulator_id = (regulator_id or "").strip().upper()
+    if nation != Nation.ENGLAND:
+        regulator_id, cqc_provider_id = regulator_id or cqc_provider_id, ""
+    else:
+        regulator_id = ""
     if cqc_provider_id:
         existing = Organisation.objects.filter(cqc_provider_id=cqc_provider_id).first()
         if existing:
@@ -119,7 +162,9 @@ def organisation_register(
                 name=name.strip(),
                 slug=_unique_slug(name),
                 type=type,
+                nation=nation,
                 cqc_provider_id=cqc_provider_id,
+                regulator_id=regulator_id,
                 ods_code=(ods_code or "").strip().upper(),
                 town=town.strip(),
                 region=region,
@@ -164,6 +209,39 @@ def organisation_verify(*, organisation: Organisation, admin) -> bool:
     return True
 
 
+def organisation_cannot_verify(*, organisation: Organisation, admin, reason, note: str = "") -> bool:
+    """The verifier could not verify it: record why and tell the representatives why and what to
+    do. Returns False if it was already verified or refused."""
+    if not is_programme_admin(admin):
+        raise PermissionDenied("Only programme admins can verify organisations.")
+    with transaction.atomic():
+        updated = Organisation.objects.filter(
+            pk=organisation.pk, verified_at__isnull=True, verification_refused_at__isnull=True
+        ).update(verification_refused_at=timezone.now(), verification_refused_reason=reason.label[:120])
+        if not updated:
+            return False
+        organisation.refresh_from_db()
+        regulator = organisation.regulator
+        for rep in representatives(organisation):
+            email_queue(
+                kind="organisation-not-verified",
+                to=rep.email,
+                key=f"organisation-not-verified:{organisation.pk}:{rep.pk}",
+                context={
+                    "name": rep.get_short_name(),
+                    "organisation": organisation.name,
+                    "reason": reason.label,
+                    "explanation": reason.explanation,
+                    "regulator": regulator.name,
+                    "id_label": regulator.id_label,
+                    "registration_id": organisation.registration_id,
+                    "register_url": organisation.register_search_url(),
+                    "register_path": reverse("organisations:register"),
+                },
+            )
+    return True
+
+
 def membership_add(*, organisation: Organisation, user, role: str = Membership.Role.REPRESENTATIVE) -> Membership:
     membership, _ = Membership.objects.get_or_create(organisation=organisation, user=user, defaults={"role": role})
     return membership
@@ -171,7 +249,6 @@ def membership_add(*, organisation: Organisation, user, role: str = Membership.R
 
 def membership_invite(*, organisation: Organisation, by, email: str, role: str) -> Membership:
     """A representative adds a colleague who already has an account, as representative or champion."""
-    from django.contrib.auth import get_user_model
 
     if not is_representative(by, organisation):
         raise PermissionDenied("Only a representative can add people to the organisation.")
@@ -274,7 +351,17 @@ def _validate_choice(
     tasks = {task.pk: task for s in statements for task in s.tasks.all()}
     errors: dict[int, str] = {}
     chosen_by_statement: dict[int, list[ChosenTask]] = {}
+    by_number = {s.number: s for s in statements}
     for choice in chosen:
+        if choice.task_id is None:
+            statement = by_number.get(choice.statement_number)
+            text = choice.own_text.strip()
+            if statement is None or not need_dates or not text or len(text) > OWN_TASK_MAX_LENGTH:
+                raise CommitmentError("A task of your own needs a statement and up to 200 characters of text.")
+            if find_personal_data(text):
+                raise CommitmentError("A task of your own must not include anyone's personal details.")
+            chosen_by_statement.setdefault(statement.pk, []).append(choice)
+            continue
         task = tasks.get(choice.task_id)
         if task is None:
             raise CommitmentError("A chosen task is not part of these statements.")
@@ -343,9 +430,10 @@ def employer_commit(
         CommitmentTask.objects.bulk_create(
             CommitmentTask(
                 commitment=commitment,
-                task=tasks[c.task_id],
-                statement_number=numbers[tasks[c.task_id].statement_id],
-                task_text=tasks[c.task_id].text,
+                task=tasks[c.task_id] if c.task_id else None,
+                statement_number=numbers[tasks[c.task_id].statement_id] if c.task_id else c.statement_number,
+                task_text=tasks[c.task_id].text if c.task_id else c.own_text.strip(),
+                own=c.task_id is None,
                 target_date=c.target_date,
             )
             for c in chosen
@@ -357,7 +445,30 @@ def employer_commit(
                 f"organisations:committed:type:{locked.type}": 1,
             }
         )
+        _queue_committed_emails(commitment)
     return commitment
+
+
+def _queue_committed_emails(commitment: EmployerCommitment) -> None:
+    """The confirmation, with the certificate and the staff join code, to every representative."""
+    organisation = commitment.organisation
+    for rep in representatives(organisation):
+        email_queue(
+            kind="organisation-committed",
+            to=rep.email,
+            key=f"organisation-committed:{commitment.pk}:{rep.pk}",
+            context={
+                "name": rep.get_short_name(),
+                "organisation": organisation.name,
+                "committed_on": f"{commitment.committed_on:%-d %B %Y}",
+                "renewal_due_on": f"{commitment.renewal_due_on:%-d %B %Y}",
+                "statements": [s["title"] for s in commitment.statements],
+                "join_code": organisation.join_code,
+                "join_path": reverse("organisations:join-code"),
+                "certificate_path": reverse("organisations:certificate", args=[organisation.slug]),
+                "dashboard_path": reverse("organisations:dashboard", args=[organisation.slug]),
+            },
+        )
 
 
 def commitment_task_done(*, task: CommitmentTask, user, evidence: str) -> bool:
@@ -418,9 +529,64 @@ def invitation_rotate(*, organisation: Organisation, user) -> Organisation:
     if not is_representative(user, organisation):
         raise PermissionDenied("Only a representative can replace the invitation link.")
     with transaction.atomic():
-        Organisation.objects.filter(pk=organisation.pk).update(invite_version=organisation.invite_version + 1)
+        Organisation.objects.filter(pk=organisation.pk).update(
+            invite_version=organisation.invite_version + 1, join_code=_unused_join_code()
+        )
     organisation.refresh_from_db()
     return organisation
+
+
+def _unused_join_code() -> str:
+    # 27**8 codes: a clash is all but impossible, and the unique constraint is the real guard.
+    while True:
+        code = join_code_new()
+        if not Organisation.objects.filter(join_code=code).exists():
+            return code
+
+
+def organisation_by_join_code(code: str) -> Organisation | None:
+    """The organisation whose staff join with this code: verified and committed, else None."""
+    code = join_code_normalise(code)
+    if not code:
+        return None
+    return Organisation.objects.filter(join_code=code, verified_at__isnull=False, commitment__isnull=False).first()
+
+
+@dataclass
+class InvitationsSent:
+    sent: list[str]
+    already: list[str]
+
+
+def staff_invite_by_email(*, organisation: Organisation, by, emails: list[str]) -> InvitationsSent:
+    """One invitation email per address, through the outbox. Keyed on the address and the current
+    invitation link, so pasting the same list again sends nothing new; after the link is replaced,
+    a new invitation (with the new link) may be sent."""
+    if not is_representative(by, organisation):
+        raise PermissionDenied("Only a representative can invite staff.")
+    if not hasattr(organisation, "commitment"):
+        raise CommitmentError("Staff can be invited once the organisation has signed the commitment.")
+    result = InvitationsSent(sent=[], already=[])
+    with transaction.atomic():
+        for email in dict.fromkeys(e.strip().lower() for e in emails if e.strip()):
+            key = f"organisation-staff-invitation:{organisation.pk}:{organisation.invite_version}:{email}"
+            if Email.objects.filter(key=key).exists():
+                result.already.append(email)
+                continue
+            email_queue(
+                kind="organisation-staff-invitation",
+                to=email,
+                key=key,
+                context={
+                    "organisation": organisation.name,
+                    "inviter": by.get_short_name(),
+                    "join_code": organisation.join_code,
+                    "join_path": reverse("organisations:join-code"),
+                    "invite_path": reverse("organisations:join-invite", args=[invitation_token(organisation)]),
+                },
+            )
+            result.sent.append(email)
+    return result
 
 
 # --- employee commitment ----------------------------------------------------------
@@ -461,9 +627,15 @@ def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen)
                 task=tasks[c.task_id],
                 statement_number=numbers[tasks[c.task_id].statement_id],
                 task_text=tasks[c.task_id].text,
+                target_date=c.target_date,
             )
             for c in chosen
         )
+        if user is not None:
+            # The profile's "Organisation" is the employer they committed with, unless they gave one.
+            get_user_model().objects.filter(pk=user.pk, organisation_name="").update(
+                organisation_name=organisation.name
+            )
         amounts = {
             f"organisations:{organisation.pk}:staff-commitments": 1,
             "organisations:staff-commitments": 1,
@@ -479,6 +651,16 @@ def employee_commit(*, organisation: Organisation, user, chosen: list[ChosenTask
     return _employee_record(
         organisation=organisation, user=user, name="", job_role=user.job_role, assisted_by=None, chosen=chosen
     )
+
+
+def employee_task_done(*, task: EmployeeCommitmentTask, user) -> bool:
+    """The staff member marks one of their own tasks done. Returns False if it already was."""
+    if task.commitment.user_id is None or task.commitment.user_id != user.pk:
+        raise PermissionDenied("Only the person who made this commitment can mark its tasks done.")
+    with transaction.atomic():
+        updated = EmployeeCommitmentTask.objects.filter(pk=task.pk, done_at__isnull=True).update(done_at=timezone.now())
+    task.refresh_from_db()
+    return bool(updated)
 
 
 def champion_record_commitment(

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,14 +16,19 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from pages.ratelimit import client_ip, ratelimit_all
+
 from . import services
+from .badge import badge_describe, badge_png
 from .forms import (
     AccessRequestForm,
     ChampionForm,
     DirectoryForm,
+    JoinCodeForm,
     MemberForm,
     OrganisationForm,
     SignForm,
+    StaffInviteForm,
     StatementsForm,
     TaskDoneForm,
 )
@@ -31,6 +37,7 @@ from .models import (
     Audience,
     CommitmentTask,
     EmployeeCommitment,
+    EmployeeCommitmentTask,
     EmployerCommitment,
     Membership,
     Organisation,
@@ -103,7 +110,7 @@ def register(request):
             organisation = services.organisation_register(user=request.user, **form.cleaned_data)
         except services.DuplicateCQCId as exc:
             form.duplicate = exc.organisation
-            form.add_error("cqc_provider_id", exc.messages[0])
+            form.add_error("regulator_id", exc.messages[0])
         else:
             messages.success(request, f"{organisation.name} is registered. We will check it and tell you by email.")
             return redirect("organisations:dashboard", organisation.slug)
@@ -112,7 +119,9 @@ def register(request):
 
 @login_required
 def request_access(request, cqc_id: str):
-    organisation = get_object_or_404(Organisation, cqc_provider_id=cqc_id)
+    organisation = Organisation.objects.filter(Q(cqc_provider_id=cqc_id) | Q(regulator_id=cqc_id)).first()
+    if organisation is None:
+        raise Http404("No such organisation")
     if is_member(request.user, organisation):
         messages.info(request, f"You are already a member of {organisation.name}.")
         return redirect("organisations:dashboard", organisation.slug)
@@ -221,7 +230,9 @@ def invitation_rotate(request, slug: str):
     if denied:
         return denied
     services.invitation_rotate(organisation=organisation, user=request.user)
-    messages.success(request, "There is a new invitation link. Old links and printed posters no longer work.")
+    messages.success(
+        request, "There is a new code and invitation link. Old codes, links and printed posters no longer work."
+    )
     return redirect("organisations:dashboard", slug)
 
 
@@ -242,14 +253,18 @@ def commit(request, slug: str):
     if request.method == "GET" and key in request.session:
         # Coming back from the sign step: show what they chose.
         initial = {f"agree_{s.number}": True for s in statements}
-        for task_id, target in request.session[key]:
-            initial[f"task_{task_id}"] = True
-            initial[f"date_{task_id}"] = target
+        for choice in map(services.ChosenTask.from_session, request.session[key]):
+            if choice.task_id is None:
+                initial[f"own_{choice.statement_number}"] = choice.own_text
+                initial[f"own_date_{choice.statement_number}"] = choice.target_date
+            else:
+                initial[f"task_{choice.task_id}"] = True
+                initial[f"date_{choice.task_id}"] = choice.target_date
     form = StatementsForm(
         _post(request), initial=initial, statements=statements, need_dates=True, one_per_statement=True
     )
     if request.method == "POST" and form.is_valid():
-        request.session[key] = [(c.task_id, c.target_date.isoformat()) for c in form.cleaned_data["chosen"]]
+        request.session[key] = [c.as_session() for c in form.cleaned_data["chosen"]]
         return redirect("organisations:commit-sign", slug)
     return render(request, "organisations/commit.html", {"organisation": organisation, "form": form})
 
@@ -263,7 +278,7 @@ def commit_sign(request, slug: str):
     stored = request.session.get(key)
     if not stored:
         return redirect("organisations:commit", slug)
-    chosen = [services.ChosenTask(task_id=t, target_date=date.fromisoformat(d)) for t, d in stored]
+    chosen = [services.ChosenTask.from_session(row) for row in stored]
     form = SignForm(_post(request), initial={"signatory_name": request.user.display_name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,9 +298,14 @@ def commit_sign(request, slug: str):
         return redirect("organisations:dashboard", slug)
     statements = _statements(Audience.EMPLOYER)
     tasks = {task.pk: task for s in statements for task in s.tasks.all()}
+
+    def under(choice, statement) -> bool:
+        if choice.task_id is None:
+            return choice.statement_number == statement.number
+        return tasks[choice.task_id].statement_id == statement.pk
+
     summary = [
-        (s, [(tasks[c.task_id], c.target_date) for c in chosen if tasks[c.task_id].statement_id == s.pk])
-        for s in statements
+        (s, [(c.own_text or tasks[c.task_id].text, c.target_date) for c in chosen if under(c, s)]) for s in statements
     ]
     return render(
         request, "organisations/commit_sign.html", {"organisation": organisation, "form": form, "summary": summary}
@@ -331,7 +351,7 @@ def _employee_commit(request, organisation: Organisation, via_invite: bool):
         messages.info(request, f"You have already made your commitment with {organisation.name}.")
         return redirect("accounts:home")
     form = StatementsForm(
-        _post(request), statements=_statements(Audience.EMPLOYEE), need_dates=False, one_per_statement=False
+        _post(request), statements=_statements(Audience.EMPLOYEE), need_dates=True, one_per_statement=False
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -447,23 +467,110 @@ def detail(request, slug: str):
     )
 
 
-def badge(request, slug: str):
+def _badge(request, slug: str):
     organisation = get_object_or_404(
         Organisation.objects.select_related("commitment"), slug=slug, verified_at__isnull=False
     )
     commitment = getattr(organisation, "commitment", None)
-    today = _today()
-    svg = render_to_string(
-        "organisations/badge.svg",
-        {
-            "organisation": organisation,
-            "commitment": commitment,
-            "lapsed": commitment.is_lapsed(today) if commitment else False,
-            "page_url": request.build_absolute_uri(organisation.get_absolute_url()),
-        },
-    )
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    lapsed = commitment.is_lapsed(_today()) if commitment else False
+    return organisation, badge_describe(organisation=organisation, commitment=commitment, lapsed=lapsed)
+
+
+def _badge_response(request, organisation, content, content_type: str, extension: str):
+    response = HttpResponse(content, content_type=content_type)
     # Other sites embed this; it changes at most daily, so a short cache is enough.
     response["Cache-Control"] = "public, max-age=3600"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    if "download" in request.GET:
+        response["Content-Disposition"] = (
+            f'attachment; filename="social-care-commitment-{organisation.slug}.{extension}"'
+        )
     return response
+
+
+def badge(request, slug: str):
+    organisation, described = _badge(request, slug)
+    svg = render_to_string(
+        "organisations/badge.svg",
+        {"badge": described, "page_url": request.build_absolute_uri(organisation.get_absolute_url())},
+    )
+    return _badge_response(request, organisation, svg, "image/svg+xml; charset=utf-8", "svg")
+
+
+def badge_png_view(request, slug: str):
+    organisation, described = _badge(request, slug)
+    return _badge_response(request, organisation, badge_png(described), "image/png", "png")
+
+
+# A code has 27**8 values; these limits make guessing one pointless and keep an error for a typo cheap.
+JOIN_CODE_LIMITS = ((60, 600), (300, 86400))
+# Invitation emails go to addresses a representative types: a cap on how many she can send.
+STAFF_INVITE_LIMITS = ((10, 3600), (40, 86400))
+
+
+def join_code(request):
+    """Staff type the short code from the poster or the email, and reach their employer's commitment."""
+    form = JoinCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        ip = client_ip(request)
+        if not ratelimit_all([(f"join-code:{ip}:{period}", limit, period) for limit, period in JOIN_CODE_LIMITS]):
+            form.add_error("code", "You have tried too many codes. Wait 10 minutes, then try again")
+        else:
+            organisation = services.organisation_by_join_code(form.cleaned_data["code"])
+            if organisation is None:
+                form.add_error(
+                    "code", "We cannot find that code. Check it with your employer: it has 8 letters and numbers"
+                )
+            else:
+                return redirect("organisations:join", organisation.slug)
+    return render(request, "organisations/join_code.html", {"form": form})
+
+
+@login_required
+def certificate(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    commitment = EmployerCommitment.objects.filter(organisation=organisation).first()
+    if commitment is None:
+        messages.info(request, "Your certificate is ready once the organisation has signed the commitment.")
+        return redirect("organisations:dashboard", slug)
+    return render(request, "organisations/certificate.html", {"organisation": organisation, "commitment": commitment})
+
+
+@login_required
+def staff_invite(request, slug: str):
+    organisation, denied = _rep_or_403(request, slug)
+    if denied:
+        return denied
+    if not hasattr(organisation, "commitment"):
+        messages.info(request, "You can invite staff once the organisation has signed the commitment.")
+        return redirect("organisations:dashboard", slug)
+    form = StaffInviteForm(_post(request))
+    if request.method == "POST" and form.is_valid():
+        key = f"staff-invite:{request.user.pk}"
+        if not ratelimit_all([(f"{key}:{period}", limit, period) for limit, period in STAFF_INVITE_LIMITS]):
+            form.add_error("emails", "You have sent a lot of invitations. Wait an hour, then send the rest")
+        else:
+            result = services.staff_invite_by_email(
+                organisation=organisation, by=request.user, emails=form.cleaned_data["emails"]
+            )
+            sent = len(result.sent)
+            text = f"{sent} invitation{'s' if sent != 1 else ''} sent."
+            if result.already:
+                already = len(result.already)
+                text += f" {already} {'person was' if already == 1 else 'people were'} already invited, so we did not email them again."
+            messages.success(request, text)
+            return redirect("organisations:dashboard", slug)
+    return render(request, "organisations/staff_invite.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+@require_POST
+def employee_task_done(request, pk: int):
+    task = get_object_or_404(EmployeeCommitmentTask.objects.select_related("commitment"), pk=pk)
+    if task.commitment.user_id != request.user.pk:
+        raise Http404("No such task")
+    services.employee_task_done(task=task, user=request.user)
+    messages.success(request, f"Well done. “{task.task_text}” is marked as done.")
+    return redirect("accounts:home")

@@ -4,6 +4,8 @@ Django form fields in NHS.UK frontend markup: label, hint, error message, error 
 from django import forms, template
 from django.utils.safestring import mark_safe
 
+from pages.forms import DateInputWidget
+
 register = template.Library()
 
 _CLASSES = {
@@ -18,6 +20,8 @@ def nhsuk_kind(field) -> str:
     widget = field.field.widget
     if field.is_hidden:
         return "hidden"
+    if isinstance(widget, DateInputWidget):
+        return "date"
     # CheckboxSelectMultiple is a subclass of RadioSelect, so it is asked about first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
@@ -35,6 +39,8 @@ def nhsuk_kind(field) -> str:
 @register.filter
 def nhsuk_anchor(field) -> str:
     """The id an error summary link points at: the first option of a radio or checkbox group."""
+    if nhsuk_kind(field) == "date":
+        return f"{field.auto_id}_day"
     if nhsuk_kind(field) in {"radios", "checkboxes"}:
         # The first option actually shown: Django's blank "---------" choice is skipped.
         for choice in field:

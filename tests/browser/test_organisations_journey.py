@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from organisations.models import Organisation
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import fill_date, sign_in
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +40,7 @@ def test_register_verify_commit_list_invite_count_and_mark_done(live_server, pag
     axe()
     page.get_by_label("Organisation name").fill("Birch House")
     page.get_by_label("Care home without nursing").check()
-    page.get_by_label("CQC provider ID").fill("1-1234")
+    page.get_by_label("Registration number with your care regulator").fill("1-1234")
     page.get_by_label("Town or city").fill("Taunton")
     page.get_by_label("Region").select_option("south-west")
     page.get_by_label("10 to 49 staff").check()
@@ -48,10 +48,10 @@ def test_register_verify_commit_list_invite_count_and_mark_done(live_server, pag
     axe()
     assert page.title().startswith("Error: ")
     assert page.get_by_label("Town or city").input_value() == "Taunton"
-    page.get_by_label("CQC provider ID").fill("1-123456789")
+    page.get_by_label("Registration number with your care regulator").fill("1-123456789")
     page.get_by_role("button", name="Register organisation").click()
     axe()
-    assert page.get_by_text("We are checking Birch House").is_visible()
+    assert "We are checking Birch House" in page.locator("main").inner_text()
     organisation = Organisation.objects.get(name="Birch House")
     assert page.url.endswith(f"/organisations/{organisation.slug}/dashboard/")
 
@@ -80,19 +80,19 @@ def test_register_verify_commit_list_invite_count_and_mark_done(live_server, pag
     axe()
     page.get_by_role("link", name="Sign the commitment").click()
     axe()
-    target = (timezone.localdate() + timedelta(days=21)).isoformat()
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    target = timezone.localdate() + timedelta(days=21)
+    yesterday = timezone.localdate() - timedelta(days=1)
     for n in range(1, 8):
         block = page.locator(f"#statement-{n}")
         block.get_by_label(f"We agree to statement {n}").check()
         block.locator("input[name^=task_]").first.check()
-        block.locator("input[type=date]").first.fill(yesterday if n == 5 else target)
+        fill_date(block, yesterday if n == 5 else target)
     page.get_by_role("button", name="Continue to sign").click()
     axe()
     assert page.title().startswith("Error: ")
     summary = page.locator(".nhsuk-error-summary")
-    assert "statement 5 must be today or in the future" in summary.inner_text()
-    page.locator("#statement-5 input[type=date]").first.fill(target)
+    assert "Target date must be in the future" in summary.inner_text()
+    fill_date(page.locator("#statement-5"), target)
     page.get_by_role("button", name="Continue to sign").click()
     axe()
     page.get_by_label("Full name").fill("Isla Thompson")
@@ -101,7 +101,7 @@ def test_register_verify_commit_list_invite_count_and_mark_done(live_server, pag
     page.get_by_role("button", name="Sign the commitment").click()
     axe()
     assert "has signed the Social Care Commitment" in page.content()
-    invite_url = page.locator(".app-invite-url a").get_attribute("href")
+    invite_url = page.locator(".app-invite-url a").first.get_attribute("href")
 
     # 4. It is in the directory, with its badge, linking back to its page.
     page.goto(base + "/social-care-commitment/organisations/?q=Taunton")
@@ -129,6 +129,7 @@ def test_register_verify_commit_list_invite_count_and_mark_done(live_server, pag
     for n in range(1, 8):
         page.locator(f"#statement-{n}").get_by_label(f"I agree to statement {n}").check()
     page.locator("#statement-6 input[name^=task_]").first.check()
+    fill_date(page.locator("#statement-6"), target)
     page.get_by_role("button", name="Make my commitment").click()
     axe()
     assert page.url.endswith("/my-account/")

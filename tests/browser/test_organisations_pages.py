@@ -91,7 +91,7 @@ def test_someone_whose_organisation_is_registered_asks_to_join(live_server, page
     axe()
     page.get_by_label("Organisation name").fill("Birch House Care")
     page.get_by_label("Care home without nursing").check()
-    page.get_by_label("CQC provider ID").fill("1-123456789")
+    page.get_by_label("Registration number with your care regulator").fill("1-123456789")
     page.get_by_label("Town or city").fill("Taunton")
     page.get_by_label("Region").select_option("south-west")
     page.get_by_label("1 to 9 staff").check()

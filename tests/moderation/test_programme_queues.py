@@ -115,3 +115,54 @@ def test_pledge_admin_actions_are_logged(client, programme_admin):
     )
     decision = Decision.objects.get(item_type="pledge", item_id=pledge.pk)
     assert decision.actor == programme_admin and decision.note == "Decided in the admin"
+
+
+def test_cannot_verify_with_a_reason_tells_the_representative_why_and_what_to_do(
+    client, programme_admin, org_rep, django_capture_on_commit_callbacks, mailoutbox
+):
+    organisation = make_organisation(
+        rep=org_rep, verified=False, name="Tŷ Derw", region="wales", cqc_provider_id="", regulator_id="SIN-1234"
+    )
+    assert organisation.nation == "wales"
+    reason = Reason.objects.get(code="organisation-not-on-register", applies_to="organisation")
+    client.force_login(programme_admin)
+    url = reverse("moderation:queue", args=["organisations-to-verify"])
+    page = client.get(url).content.decode()
+    assert "Cannot verify" in page
+    assert "Not found on the regulator&#x27;s register" in page
+    assert 'href="https://digital.careinspectorate.wales/directory?keyword=SIN-1234"' in page
+    assert "Care Inspectorate Wales registration number SIN-1234" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"items": [organisation.pk], "action": "cannot-verify", "reason": reason.pk})
+    organisation.refresh_from_db()
+    assert organisation.verified_at is None and organisation.verification_refused_at is not None
+    assert Decision.objects.get(item_type="organisation").action == "cannot-verify"
+    [message] = mailoutbox
+    assert message.to == [org_rep.email]
+    assert message.subject.endswith("We could not verify Tŷ Derw")
+    assert "Why: Not found on the regulator's register" in message.body
+    assert "https://digital.careinspectorate.wales/directory?keyword=SIN-1234" in message.body
+    assert reverse("organisations:register") in message.body
+    # It leaves the queue, and the representative's dashboard says why.
+    assert "Tŷ Derw" not in client.get(url).content.decode()
+    client.force_login(org_rep)
+    dashboard = client.get(reverse("organisations:dashboard", args=[organisation.slug])).content.decode()
+    assert "We could not verify <bdi>Tŷ Derw</bdi>: not found on the regulator" in dashboard
+
+
+def test_cannot_verify_needs_a_reason(client, programme_admin, org_rep):
+    organisation = make_organisation(rep=org_rep, verified=False)
+    client.force_login(programme_admin)
+    client.post(
+        reverse("moderation:queue", args=["organisations-to-verify"]),
+        {"items": [organisation.pk], "action": "cannot-verify"},
+    )
+    organisation.refresh_from_db()
+    assert organisation.verification_refused_at is None
+
+
+def test_an_english_home_links_to_the_cqc_register(client, programme_admin, org_rep):
+    make_organisation(rep=org_rep, verified=False, cqc_provider_id="1-555555555")
+    client.force_login(programme_admin)
+    html = client.get(reverse("moderation:queue", args=["organisations-to-verify"])).content.decode()
+    assert 'href="https://www.cqc.org.uk/search/all?query=1-555555555"' in html

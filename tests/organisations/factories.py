@@ -36,10 +36,15 @@ def make_organisation(
     town="Exeter",
     **extra,
 ) -> Organisation:
+    from organisations.regulators import nation_for_region
+
     n = next(_cqc)
+    nation = extra.setdefault("nation", nation_for_region(region))
     cqc = extra.pop("cqc_provider_id", None)
     if cqc is None:
-        cqc = f"1-{n}" if type in Organisation.CQC_REGISTERED else ""
+        cqc = f"1-{n}" if type in Organisation.CQC_REGISTERED and nation == "england" else ""
+    if nation != "england" and type in Organisation.CQC_REGISTERED:
+        extra.setdefault("regulator_id", f"X{n}")
     organisation = Organisation.objects.create(
         name=name or f"Test Care Home {n}",
         slug=f"test-care-home-{n}",

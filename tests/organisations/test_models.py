@@ -95,3 +95,13 @@ def test_database_refuses_a_done_task_without_evidence(org_rep):
     task = commit(organisation, org_rep).tasks.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         type(task).objects.filter(pk=task.pk).update(done_at=timezone.now(), evidence="")
+
+
+def test_database_refuses_a_cqc_id_outside_england():
+    with pytest.raises(IntegrityError):
+        _create(type="care-home", cqc_provider_id="1-123456789", nation="wales", region="wales")
+
+
+def test_database_refuses_a_welsh_care_home_without_its_regulators_id():
+    with pytest.raises(IntegrityError):
+        _create(type="care-home", cqc_provider_id="", nation="wales", region="wales")

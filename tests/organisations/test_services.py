@@ -314,3 +314,29 @@ def test_champion_cannot_add_people(organisation, org_rep, outsider, supporter):
     services.membership_invite(organisation=organisation, by=org_rep, email=outsider.email, role="champion")
     with pytest.raises(PermissionDenied):
         services.membership_invite(organisation=organisation, by=outsider, email=supporter.email, role="representative")
+
+
+def test_an_own_task_counts_for_its_statement_and_keeps_its_text(organisation, org_rep):
+    target = timezone.localdate() + timedelta(days=30)
+    chosen = one_task_each()[1:] + [
+        services.ChosenTask(task_id=None, target_date=target, own_text=" Buddy scheme ", statement_number=1)
+    ]
+    commitment = services.employer_commit(
+        organisation=organisation, user=org_rep, chosen=chosen, signatory_name="R", signatory_job_title="Manager"
+    )
+    own = commitment.tasks.get(own=True)
+    assert (own.statement_number, own.task_text, own.task_id) == (1, "Buddy scheme", None)
+
+
+@pytest.mark.parametrize("own_text", ["Ring 07700 900123", "", "x" * 201], ids=["personal data", "empty", "too long"])
+def test_an_own_task_is_refused_when_it_breaks_a_rule(organisation, org_rep, own_text):
+    chosen = one_task_each() + [
+        services.ChosenTask(
+            task_id=None, target_date=timezone.localdate() + timedelta(days=3), own_text=own_text, statement_number=2
+        )
+    ]
+    with pytest.raises(services.CommitmentError):
+        services.employer_commit(
+            organisation=organisation, user=org_rep, chosen=chosen, signatory_name="R", signatory_job_title="M"
+        )
+    assert not hasattr(Organisation.objects.get(pk=organisation.pk), "commitment")

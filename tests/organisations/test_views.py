@@ -2,6 +2,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ def form_data(**overrides):
     return {
         "name": "Birch House",
         "type": "care-home",
-        "cqc_provider_id": "1-123456789",
+        "regulator_id": "1-123456789",
         "ods_code": "",
         "town": "Taunton",
         "region": "south-west",
@@ -39,14 +40,22 @@ def commit_data(skip_statement: int | None = None, target: date | None = None, *
             continue
         task = statement.tasks.all()[0]
         data[f"task_{task.pk}"] = "on"
-        data[f"date_{task.pk}"] = target.isoformat()
+        data |= date_parts(f"date_{task.pk}", target)
     return data | extra
+
+
+def date_parts(name: str, value: date) -> dict:
+    """The three boxes of the NHS.UK date input."""
+    return {f"{name}_day": str(value.day), f"{name}_month": str(value.month), f"{name}_year": str(value.year)}
 
 
 def employee_data():
     data = {f"agree_{n}": "on" for n in range(1, 8)}
+    target = timezone.localdate() + timedelta(days=20)
     for statement in statements(Audience.EMPLOYEE):
-        data[f"task_{statement.tasks.all()[0].pk}"] = "on"
+        task = statement.tasks.all()[0]
+        data[f"task_{task.pk}"] = "on"
+        data |= date_parts(f"date_{task.pk}", target)
     return data
 
 
@@ -78,11 +87,11 @@ def test_signed_in_person_registers_and_lands_on_their_dashboard(client, org_rep
 @pytest.mark.parametrize("cqc", ["1-12345", "123456789", "1-1234567890123", "X-123456789"])
 def test_malformed_cqc_id_is_a_clear_error_that_keeps_what_was_typed(client, org_rep, cqc):
     client.force_login(org_rep)
-    response = client.post(REGISTER, form_data(cqc_provider_id=cqc, name="Birch & Co"))
+    response = client.post(REGISTER, form_data(regulator_id=cqc, name="Birch & Co"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in html
-    assert 'href="#id_cqc_provider_id"' in html
+    assert 'href="#id_regulator_id"' in html
     assert "1- followed by 9 to 11 digits" in html
     assert f'value="{cqc}"' in html
     assert 'value="Birch &amp; Co"' in html
@@ -91,13 +100,16 @@ def test_malformed_cqc_id_is_a_clear_error_that_keeps_what_was_typed(client, org
 
 def test_cqc_registered_type_without_a_cqc_id_is_refused(client, org_rep):
     client.force_login(org_rep)
-    html = client.post(REGISTER, form_data(cqc_provider_id="", type="home-care")).content.decode()
-    assert "every home care agency is registered with the CQC" in html
+    html = client.post(REGISTER, form_data(regulator_id="", type="home-care")).content.decode()
+    assert (
+        "Enter the CQC provider ID: every home care agency in England is registered with the Care Quality Commission"
+        in html
+    )
 
 
 def test_gp_practice_registers_with_an_ods_code_and_no_cqc_id(client, org_rep):
     client.force_login(org_rep)
-    client.post(REGISTER, form_data(cqc_provider_id="", type="gp-practice", ods_code="m85001"))
+    client.post(REGISTER, form_data(regulator_id="", type="gp-practice", ods_code="m85001"))
     assert Organisation.objects.get().ods_code == "M85001"
 
 
@@ -201,7 +213,7 @@ def test_missing_task_error_points_at_that_statement_and_keeps_everything_typed(
     assert "<title>Error: " in html
     assert f'<a href="#id_task_{first_task_4.pk}">Choose at least one task under statement 4,' in html
     assert f'id="id_task_{first_task_4.pk}-error"' in html
-    assert html.count(f'value="{target.isoformat()}"') == 6
+    assert html.count(f'value="{target.year}"') == 6
     assert html.count("checked") == 7 + 6
     assert not hasattr(Organisation.objects.get(pk=organisation.pk), "commitment")
 
@@ -210,11 +222,35 @@ def test_past_target_date_error_is_on_that_date(client, organisation, org_rep):
     client.force_login(org_rep)
     data = commit_data()
     task_2 = statements()[1].tasks.all()[0]
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
-    data[f"date_{task_2.pk}"] = yesterday
+    data |= date_parts(f"date_{task_2.pk}", timezone.localdate() - timedelta(days=1))
     html = client.post(reverse("organisations:commit", args=[organisation.slug]), data).content.decode()
-    assert f'<a href="#id_date_{task_2.pk}">The target date under statement 2 must be today or in the future' in html
-    assert f'value="{yesterday}"' in html
+    assert f'<a href="#id_date_{task_2.pk}_day">Target date must be in the future</a>' in html
+    assert f'id="id_date_{task_2.pk}-error"' in html
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("31", "2", "2030", "Target date must be a real date"),
+        ("aa", "1", "2030", "Target date must be a real date"),
+        ("12", "", "2030", "Target date must include a month"),
+        ("", "", "99", "Target date must include a day and month"),
+    ],
+)
+def test_target_date_errors_follow_the_nhs_pattern_and_keep_what_was_typed(
+    client, organisation, org_rep, day, month, year, message
+):
+    client.force_login(org_rep)
+    data = commit_data()
+    task_3 = statements()[2].tasks.all()[0]
+    data |= {f"date_{task_3.pk}_day": day, f"date_{task_3.pk}_month": month, f"date_{task_3.pk}_year": year}
+    html = client.post(reverse("organisations:commit", args=[organisation.slug]), data).content.decode()
+    assert f'<a href="#id_date_{task_3.pk}_day">{message}</a>' in html
+    assert f'name="date_{task_3.pk}_day" type="text" inputmode="numeric"' in html
+    if day:
+        assert f'id="id_date_{task_3.pk}_day" name="date_{task_3.pk}_day"' in html
+        assert f'value="{day}"' in html
+    assert 'type="date"' not in html
 
 
 def test_unverified_organisation_cannot_reach_the_commitment_form(client, org_rep):
@@ -263,8 +299,10 @@ def test_poster_has_the_qr_code_and_print_styles(client, committed, org_rep):
     client.force_login(org_rep)
     html = client.get(reverse("organisations:poster", args=[committed.slug])).content.decode()
     assert 'class="app-qr"' in html
-    token = re.search(r"/join/([^/]+)/", html).group(1)
-    assert services.invitation_organisation(token) == committed
+    # The short code replaces the 100-character link in print; the QR code still carries the link.
+    assert f'<p class="app-join-code app-poster__code">{committed.join_code}</p>' in html
+    assert reverse("organisations:join-code") in html
+    assert services.invitation_token(committed) not in html
 
 
 # --- employees ------------------------------------------------------------------------
@@ -550,5 +588,313 @@ def test_going_back_from_the_sign_step_keeps_the_chosen_tasks_and_dates(client, 
     target = timezone.localdate() + timedelta(days=50)
     client.post(reverse("organisations:commit", args=[organisation.slug]), commit_data(target=target))
     html = client.get(reverse("organisations:commit", args=[organisation.slug])).content.decode()
-    assert html.count(f'value="{target.isoformat()}"') == 7
+    assert html.count(f'value="{target.year}"') == 7
+    assert html.count(f'value="{target.day}"') >= 7
     assert html.count("checked") == 14  # seven agreements and seven tasks
+
+
+# --- tasks of the organisation's own -------------------------------------------------
+
+
+def test_representative_adds_a_task_of_her_own_with_a_date(client, organisation, org_rep):
+    client.force_login(org_rep)
+    url = reverse("organisations:commit", args=[organisation.slug])
+    target = timezone.localdate() + timedelta(days=60)
+    data = commit_data(skip_statement=5, own_5="Run a monthly tea and talk for night staff")
+    data |= date_parts("own_date_5", target)
+    response = client.post(url, data)
+    assert response.status_code == 302
+    sign_page = client.get(response["Location"]).content.decode()
+    assert f"Run a monthly tea and talk for night staff: by {target:%-d %B %Y}" in sign_page
+    # Going back keeps it.
+    assert 'value="Run a monthly tea and talk for night staff"' in client.get(url).content.decode()
+    client.post(
+        response["Location"], {"signatory_name": "Robin Rep", "signatory_job_title": "Manager", "confirm": "on"}
+    )
+    task = Organisation.objects.get(pk=organisation.pk).commitment.tasks.get(own=True)
+    assert (task.statement_number, task.task_text, task.target_date, task.task) == (
+        5,
+        "Run a monthly tea and talk for night staff",
+        target,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("own", "with_date", "field", "message"),
+    [
+        ("Call Sam on 07700 900123 about rotas", True, "own_2", "Your own task"),
+        ("x" * 201, True, "own_2", "Your own task must be 200 characters or fewer"),
+        ("Weekly huddle", False, "own_date_2_day", "Enter a target date for your own task under statement 2"),
+        ("", True, "own_2", "Enter your own task, or clear its target date"),
+    ],
+)
+def test_own_task_errors_are_on_the_field_with_the_text_kept(
+    client, organisation, org_rep, own, with_date, field, message
+):
+    client.force_login(org_rep)
+    data = commit_data(own_2=own)
+    if with_date:
+        data |= date_parts("own_date_2", timezone.localdate() + timedelta(days=9))
+    response = client.post(reverse("organisations:commit", args=[organisation.slug]), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<a href="#id_{field}">{message}' in html
+    if own:
+        assert own[:50] in html
+    assert not hasattr(Organisation.objects.get(pk=organisation.pk), "commitment")
+
+
+# --- confirmation, certificate, join code, email invitations ----------------------------
+
+
+def test_committing_emails_each_representative_a_confirmation_with_the_certificate_and_code(
+    client, organisation, org_rep, mailoutbox, django_capture_on_commit_callbacks
+):
+    from mail.models import Email
+
+    client.force_login(org_rep)
+    response = client.post(reverse("organisations:commit", args=[organisation.slug]), commit_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"signatory_name": "Robin Rep", "signatory_job_title": "Manager", "confirm": "on"}
+        )
+    organisation.refresh_from_db()
+    emails = Email.objects.filter(kind="organisation-committed")
+    assert [e.to for e in emails] == [org_rep.email]
+    sent = [m for m in mailoutbox if "has signed the Social Care Commitment" in m.subject]
+    assert len(sent) == 1
+    body = sent[0].body
+    certificate = reverse("organisations:certificate", args=[organisation.slug])
+    assert certificate in body and organisation.join_code in body
+    assert certificate in sent[0].alternatives[0][0]
+    page = client.get(certificate)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Oak Lodge Care Home" in html and "app-certificate" in html
+    assert timezone.localdate().strftime("%-d %B %Y") in html
+    for statement in statements():
+        assert statement.title in html
+
+
+def test_certificate_is_for_representatives_only(client, committed, other_rep, supporter):
+    url = reverse("organisations:certificate", args=[committed.slug])
+    client.force_login(other_rep)
+    assert client.get(url).status_code == 403
+    client.force_login(supporter)
+    assert client.get(url).status_code == 403
+
+
+def test_staff_member_joins_by_typing_the_code(client, committed, org_rep, supporter):
+    client.force_login(org_rep)
+    dashboard = client.get(reverse("organisations:dashboard", args=[committed.slug])).content.decode()
+    assert committed.join_code in dashboard
+    poster = client.get(reverse("organisations:poster", args=[committed.slug])).content.decode()
+    assert committed.join_code in poster
+    client.force_login(supporter)
+    typed = f" {committed.join_code[:4].lower()} {committed.join_code[4:]} "
+    response = client.get(reverse("organisations:join-code"), {"code": typed})
+    assert response["Location"] == reverse("organisations:join", args=[committed.slug])
+
+
+def test_a_wrong_code_is_an_error_with_the_text_kept(client, committed):
+    response = client.get(reverse("organisations:join-code"), {"code": "BBBBBBBB"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_code">We cannot find that code' in html
+    assert 'value="BBBBBBBB"' in html
+
+
+def test_replacing_the_link_replaces_the_code(client, committed, org_rep):
+    old = committed.join_code
+    client.force_login(org_rep)
+    client.post(reverse("organisations:invitation-rotate", args=[committed.slug]))
+    committed.refresh_from_db()
+    assert committed.join_code != old
+    assert "Location" not in client.get(reverse("organisations:join-code"), {"code": old})
+
+
+def test_join_code_of_an_organisation_not_yet_committed_is_not_found(client, organisation):
+    response = client.get(reverse("organisations:join-code"), {"code": organisation.join_code})
+    assert "We cannot find that code" in response.content.decode()
+
+
+def test_representative_invites_staff_by_email_once_each(
+    client, committed, org_rep, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(org_rep)
+    url = reverse("organisations:staff-invite", args=[committed.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"emails": "amy@example.org, Ben@Example.org\namy@example.org"})
+    assert response.status_code == 302
+    invitations = [m for m in mailoutbox if "invites you" in m.subject]
+    assert sorted(m.to[0] for m in invitations) == ["amy@example.org", "ben@example.org"]
+    assert committed.join_code in invitations[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"emails": "ben@example.org\ncat@example.org"}, follow=True)
+    assert "1 invitation sent. 1 person was already invited" in response.content.decode()
+    assert len([m for m in mailoutbox if "invites you" in m.subject]) == 3
+
+
+def test_invalid_addresses_are_reported_with_the_text_kept(client, committed, org_rep, mailoutbox):
+    client.force_login(org_rep)
+    typed = "amy@example.org\nnot-an-address\nbob@, a b@example.org"
+    response = client.post(reverse("organisations:staff-invite", args=[committed.slug]), {"emails": typed})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<a href="#id_emails">Enter each email address in the correct format, like name@example.org. '
+        "Check: not-an-address, bob@, a b@example.org</a>"
+    ) in html
+    assert "amy@example.org\nnot-an-address\nbob@, a b@example.org</textarea>" in html
+    assert not [m for m in mailoutbox if "invites you" in m.subject]
+
+
+def test_email_invitations_are_rate_limited(client, committed, org_rep, settings):
+    client.force_login(org_rep)
+    url = reverse("organisations:staff-invite", args=[committed.slug])
+    for n in range(10):
+        assert client.post(url, {"emails": f"person{n}@example.org"}).status_code == 302
+    response = client.post(url, {"emails": "one-more@example.org"})
+    assert response.status_code == 200
+    assert "You have sent a lot of invitations" in response.content.decode()
+
+
+def test_only_representatives_invite_staff(client, committed, other_rep):
+    client.force_login(other_rep)
+    response = client.post(reverse("organisations:staff-invite", args=[committed.slug]), {"emails": "a@example.org"})
+    assert response.status_code == 403
+
+
+# --- staff tasks: dates, done, and the profile ------------------------------------------
+
+
+def test_staff_task_dates_done_and_organisation_on_the_profile(client, committed, supporter):
+    supporter.organisation_name = ""
+    supporter.save()
+    client.force_login(supporter)
+    client.post(reverse("organisations:join", args=[committed.slug]), employee_data())
+    commitment = EmployeeCommitment.objects.get(user=supporter)
+    task = commitment.tasks.first()
+    assert task.target_date == timezone.localdate() + timedelta(days=20)
+    home = client.get(reverse("accounts:home")).content.decode()
+    assert "Organisation: Not given" not in home
+    assert committed.name in home
+    assert f"By {task.target_date:%-d %B %Y}" in home
+    supporter.refresh_from_db()
+    assert supporter.organisation_name == committed.name
+    response = client.post(reverse("organisations:employee-task-done", args=[task.pk]), follow=True)
+    task.refresh_from_db()
+    assert task.done_at is not None
+    assert "is marked as done" in response.content.decode()
+
+
+def test_staff_task_needs_a_date(client, committed, supporter):
+    client.force_login(supporter)
+    data = employee_data()
+    first = statements(Audience.EMPLOYEE)[0].tasks.all()[0]
+    data[f"date_{first.pk}_day"] = ""
+    html = client.post(reverse("organisations:join", args=[committed.slug]), data).content.decode()
+    assert "Target date must include a day" in html
+    assert not EmployeeCommitment.objects.filter(user=supporter).exists()
+
+
+def test_an_organisation_already_on_the_profile_is_kept(client, committed, supporter):
+    supporter.organisation_name = "Agency work, Bristol"
+    supporter.save()
+    client.force_login(supporter)
+    client.post(reverse("organisations:join", args=[committed.slug]), employee_data())
+    supporter.refresh_from_db()
+    assert supporter.organisation_name == "Agency work, Bristol"
+
+
+def test_nobody_else_can_mark_a_staff_task_done(client, committed, supporter, outsider):
+    commitment = services.employee_commit(
+        organisation=committed, user=supporter, chosen=one_task_each(Audience.EMPLOYEE)
+    )
+    task = commitment.tasks.first()
+    client.force_login(outsider)
+    assert client.post(reverse("organisations:employee-task-done", args=[task.pk])).status_code == 404
+    task.refresh_from_db()
+    assert task.done_at is None
+    with pytest.raises(PermissionDenied):
+        services.employee_task_done(task=task, user=outsider)
+    assert services.employee_task_done(task=task, user=supporter) is True
+    assert services.employee_task_done(task=task, user=supporter) is False
+
+
+def test_badge_has_no_text_smaller_than_12px(client, committed):
+    svg = client.get(reverse("organisations:badge", args=[committed.slug])).content.decode()
+    sizes = [int(size) for size in re.findall(r'font-size="(\d+)"', svg)]
+    assert len(sizes) == 3 and min(sizes) >= 12
+
+
+def test_badge_downloads_as_svg_and_png(client, committed, org_rep):
+    from io import BytesIO
+
+    from PIL import Image
+
+    client.force_login(org_rep)
+    page = client.get(committed.get_absolute_url()).content.decode()
+    png_url = reverse("organisations:badge-png", args=[committed.slug])
+    assert f'href="{png_url}?download" download' in page
+    client.logout()
+    svg = client.get(reverse("organisations:badge", args=[committed.slug]), {"download": ""})
+    assert svg["Content-Disposition"] == f'attachment; filename="social-care-commitment-{committed.slug}.svg"'
+    png = client.get(png_url, {"download": ""})
+    assert png["Content-Type"] == "image/png"
+    assert png["Content-Disposition"].endswith('.png"')
+    image = Image.open(BytesIO(png.content))
+    assert image.size == (480, 160)
+    # The blue of a current commitment, and white text drawn on it.
+    assert image.convert("RGB").getpixel((4, 80)) == (0, 94, 184)
+    assert (255, 255, 255) in {colour for _, colour in image.convert("RGB").getcolors(100000)}
+    assert client.get(png_url).get("Content-Disposition") is None
+
+
+# --- the regulator follows the nation -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("region", "typed", "nation", "stored"),
+    [
+        ("wales", "sin-00012345-abcd", "wales", "SIN-00012345-ABCD"),
+        ("scotland", "CS2003001025", "scotland", "CS2003001025"),
+        ("northern-ireland", " 11049 ", "northern-ireland", "11049"),
+    ],
+)
+def test_homes_outside_england_give_their_own_regulators_id(client, org_rep, region, typed, nation, stored):
+    client.force_login(org_rep)
+    response = client.post(REGISTER, form_data(region=region, regulator_id=typed, name=f"Home in {region}"))
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name=f"Home in {region}")
+    assert (organisation.nation, organisation.regulator_id, organisation.cqc_provider_id) == (nation, stored, "")
+    assert organisation.registration_id == stored
+
+
+@pytest.mark.parametrize(
+    ("region", "typed", "message"),
+    [
+        (
+            "wales",
+            "",
+            "Enter the Care Inspectorate Wales registration number: every care home without nursing in Wales",
+        ),
+        ("scotland", "1-123456789", "Enter the Care Inspectorate service or provider number in the right format: CS"),
+        ("northern-ireland", "CS2003001025", "Enter the RQIA service ID in the right format: 3 to 8 digits"),
+        ("london", "11049", "Enter the CQC provider ID in the right format: 1- followed by 9 to 11 digits"),
+    ],
+)
+def test_each_nation_checks_its_regulators_format(client, org_rep, region, typed, message):
+    client.force_login(org_rep)
+    html = client.post(REGISTER, form_data(region=region, regulator_id=typed)).content.decode()
+    assert f'<a href="#id_regulator_id">{message}' in html
+    if typed:
+        assert f'value="{typed}"' in html
+    assert "CQC provider ID" not in html.split("<form")[0] or region == "london"
+
+
+def test_existing_organisations_are_cqc_registered_in_england(committed):
+    assert committed.nation == "england"
+    assert committed.regulator.short == "CQC"
+    assert committed.registration_id == committed.cqc_provider_id

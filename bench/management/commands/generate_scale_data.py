@@ -375,6 +375,7 @@ class Command(BaseCommand):
             Statement,
             add_one_year,
         )
+        from organisations.regulators import nation_for_region
         from organisations.services import statement_set_current
 
         if Organisation.objects.filter(slug__startswith="bench-").count() >= total:
@@ -410,15 +411,19 @@ class Command(BaseCommand):
         for n in range(total):
             kind = rng.choices(kinds, weights=[30, 15, 25, 10, 6, 8, 3, 3])[0]
             registered = kind in Organisation.CQC_REGISTERED
+            region = weighted(rng, REGIONS_WEIGHTED)
+            nation = nation_for_region(region)
             orgs.append(
                 Organisation(
                     name=f"{rng.choice(towns)} {kind.replace('-', ' ').title()} {n}",
                     slug=f"bench-{n}",
                     type=kind,
-                    cqc_provider_id=f"1-{100000000 + n}" if registered else "",
+                    nation=nation,
+                    cqc_provider_id=f"1-{100000000 + n}" if registered and nation == "england" else "",
+                    regulator_id=f"{100000 + n}" if registered and nation != "england" else "",
                     ods_code=f"B{n:05d}" if kind in {"gp-practice", "nhs-trust"} else "",
                     town=rng.choice(towns),
-                    region=weighted(rng, REGIONS_WEIGHTED),
+                    region=region,
                     size=rng.choice(["1-9", "10-49", "50-249", "250+"]),
                     created_by=reps[n],
                     verified_at=now - timedelta(days=rng.randint(1, 700)) if rng.random() < 0.9 else None,

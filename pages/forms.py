@@ -1,0 +1,102 @@
+"""Form fields shared by every programme, rendered by the NHS.UK template pack (templates/nhsuk/)."""
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+
+class DateInputWidget(forms.MultiWidget):
+    """The NHS.UK date input: three text boxes (day, month, year), not the browser's date picker,
+    whose format follows the device's locale (mm/dd/yyyy on many phones)."""
+
+    template_name = "nhsuk/widgets/date_input.html"
+    parts = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+
+    def __init__(self, attrs=None):
+        widgets = {
+            name: forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
+            for name, _, _ in self.parts
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, (part, label, width) in zip(context["widget"]["subwidgets"], self.parts, strict=True):
+            if subwidget["attrs"].get("id"):
+                subwidget["attrs"]["id"] = f"{context['widget']['attrs']['id']}_{part}"
+            subwidget["label"] = label
+            subwidget["width"] = width
+        context["widget"]["has_error"] = "--error" in (attrs or {}).get("class", "")
+        return context
+
+    def id_for_label(self, id_):
+        # The error summary links to the day box, the first one a person fills in.
+        return f"{id_}_day" if id_ else id_
+
+
+class DateField(forms.MultiValueField):
+    """A date typed in three boxes, with the NHS.UK error messages ("<Label> must be a real date"),
+    what was typed kept on error. `future=True` refuses today and earlier days."""
+
+    widget = DateInputWidget
+
+    def __init__(self, *, future: bool = False, today=None, **kwargs):
+        self.future = future
+        self.today = today
+        own_messages = kwargs.pop("error_messages", None) or {}
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(fields, **kwargs)
+        label = self.label or "Date"
+        self.error_messages = {
+            "required": f"Enter the {label.lower()}",
+            "incomplete": f"{label} must include a day, month and year",
+            "invalid": f"{label} must be a real date",
+            "future": f"{label} must be in the future",
+            **own_messages,
+        }
+
+    def clean(self, value):
+        # MultiValueField would stop at "required" before looking at which part is missing.
+        value = list(value or [None, None, None])
+        if not any(str(part or "").strip() for part in value):
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return None
+        return super().clean(value)
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        parts = [str(part or "").strip() for part in data_list]
+        missing = [name for (name, _, _), part in zip(DateInputWidget.parts, parts, strict=True) if not part]
+        if missing:
+            label = self.label or "Date"
+            raise forms.ValidationError(
+                f"{label} must include a {' and '.join(missing)}"
+                if len(missing) < 3
+                else self.error_messages["incomplete"],
+                code="incomplete",
+            )
+        try:
+            day, month, year = (int(part) for part in parts)
+            if not 1000 <= year <= 9999:
+                raise ValueError
+            value = date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        today = self.today or timezone.localdate()
+        if self.future and value <= today:
+            raise forms.ValidationError(self.error_messages["future"], code="future")
+        return value

@@ -3,7 +3,6 @@ from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector
 from moderation.privacy import refuse_personal_data
-from organisations.forms import DateInput
 from organisations.selectors import organisation_matches
 
 from . import services
@@ -264,6 +263,16 @@ class StoryForm(forms.ModelForm):
 
 class StoryFilterForm(forms.Form):
     c = forms.ChoiceField(label="Show stories about", choices=[("", "All 6Cs")] + SixC.choices, required=False)
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker. To do: the NHS.UK three-box date input
+    (pages.forms.DateField), as the commitment forms use."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "nhsuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
 
 
 class ActivityForm(forms.ModelForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outcome_views, views
 from .feeds import NewestPledgesFeed
 
 app_name = "pledges"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/manage/", views.manage, name="manage"),
     path("manage/<str:token>/", views.manage_signed, name="manage_signed"),
+    path("outcome/<str:token>/", outcome_views.outcome, name="outcome"),
+    path("impact/", outcome_views.impact, name="impact"),
     path("counts.json", views.counts, name="counts"),
     path("counter.svg", views.counter_svg, name="counter_svg"),
     path("embed/", views.embed, name="embed"),

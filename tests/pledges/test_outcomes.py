@@ -164,7 +164,12 @@ def test_one_outcome_per_pledge_is_kept_by_the_database(campaign):
     outcome = record(pledge)
     with pytest.raises(IntegrityError):
         PledgeOutcome.objects.create(
-            pledge=pledge, campaign=campaign, question_set=outcome.question_set, benefit=["me"], reach="me", ongoing="no"
+            pledge=pledge,
+            campaign=campaign,
+            question_set=outcome.question_set,
+            benefit=["me"],
+            reach="me",
+            ongoing="no",
         )
 
 

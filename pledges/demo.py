@@ -162,6 +162,7 @@ def _outcomes() -> int:
         email__endswith="@demo.carepledge.example",
     ).order_by("id")
     new = []
+    now = timezone.now()
     for pledge in pledges:
         # Seeded by the pledge's own words and address: the same answers on every clone.
         rng = random.Random(f"{pledge.email_normalised}:{pledge.text_normalised}")
@@ -179,8 +180,8 @@ def _outcomes() -> int:
                 ongoing=rng.choices(ongoing, weights=[6, 3, 1])[0] if len(ongoing) == 3 else rng.choice(ongoing),
                 change=change,
                 publish_change=bool(change) and rng.random() < 0.7,
-                answered_at=pledge.done_at,
-                updated_at=pledge.done_at,
+                answered_at=min(pledge.done_at, now),
+                updated_at=min(pledge.done_at, now),
             )
         )
     PledgeOutcome.objects.bulk_create(new, batch_size=500)

@@ -2,7 +2,6 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -397,14 +396,25 @@ class OutcomeQuestionSet(models.Model):
         ordering = ["campaign_id", "-version"]
         verbose_name = "outcome question set"
         constraints = [
+            # Each pair in two halves, as a NULL campaign (the set for every campaign) is never
+            # equal to another in a plain unique constraint.
             models.UniqueConstraint(
-                fields=["campaign", "version"], nulls_distinct=False, name="pledges_outcome_set_version_unique"
+                fields=["campaign", "version"],
+                condition=Q(campaign__isnull=False),
+                name="pledges_outcome_set_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["version"], condition=Q(campaign__isnull=True), name="pledges_outcome_default_version_unique"
             ),
             models.UniqueConstraint(
                 fields=["campaign"],
-                condition=Q(is_active=True),
-                nulls_distinct=False,
+                condition=Q(is_active=True, campaign__isnull=False),
                 name="pledges_outcome_set_one_active",
+            ),
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True, campaign__isnull=True),
+                name="pledges_outcome_default_one_active",
             ),
         ]
 
@@ -466,7 +476,8 @@ class PledgeOutcome(models.Model):
     # Copied from the pledge, so the page of published sentences reads one index.
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="outcomes")
     question_set = models.ForeignKey(OutcomeQuestionSet, on_delete=models.PROTECT, related_name="answers")
-    benefit = ArrayField(models.CharField(max_length=40))
+    # The chosen values of the benefit question, a list (JSON, so `make run` works on SQLite too).
+    benefit = models.JSONField(default=list)
     reach = models.CharField(max_length=40)
     ongoing = models.CharField(max_length=40)
     change = models.CharField(max_length=CHANGE_MAX, blank=True)
@@ -485,7 +496,7 @@ class PledgeOutcome(models.Model):
             models.CheckConstraint(
                 condition=Q(publish_change=False) | ~Q(change=""), name="pledges_outcome_publish_needs_words"
             ),
-            models.CheckConstraint(condition=Q(benefit__len__gt=0), name="pledges_outcome_benefit_chosen"),
+            models.CheckConstraint(condition=~Q(benefit=[]), name="pledges_outcome_benefit_chosen"),
         ]
 
     def __str__(self) -> str:

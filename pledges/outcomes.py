@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -140,14 +140,13 @@ def outcomes_truth() -> dict[str, int]:
     for name in OUTCOME_SINGLE:
         for row in answers.values("campaign_id", name).annotate(n=Count("id")):
             truth[f"{outcome_keys(row['campaign_id'])}:{name}:{row[name]}"] = row["n"]
-    table = PledgeOutcome._meta.db_table
-    with connection.cursor() as cursor:
-        # DISTINCT per answer, as _amounts counts a choice once however often it was sent.
-        cursor.execute(
-            f"SELECT campaign_id, value, COUNT(DISTINCT id) FROM {table}, unnest(benefit) AS value GROUP BY 1, 2"
-        )
-        for campaign_id, value, n in cursor.fetchall():
-            truth[f"{outcome_keys(campaign_id)}:benefit:{value}"] = n
+    # Several choices per answer, in a JSON list: counted here rather than in SQL, so the same
+    # code runs on SQLite (`make run`) as on PostgreSQL. Nightly, over the answers only.
+    rows = answers.values_list("campaign_id", "benefit").order_by()
+    for campaign_id, benefit in rows.iterator(chunk_size=2000):
+        for value in set(benefit or []):
+            key = f"{outcome_keys(campaign_id)}:benefit:{value}"
+            truth[key] = truth.get(key, 0) + 1
     return truth
 
 

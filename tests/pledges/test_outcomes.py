@@ -266,3 +266,12 @@ def test_a_token_for_another_purpose_is_not_an_outcome_link(campaign):
 
     with pytest.raises(signing.BadSignature):
         outcomes.outcome_token_read(manage_token(PledgeFactory()))
+
+
+def test_an_answer_with_nobody_benefiting_is_refused_by_the_database(campaign):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        PledgeOutcome.objects.create(
+            pledge=PledgeFactory(), campaign=campaign, question_set=outcome_question_set(campaign), benefit=[]
+        )

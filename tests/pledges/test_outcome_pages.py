@@ -40,12 +40,13 @@ def test_the_link_opens_the_questions_without_signing_in(client, campaign):
 
 def test_answering_saves_counts_and_shows_the_answers_when_the_link_is_opened_again(client, campaign):
     pledge = PledgeFactory()
-    response = client.post(url(pledge), {**ANSWER, "change": "Relatives feel welcome.", "publish": "on"})
-    assert response.status_code == 302 and response.url == url(pledge)
+    link = url(pledge)  # signed with the time: the same link all through
+    response = client.post(link, {**ANSWER, "change": "Relatives feel welcome.", "publish": "on"})
+    assert response.status_code == 302 and response.url == link
     outcome = PledgeOutcome.objects.get(pledge=pledge)
     assert (outcome.benefit, outcome.reach, outcome.ongoing) == (["carers", "patients"], "organisation", "partly")
     assert outcome.publish_change and outcome.change == "Relatives feel welcome."
-    page = client.get(url(pledge)).content.decode()
+    page = client.get(link).content.decode()
     assert "Thank you. Your answers have been saved." in page
     assert "Relatives feel welcome." in page and "Save my changes" in page and "Delete my answers" in page
 

@@ -275,3 +275,31 @@ def test_an_answer_with_nobody_benefiting_is_refused_by_the_database(campaign):
         PledgeOutcome.objects.create(
             pledge=PledgeFactory(), campaign=campaign, question_set=outcome_question_set(campaign), benefit=[]
         )
+
+
+def test_editing_an_answered_set_in_the_admin_saves_a_new_version(admin_client, campaign):
+    import json
+
+    first = record(PledgeFactory()).question_set
+    questions = {**first.questions, "ongoing": {**first.questions["ongoing"], "label": "Does it carry on?"}}
+    response = admin_client.post(
+        f"/admin/pledges/outcomequestionset/{first.pk}/change/",
+        {"campaign": "", "questions": json.dumps(questions), "is_active": "on"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "saved as version 2" in response.content.decode()
+    first.refresh_from_db()
+    assert first.questions["ongoing"]["label"] == "Is it still going?" and not first.is_active
+    assert outcome_question_set(campaign).question("ongoing")["label"] == "Does it carry on?"
+
+
+def test_the_admin_refuses_a_set_with_a_question_missing(admin_client, campaign):
+    import json
+
+    questions = {k: v for k, v in outcome_question_set(campaign).questions.items() if k != "reach"}
+    response = admin_client.post(
+        "/admin/pledges/outcomequestionset/add/", {"campaign": campaign.pk, "questions": json.dumps(questions)}
+    )
+    assert response.status_code == 200 and "Add the question reach." in response.content.decode()
+    assert OutcomeQuestionSet.objects.count() == 1

@@ -10,7 +10,9 @@ identifies the person; otherwise they are removed.
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,6 +54,22 @@ def personal_data_erase(*, user=None, email: str | None = None, keep_contributio
         "an account" if user else "an email",
         "kept" if keep_contributions else "removed",
     )
+
+
+# --- By emailed link, for people without an account ---------------------------------------
+# Someone who pledged without an account proves the address by opening a link emailed to it
+# (from "Email me links to my pledges"); the link lets them download or delete what is held.
+LINK_SALT = "accounts.data-rights.link"
+LINK_MAX_AGE = timedelta(days=7)
+
+
+def data_link_token(email: str) -> str:
+    return signing.dumps({"e": email.strip()}, salt=LINK_SALT)
+
+
+def data_link_read(token: str) -> str:
+    """The address the link was sent to; raises signing.SignatureExpired or signing.BadSignature."""
+    return str(signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)["e"])
 
 
 # --- What the accounts app itself holds ---------------------------------------------------

@@ -5,12 +5,37 @@ from moderation.privacy import refuse_personal_data
 
 from .models import User
 
+NAME_LABEL = "Your name"
+NAME_USE = (
+    "For example, Helen or Kwesi Boateng. We use it when we write to you. "
+    "It is shown publicly only if you choose that for a pledge or a Care Maker profile."
+)
+NAME_HINT = f"What should we call you? {NAME_USE}"
+
+
+def _name_field(required: bool, hint: str = NAME_HINT) -> forms.CharField:
+    return forms.CharField(
+        label=NAME_LABEL,
+        help_text=hint,
+        max_length=User._meta.get_field("display_name").max_length,
+        required=required,
+        strip=True,
+        error_messages={
+            "required": "Enter your name",
+            "max_length": "Your name must be 80 characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+    )
+
 
 class SignupForm(AllauthSignupForm):
-    """allauth's sign-up with labels and hints in the Care Pledge voice."""
+    """allauth's sign-up with labels and hints in the Care Pledge voice, and the name we call
+    people by. The name may be left empty here: the first page after signing in asks again."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["display_name"] = _name_field(required=False)
+        self.order_fields(["display_name", "email", "password1", "password2"])
         self.fields["email"].label = "Email address"
         self.fields["email"].help_text = "We will send you a link to check it is yours."
         self.fields["email"].widget.attrs.pop("placeholder", None)
@@ -26,6 +51,28 @@ class SignupForm(AllauthSignupForm):
         for name in ("password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)
 
+    def custom_signup(self, request, user):
+        name = " ".join(self.cleaned_data.get("display_name", "").split())
+        if name:
+            user.display_name = name
+            user.save(update_fields=["display_name"])
+
+
+class NameForm(forms.ModelForm):
+    """The name we call someone by, asked once of accounts that have none."""
+
+    class Meta:
+        model = User
+        fields = ["display_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page's heading already asks "What should we call you?".
+        self.fields["display_name"] = _name_field(required=True, hint=NAME_USE)
+
+    def clean_display_name(self):
+        return " ".join(self.cleaned_data["display_name"].split())
+
 
 class ProfileForm(forms.ModelForm):
     class Meta:
@@ -39,8 +86,7 @@ class ProfileForm(forms.ModelForm):
             "organisation_name": "Your organisation (optional)",
         }
         help_texts = {
-            "display_name": "Only shown if you choose to be shown by name. Your name only: contact details "
-            "are not accepted.",
+            "display_name": f"{NAME_HINT} Your name only: contact details are not accepted.",
             "organisation_name": "For example, Royal Devon University Healthcare or Oak Lodge Care Home.",
         }
 
@@ -69,6 +115,21 @@ class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
         label="I understand my account will be deleted and this cannot be undone",
         error_messages={"required": "Confirm that you want to delete your account"},
+    )
+
+
+class DeleteByLinkForm(forms.Form):
+    """Deleting what is held about an address, by a link emailed to it (no account)."""
+
+    contributions = forms.ChoiceField(
+        label="What should happen to your pledges?",
+        choices=KEEP_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what should happen to your pledges"},
+    )
+    confirm = forms.BooleanField(
+        label="I understand my details will be deleted and this cannot be undone",
+        error_messages={"required": "Confirm that you want your details deleted"},
     )
 
 

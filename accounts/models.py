@@ -60,10 +60,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email
 
     def get_full_name(self) -> str:
-        return self.display_name or self.email
+        """The name this person asked to be called, or "" if they gave none.
+
+        Never the email address: an address is not a name, and pages and emails that greet
+        or list people fall back to a neutral word ("Hello,", "a Care Maker applicant")."""
+        return " ".join(self.display_name.split())
 
     def get_short_name(self) -> str:
-        return self.display_name.split(" ")[0] if self.display_name else self.email
+        """The first word of the name, for greetings ("Hello Helen,"), or ""."""
+        name = self.get_full_name()
+        return name.split(" ")[0] if name else ""
+
+    @property
+    def greeting(self) -> str:
+        """How pages and emails open: "Hello Helen," or, without a name, "Hello,"."""
+        short = self.get_short_name()
+        return f"Hello {short}," if short else "Hello,"
+
+    @property
+    def needs_name(self) -> bool:
+        return not self.get_full_name()
 
     @property
     def has_profile(self) -> bool:
@@ -73,3 +89,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def role_and_area(self) -> str:
         """'a care home manager in the South West': how people are shown without names."""
         return " ".join(part for part in (role_phrase(self.job_role), region_phrase(self.region)) if part)
+
+
+def user_display(user) -> str:
+    """How allauth names a person on its pages: their name, or "you" without one."""
+    return user.get_full_name() or "you"

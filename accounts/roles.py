@@ -62,8 +62,20 @@ def connect() -> None:
     post_migrate.connect(roles_sync, dispatch_uid="accounts_roles_sync")
 
 
+def role_names(user) -> frozenset[str]:
+    """The roles (group names) of a person, read once per user object, as Django keeps
+    permissions: a page asks several times (the header, each moderation queue) for one query."""
+    if not (user and user.is_authenticated):
+        return frozenset()
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = names
+    return names
+
+
 def has_role(user, *names: str) -> bool:
-    return bool(user and user.is_authenticated and user.groups.filter(name__in=names).exists())
+    return bool(role_names(user) & set(names))
 
 
 def is_programme_admin(user) -> bool:

@@ -46,11 +46,15 @@ class ApplicationForm(forms.Form):
     statement = forms.CharField(
         label="Why do you want to be a Care Maker?",
         help_text=(
-            f"Between {services.MIN_WORDS} and {services.MAX_WORDS} words. Tell us what you would do to "
-            "spread the 6Cs where you work."
+            f"Between {services.MIN_WORDS} and {services.MAX_WORDS} words, and {Application.STATEMENT_MAX:,} "
+            "characters or fewer. Tell us what you would do to spread the 6Cs where you work."
         ),
+        max_length=Application.STATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 8, "data-maxwords": str(services.MAX_WORDS)}),
-        error_messages={"required": "Tell us why you want to be a Care Maker"},
+        error_messages={
+            "required": "Tell us why you want to be a Care Maker",
+            "max_length": f"Your statement must be {Application.STATEMENT_MAX:,} characters or fewer",
+        },
     )
     chosen_c = forms.ChoiceField(
         label="Which of the 6Cs do you most want to champion?",
@@ -91,8 +95,9 @@ class ApplicationForm(forms.Form):
             self.not_eligible = True
             open_roles = services.open_values("role")
             field = "role" if role not in open_roles else "sector"
-            label = (JobRole(role).label if field == "role" else Sector(sector).label).lower()
-            self.add_error(field, f"Applications from {label} staff are not open yet")
+            # The label keeps its own case ("NHS acute"): the sentence is written around it.
+            label = JobRole(role).label if field == "role" else Sector(sector).label
+            self.add_error(field, f"Applications are not open yet for the {field} you chose: {label}")
         # Exactly one directory entry named: link it. Otherwise the words stay free text.
         matches = organisation_matches(data["organisation"]) if data.get("organisation") else []
         data["listed_organisation"] = matches[0] if len(matches) == 1 else None
@@ -154,6 +159,8 @@ class DecisionForm(forms.Form):
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="1,000 characters or fewer.",
+        error_messages={"max_length": "Your note must be 1,000 characters or fewer"},
     )
 
     def clean(self):
@@ -189,6 +196,10 @@ class ProfileForm(forms.ModelForm):
             "save it, so do not include an NHS number, phone number, email address or postcode: we cannot "
             "accept those.",
         }
+        error_messages = {
+            "display_name": {"max_length": "The name to show must be 80 characters or fewer"},
+            "bio": {"max_length": "About you must be 600 characters or fewer"},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,7 +232,10 @@ class StoryForm(forms.ModelForm):
         }
         error_messages = {
             "c": {"required": "Choose which of the 6Cs your story shows"},
-            "title": {"required": "Enter a title for your story"},
+            "title": {
+                "required": "Enter a title for your story",
+                "max_length": "The title must be 120 characters or fewer",
+            },
             "text": {
                 "required": "Enter your story",
                 "max_length": "Your story must be 1,500 characters or fewer",

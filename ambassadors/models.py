@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.choices import JobRole, Region, Sector, region_phrase, role_phrase
+from pages.constraints import length_at_most
 
 
 class SixC(models.TextChoices):
@@ -157,6 +158,8 @@ class Application(models.Model):
     OPEN = {Status.SUBMITTED}
     DECIDED = {Status.APPROVED, Status.DECLINED}
     CLOSED = {Status.APPROVED, Status.DECLINED, Status.WITHDRAWN}
+    # 150 words at most (services.MAX_WORDS); the cap stops a few enormous "words".
+    STATEMENT_MAX = 5000
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_maker_applications")
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="applications")
@@ -174,7 +177,7 @@ class Application(models.Model):
     )
     region = models.CharField(max_length=40, choices=Region.choices)
     years_in_role = models.PositiveSmallIntegerField("years in role or year of study")
-    statement = models.TextField()
+    statement = models.TextField(max_length=STATEMENT_MAX)
     chosen_c = models.CharField("the C you most want to champion", max_length=20, choices=SixC.choices)
     agreed = models.BooleanField(default=False)
     manager_name = models.CharField("line manager's name", max_length=120, blank=True)
@@ -188,7 +191,7 @@ class Application(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.ForeignKey(DeclineReason, null=True, blank=True, on_delete=models.PROTECT)
-    decision_note = models.TextField(blank=True)
+    decision_note = models.TextField(blank=True, max_length=1000)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -207,6 +210,8 @@ class Application(models.Model):
                 name="ambassadors_decided_has_time",
             ),
             models.CheckConstraint(condition=Q(agreed=True), name="ambassadors_application_agreed"),
+            length_at_most("statement", 5000, name="ambassadors_application_statement_length"),
+            length_at_most("decision_note", 1000, name="ambassadors_application_decision_note_length"),
         ]
 
     def __str__(self) -> str:
@@ -233,10 +238,11 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField()
     reason = models.ForeignKey(DeclineReason, null=True, blank=True, on_delete=models.PROTECT)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=1000)
 
     class Meta:
         ordering = ["-decided_at"]
+        constraints = [length_at_most("note", 1000, name="ambassadors_decision_note_length")]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} application {self.application_id} ({self.decided_at:%d %b %Y})"
@@ -274,6 +280,7 @@ class CareMaker(models.Model):
     class Meta:
         ordering = ["number"]
         indexes = [models.Index(fields=["active", "public_profile", "region"], name="ambassadors_cm_directory_idx")]
+        constraints = [length_at_most("bio", 600, name="ambassadors_caremaker_bio_length")]
 
     def __str__(self) -> str:
         return f"Care Maker {self.number}"
@@ -325,12 +332,8 @@ class Story(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="ambassadors_published_story_has_time",
             ),
+            length_at_most("text", 1500, name="ambassadors_story_text_length"),
         ]
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def waiting_since(self):
-        """For the shared moderation queue's "waiting for" times."""
-        return self.submitted_at

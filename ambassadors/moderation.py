@@ -41,10 +41,13 @@ def _reject(story, *, moderator, reason=None, note=""):
         )
 
 
+STORY_QUEUE_KEY = "care-maker-stories"
+
+
 def register() -> None:
     queues.register(
         queues.Queue(
-            key="care-maker-stories",
+            key=STORY_QUEUE_KEY,
             label="Care Maker stories",
             item_type="story",
             reason_scope="story",

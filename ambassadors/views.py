@@ -24,6 +24,7 @@ from .forms import (
     WaitlistForm,
 )
 from .models import Application, CareMaker, Intake, Story, six_cs
+from .moderation import STORY_QUEUE_KEY
 from .regions_map import region_map
 
 PAGE_SIZE = 20
@@ -359,29 +360,10 @@ def story_new(request):
     return render(request, "ambassadors/story_form.html", {"form": form})
 
 
-@login_required
 def moderate_stories(request):
-    if not permissions.is_moderator(request.user):
-        raise PermissionDenied
-    if request.method == "POST":
-        story_id = request.POST.get("story", "")
-        item = get_object_or_404(Story, pk=int(story_id) if story_id.isdigit() else 0)
-        action = request.POST.get("action")
-        if action == "publish":
-            done = services.story_publish(story=item, moderator=request.user)
-        elif action == "reject":
-            done = services.story_reject(story=item, moderator=request.user)
-        else:
-            messages.error(request, "Choose publish or reject.")
-            return redirect("ambassadors:moderate_stories")
-        if done:
-            messages.success(request, f"“{item.title}” {'published' if action == 'publish' else 'rejected'}.")
-        else:
-            messages.warning(request, f"“{item.title}” had already been moderated; nothing was changed.")
-        return redirect("ambassadors:moderate_stories")
-    return render(
-        request, "ambassadors/moderate_stories.html", {"page_obj": _page(request, selectors.moderation_queue())}
-    )
+    """Stories used to have a page of their own; they are moderated in the moderation queue,
+    which claims each story, asks for a reason and records every decision."""
+    return redirect("moderation:queue", key=STORY_QUEUE_KEY, permanent=True)
 
 
 def recommit(request, token):

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.NamePromptMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
+                "pages.context_processors.navigation",
             ],
         },
     }
@@ -275,9 +277,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_PREVENT_ENUMERATION = False  # sign-up says plainly when an email is taken
-ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth names people by their name, never by their email address.
+ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Care Pledge: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
@@ -289,6 +291,8 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# allauth's own words in British English and sentence case (locale/en_GB/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -344,6 +348,8 @@ LOGGING = {
 
 # --- Care Pledge ----------------------------------------------------------------------
 SERVICE_NAME = "Care Pledge"
+# Where people write to the programme team: shown on /contact/, linked from every "contact us".
+CONTACT_EMAIL = env("CONTACT_EMAIL", "help@carepledge.example")
 # Moderators are emailed when an item waits longer than this, or a queue holds more than this.
 MODERATION_ALERT_HOURS = int(env("MODERATION_ALERT_HOURS", "24") or 24)
 MODERATION_ALERT_SIZE = int(env("MODERATION_ALERT_SIZE", "50") or 50)
@@ -354,6 +360,42 @@ PLEDGE_OUTCOME_AFTER_CLOSE_DAYS = int(env("PLEDGE_OUTCOME_AFTER_CLOSE_DAYS", "14
 # Multiplies every rate limit (pages/ratelimit.py); raise it for load tests and benchmarks.
 RATELIMIT_MULTIPLIER = int(env("RATELIMIT_MULTIPLIER", "1") or 1)
 
+# --- Client addresses and the proxies in front of the site (pages/client.py) -----------
+# X-Forwarded-For is believed only as far as these say. TRUSTED_PROXY_COUNT: how many proxies
+# each write one address to it (1 behind the compose nginx); 0, the default, ignores the
+# header and REMOTE_ADDR is the client. TRUSTED_PROXIES: the addresses or CIDR networks the
+# nearest proxy connects from; when set, the header is read only from those peers.
+import ipaddress  # noqa: E402  (kept in this block)
+
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or CIDR network.")
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1" if TRUSTED_PROXIES else "0") or 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front.")
+
 # Without a collectstatic run (make run, tests), serve straight from the source folders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not PRODUCTION)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+
+# --- Hostile input, private pages and account enumeration -----------------------------
+# Before the session and every view: control characters in URLs, query strings, form fields
+# and cookies never reach a query (pages/hostile_input.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "pages.hostile_input.HostileInputMiddleware",
+)
+# Staff pages and people's own pages are never kept by a cache (pages/middleware.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "pages.middleware.PrivatePagesMiddleware",
+)
+# Sign-up and password reset answer the same whether or not an address has an account; the
+# owner of the address is told by email instead (templates/account/email/).
+ACCOUNT_PREVENT_ENUMERATION = True
+# allauth reads ACCOUNT_RATE_LIMITS: False turns its limits off, {} keeps its defaults.
+ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
+ACCOUNT_RATE_LIMITS = {} if ACCOUNT_RATE_LIMITS_ENABLED else False

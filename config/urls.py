@@ -9,6 +9,7 @@ urlpatterns = [
     path("privacy/", pages_views.privacy, name="privacy"),
     path("privacy/retention/", pages_views.retention, name="retention"),
     path("accessibility/", pages_views.accessibility, name="accessibility"),
+    path("contact/", pages_views.contact, name="contact"),
     path("healthz", pages_views.healthz, name="healthz"),
     path("account/", include("allauth.urls")),
     path("my-account/", include("accounts.urls")),
@@ -25,6 +26,7 @@ urlpatterns = [
 if apps.is_installed("bench"):  # only under config/settings_bench.py (make bench)
     urlpatterns.append(path("bench/", include("bench.urls")))
 
+handler400 = "pages.views.bad_request"
 handler404 = "pages.views.page_not_found"
 handler500 = "pages.views.server_error"
 

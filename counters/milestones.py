@@ -254,6 +254,12 @@ def _start_batches(milestone_id: int, after: int = 0) -> None:
     task_publish(announce_milestone, (milestone_id, after), what=f"milestone {milestone_id} announcement")
 
 
+def milestone_region(key: str) -> str | None:
+    """The region a total is about: the part after "region" in its key, if any."""
+    parts = key.split(":")
+    return parts[parts.index("region") + 1] if "region" in parts[:-1] else None
+
+
 def _batch_recipients(milestone: Milestone, after: int) -> list[tuple[int, str]]:
     """(position, address) pairs after `after`, at most BATCH_SIZE of them."""
     from mail.models import MailPreference
@@ -261,6 +267,14 @@ def _batch_recipients(milestone: Milestone, after: int) -> list[tuple[int, str]]
     if milestone.audience == MilestoneRule.Audience.CAMPAIGN:
         return list(
             MailPreference.objects.filter(campaign_news=True, news=True, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "email")[:BATCH_SIZE]
+        )
+    if milestone.audience == MilestoneRule.Audience.REGION:
+        return list(
+            MailPreference.objects.filter(
+                region=milestone_region(milestone.key), campaign_news=True, news=True, pk__gt=after
+            )
             .order_by("pk")
             .values_list("pk", "email")[:BATCH_SIZE]
         )

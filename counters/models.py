@@ -26,6 +26,7 @@ class MilestoneRule(models.Model):
     class Audience(models.TextChoices):
         ADMINS = "admins", "Programme admins only"
         CAMPAIGN = "campaign", "Programme admins and people who asked for campaign news"
+        REGION = "region", "Programme admins and people in that region who asked for campaign news"
         ORGANISATION = "organisation", "Programme admins and the organisation's representatives"
 
     pattern = models.CharField(max_length=150, unique=True, help_text="A counter key; * stands for one part of it.")

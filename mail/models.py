@@ -1,5 +1,7 @@
 from django.db import models
 
+from accounts.choices import Region
+
 
 class Email(models.Model):
     """One message in the outbox. Written with the event that causes it; sent by a task.
@@ -74,10 +76,15 @@ class MailPreference(models.Model):
     news = models.BooleanField("Campaign news and milestones", default=True)
     # Milestone announcements go to a big list, so only to people who asked for them.
     campaign_news = models.BooleanField("Tell me when the campaign reaches a milestone", default=False)
+    # A region's milestones ("1,000 pledges made in the North West") go only to people there.
+    region = models.CharField("Your region", max_length=40, choices=Region.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["campaign_news", "news"], name="mail_pref_news_idx")]
+        indexes = [
+            models.Index(fields=["campaign_news", "news"], name="mail_pref_news_idx"),
+            models.Index(fields=["region", "campaign_news", "news"], name="mail_pref_region_news_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.email

@@ -329,12 +329,17 @@ def email_retry(*, email_ids) -> int:
 
 
 def preference_set(
-    *, email: str, reminders: bool | None = None, news: bool | None = None, campaign_news: bool | None = None
+    *,
+    email: str,
+    reminders: bool | None = None,
+    news: bool | None = None,
+    campaign_news: bool | None = None,
+    region: str | None = None,
 ) -> MailPreference:
     """Change what an address receives. Only the choices given change."""
     with transaction.atomic():
         preference, _ = MailPreference.objects.select_for_update().get_or_create(email=email.lower())
-        changes = {"reminders": reminders, "news": news, "campaign_news": campaign_news}
+        changes = {"reminders": reminders, "news": news, "campaign_news": campaign_news, "region": region}
         for field, value in changes.items():
             if value is not None:
                 setattr(preference, field, value)
@@ -349,9 +354,10 @@ def preference_set(
     return preference
 
 
-def campaign_news_opt_in(*, email: str, opted_in: bool = True) -> MailPreference:
-    """For the pledge form's "tell me about milestones" box."""
-    return preference_set(email=email, campaign_news=opted_in)
+def campaign_news_opt_in(*, email: str, opted_in: bool = True, region: str | None = None) -> MailPreference:
+    """For the pledge form's "tell me about milestones" box; the pledge's region decides which
+    regional milestones the person hears of (an empty region changes nothing)."""
+    return preference_set(email=email, campaign_news=opted_in, region=region or None)
 
 
 def email_unsubscribe(*, email: str, category: str) -> MailPreference:

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from . import links, services
 from .forms import PreferencesForm
 from .models import Email
-from .previews import all_previews
+from .previews import all_previews, preview_sender, preview_title
 from .rendering import render_email
 
 # The HTML part of an email is styled inline (mail clients need it), which the site-wide
@@ -55,7 +55,12 @@ def unsubscribe(request, token):
 
 @staff_member_required
 def preview_list(request):
-    return render(request, "mail/preview_list.html", {"previews": all_previews()})
+    previews = [
+        {"kind": kind, "title": preview_title(kind), "sender": preview_sender(app_label)}
+        for kind, (app_label, _) in all_previews().items()
+    ]
+    previews.sort(key=lambda preview: (preview["sender"], preview["title"]))
+    return render(request, "mail/preview_list.html", {"previews": previews})
 
 
 def _render_preview(kind):
@@ -81,7 +86,11 @@ def _render_preview(kind):
 @staff_member_required
 def preview_detail(request, kind):
     app_label, rendered = _render_preview(kind)
-    return render(request, "mail/preview_detail.html", {"kind": kind, "app_label": app_label, "rendered": rendered})
+    return render(
+        request,
+        "mail/preview_detail.html",
+        {"kind": kind, "title": preview_title(kind), "sender": preview_sender(app_label), "rendered": rendered},
+    )
 
 
 @staff_member_required

@@ -8,6 +8,8 @@ may delete their account) and stays readable without joins.
 from django.conf import settings
 from django.db import models
 
+from pages.constraints import length_at_most
+
 
 class Reason(models.Model):
     """Why an item was rejected or hidden: an editable list."""
@@ -22,7 +24,7 @@ class Reason(models.Model):
     code = models.SlugField(max_length=50, unique=True)
     label = models.CharField(max_length=120)
     explanation = models.TextField(
-        blank=True, help_text="What the author is told in the email, when the author is told."
+        blank=True, max_length=1000, help_text="What the author is told in the email, when the author is told."
     )
     notify_author = models.BooleanField(
         default=True, help_text="Email the author with the reason. Off: the item is hidden quietly."
@@ -33,6 +35,7 @@ class Reason(models.Model):
 
     class Meta:
         ordering = ["position", "label"]
+        constraints = [length_at_most("explanation", 1000, name="moderation_reason_explanation_length")]
 
     def __str__(self) -> str:
         return self.label
@@ -65,12 +68,15 @@ class Decision(models.Model):
     actor_name = models.CharField(max_length=150)
     reason = models.ForeignKey(Reason, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reason_label = models.CharField(max_length=120, blank=True)
-    note = models.TextField(blank=True)
+    # The decide form takes 1,000 characters; notes written by the site itself (from the admin,
+    # from other programmes' services) get room to spare.
+    note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["item_type", "item_id"], name="moderation_decision_item_idx")]
+        constraints = [length_at_most("note", 2000, name="moderation_decision_note_length")]
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.action} {self.item_type} {self.item_id}"

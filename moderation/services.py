@@ -78,7 +78,9 @@ def decision_record(
         item_summary=mask_personal_data(summary)[:300],
         action=action,
         actor=actor,
-        actor_name=(actor.get_full_name() if actor else "system")[:150],
+        # A staff member without a name is recorded by account number: an email address is
+        # not a name, and the log is shown to every moderator.
+        actor_name=((actor.get_full_name() or f"Account {actor.pk}") if actor else "system")[:150],
         reason=reason,
         reason_label=reason.label if reason else reason_label,
         note=mask_personal_data(note),
@@ -109,7 +111,7 @@ def items_decide(
                 .first()
             )
             if claim is not None:
-                outcome.claimed.append((item_id, claim.moderator.get_full_name()))
+                outcome.claimed.append((item_id, claim.moderator.get_full_name() or "another moderator"))
                 continue
             if not queue.waiting().filter(pk=item_id).exists():
                 outcome.already_decided.append(item_id)

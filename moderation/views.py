@@ -136,7 +136,9 @@ def item_view(request, key, item_id):
                 services.claim_take(item_type=queue.item_type, item_id=item.pk, moderator=request.user)
                 messages.success(request, f"You have claimed this for {services.CLAIM_MINUTES} minutes.")
             except services.ClaimedByOther as exc:
-                messages.warning(request, f"{exc.claim.moderator.get_full_name()} has already claimed this.")
+                messages.warning(
+                    request, f"{exc.claim.moderator.get_full_name() or 'Another moderator'} has already claimed this."
+                )
             return redirect(request.path)
         if intent == "release":
             services.claim_release(item_type=queue.item_type, item_id=item.pk, moderator=request.user)

@@ -25,7 +25,7 @@ def queues_waiting(now: datetime) -> list[Waiting]:
         waiting = queue.waiting()
         count = waiting[: size + 1].count()
         oldest = waiting.first()
-        since = (getattr(oldest, "waiting_since", None) or getattr(oldest, "created_at", None)) if oldest else None
+        since = getattr(oldest, queue.since_field) if oldest else None
         too_old = since is not None and now - since > timedelta(hours=hours)
         if not (too_old or count > size):
             continue

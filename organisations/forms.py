@@ -104,7 +104,14 @@ class AccessRequestForm(forms.ModelForm):
         fields = ["job_title", "message"]
         labels = {"job_title": "Your job title", "message": "Message to the representative (optional)"}
         widgets = {"message": forms.Textarea(attrs={"rows": 4})}
-        error_messages = {"job_title": {"required": "Enter your job title"}}
+        help_texts = {"message": "1,000 characters or fewer."}
+        error_messages = {
+            "job_title": {
+                "required": "Enter your job title",
+                "max_length": "Your job title must be 100 characters or fewer",
+            },
+            "message": {"max_length": "Your message must be 1,000 characters or fewer"},
+        }
 
 
 class StatementsForm(forms.Form):
@@ -211,8 +218,12 @@ class TaskDoneForm(forms.Form):
         label="What was done",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A short note you could show an inspector, for example what changed and where the record is kept.",
-        error_messages={"required": "Describe what was done, as evidence"},
+        help_text="A short note you could show an inspector, for example what changed and where the record is "
+        "kept. 2,000 characters or fewer.",
+        error_messages={
+            "required": "Describe what was done, as evidence",
+            "max_length": "What was done must be 2,000 characters or fewer",
+        },
     )
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.choices import JobRole, Region
+from pages.constraints import length_at_most
 
 CQC_ID_PATTERN = r"^1-[0-9]{9,11}$"
 ODS_CODE_PATTERN = r"^[A-Z0-9]{3,6}$"
@@ -152,6 +153,7 @@ class AccessRequest(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "user"], condition=Q(status="pending"), name="organisations_one_open_request"
             ),
+            length_at_most("message", 1000, name="organisations_access_request_message_length"),
         ]
 
     def __str__(self) -> str:
@@ -166,10 +168,11 @@ class Audience(models.TextChoices):
 class StatementSet(models.Model):
     version = models.PositiveIntegerField(unique=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         ordering = ["-version"]
+        constraints = [length_at_most("notes", 2000, name="organisations_statement_set_notes_length")]
 
     def __str__(self) -> str:
         return f"Statements version {self.version}"
@@ -180,11 +183,12 @@ class Statement(models.Model):
     audience = models.CharField(max_length=10, choices=Audience.choices)
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=120)
-    text = models.TextField()
+    text = models.TextField(max_length=1000)
 
     class Meta:
         ordering = ["audience", "number"]
         constraints = [
+            length_at_most("text", 1000, name="organisations_statement_text_length"),
             models.UniqueConstraint(
                 fields=["statement_set", "audience", "number"], name="organisations_statement_unique"
             ),
@@ -280,6 +284,7 @@ class CommitmentTask(models.Model):
             models.CheckConstraint(
                 condition=Q(done_at__isnull=True) | ~Q(evidence=""), name="organisations_done_task_has_evidence"
             ),
+            length_at_most("evidence", 2000, name="organisations_task_evidence_length"),
         ]
 
     def __str__(self) -> str:

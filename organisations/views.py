@@ -191,9 +191,8 @@ def members(request, slug: str):
         except ValidationError as exc:
             form.add_error("email", exc.messages[0])
         else:
-            messages.success(
-                request, f"{membership.user.get_full_name()} is now a {membership.get_role_display().lower()}."
-            )
+            who = membership.user.get_full_name() or "The person with that email address"
+            messages.success(request, f"{who} is now a {membership.get_role_display().lower()}.")
             return redirect("organisations:members", slug)
     people = organisation.memberships.select_related("user").order_by("role", "user__email")
     return render(request, "organisations/members.html", {"organisation": organisation, "form": form, "people": people})
@@ -211,7 +210,7 @@ def member_remove(request, slug: str, pk: int):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
-        messages.success(request, f"{membership.user.get_full_name()} has been removed.")
+        messages.success(request, f"{membership.user.get_full_name() or 'The member of staff'} has been removed.")
     return redirect("organisations:members", slug)
 
 

@@ -12,11 +12,8 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
-
-def client_ip(request) -> str:
-    # Behind the proxy the first X-Forwarded-For entry is the client; only trusted in production.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if getattr(settings, "PRODUCTION", False) else ""
-    return (forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")) or "unknown"
+# Who the client is comes from the proxy settings (pages/client.py); re-exported for callers.
+from .client import client_ip, client_network  # noqa: F401
 
 
 def _window_key(key: str, period: int) -> str:

@@ -38,6 +38,10 @@ def accessibility(request):
     return render(request, "pages/accessibility.html")
 
 
+def contact(request):
+    return render(request, "pages/contact.html", {"contact_email": settings.CONTACT_EMAIL})
+
+
 def _redis_in_use() -> bool:
     cache_backend = settings.CACHES["default"]["BACKEND"]
     return not settings.CELERY_TASK_ALWAYS_EAGER or cache_backend.endswith("RedisCache")
@@ -66,6 +70,10 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def bad_request(request, exception):
+    return render(request, "400.html", status=400)
 
 
 def page_not_found(request, exception):

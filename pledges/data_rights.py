@@ -2,7 +2,9 @@
 
 import uuid
 
+from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 
 from accounts.data_rights import register
 
@@ -34,6 +36,9 @@ def export(*, user, email: str) -> dict:
                 "name": p.name,
                 "email": p.email,
                 "shown_as": p.shown_as,
+                "joined": settings.SITE_URL + reverse("pledges:detail", args=[p.joined_from_id])
+                if p.joined_from_id
+                else None,
                 "status": p.get_status_display(),
                 "done_at": p.done_at.isoformat() if p.done_at else None,
                 "done_story": p.done_story,

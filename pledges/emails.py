@@ -49,4 +49,26 @@ PREVIEWS = {
         "explanation": "Pledges are public, so they must not name or describe a patient.",
         "new_url": "http://127.0.0.1:8000/pledges/new/",
     },
+    "pledge-links": lambda: {
+        "name": "Sam",
+        "pledges": [
+            {
+                "text": "I will learn the name of everyone on my ward, including the night team.",
+                "campaign": "Change Day 2027",
+                "status": "Published",
+                "is_join": False,
+                "manage_url": "http://127.0.0.1:8000/pledges/manage/sample-token/",
+            },
+            {
+                "text": "I will thank a colleague by name at the end of every shift.",
+                "campaign": "Change Day 2027",
+                "status": "Published",
+                "is_join": True,
+                "manage_url": "http://127.0.0.1:8000/pledges/manage/another-sample-token/",
+            },
+        ],
+        "data_url": "http://127.0.0.1:8000/my-account/your-data/sample-token/",
+        "data_days": 7,
+        "signup_url": "http://127.0.0.1:8000/account/signup/",
+    },
 }

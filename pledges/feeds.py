@@ -7,8 +7,24 @@ from .models import Pledge
 FEED_SIZE = 50
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose summaries are plain text.
+
+    Django writes every summary as `type="html"`, so a feed reader decodes the (once escaped)
+    pledge text and renders it as markup: "<b>" in a pledge would become bold, or worse.
+    A pledge is plain text, so its summary says so and readers show exactly what was typed.
+    """
+
+    def add_item_elements(self, handler, item):
+        description, item["description"] = item["description"], None
+        super().add_item_elements(handler, item)
+        item["description"] = description
+        if description:
+            handler.addQuickElement("summary", description, {"type": "text"})
+
+
 class NewestPledgesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = "Care Pledge: newest pledges"
     subtitle = "The newest public pledges from people in health and social care."
 

@@ -196,11 +196,11 @@ class DoneForm(forms.Form):
         label="What changed? (optional)",
         help_text="A few lines about what you did and what difference it made. It is shown with your pledge "
         "straight away, so do not include anything about a patient: a story with an NHS number, phone number, "
-        "email address or postcode is not accepted.",
+        "email address or postcode is not accepted. 1,000 characters or fewer.",
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"max_length": "Your story must be 1000 characters or fewer"},
+        error_messages={"max_length": "Your story must be 1,000 characters or fewer"},
     )
 
     def clean_story(self):
@@ -229,3 +229,23 @@ class WallFilterForm(forms.Form):
         if self.is_valid():
             return {k: v for k, v in self.cleaned_data.items() if v}
         return {k: v for k, v in self.cleaned_data.items() if v and k not in self.errors}
+
+
+class PledgeLinksForm(forms.Form):
+    """ "Email me links to my pledges": the address the pledges were made with."""
+
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The address you made your pledges with.",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+    website = forms.CharField(
+        label="Leave this blank",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )

@@ -3,11 +3,12 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector, region_phrase, role_phrase
+from pages.constraints import length_at_most
 
 # Providers that ignore dots and/or "+tags" in the part before the @: the same inbox can
 # be written many ways, so duplicates are checked against one spelling.
@@ -159,6 +160,10 @@ class Pledge(models.Model):
     ENDED = frozenset({Status.WITHDRAWN, Status.REJECTED})
     # Still in play, waiting for someone (the pledger or a moderator).
     WAITING = frozenset({Status.UNCONFIRMED, Status.HELD, Status.HIDDEN})
+    # Reported since a moderator last read its reports (or never read): in the reported queue.
+    REPORTS_WAITING = Q(reported_at__isnull=False) & (
+        Q(reports_reviewed_at__isnull=True) | Q(reported_at__gt=F("reports_reviewed_at"))
+    )
 
     TEXT_MIN = 10
     TEXT_MAX = 280
@@ -208,6 +213,10 @@ class Pledge(models.Model):
     # Marked by the pledge-outcome job when it asks what the pledge changed (once per pledge).
     outcome_asked_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The latest report, and when a moderator last read the reports and kept the pledge: once
+    # kept, reports no longer hide it (pledges.services.pledge_report says why).
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reports_reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -229,6 +238,12 @@ class Pledge(models.Model):
                 name="pledges_moderation_idx",
                 condition=Q(status__in=["held", "hidden"]),
             ),
+            # Published pledges with reports, for the reported queue: few among a million.
+            models.Index(
+                fields=["created_at", "id"],
+                name="pledges_reported_idx",
+                condition=Q(status="published", reported_at__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -241,6 +256,7 @@ class Pledge(models.Model):
                 condition=~Q(status__in=["withdrawn", "rejected"]),
                 name="pledges_no_duplicate_text",
             ),
+            length_at_most("done_story", 1000, name="pledges_done_story_length"),
             models.CheckConstraint(
                 condition=Q(status__in=["unconfirmed", "published", "held", "hidden", "withdrawn", "rejected"]),
                 name="pledges_status_valid",
@@ -310,15 +326,23 @@ class PledgeReport(models.Model):
         OTHER = "other", "Something else"
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reports")
-    # "user:<id>" or "ip:<hash>": three different reporters hide a pledge.
+    # "user:<id>" or "ip:<hash>" (pledges.services.reporter_key); pledge_report decides when
+    # reports hide a pledge.
     reporter = models.CharField(max_length=100)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     detail = models.TextField(blank=True, max_length=500)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # False when the reporter had already counted towards hiding their daily number of pledges.
+    counted = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["pledge", "reporter"], name="pledges_report_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "reporter"], name="pledges_report_once"),
+            length_at_most("detail", 500, name="pledges_report_detail_length"),
+        ]
+        # How many pledges one reporter counted towards hiding today.
+        indexes = [models.Index(fields=["reporter", "created_at"], name="pledges_report_reporter_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} on pledge {self.pledge_id}"

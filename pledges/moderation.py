@@ -3,6 +3,8 @@ pre-moderation, and pledges hidden after reports. Decisions go through pledges.s
 the totals stay right; a rejection with a reason that tells the author sends them an email."""
 
 from django.conf import settings
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from mail.models import Email
 from mail.services import email_queue
@@ -30,17 +32,24 @@ def held():
 
 
 def reported():
-    """Hidden after reports from three different people, until a moderator looks."""
+    """Pledges hidden by reports, and pledges on the wall with reports no moderator has read
+    yet (too few to hide them, or made after a moderator kept the pledge)."""
     return (
-        Pledge.objects.filter(status=Pledge.Status.HIDDEN)
+        Pledge.objects.filter(Q(status=Pledge.Status.HIDDEN) | (Q(status__in=Pledge.PUBLIC) & Pledge.REPORTS_WAITING))
+        .annotate(waiting_from=Coalesce("reported_at", "created_at"))
         .select_related("campaign", "theme")
         .prefetch_related("reports")
-        .order_by("created_at", "pk")
+        .order_by("waiting_from", "pk")
     )
 
 
 def _publish(item, *, moderator, reason=None, note=""):
     if not services.pledge_publish(pledge=item, moderator=moderator):
+        raise AlreadyDecided
+
+
+def _keep(item, *, moderator, reason=None, note=""):
+    if not services.pledge_keep(pledge=item, moderator=moderator):
         raise AlreadyDecided
 
 
@@ -94,10 +103,12 @@ register(
         item_type="pledge",
         reason_scope="pledge",
         waiting=reported,
+        since_field="waiting_from",  # reported pledges wait from their latest report
         row_template="pledges/_moderation_row.html",
         actions={
-            "publish": Action("Restore to the wall", _publish),
-            "reject": Action("Reject or keep hidden", _reject, needs_reason=True, style="warning"),
+            # Kept pledges go back on the wall (or stay there); later reports no longer hide them.
+            "keep": Action("Keep on the wall", _keep),
+            "reject": Action("Reject or hide", _reject, needs_reason=True, style="warning"),
         },
         summary=lambda item: item.text,
         contact=_contact,

@@ -4,7 +4,8 @@ import json
 import time
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -115,6 +116,44 @@ def search(queryset: QuerySet[Pledge], q: str) -> QuerySet[Pledge]:
         # _MATCH is a constant; the words go in as a query parameter.
         return queryset.filter(RawSQL(_MATCH, [q], output_field=BooleanField()))  # noqa: S611
     return queryset.filter(text__icontains=q)
+
+
+# A search or filter says how many pledges match, counting at most this many plus one
+# ("more than 1,000"), and giving up after MATCH_COUNT_TIMEOUT_MS: no COUNT(*) over the table.
+MATCH_COUNT_CAP = 1000
+MATCH_COUNT_TIMEOUT_MS = 100
+
+
+def match_count(queryset: QuerySet[Pledge], *, cap: int = MATCH_COUNT_CAP) -> int | None:
+    """How many rows match, up to `cap` + 1; None when counting would take too long.
+
+    `SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1)` stops at the cap. A rare word has
+    already become `id IN (<at most 999 ids>)` (see `search`), so counting it reads those rows
+    only; a common word's matches are dense, so the scan reaches the cap within a few thousand
+    rows. Between the two (a word in, say, one pledge in a thousand, with filters that leave
+    few of them) the scan could walk much of the table to find cap + 1: the statement timeout
+    bounds that, and the page then shows its matches without a number.
+    """
+    capped = queryset.order_by().values("id")[: cap + 1]
+    if connection.vendor != "postgresql":
+        return capped.count()
+    try:
+        sql, params = capped.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a search whose probe found nothing: `id IN ()`
+        return 0
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # One round trip: the timeout (local to this transaction) and the capped count.
+            cursor.execute(
+                f"SET LOCAL statement_timeout = {int(MATCH_COUNT_TIMEOUT_MS)}; SELECT COUNT(*) FROM ({sql}) AS capped",
+                params,
+            )
+            n = cursor.fetchone()[0]
+            # Rolling back (a read) takes the timeout away with it, even inside a longer transaction.
+            transaction.set_rollback(True)
+            return n
+    except OperationalError:  # cancelled by the timeout
+        return None
 
 
 @dataclass

@@ -17,9 +17,10 @@ from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.data_rights import LINK_MAX_AGE, data_link_token
 from counters.services import counters_add
 from mail.models import Email
-from mail.services import campaign_news_opt_in, email_queue
+from mail.services import campaign_news_opt_in, email_key, email_queue
 from moderation.privacy import find_personal_data, mask_personal_data, personal_data_error
 
 from .cache import public_pages_changed
@@ -32,7 +33,11 @@ CONFIRM_MAX_AGE = timedelta(days=7)
 MANAGE_SALT = "pledges.manage"
 MANAGE_MAX_AGE = timedelta(days=180)
 MAX_CONFIRM_SENDS = 3
+# pledge_report says why: three different reporters, one of them signed in, hide a pledge
+# until a moderator decides; each reporter counts towards hiding five pledges a day at most.
 REPORTS_TO_HIDE = 3
+REPORTS_COUNTED_PER_DAY = 5
+SIGNED_IN_REPORTER = "user:"
 
 
 class PledgeError(Exception):
@@ -248,12 +253,18 @@ def _resend(pledge: Pledge) -> SubmitResult:
     return SubmitResult(pledge, "resent")
 
 
+def personal_data_found(*, text: str, organisation_name: str = "", name: str = "") -> tuple[str, ...]:
+    """What the privacy check finds in the words a pledge shows or keeps: the check page
+    warns with this before sending, and publishing holds the pledge on the same finding."""
+    return tuple(find_personal_data(text, organisation_name, name))
+
+
 def _publish_or_hold(pledge: Pledge) -> SubmitResult:
     """After the person is known to own the address: publish, or hold for a moderator."""
-    found = tuple(find_personal_data(pledge.text, pledge.organisation_name, pledge.name))
+    found = personal_data_found(text=pledge.text, organisation_name=pledge.organisation_name, name=pledge.name)
     now = timezone.now()
     if pledge.news_opt_in:
-        campaign_news_opt_in(email=pledge.email, opted_in=True)
+        campaign_news_opt_in(email=pledge.email, opted_in=True, region=pledge.region)
     if found:
         _transition(
             pledge,
@@ -406,38 +417,149 @@ def pledge_withdraw(*, pledge: Pledge) -> bool:
         )
 
 
+# One "links to my pledges" email per address in each such window, however often it is asked for.
+LINKS_WINDOW_SECONDS = 600
+LINKS_MAX = 50
+
+
+def pledge_links_send(*, email: str) -> bool:
+    """Email the person a manage link for each of their pledges, and a link to download or
+    delete their data. Nothing is sent for an address with no pledges; the caller answers the
+    same either way, so nobody learns whether an address has pledged. True if queued."""
+    normalised = normalise_email(email)
+    pledges = list(
+        Pledge.objects.filter(email_normalised=normalised)
+        .exclude(status__in=Pledge.ENDED)
+        .select_related("campaign")
+        .order_by("-id")[:LINKS_MAX]
+    )
+    if not pledges:
+        return False
+    # The address the newest pledge was made with: the one the person has shown they read.
+    to = pledges[0].email
+    window = int(timezone.now().timestamp() // LINKS_WINDOW_SECONDS)
+    with transaction.atomic():
+        email_queue(
+            kind="pledge-links",
+            to=to,
+            key=email_key("pledge-links", normalised, window),
+            category=Email.Category.TRANSACTIONAL,
+            context={
+                "name": pledges[0].first_name,
+                "pledges": [
+                    {
+                        "text": p.text,
+                        "campaign": p.campaign.name,
+                        "status": p.get_status_display(),
+                        "is_join": bool(p.joined_from_id),
+                        "manage_url": settings.SITE_URL + reverse("pledges:manage_signed", args=[manage_token(p)]),
+                    }
+                    for p in pledges
+                ],
+                "data_url": settings.SITE_URL + reverse("accounts:data_by_link", args=[data_link_token(to)]),
+                "data_days": LINK_MAX_AGE.days,
+                "signup_url": settings.SITE_URL + reverse("account_signup"),
+            },
+        )
+    return True
+
+
 def reporter_key(*, user=None, ip: str = "") -> str:
+    """Who reported: "user:<id>" for a signed-in person, else "ip:<hash>" of the client's
+    address as the configured proxies give it (pages.client.client_network: the IPv4 address
+    or the IPv6 /64), never a header the client wrote itself."""
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
     return f"ip:{digest}"
 
 
+def _reports_hide(pledge: Pledge) -> bool:
+    reporters = list(PledgeReport.objects.filter(pledge=pledge, counted=True).values_list("reporter", flat=True))
+    return len(reporters) >= REPORTS_TO_HIDE and any(r.startswith(SIGNED_IN_REPORTER) for r in reporters)
+
+
 def pledge_report(*, pledge: Pledge, reporter: str, reason: str, detail: str = "") -> bool:
-    """Record a report; the third reporter hides the pledge until a moderator looks. True if newly recorded."""
+    """Record a report (once per reporter per pledge). True if newly recorded.
+
+    Every report puts the pledge in the moderators' "Reported pledges" queue. Taking it off
+    the wall before a moderator has looked is the strong step, so it needs people an outsider
+    cannot mint by the dozen:
+
+    - REPORTS_TO_HIDE different reporters, at least one of them signed in. An account costs a
+      confirmed email address and is answerable; an anonymous reporter is only an address,
+      and addresses are cheap (mobile data, a café's wifi, a VPN, an IPv6 block), so
+      anonymous reports, however many, never hide a pledge on their own: they reach a
+      moderator, who decides. Anonymous reports still count among the three, one per
+      address (an IPv6 /64), the address coming from the configured proxies, not the request.
+    - A reporter counts towards hiding at most REPORTS_COUNTED_PER_DAY pledges a day, so one
+      account or one address cannot sweep the wall; reports past that still reach the queue.
+    - Reports hide a pledge only until a moderator decides. Once a moderator has read them
+      and kept the pledge (`reports_reviewed_at`, set by pledge_keep), later reports go to
+      the queue and the pledge stays on the wall until a moderator says otherwise.
+    """
     with transaction.atomic():
+        # One report at a time per pledge: the count that decides sees every earlier report,
+        # and a moderator's keep is either wholly before this report or wholly after it.
+        state = Pledge.objects.select_for_update().filter(pk=pledge.pk).values("reports_reviewed_at").first()
+        if state is None:
+            return False
+        now = timezone.now()
+        counted = (
+            PledgeReport.objects.filter(
+                reporter=reporter, counted=True, created_at__gte=now - timedelta(days=1)
+            ).count()
+            < REPORTS_COUNTED_PER_DAY
+        )
         try:
             with transaction.atomic():
-                PledgeReport.objects.create(pledge=pledge, reporter=reporter, reason=reason, detail=detail)
+                PledgeReport.objects.create(
+                    pledge=pledge, reporter=reporter, reason=reason, detail=detail, counted=counted, created_at=now
+                )
         except IntegrityError:
             return False
-        reporters = PledgeReport.objects.filter(pledge=pledge).values("reporter").distinct().count()
-        if reporters >= REPORTS_TO_HIDE:
+        Pledge.objects.filter(pk=pledge.pk).update(reported_at=now)
+        pledge.reported_at = now
+        if state["reports_reviewed_at"] is None and counted and _reports_hide(pledge):
             _transition(pledge, Pledge.Status.HIDDEN, allowed_from=Pledge.PUBLIC)
         return True
+
+
+def pledge_keep(*, pledge: Pledge, moderator=None) -> bool:
+    """A moderator has read the reports and keeps the pledge: back on the wall if reports hid
+    it, and from now on reports reach the queue without hiding it again. True if it changed."""
+    with transaction.atomic():
+        if _restore_hidden(pledge):
+            return True
+        now = timezone.now()
+        kept = Pledge.objects.filter(Pledge.REPORTS_WAITING, pk=pledge.pk, status__in=Pledge.PUBLIC).update(
+            reports_reviewed_at=now
+        )
+        if kept:
+            pledge.reports_reviewed_at = now
+        return bool(kept)
 
 
 # --- Moderation (used by the admin now, by the moderation queue later) ---------------
 
 
 def pledge_publish(*, pledge: Pledge, moderator=None) -> bool:
+    """Put a held or hidden pledge on the wall. Publishing one that reports hid is keeping it
+    (pledge_keep): its reports are marked as read, and later ones no longer hide it."""
     with transaction.atomic():
-        return _transition(
-            pledge,
-            Pledge.Status.PUBLISHED,
-            allowed_from={Pledge.Status.HELD, Pledge.Status.HIDDEN},
-            held_reason="",
+        return _restore_hidden(pledge) or _transition(
+            pledge, Pledge.Status.PUBLISHED, allowed_from={Pledge.Status.HELD}, held_reason=""
         )
+
+
+def _restore_hidden(pledge: Pledge) -> bool:
+    return _transition(
+        pledge,
+        Pledge.Status.PUBLISHED,
+        allowed_from={Pledge.Status.HIDDEN},
+        held_reason="",
+        reports_reviewed_at=timezone.now(),
+    )
 
 
 def pledge_hide(*, pledge: Pledge, moderator=None) -> bool:

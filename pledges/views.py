@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,14 +16,15 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 
 from accounts.choices import JobRole, Region, Sector
+from accounts.data_rights import data_link_token
 from organisations.models import Organisation
 from organisations.selectors import organisation_label
 from pages.csv_stream import csv_response
-from pages.ratelimit import client_ip, ratelimit_all
+from pages.ratelimit import client_network, ratelimit_all
 
-from . import selectors, services
+from . import images, selectors, services
 from .cache import blank_form_page, public_microcache
-from .forms import HONEYPOT, DoneForm, PledgeForm, ReportForm, WallFilterForm
+from .forms import HONEYPOT, DoneForm, PledgeForm, PledgeLinksForm, ReportForm, WallFilterForm
 from .models import Campaign, Pledge, Theme, normalise_email
 
 DRAFT = "pledge_draft"
@@ -30,12 +32,12 @@ RESULT = "pledge_result"
 HOUR = 3600
 
 # (per IP, per email) attempts an hour; RATELIMIT_MULTIPLIER raises them for benchmarks.
-LIMITS = {"pledge": (20, 6), "join": (30, 6), "report": (20, None)}
+LIMITS = {"pledge": (20, 6), "join": (30, 6), "report": (20, None), "links": (10, 3)}
 
 
 def _rate_ok(request, action: str, email: str = "") -> bool:
     per_ip, per_email = LIMITS[action]
-    checks = [(f"{action}:ip:{client_ip(request)}", per_ip, HOUR)]
+    checks = [(f"{action}:ip:{client_network(request)}", per_ip, HOUR)]
     if per_email and email:
         checks.append((f"{action}:email:{normalise_email(email)}", per_email, HOUR))
     return ratelimit_all(checks)
@@ -110,7 +112,9 @@ def index(request):
     pledges = selectors.search(pledges, filters.get("q", ""))
     page = selectors.wall_page(pledges, before=_cursor(request, "before"), after=_cursor(request, "after"))
     kept = {k: v for k, v in request.GET.items() if k not in {"before", "after"} and v}
+    filtered = bool({k for k in filters if k != "campaign"})
     totals = selectors.campaign_totals(campaign)
+    target = campaign.target if campaign else None
     theme_names = {t.slug: t.name for t in themes}
     region_names = dict(Region.choices)
     return render(
@@ -121,8 +125,15 @@ def index(request):
             "page": page,
             "campaign": campaign,
             "current": current,
-            "filtered": bool({k for k in filters if k != "campaign"}),
+            "filtered": filtered,
+            "search_words": filters.get("q", ""),
+            "filtered_beyond_search": bool({k for k in filters if k not in {"campaign", "q"}}),
+            # Counted only for a search, and at most to the cap (see match_count).
+            "matches": selectors.match_count(pledges) if filters.get("q") else None,
+            "match_cap": selectors.MATCH_COUNT_CAP,
             "totals": totals,
+            "target": target,
+            "target_percent": min(100, round(100 * totals["pledges"] / target)) if target else None,
             "by_theme": sorted(
                 ((theme_names.get(k, k), v) for k, v in totals["by_theme"].items()), key=lambda item: -item[1]
             ),
@@ -142,6 +153,29 @@ def archive(request):
     return render(request, "pledges/archive.html", {"campaigns": [(c, totals.get(c.pk, 0)) for c in campaigns]})
 
 
+# Pledges whose manage link this browser opened: their owner, signed in or not.
+MANAGED = "pledges_managed"
+
+
+def _remember_managed(request, pledge: Pledge) -> None:
+    managed = [pk for pk in request.session.get(MANAGED, []) if pk != pledge.pk][-19:]
+    request.session[MANAGED] = [*managed, pledge.pk]
+
+
+def _is_owner(request, pledge: Pledge) -> bool:
+    """Signed in as its author (or with its proved address), or came here from its manage link."""
+    if request.user.is_authenticated and (
+        pledge.user_id == request.user.pk
+        or (
+            pledge.email_normalised == normalise_email(request.user.email)
+            and services.user_email_verified(request.user)
+        )
+    ):
+        return True
+    # Only a browser that already has a session can hold one (so cached pages are never the owner's).
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and pledge.pk in request.session.get(MANAGED, [])
+
+
 @public_microcache
 def detail(request, pk: int):
     pledge = get_object_or_404(
@@ -150,10 +184,14 @@ def detail(request, pk: int):
         status__in=Pledge.PUBLIC,
     )
     url = settings.SITE_URL + pledge.get_absolute_url()
-    share_text = f"I saw this pledge for {pledge.campaign.name}: “{pledge.text}”"
-    mail_query = urlencode_std(
-        {"subject": f"A pledge for {pledge.campaign.name}", "body": f"{share_text}\n\n{url}"}, quote_via=quote
-    )
+    is_owner = _is_owner(request, pledge)
+    if is_owner:
+        share_text = f"I pledged for {pledge.campaign.name}: “{pledge.text}”"
+        subject = f"My pledge for {pledge.campaign.name}"
+    else:
+        share_text = f"I saw this pledge for {pledge.campaign.name}: “{pledge.text}”"
+        subject = f"A pledge for {pledge.campaign.name}"
+    mail_query = urlencode_std({"subject": subject, "body": f"{share_text}\n\n{url}"}, quote_via=quote)
     # (link text, address, opens a new tab)
     share = [
         ("Share on X", "https://x.com/intent/post?" + urlencode({"text": share_text, "url": url}), True),
@@ -162,13 +200,14 @@ def detail(request, pk: int):
         ("Share on WhatsApp", "https://wa.me/?" + urlencode({"text": f"{share_text} {url}"}), True),
         ("Share by email", "mailto:?" + mail_query, False),
     ]
-    is_owner = request.user.is_authenticated and (
-        pledge.user_id == request.user.pk
-        or (
-            pledge.email_normalised == normalise_email(request.user.email)
-            and services.user_email_verified(request.user)
+    manage_url = None
+    if is_owner:
+        # Signed in: the account's manage page; otherwise a fresh link like the one she came by.
+        manage_url = (
+            reverse("pledges:manage", args=[pledge.pk])
+            if request.user.is_authenticated
+            else reverse("pledges:manage_signed", args=[services.manage_token(pledge)])
         )
-    )
     return render(
         request,
         "pledges/detail.html",
@@ -176,10 +215,23 @@ def detail(request, pk: int):
             "pledge": pledge,
             "share": share,
             "share_url": url,
+            "share_text": share_text,
+            "share_title": subject,
+            "image_url": settings.SITE_URL
+            + reverse("pledges:image", args=[pledge.pk])
+            + f"?v={images.image_version(pledge)}",
             "is_owner": is_owner,
+            "manage_url": manage_url,
             "can_join": pledge.campaign.is_open() and not is_owner,
         },
     )
+
+
+@cache_control(public=True, max_age=HOUR)
+def image(request, pk: int):
+    """The picture a shared link shows: published pledges only."""
+    pledge = get_object_or_404(Pledge.objects.select_related("campaign"), pk=pk, status__in=Pledge.PUBLIC)
+    return HttpResponse(images.pledge_image(pledge), content_type="image/png")
 
 
 # --- Making a pledge ----------------------------------------------------------------
@@ -304,8 +356,13 @@ def check(request):
         job_role=data["job_role"], region=data["region"], show_name=data["show_name"], name=data.get("name") or ""
     )
     rows.append(("Shown on the wall as", preview.shown_as, "show_name_0"))
+    found = services.personal_data_found(
+        text=data["text"], organisation_name=data.get("organisation_name") or "", name=data.get("name") or ""
+    )
     return render(
-        request, "pledges/check.html", {"rows": rows, "campaign": campaign, "signed_in": request.user.is_authenticated}
+        request,
+        "pledges/check.html",
+        {"rows": rows, "campaign": campaign, "signed_in": request.user.is_authenticated, "found": found},
     )
 
 
@@ -329,6 +386,8 @@ def confirm(request, token: str):
         return render(request, "pledges/confirm_invalid.html", status=404)
     if request.method == "POST":
         result = services.pledge_confirm(pledge_id=pledge.pk)
+        # The link came to her inbox: from here on this browser shows the pledge as hers.
+        _remember_managed(request, pledge)
         if result.outcome == "already":
             messages.info(request, "Your pledge was already confirmed. Thank you.")
             if result.pledge.is_public:
@@ -384,7 +443,7 @@ def report(request, pk: int):
             return _too_many(request)
         services.pledge_report(
             pledge=pledge,
-            reporter=services.reporter_key(user=request.user, ip=client_ip(request)),
+            reporter=services.reporter_key(user=request.user, ip=client_network(request)),
             reason=form.cleaned_data["reason"],
             detail=form.cleaned_data["detail"],
         )
@@ -392,51 +451,122 @@ def report(request, pk: int):
     return render(request, "pledges/report.html", {"form": form, "pledge": pledge})
 
 
-def _manage(request, pledge: Pledge, action_url: str):
+def _manage(request, pledge: Pledge, action_url: str, withdraw_url: str, data_url: str | None = None):
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        # A page from before withdrawing asked to be sure: ask now, change nothing yet.
+        return redirect(withdraw_url)
     form = DoneForm(request.POST or None, initial={"story": pledge.done_story})
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge = services.pledge_mark_done(pledge=pledge, story=form.cleaned_data["story"])
+        except services.PledgeError as exc:
+            form.add_error("story" if "story" in str(exc) else None, str(exc))
+        else:
+            messages.success(request, "Well done! Your pledge is marked as done.")
+            return redirect(pledge) if pledge.is_public else redirect("pledges:index")
+    return render(
+        request,
+        "pledges/manage.html",
+        {"form": form, "pledge": pledge, "action_url": action_url, "withdraw_url": withdraw_url, "data_url": data_url},
+    )
+
+
+def _withdraw(request, pledge: Pledge, manage_url: str):
+    """'Are you sure?' first; the pledge leaves the wall only when the person says yes."""
     if request.method == "POST":
-        if request.POST.get("action") == "withdraw":
-            services.pledge_withdraw(pledge=pledge)
-            messages.success(request, "Your pledge has been withdrawn. It is no longer on the wall or in the totals.")
-            return redirect("accounts:home" if request.user.is_authenticated else "pledges:index")
-        if form.is_valid():
-            try:
-                pledge = services.pledge_mark_done(pledge=pledge, story=form.cleaned_data["story"])
-            except services.PledgeError as exc:
-                form.add_error("story" if "story" in str(exc) else None, str(exc))
-            else:
-                messages.success(request, "Well done! Your pledge is marked as done.")
-                return redirect(pledge) if pledge.is_public else redirect("pledges:index")
-    return render(request, "pledges/manage.html", {"form": form, "pledge": pledge, "action_url": action_url})
+        services.pledge_withdraw(pledge=pledge)
+        messages.success(request, "Your pledge has been withdrawn. It is no longer on the wall or in the totals.")
+        return redirect("accounts:home" if request.user.is_authenticated else "pledges:index")
+    return render(request, "pledges/withdraw.html", {"pledge": pledge, "manage_url": manage_url})
 
 
-@login_required
-def manage(request, pk: int):
+def _pledge_of_account(request, pk: int) -> Pledge:
+    """The signed-in person's pledge; PermissionDenied if it is someone else's, 404 if it has ended."""
     pledge = get_object_or_404(Pledge.objects.select_related("theme", "campaign"), pk=pk)
     # A pledge made without an account belongs to whoever has proved they own its address.
     owns = pledge.user_id == request.user.pk or (
         pledge.email_normalised == normalise_email(request.user.email) and services.user_email_verified(request.user)
     )
     if not owns:
-        return render(request, "403.html", status=403)
+        raise PermissionDenied
     if pledge.status in Pledge.ENDED:
         raise Http404
-    return _manage(request, pledge, reverse("pledges:manage", args=[pk]))
+    return pledge
 
 
-def manage_signed(request, token: str):
+@login_required
+def manage(request, pk: int):
+    pledge = _pledge_of_account(request, pk)
+    return _manage(
+        request,
+        pledge,
+        reverse("pledges:manage", args=[pk]),
+        reverse("pledges:withdraw", args=[pk]),
+        data_url=reverse("accounts:data_download"),
+    )
+
+
+@login_required
+def withdraw(request, pk: int):
+    pledge = _pledge_of_account(request, pk)
+    return _withdraw(request, pledge, reverse("pledges:manage", args=[pk]))
+
+
+def _pledge_of_link(request, token: str):
+    """(pledge, None) for a good manage link, else (None, the page that says why)."""
     try:
         pledge_id = services.manage_token_read(token)
     except signing.SignatureExpired:
-        return render(request, "pledges/confirm_expired.html", {"manage": True}, status=410)
+        return None, render(request, "pledges/confirm_expired.html", {"manage": True}, status=410)
     except (signing.BadSignature, ValueError, KeyError, TypeError):
-        return render(request, "pledges/confirm_invalid.html", status=404)
+        return None, render(request, "pledges/confirm_invalid.html", status=404)
     pledge = (
         Pledge.objects.select_related("theme", "campaign").filter(pk=pledge_id).exclude(status__in=Pledge.ENDED).first()
     )
     if pledge is None:
-        return render(request, "pledges/confirm_invalid.html", status=404)
-    return _manage(request, pledge, reverse("pledges:manage_signed", args=[token]))
+        return None, render(request, "pledges/confirm_invalid.html", status=404)
+    return pledge, None
+
+
+def manage_signed(request, token: str):
+    pledge, refusal = _pledge_of_link(request, token)
+    if refusal:
+        return refusal
+    _remember_managed(request, pledge)
+    return _manage(
+        request,
+        pledge,
+        reverse("pledges:manage_signed", args=[token]),
+        reverse("pledges:withdraw_signed", args=[token]),
+        data_url=reverse("accounts:data_by_link", args=[data_link_token(pledge.email)]),
+    )
+
+
+def withdraw_signed(request, token: str):
+    pledge, refusal = _pledge_of_link(request, token)
+    if refusal:
+        return refusal
+    return _withdraw(request, pledge, reverse("pledges:manage_signed", args=[token]))
+
+
+# --- Email me links to my pledges ----------------------------------------------------
+
+
+def links(request):
+    """The same answer whether or not the address has pledged; rate-limited per IP and address."""
+    form = PledgeLinksForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if not form.cleaned_data.get(HONEYPOT):
+            if not _rate_ok(request, "links", email):
+                return _too_many(request)
+            services.pledge_links_send(email=email)
+        return redirect("pledges:links_sent")
+    return render(request, "pledges/links.html", {"form": form})
+
+
+def links_sent(request):
+    return render(request, "pledges/links_sent.html")
 
 
 # --- Counts, embeds and open data ---------------------------------------------------

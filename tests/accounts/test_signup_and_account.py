@@ -40,24 +40,51 @@ def test_sign_up_sends_a_verification_email_through_the_outbox(client, django_ca
     assert "/account/confirm-email/" in html
 
 
-def test_sign_up_with_a_taken_email_shows_the_error_summary_and_keeps_the_email(client):
-    UserFactory(email="taken@example.org")
-    response = signup(client, email="taken@example.org")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "<title>Error: Create an account" in html
-    links = error_summary_links(html)
-    assert links and links[0][0] == "id_email"
-    assert "already" in links[0][1].lower()
-    assert 'value="taken@example.org"' in html
-    assert User.objects.filter(email="taken@example.org").count() == 1
+def _sent_to(address: str) -> list:
+    return [m for m in mail.outbox if m.to == [address]]
 
 
-def test_sign_up_with_a_taken_email_in_other_case_is_refused(client):
+@pytest.mark.parametrize("typed", ["taken@example.org", "Taken@Example.org"])
+def test_sign_up_with_a_taken_email_looks_like_any_sign_up_and_tells_the_owner_by_email(
+    client, django_capture_on_commit_callbacks, typed
+):
+    """Nobody can learn from the page whether an address has an account: the page is the one
+    every sign-up sees, and only the address's owner reads that it is taken."""
     UserFactory(email="taken@example.org")
-    response = signup(client, email="Taken@Example.org")
-    assert response.status_code == 200
-    assert User.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = signup(client, email="fresh@example.org")
+    client.cookies.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = signup(client, email=typed)
+    assert (
+        (taken.status_code, taken["Location"])
+        == (fresh.status_code, fresh["Location"])
+        == (
+            302,
+            "/account/confirm-email/",
+        )
+    )
+    assert User.objects.filter(email__iexact="taken@example.org").count() == 1
+    (message,) = _sent_to("taken@example.org") or _sent_to(typed)
+    assert message.subject == "Care Pledge: You already have an account"
+    assert "already have an account" in message.body
+    assert "/account/password/reset/" in message.body
+
+
+def test_password_reset_answers_the_same_for_an_unknown_address(client, django_capture_on_commit_callbacks):
+    UserFactory(email="known@example.org")
+    pages = []
+    for address in ("known@example.org", "nobody@example.org"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/account/password/reset/", {"email": address})
+        pages.append((response.status_code, response.get("Location")))
+    assert pages[0] == pages[1] == (302, "/account/password/reset/done/")
+    assert "not assigned" not in client.get("/account/password/reset/done/").content.decode()
+    (reset,) = _sent_to("known@example.org")
+    assert "/account/password/reset/key/" in reset.body
+    (unknown,) = _sent_to("nobody@example.org")
+    assert unknown.subject == "Care Pledge: Resetting your password"
+    assert "There is no account with this address" in unknown.body
 
 
 def test_sign_up_with_a_weak_password_explains_why_and_keeps_the_email(client):

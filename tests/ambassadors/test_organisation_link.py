@@ -110,4 +110,4 @@ def test_the_recount_repairs_the_organisation_count_and_the_care_makers_one_does
 def test_the_public_profile_links_the_organisation(client, oak):
     care_maker = CareMakerFactory(listed_organisation=oak, organisation="Oak Lodge Care Home")
     html = client.get(reverse("ambassadors:profile", args=[care_maker.number])).content.decode()
-    assert f'<a href="{oak.get_absolute_url()}">Oak Lodge Care Home</a>' in html
+    assert f'<a href="{oak.get_absolute_url()}"><bdi>Oak Lodge Care Home</bdi></a>' in html

@@ -116,7 +116,7 @@ def test_closed_role_is_told_so_and_offered_to_be_emailed(client, supporter, int
     client.force_login(supporter)
     response = client.post(APPLY, apply_data(role=JobRole.DOCTOR))
     html = response.content.decode()
-    assert "Applications from doctor staff are not open yet" in html
+    assert "Applications are not open yet for the role you chose: Doctor" in html
     assert "Email me when it opens" in html
     assert not Application.objects.exists()
     response = client.post(reverse("ambassadors:waitlist"), {"role": JobRole.DOCTOR, "sector": Sector.NHS_ACUTE})
@@ -128,7 +128,7 @@ def test_person_whose_profile_role_is_closed_sees_the_notice_before_applying(cli
     doctor = UserFactory(job_role=JobRole.DOCTOR)
     client.force_login(doctor)
     html = client.get(APPLY).content.decode()
-    assert "not open yet to doctor staff" in html
+    assert "not open yet for your role and sector: Doctor, " in html
     # One element per id: the "email me" form's hidden inputs leave id_role and id_sector to
     # the application's selects, which their labels name.
     assert html.count('id="id_role"') == 1 and html.count('id="id_sector"') == 1
@@ -391,32 +391,25 @@ def test_people_who_are_not_care_makers_cannot_post_stories(client, request, per
     assert client.get(reverse("ambassadors:story_new")).status_code == 403
 
 
-@pytest.mark.parametrize("persona,status", [("moderator", 200), ("programme_admin", 200), ("supporter", 403)])
-def test_moderation_list_is_for_moderators(client, request, persona, status):
-    client.force_login(request.getfixturevalue(persona))
-    assert client.get(reverse("ambassadors:moderate_stories")).status_code == status
+def test_old_story_moderation_page_redirects_to_the_audited_queue(client, moderator):
+    client.force_login(moderator)
+    response = client.get(reverse("ambassadors:moderate_stories"))
+    assert response.status_code == 301
+    assert response["Location"] == reverse("moderation:queue", args=["care-maker-stories"])
 
 
-def test_moderator_sees_held_flag_and_publishes(client, moderator):
+def test_stories_are_moderated_only_through_the_audited_queue(client, moderator):
+    from moderation.models import Decision
+
     story = StoryFactory(text="Call 07700 900123", held=True, held_reasons="a phone number")
     client.force_login(moderator)
-    html = client.get(reverse("ambassadors:moderate_stories")).content.decode()
-    assert "Check for personal data" in html and "a phone number" in html
-    response = client.post(
-        reverse("ambassadors:moderate_stories"), {"story": story.pk, "action": "publish"}, follow=True
-    )
-    assert "published" in response.content.decode()
+    # The old page takes no decision: a POST to it is redirected, the story still waits.
+    client.post(reverse("ambassadors:moderate_stories"), {"story": story.pk, "action": "publish"})
     story.refresh_from_db()
-    assert story.status == Story.Status.PUBLISHED
-
-
-def test_moderating_twice_says_it_was_already_done(client, moderator):
-    story = StoryFactory(published=True)
-    client.force_login(moderator)
-    response = client.post(
-        reverse("ambassadors:moderate_stories"), {"story": story.pk, "action": "reject"}, follow=True
-    )
-    assert "already been moderated" in response.content.decode()
+    assert story.status != Story.Status.PUBLISHED
+    html = client.get(reverse("ambassadors:moderate_stories"), follow=True).content.decode()
+    assert story.title in html
+    assert not Decision.objects.exists()
 
 
 def test_stories_page_filters_by_c_with_share_links_and_permalinks(client):
@@ -525,19 +518,11 @@ def test_lapsed_care_maker_recommits_from_their_profile(client, ambassador, care
     assert counter_values(["ambassadors:active"])["ambassadors:active"] == 1
 
 
-@pytest.mark.parametrize(
-    "url", ["ambassadors:directory", "ambassadors:stories", "ambassadors:review", "ambassadors:moderate_stories"]
-)
+@pytest.mark.parametrize("url", ["ambassadors:directory", "ambassadors:stories", "ambassadors:review"])
 def test_garbage_filters_and_pages_never_break_a_list(client, programme_admin, url):
     client.force_login(programme_admin)
     query = {"region": "atlantis", "role": "wizard", "intake": "abc", "status": "x", "c": "zz", "page": "-3"}
     assert client.get(reverse(url), query).status_code == 200
-
-
-def test_moderating_a_story_that_does_not_exist_is_404(client, moderator):
-    client.force_login(moderator)
-    response = client.post(reverse("ambassadors:moderate_stories"), {"story": "abc", "action": "publish"})
-    assert response.status_code == 404
 
 
 @pytest.mark.parametrize(

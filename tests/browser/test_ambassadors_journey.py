@@ -129,11 +129,17 @@ def test_apply_approve_directory_story_journey(page, axe, live_server, mailoutbo
 
     # A moderator publishes it; it appears on the stories page under its C.
     sign_in(page, axe, live_server, "mod@example.org")
+    # The old story page leads to the audited queue's stories tab.
     page.goto(f"{live_server.url}/care-makers/stories/moderate/")
     axe()
-    page.get_by_role("button", name="Publish “Raising a concern at night”").click()
+    assert page.url.endswith("/moderation/care-maker-stories/")
+    story = Story.objects.get()
+    page.get_by_label(f"Select item {story.pk}").check()
+    page.get_by_label("Publish").check()
+    page.get_by_role("button", name="Apply to selected items").click()
     page.wait_for_load_state("load")
     axe()
+    assert page.get_by_text("1 decided.").is_visible()
     assert Story.objects.get().status == Story.Status.PUBLISHED
     page.goto(f"{live_server.url}/care-makers/stories/?c=courage")
     axe()
@@ -151,7 +157,7 @@ def test_closed_role_asks_to_be_told_and_counts_page_is_accessible(page, axe, li
     sign_in(page, axe, live_server, doctor.email)
     page.goto(f"{live_server.url}/care-makers/apply/")
     axe()
-    expect(page.locator("#not-open")).to_contain_text("not open yet to doctor staff")
+    expect(page.locator("#not-open")).to_contain_text("not open yet for your role and sector: Doctor")
     # The notice's hidden inputs must not take the ids the application's selects are labelled by.
     for select in ("#id_role", "#id_sector"):
         assert page.locator(select).evaluate("el => el.tagName === 'SELECT' && el.labels.length") == 1

@@ -52,7 +52,7 @@ def test_a_reader_unsubscribes_from_the_email_and_then_chooses_what_they_get(liv
 
 def test_staff_preview_an_email_and_anyone_sees_the_milestones(live_server, page, axe, client, django_user_model):
     staff = django_user_model.objects.create_user(
-        email="staff@example.org", password="x-long-password-1", is_staff=True
+        email="staff@example.org", password="x-long-password-1", is_staff=True, display_name="Sam Staff"
     )
     client.force_login(staff)
     page.context.add_cookies(
@@ -60,9 +60,9 @@ def test_staff_preview_an_email_and_anyone_sees_the_milestones(live_server, page
     )
     page.goto(live_server.url + "/email/previews/")
     axe()
-    page.get_by_role("link", name="milestone-news").click()
+    page.get_by_role("link", name="Milestone reached (to people who asked for news)").click()
     axe()
-    assert page.get_by_role("heading", name="milestone-news").is_visible()
+    assert page.get_by_role("heading", name="Milestone reached (to people who asked for news)").is_visible()
     assert "We have reached 10,000 pledges made in this campaign" in page.content()
     frame = page.frame_locator("iframe.app-email-preview")
     assert frame.get_by_role("link", name="Unsubscribe or choose what you get").is_visible()

@@ -141,3 +141,75 @@ def test_production_installs_no_bench_or_test_app():
     assert "'pledges'" in labels
     assert "'bench'" not in labels
     assert "'queue_app'" not in labels
+
+
+# --- The proxy in front of the site ---------------------------------------------------
+
+
+def _compose():
+    return YAML(typ="safe").load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_only_nginx_publishes_a_port_and_web_trusts_exactly_its_one_hop():
+    services = _compose()["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"nginx"}
+    # The Mailpit UI goes through nginx on loopback only; the site is the one public port.
+    public = [p for p in services["nginx"]["ports"] if not str(p).startswith("127.0.0.1:")]
+    assert public == ["8000:80"]
+    assert services["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+    mounts = [volume.split(":") for volume in services["nginx"]["volumes"]]
+    assert ["./deploy/nginx/carepledge.conf", "/etc/nginx/conf.d/default.conf", "ro"] in mounts
+    assert (ROOT / "deploy" / "nginx" / "carepledge.conf").is_file()
+
+
+def test_nginx_overwrites_forwarded_for_rather_than_appending_the_clients_own():
+    """With TRUSTED_PROXY_COUNT=1 the app reads the right-most entry; nginx must make that
+    the address it saw, and leave no other client-written address header for a library to read."""
+    lines = [
+        line.split("#", 1)[0].strip()
+        for line in (ROOT / "deploy" / "nginx" / "carepledge.conf").read_text().splitlines()
+    ]
+    active = [line for line in lines if line]
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in active
+    assert not [line for line in active if "proxy_add_x_forwarded_for" in line]
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in active
+    assert 'proxy_set_header X-Real-IP "";' in active and 'proxy_set_header Forwarded "";' in active
+
+
+def test_nginx_accepts_the_repo_configuration(tmp_path):
+    from tests.config.nginx import free_port, nginx_or_skip, nginx_test, write_config
+
+    nginx = nginx_or_skip()
+    config = write_config(tmp_path, web="127.0.0.1:9", listen=free_port(), mail_listen=free_port())
+    result = nginx_test(nginx, config)
+    assert result.returncode == 0, result.stderr
+    assert "test is successful" in result.stderr
+    # The check can fail: one broken directive and nginx -t refuses.
+    site = tmp_path / "carepledge.conf"
+    site.write_text(site.read_text().replace("proxy_http_version 1.1;", "proxy_http_version one;", 1))
+    assert nginx_test(nginx, config).returncode != 0
+
+
+def test_trusted_proxies_must_be_addresses_or_networks():
+    result = manage("check", env_overrides={**PRODUCTION_ENV, "TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'proxy.internal' is not an address or CIDR network." in result.stderr
+    code = "from django.conf import settings as s; print(s.TRUSTED_PROXY_COUNT, s.TRUSTED_PROXIES)"
+    result = manage("shell", "-c", code, env_overrides={**PRODUCTION_ENV, "TRUSTED_PROXIES": "10.0.0.0/8"})
+    assert result.stdout.strip().splitlines()[-1] == "1 ['10.0.0.0/8']", result.stderr
+    result = manage("shell", "-c", code, env_overrides=PRODUCTION_ENV)
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stderr
+
+
+@pytest.mark.parametrize(("value", "limited"), [("0", False), ("", True)])
+def test_account_rate_limits_enabled_turns_allauths_limits_off_and_on(value, limited):
+    code = "from allauth.account import app_settings as a; print(bool(a.RATE_LIMITS.get('login_failed')))"
+    result = manage(
+        "shell",
+        "-c",
+        code,
+        env_overrides={"DJANGO_SETTINGS_MODULE": "config.settings", "ACCOUNT_RATE_LIMITS_ENABLED": value},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(limited)

@@ -72,7 +72,7 @@ def test_signed_in_person_registers_and_lands_on_their_dashboard(client, org_rep
     assert response.status_code == 302
     assert response["Location"] == reverse("organisations:dashboard", args=[organisation.slug])
     page = client.get(response["Location"]).content.decode()
-    assert "We are checking Birch House" in page
+    assert "We are checking <bdi>Birch House</bdi>" in page
 
 
 @pytest.mark.parametrize("cqc", ["1-12345", "123456789", "1-1234567890123", "X-123456789"])
@@ -146,7 +146,7 @@ def test_representative_of_another_organisation_gets_a_clear_403(client, committ
     url = reverse(f"organisations:{name}", args=[committed.slug])
     response = client.post(url) if name in {"renew", "invitation-rotate"} else client.get(url)
     assert response.status_code == 403
-    assert "Only the representatives of Oak Lodge Care Home can do this" in response.content.decode()
+    assert "Only the representatives of <bdi>Oak Lodge Care Home</bdi> can do this" in response.content.decode()
 
 
 def test_other_representative_cannot_mark_a_task_done(client, committed, other_rep):

@@ -133,6 +133,7 @@ def _form_error_pages(pages: htmlcheck.PageSet) -> None:
     for url, data in [
         ("/pledges/new/", {}),
         (f"/pledges/{pledge.pk}/report/", {}),
+        ("/pledges/links/", {"email": "not an email"}),
         ("/account/login/", {"login": "nobody@example.org", "password": "wrong"}),
         ("/account/signup/", {"email": "not an email", "password1": "a", "password2": "b"}),
         ("/account/password/reset/", {"email": "not an email"}),
@@ -195,6 +196,26 @@ def _email_pages(pages: htmlcheck.PageSet) -> None:
         response = visitor.get(path)
         assert response.status_code in (200, 400), path
         pages.add(path, response.content.decode(), seen_by="email link")
+
+    # What "Email me links to my pledges" opens for someone without an account.
+    from accounts.data_rights import data_link_token
+    from pledges.models import Pledge
+    from pledges.services import manage_token
+
+    pledge = Pledge.objects.filter(status=Pledge.Status.PUBLISHED, user__isnull=True).order_by("pk").first()
+    manage, data = manage_token(pledge), data_link_token(pledge.email)
+    for path in (
+        f"/pledges/manage/{manage}/",
+        f"/pledges/manage/{manage}/withdraw/",
+        f"/pledges/{pledge.pk}/",  # now as its owner
+        f"/my-account/your-data/{data}/",
+        f"/my-account/your-data/{data}/delete/",
+        "/my-account/your-data/x/",
+    ):
+        response = visitor.get(path)
+        assert response.status_code in (200, 404), path
+        pages.add(path, response.content.decode(), seen_by="pledger by link")
+    _post_invalid(visitor, f"/my-account/your-data/{data}/delete/", {}, pages, "pledger by link")
 
     admin = _client("admin@carepledge.example")
     for kind in sorted(all_previews()):

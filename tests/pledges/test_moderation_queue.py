@@ -60,8 +60,8 @@ def test_rejecting_with_a_reason_tells_the_author(
 @pytest.fixture
 def reported_pledge(campaign, service_data, supporter):
     pledge = services.pledge_submit(campaign=campaign, data=service_data, user=supporter).pledge
-    for n in range(3):
-        services.pledge_report(pledge=pledge, reporter=f"ip:{n}", reason="offensive", detail=f"report {n}")
+    for n, reporter in enumerate(["ip:0", "ip:1", "user:1"]):
+        services.pledge_report(pledge=pledge, reporter=reporter, reason="offensive", detail=f"report {n}")
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.HIDDEN
     return pledge
@@ -82,13 +82,13 @@ def test_a_reported_pledge_restored_by_a_moderator_is_back_on_the_wall_and_in_th
     assert counter_value(f"pledges:{campaign.pk}:total") == 0
     client.force_login(moderator)
     client.post(
-        reverse("moderation:queue", args=["reported-pledges"]), {"items": [reported_pledge.pk], "action": "publish"}
+        reverse("moderation:queue", args=["reported-pledges"]), {"items": [reported_pledge.pk], "action": "keep"}
     )
     reported_pledge.refresh_from_db()
     assert reported_pledge.status == Pledge.Status.PUBLISHED
     assert counter_value(f"pledges:{campaign.pk}:total") == 1
     assert reported_pledge.text in client.get(reverse("pledges:index")).content.decode()
-    assert Decision.objects.get(item_id=reported_pledge.pk).action == "publish"
+    assert Decision.objects.get(item_id=reported_pledge.pk).action == "keep"
 
 
 def test_a_quiet_reason_hides_the_pledge_without_emailing_the_author(

@@ -177,7 +177,7 @@ def test_an_unverified_organisation_in_the_link_is_ignored(client, campaign):
 def test_the_pledge_page_links_its_organisation(client, campaign, service_data, oak):
     pledge = published(campaign, service_data, oak)
     html = client.get(pledge.get_absolute_url()).content.decode()
-    assert f'<a href="{oak.get_absolute_url()}">Oak Lodge Care Home</a>' in html
+    assert f'<a href="{oak.get_absolute_url()}"><bdi>Oak Lodge Care Home</bdi></a>' in html
 
 
 def test_a_free_text_organisation_is_not_shown_on_the_pledge_page(client, campaign, service_data):

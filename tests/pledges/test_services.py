@@ -250,7 +250,7 @@ def test_withdrawn_join_no_longer_counts_on_the_original(campaign, service_data,
     assert original.joins_count == 0
 
 
-def test_three_different_reporters_hide_a_pledge(campaign, service_data):
+def test_three_different_reporters_one_signed_in_hide_a_pledge(campaign, service_data):
     pledge = submit_and_confirm(campaign, service_data).pledge
     assert services.pledge_report(pledge=pledge, reporter="ip:a", reason="spam")
     assert not services.pledge_report(pledge=pledge, reporter="ip:a", reason="spam")
@@ -285,3 +285,14 @@ def test_emoji_and_non_latin_text_is_kept_as_typed(campaign, service_data):
     pledge = submit_and_confirm(campaign, service_data, text=text).pledge
     pledge.refresh_from_db()
     assert pledge.text == text
+
+
+def test_a_pledge_with_news_records_its_region_for_regional_milestones(campaign, service_data):
+    from mail.models import MailPreference
+    from pledges import services as pledge_services
+
+    data = {**service_data, "region": "wales", "news_opt_in": True}
+    pledge = pledge_services.pledge_submit(campaign=campaign, data=data, user=None).pledge
+    pledge_services.pledge_confirm(pledge_id=pledge.pk)
+    preference = MailPreference.objects.get(email=pledge.email)
+    assert preference.campaign_news and preference.region == "wales"

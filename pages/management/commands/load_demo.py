@@ -29,7 +29,7 @@ class Command(BaseCommand):
         User = get_user_model()
         admin, created = User.objects.get_or_create(
             email=DEMO_ADMIN_EMAIL,
-            defaults={"display_name": "Demo Admin", "is_staff": True, "is_superuser": True},
+            defaults={"display_name": "Priya Sharma", "is_staff": True, "is_superuser": True},
         )
         if created:
             admin.set_password(DEMO_ADMIN_PASSWORD)

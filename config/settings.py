@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["pledge-followup"],
         "schedule": crontab(minute=40),
     },
+    "reminders-pledge-outcome": {
+        "task": "mail.tasks.run_reminder_job",
+        "args": ["pledge-outcome"],
+        "schedule": crontab(minute=40),
+    },
     "reminders-pledge-closing": {
         "task": "mail.tasks.run_reminder_job",
         "args": ["pledge-closing"],
@@ -348,6 +353,10 @@ CONTACT_EMAIL = env("CONTACT_EMAIL", "help@carepledge.example")
 # Moderators are emailed when an item waits longer than this, or a queue holds more than this.
 MODERATION_ALERT_HOURS = int(env("MODERATION_ALERT_HOURS", "24") or 24)
 MODERATION_ALERT_SIZE = int(env("MODERATION_ALERT_SIZE", "50") or 50)
+# The outcome follow-up (pledge-outcome job): this many days after a pledge is marked done, or
+# after its campaign closes for a pledge never marked done.
+PLEDGE_OUTCOME_AFTER_DONE_DAYS = int(env("PLEDGE_OUTCOME_AFTER_DONE_DAYS", "90") or 90)
+PLEDGE_OUTCOME_AFTER_CLOSE_DAYS = int(env("PLEDGE_OUTCOME_AFTER_CLOSE_DAYS", "14") or 14)
 # Multiplies every rate limit (pages/ratelimit.py); raise it for load tests and benchmarks.
 RATELIMIT_MULTIPLIER = int(env("RATELIMIT_MULTIPLIER", "1") or 1)
 

@@ -6,7 +6,8 @@ from django.utils.functional import cached_property
 from moderation.services import decision_record
 
 from . import services
-from .models import Campaign, Pledge, PledgeReport, PledgeSettings, Theme
+from .models import Campaign, OutcomeQuestionSet, Pledge, PledgeReport, PledgeSettings, Theme
+from .outcomes import outcome_question_set_save
 
 
 @admin.register(Campaign)
@@ -130,3 +131,23 @@ class PledgeReportAdmin(admin.ModelAdmin):
     list_display = ["pledge", "reason", "created_at"]
     list_filter = ["reason"]
     raw_id_fields = ["pledge"]
+
+
+@admin.register(OutcomeQuestionSet)
+class OutcomeQuestionSetAdmin(admin.ModelAdmin):
+    """The outcome follow-up's questions. Editing a set that has answers saves a new version."""
+
+    list_display = ["__str__", "campaign", "version", "is_active", "created_at"]
+    list_filter = ["is_active", "campaign"]
+    readonly_fields = ["version", "created_at"]
+    fields = ["campaign", "questions", "is_active", "version", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        was = obj.pk
+        outcome_question_set_save(question_set=obj)
+        if change and obj.pk != was:
+            messages.info(request, f"That set has answers, so your changes were saved as version {obj.version}.")
+
+    def has_delete_permission(self, request, obj=None):
+        # Answers keep the set they answered.
+        return obj is None or not obj.answers.exists()

@@ -12,7 +12,7 @@ class PledgesConfig(AppConfig):
         from counters.services import register_recount
         from mail.reminders import register as register_reminder
 
-        from . import data_rights, moderation  # noqa: F401
+        from . import data_rights, moderation, outcome_data_rights  # noqa: F401
         from .reminders import JOBS
         from .selectors import milestone_part_names
         from .services import pledges_truth

@@ -10,7 +10,8 @@ from accounts.choices import JobRole, Region, Sector
 from accounts.demo import demo_users
 from counters.services import counter_set, counter_values_with_prefix
 
-from .models import Campaign, Pledge, Theme, normalise_email, normalise_text
+from .models import Campaign, Pledge, PledgeOutcome, Theme, normalise_email, normalise_text
+from .outcomes import outcome_question_set
 from .services import pledgers_rebuild, pledges_truth
 
 CURRENT_COUNT = 320
@@ -135,6 +136,58 @@ def _fill(campaign: Campaign, count: int, seed: int, start: datetime, end: datet
     return len(new)
 
 
+# Sentences people published about what their pledge changed (the outcome follow-up).
+CHANGES = [
+    "Night staff now get a proper handover from the day team, and fewer things get missed.",
+    "Residents' families say they feel welcome on the unit for the first time.",
+    "Three other wards now do bedside handover too.",
+    "Our team takes breaks again, and sickness absence has come down.",
+    "New starters told us their first week felt less lonely.",
+    "People ask fewer worried questions in clinic because they know how long they will wait.",
+    "We spot deterioration earlier: the sepsis checklist is on every board now.",
+    "The care home and the ward talk before every discharge, and readmissions have dropped.",
+]
+
+
+def _outcomes() -> int:
+    """Answered outcome follow-ups for the done pledges, some with a published sentence."""
+    question_set = outcome_question_set(Campaign.objects.get(slug="change-day-2027"))
+    benefits = [value for value, _ in question_set.choices("benefit")]
+    reaches = [value for value, _ in question_set.choices("reach")]
+    ongoing = [value for value, _ in question_set.choices("ongoing")]
+    pledges = Pledge.objects.filter(
+        status=Pledge.Status.PUBLISHED,
+        done_at__isnull=False,
+        outcome__isnull=True,
+        email__endswith="@demo.carepledge.example",
+    ).order_by("id")
+    new = []
+    now = timezone.now()
+    for pledge in pledges:
+        # Seeded by the pledge's own words and address: the same answers on every clone.
+        rng = random.Random(f"{pledge.email_normalised}:{pledge.text_normalised}")
+        picked = sorted(
+            {benefits[0], *rng.sample(benefits, rng.randint(1, 2))} if rng.random() < 0.7 else {rng.choice(benefits)}
+        )
+        change = rng.choice(CHANGES) if rng.random() < 0.6 else ""
+        new.append(
+            PledgeOutcome(
+                pledge=pledge,
+                campaign_id=pledge.campaign_id,
+                question_set=question_set,
+                benefit=picked,
+                reach=rng.choices(reaches, weights=[2, 6, 3, 1])[0] if len(reaches) == 4 else rng.choice(reaches),
+                ongoing=rng.choices(ongoing, weights=[6, 3, 1])[0] if len(ongoing) == 3 else rng.choice(ongoing),
+                change=change,
+                publish_change=bool(change) and rng.random() < 0.7,
+                answered_at=min(pledge.done_at, now),
+                updated_at=min(pledge.done_at, now),
+            )
+        )
+    PledgeOutcome.objects.bulk_create(new, batch_size=500)
+    return len(new)
+
+
 def _people_pledges() -> int:
     """A few pledges from the demo people (they can sign in and mark them done)."""
     campaign = Campaign.objects.get(slug="change-day-2027")
@@ -191,6 +244,7 @@ def load(stdout) -> None:
     added = _fill(past, PAST_COUNT, 2026, past.opens_at, past.closes_at)
     added += _fill(current, CURRENT_COUNT, 2027, current.opens_at, now - timedelta(days=1))
     added += _people_pledges()
+    answered = _outcomes()
     # Bulk rows skip the services, so set the kept totals (and per-person rows) from the table.
     pledgers_rebuild()
     truth = pledges_truth()
@@ -198,4 +252,7 @@ def load(stdout) -> None:
     for key in set(truth) | set(kept):
         if truth.get(key, 0) != kept.get(key, 0):
             counter_set(key, truth.get(key, 0))
-    stdout.write(f"Demo pledges: {added} added ({current.name} is current, {past.name} in the archive).")
+    stdout.write(
+        f"Demo pledges: {added} added, {answered} outcome follow-ups answered "
+        f"({current.name} is current, {past.name} in the archive)."
+    )

@@ -25,6 +25,15 @@ PREVIEWS = {
         "manage_url": "http://127.0.0.1:8000/pledges/manage/sample-token/",
         "pledge_url": "http://127.0.0.1:8000/pledges/1/",
     },
+    "pledge-outcome": lambda: {
+        "preview_category": "reminders",
+        "name": "Sam",
+        "text": "I will learn the name of everyone on my ward, including the night team.",
+        "campaign": "Change Day 2027",
+        "done": True,
+        "outcome_url": "http://127.0.0.1:8000/pledges/outcome/sample-token/",
+        "pledge_url": "http://127.0.0.1:8000/pledges/1/",
+    },
     "pledge-closing": lambda: {
         "preview_category": "reminders",
         "campaign": "Change Day 2027",

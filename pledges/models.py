@@ -210,6 +210,8 @@ class Pledge(models.Model):
     # the pledge, so their due() queries skip it; the outbox key is what makes each go once.
     nudge_sent_at = models.DateTimeField(null=True, blank=True)
     followup_sent_at = models.DateTimeField(null=True, blank=True)
+    # Marked by the pledge-outcome job when it asks what the pledge changed (once per pledge).
+    outcome_asked_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     # The latest report, and when a moderator last read the reports and kept the pledge: once
     # kept, reports no longer hide it (pledges.services.pledge_report says why).
@@ -344,3 +346,182 @@ class PledgeReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} on pledge {self.pledge_id}"
+
+
+# --- Outcomes: what a pledge changed, asked a few months on ---------------------------
+
+# The starting question set (seeded by migration 0007 with no campaign: the set for every
+# campaign that has none of its own). Admins edit labels, hints and choices; the question
+# names and kinds are fixed, because the kept counters are named after them. A choice's
+# value is its counter's name (`pledges:<campaign>:outcomes:benefit:<value>`), so keep it.
+DEFAULT_OUTCOME_QUESTIONS = {
+    "benefit": {
+        "label": "Who benefited from what you did?",
+        "hint": "Select all that apply.",
+        "choices": [
+            ["patients", "Patients or people who use services"],
+            ["carers", "Carers"],
+            ["colleagues", "Colleagues"],
+            ["me", "Me"],
+        ],
+    },
+    "reach": {
+        "label": "How far did it reach?",
+        "choices": [
+            ["me", "Just me"],
+            ["team", "My team"],
+            ["organisation", "My organisation"],
+            ["beyond", "Beyond my organisation"],
+        ],
+    },
+    "ongoing": {
+        "label": "Is it still going?",
+        "choices": [["yes", "Yes"], ["partly", "Partly"], ["no", "No"]],
+    },
+    "change": {
+        "label": "In one sentence, what changed? (optional)",
+        "hint": "For example: “Night staff now get a proper handover from the day team.”",
+    },
+    "publish": {
+        "label": "Publish this sentence on the page of what pledges changed",
+        "hint": "It is shown with your pledge and your role and region, never your email address.",
+    },
+}
+# Questions whose answer is one of their choices, and the one where several may be chosen.
+OUTCOME_SINGLE = ("reach", "ongoing")
+OUTCOME_MULTIPLE = ("benefit",)
+
+
+def default_outcome_questions() -> dict:
+    import copy
+
+    return copy.deepcopy(DEFAULT_OUTCOME_QUESTIONS)
+
+
+class OutcomeQuestionSet(models.Model):
+    """The follow-up questions for a campaign (or, with no campaign, for every campaign without
+    its own). A set that has answers is never changed in place: the admin saves the edit as the
+    next version, so each answer keeps the wording it answered."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outcome_question_sets",
+        help_text="Leave empty for the set used by every campaign that has none of its own.",
+    )
+    version = models.PositiveIntegerField(default=1)
+    questions = models.JSONField(default=default_outcome_questions)
+    is_active = models.BooleanField(default=True, help_text="The set asked from now on (one per campaign).")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["campaign_id", "-version"]
+        verbose_name = "outcome question set"
+        constraints = [
+            # Each pair in two halves, as a NULL campaign (the set for every campaign) is never
+            # equal to another in a plain unique constraint.
+            models.UniqueConstraint(
+                fields=["campaign", "version"],
+                condition=Q(campaign__isnull=False),
+                name="pledges_outcome_set_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["version"], condition=Q(campaign__isnull=True), name="pledges_outcome_default_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign"],
+                condition=Q(is_active=True, campaign__isnull=False),
+                name="pledges_outcome_set_one_active",
+            ),
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True, campaign__isnull=True),
+                name="pledges_outcome_default_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign or 'Every campaign'}: version {self.version}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        problem = outcome_questions_problem(self.questions)
+        if problem:
+            raise ValidationError({"questions": problem})
+
+    def question(self, name: str) -> dict:
+        return {**DEFAULT_OUTCOME_QUESTIONS[name], **(self.questions or {}).get(name, {})}
+
+    def choices(self, name: str) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in self.question(name)["choices"]]
+
+    def label_for(self, name: str, value: str) -> str:
+        return dict(self.choices(name)).get(value, value)
+
+
+def outcome_questions_problem(questions) -> str | None:
+    """What is wrong with an edited question set, in words for the admin; None when it is usable."""
+    if not isinstance(questions, dict):
+        return "Enter the questions as an object with benefit, reach, ongoing, change and publish."
+    missing = [name for name in DEFAULT_OUTCOME_QUESTIONS if name not in questions]
+    if missing:
+        return f"Add the question{'s' if len(missing) > 1 else ''} {', '.join(missing)}."
+    for name, question in questions.items():
+        if name not in DEFAULT_OUTCOME_QUESTIONS:
+            return f"Remove {name}: the questions are benefit, reach, ongoing, change and publish."
+        if not isinstance(question, dict) or not str(question.get("label", "")).strip():
+            return f"Give {name} a label."
+        if name in OUTCOME_SINGLE + OUTCOME_MULTIPLE:
+            choices = question.get("choices")
+            if not isinstance(choices, list) or not choices:
+                return f"Give {name} its choices, as a list of [value, label]."
+            for choice in choices:
+                if not (
+                    isinstance(choice, list) and len(choice) == 2 and re.fullmatch(r"[a-z0-9-]{1,40}", str(choice[0]))
+                ):
+                    return (
+                        f"Each choice of {name} is [value, label], the value in lower-case letters, digits and hyphens."
+                    )
+    return None
+
+
+class PledgeOutcome(models.Model):
+    """One person's answers about what their pledge changed: at most one per pledge.
+
+    Kept totals (`pledges:<campaign>:outcomes:*`) move with each answer in the same transaction
+    (pledges/outcomes.py); the nightly recount checks them against this table."""
+
+    CHANGE_MAX = 280
+
+    pledge = models.OneToOneField(Pledge, on_delete=models.CASCADE, related_name="outcome")
+    # Copied from the pledge, so the page of published sentences reads one index.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="outcomes")
+    question_set = models.ForeignKey(OutcomeQuestionSet, on_delete=models.PROTECT, related_name="answers")
+    # The chosen values of the benefit question, a list (JSON, so `make run` works on SQLite too).
+    benefit = models.JSONField(default=list)
+    reach = models.CharField(max_length=40)
+    ongoing = models.CharField(max_length=40)
+    change = models.CharField(max_length=CHANGE_MAX, blank=True)
+    publish_change = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["campaign", "-id"], name="pledges_outcome_published_idx", condition=Q(publish_change=True)
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publish_change=False) | ~Q(change=""), name="pledges_outcome_publish_needs_words"
+            ),
+            models.CheckConstraint(condition=~Q(benefit=[]), name="pledges_outcome_benefit_chosen"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcome of pledge {self.pledge_id}"

@@ -3,11 +3,15 @@
 - pledge-nudge: a pledge still unconfirmed two days on gets one more confirmation link, once.
 - pledge-followup: thirty days after publishing, "did you do it?", with a signed link to mark the
   pledge done and tell the story.
+- pledge-outcome: what did the pledge change? A few months after a pledge is marked done
+  (`PLEDGE_OUTCOME_AFTER_DONE_DAYS`, 90), or, for a pledge on the wall never marked done, a
+  couple of weeks after its campaign closes (`PLEDGE_OUTCOME_AFTER_CLOSE_DAYS`, 14), a signed link
+  to the outcome questions (pledges/outcomes.py). Once per pledge.
 - pledge-closing: a week before the current campaign closes, each person with a pledge on the wall
   hears that there is a week left to share it and bring colleagues along.
 
 The outbox key makes each go once. Each job also stamps its own rows in `settle()`
-(`nudge_sent_at`, `followup_sent_at`, `closing_reminded_at`), so its due() query only ever reads
+(`nudge_sent_at`, `followup_sent_at`, `outcome_asked_at`, `closing_reminded_at`), so its due() query only ever reads
 pledges not yet reminded, not every pledge ever made.
 """
 
@@ -20,11 +24,15 @@ from django.utils import timezone
 from mail.reminders import Reminder, ReminderJob
 
 from .models import Campaign, Pledge, PledgerCampaign
+from .outcomes import outcome_token
 from .services import CONFIRM_MAX_AGE, confirm_token, manage_token
 
 NUDGE_AFTER = timedelta(days=2)
 FOLLOWUP_AFTER = timedelta(days=30)
 CLOSING_BEFORE = timedelta(days=7)
+# Only occasions this recent are asked about: a new deployment does not write to every
+# pledger of every past campaign, and the link is fresh when it arrives.
+OUTCOME_ASK_WITHIN = timedelta(days=60)
 # The jobs run hourly: this many each run keeps a run short after a quiet spell or a bulk load.
 PER_RUN = 500
 # Closing reminders go to everyone in a campaign at once: this many per run.
@@ -96,6 +104,42 @@ class PledgeFollowUp(ReminderJob):
         _stamp(Pledge, reminders, "followup_sent_at", now)
 
 
+class PledgeOutcomeAsk(ReminderJob):
+    name = "pledge-outcome"
+    help = "To pledgers: months after a pledge is done, or after its campaign closes, what did it change?"
+    limit = PER_RUN
+
+    def due(self, now):
+        after_done = timedelta(days=settings.PLEDGE_OUTCOME_AFTER_DONE_DAYS)
+        after_close = timedelta(days=settings.PLEDGE_OUTCOME_AFTER_CLOSE_DAYS)
+        waiting = Pledge.objects.filter(
+            status__in=Pledge.PUBLIC, outcome_asked_at__isnull=True, outcome__isnull=True
+        ).select_related("campaign")
+        done = waiting.filter(done_at__lte=now - after_done, done_at__gt=now - after_done - OUTCOME_ASK_WITHIN)
+        closed = waiting.filter(
+            done_at__isnull=True,
+            campaign__closes_at__lte=now - after_close,
+            campaign__closes_at__gt=now - after_close - OUTCOME_ASK_WITHIN,
+        )
+        for pledge in (done | closed).order_by("id"):
+            yield Reminder(
+                to=pledge.email,
+                about=f"pledge-{pledge.pk}",
+                item=pledge,
+                context={
+                    "name": pledge.first_name,
+                    "text": pledge.text,
+                    "campaign": pledge.campaign.name,
+                    "done": pledge.done_at is not None,
+                    "outcome_url": settings.SITE_URL + reverse("pledges:outcome", args=[outcome_token(pledge)]),
+                    "pledge_url": settings.SITE_URL + pledge.get_absolute_url(),
+                },
+            )
+
+    def settle(self, reminders, now):
+        _stamp(Pledge, reminders, "outcome_asked_at", now)
+
+
 class PledgeClosing(ReminderJob):
     name = "pledge-closing"
     help = "To everyone with a pledge on the wall: a week before the current campaign closes."
@@ -126,4 +170,4 @@ class PledgeClosing(ReminderJob):
         _stamp(PledgerCampaign, reminders, "closing_reminded_at", now)
 
 
-JOBS = (PledgeNudge(), PledgeFollowUp(), PledgeClosing())
+JOBS = (PledgeNudge(), PledgeFollowUp(), PledgeOutcomeAsk(), PledgeClosing())

@@ -166,7 +166,9 @@ def _transition(pledge: Pledge, to: str, *, allowed_from, **fields) -> bool:
 
 def pledges_truth() -> dict[str, int]:
     """Every pledge total recounted from the table, for the nightly recount."""
-    truth: dict[str, int] = {}
+    from .outcomes import outcomes_truth
+
+    truth: dict[str, int] = outcomes_truth()  # pledges:<campaign>:outcomes:*
     counted = Pledge.objects.filter(status__in=Pledge.COUNTED)
     for row in counted.values("campaign_id").annotate(n=Count("id"), people=Count("email_normalised", distinct=True)):
         truth[f"pledges:{row['campaign_id']}:total"] = row["n"]

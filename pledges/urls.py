@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import outcome_views, views
 from .feeds import NewestPledgesFeed
 
 app_name = "pledges"
@@ -21,6 +21,8 @@ urlpatterns = [
     path("manage/<str:token>/withdraw/", views.withdraw_signed, name="withdraw_signed"),
     path("links/", views.links, name="links"),
     path("links/sent/", views.links_sent, name="links_sent"),
+    path("outcome/<str:token>/", outcome_views.outcome, name="outcome"),
+    path("impact/", outcome_views.impact, name="impact"),
     path("counts.json", views.counts, name="counts"),
     path("counter.svg", views.counter_svg, name="counter_svg"),
     path("embed/", views.embed, name="embed"),

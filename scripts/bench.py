@@ -538,6 +538,14 @@ def main() -> None:
         ),
         Scenario("counts", "Counts JSON", "get.lua", "/pledges/counts.json", baseline="bare"),
         Scenario(
+            "impact-uncached",
+            "What pledges changed, with a cache-busting parameter (kept totals and one page of sentences)",
+            "vary.lua",
+            "/pledges/impact/",
+            ["/pledges/impact/?r={r}"],
+            baseline="bare",
+        ),
+        Scenario(
             "moderation",
             "Moderation queue, signed-in moderator",
             "get.lua",

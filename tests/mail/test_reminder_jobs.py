@@ -60,6 +60,16 @@ def pledge_followup():
     return Expected([due.email], "/pledges/manage/")
 
 
+def pledge_outcome():
+    _current_campaign()
+    due = PledgeFactory(published_at=ago(days=120), done_at=ago(days=91))
+    PledgeFactory(published_at=ago(days=120), done_at=ago(days=30))  # too soon
+    closed = CampaignFactory(closed=True)
+    Campaign.objects.filter(pk=closed.pk).update(closes_at=ago(days=15))
+    never_done = PledgeFactory(campaign=closed, published_at=ago(days=100))
+    return Expected([due.email, never_done.email], "/pledges/outcome/")
+
+
 def pledge_closing():
     campaign = _current_campaign(closes_at=timezone.now() + timedelta(days=6))
     for email, pledges in (("a@example.org", 2), ("b@example.org", 1), ("gone@example.org", 0)):
@@ -154,6 +164,7 @@ def staff_digest():
 SCENARIOS = {
     "pledge-nudge": pledge_nudge,
     "pledge-followup": pledge_followup,
+    "pledge-outcome": pledge_outcome,
     "pledge-closing": pledge_closing,
     "care-makers-recommit": care_makers_recommit,
     "care-makers-lapse": care_makers_lapse,

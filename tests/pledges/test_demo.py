@@ -5,7 +5,7 @@ import pytest
 from accounts import demo as accounts_demo
 from counters.services import counters_recount
 from pledges import demo
-from pledges.models import Campaign, Pledge
+from pledges.models import Campaign, Pledge, PledgeOutcome
 from pledges.selectors import home_summary
 
 pytestmark = pytest.mark.django_db
@@ -25,3 +25,15 @@ def test_demo_loads_a_current_campaign_with_hundreds_of_pledges_once():
     assert summary["pledges"] >= 300
     assert 0 < summary["people"] < summary["pledges"]
     assert counters_recount(dry_run=True) == {}
+
+
+def test_demo_answers_outcome_follow_ups_once_with_some_published_sentences(client):
+    accounts_demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    answered = PledgeOutcome.objects.count()
+    demo.load(io.StringIO())
+    assert PledgeOutcome.objects.count() == answered >= 20
+    assert PledgeOutcome.objects.filter(publish_change=True).count() >= 10
+    assert counters_recount(dry_run=True) == {}
+    page = client.get("/pledges/impact/").content.decode()
+    assert "people told us what their pledge changed" in page and "<bdi>" in page

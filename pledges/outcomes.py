@@ -1,0 +1,286 @@
+"""What a pledge changed: the outcome follow-up's answers, their kept totals and the impact figures.
+
+A few months after a pledge is done (or after its campaign closes, if it never was), the
+pledge-outcome job (pledges/reminders.py) emails a signed link to one page of questions. The
+questions are an `OutcomeQuestionSet` an admin edits; each answer keeps the set it answered.
+
+Every answer moves kept totals in its own transaction, under the pledges prefix so the pledges
+recount (`pledges_truth`) covers them:
+
+    pledges:<campaign>:outcomes:answered            people who answered
+    pledges:<campaign>:outcomes:benefit:<choice>    several per answer
+    pledges:<campaign>:outcomes:reach:<choice>
+    pledges:<campaign>:outcomes:ongoing:<choice>
+    pledges:<campaign>:outcomes:published           sentences published
+
+The impact page reads only these (and one page of published sentences), never a count of rows.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from counters.services import counter_values_with_prefix, counters_add
+from moderation.privacy import personal_data_error
+
+from .cache import public_pages_changed
+from .models import (
+    OUTCOME_MULTIPLE,
+    OUTCOME_SINGLE,
+    Campaign,
+    OutcomeQuestionSet,
+    Pledge,
+    PledgeOutcome,
+    default_outcome_questions,
+)
+
+logger = logging.getLogger(__name__)
+
+OUTCOME_SALT = "pledges.outcome"
+# The email goes once; the link keeps working long enough to come back and change an answer.
+OUTCOME_MAX_AGE = timedelta(days=365)
+# Below this, a figure could point at someone: it is shown as "fewer than 5".
+SMALLEST_SHOWN = 5
+SENTENCES_PER_PAGE = 20
+
+
+class OutcomeError(Exception):
+    """A rule stopped the answer; the message is written for the person."""
+
+
+# --- Links and questions -------------------------------------------------------------
+
+
+def outcome_token(pledge: Pledge) -> str:
+    return signing.dumps({"p": pledge.pk}, salt=OUTCOME_SALT)
+
+
+def outcome_token_read(token: str) -> int:
+    """The pledge id; raises signing.SignatureExpired or signing.BadSignature."""
+    return int(signing.loads(token, salt=OUTCOME_SALT, max_age=OUTCOME_MAX_AGE)["p"])
+
+
+def outcome_question_set(campaign: Campaign) -> OutcomeQuestionSet:
+    """The set asked now for this campaign: its own active set, else the one for every campaign."""
+    sets = OutcomeQuestionSet.objects.filter(Q(campaign=campaign) | Q(campaign__isnull=True), is_active=True)
+    found = sorted(sets, key=lambda s: s.campaign_id is None)
+    if found:
+        return found[0]
+    # Seeded by migration 0008; put back after a flush (as transactional tests do).
+    return OutcomeQuestionSet.objects.get_or_create(
+        campaign=None, version=1, defaults={"questions": default_outcome_questions()}
+    )[0]
+
+
+def outcome_question_set_save(*, question_set: OutcomeQuestionSet) -> OutcomeQuestionSet:
+    """Save an admin's edit of a question set.
+
+    A set that has answers keeps its words: the edit is saved as the campaign's next version,
+    so every answer still shows the questions it answered. A new set, or one made active,
+    takes over from the campaign's active set."""
+    with transaction.atomic():
+        scope = OutcomeQuestionSet.objects.select_for_update().filter(
+            **({"campaign": question_set.campaign_id} if question_set.campaign_id else {"campaign__isnull": True})
+        )
+        versions = [s.version for s in scope]
+        if question_set.pk and PledgeOutcome.objects.filter(question_set_id=question_set.pk).exists():
+            old = OutcomeQuestionSet.objects.get(pk=question_set.pk)
+            if old.questions != question_set.questions or old.campaign_id != question_set.campaign_id:
+                question_set.pk = None
+                question_set.created_at = timezone.now()
+        if question_set.pk is None:
+            question_set.version = max(versions, default=0) + 1
+        if question_set.is_active:
+            scope.exclude(pk=question_set.pk).filter(is_active=True).update(is_active=False)
+        question_set.save()
+        return question_set
+
+
+# --- Counting ------------------------------------------------------------------------
+
+
+def outcome_keys(campaign_id: int) -> str:
+    return f"pledges:{campaign_id}:outcomes"
+
+
+def _amounts(outcome: PledgeOutcome, sign: int) -> dict[str, int]:
+    base = outcome_keys(outcome.campaign_id)
+    amounts = {f"{base}:answered": sign}
+    for value in set(outcome.benefit):
+        amounts[f"{base}:benefit:{value}"] = sign
+    amounts[f"{base}:reach:{outcome.reach}"] = sign
+    amounts[f"{base}:ongoing:{outcome.ongoing}"] = sign
+    if outcome.publish_change:
+        amounts[f"{base}:published"] = sign
+    return amounts
+
+
+def _net(*parts: dict[str, int]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for part in parts:
+        for key, amount in part.items():
+            total[key] = total.get(key, 0) + amount
+    return {key: amount for key, amount in total.items() if amount}
+
+
+def outcomes_truth() -> dict[str, int]:
+    """Every outcome total recounted from the table, for the nightly recount (via pledges_truth)."""
+    truth: dict[str, int] = {}
+    answers = PledgeOutcome.objects.all()
+    for row in answers.values("campaign_id").annotate(n=Count("id")):
+        truth[f"{outcome_keys(row['campaign_id'])}:answered"] = row["n"]
+    for row in answers.filter(publish_change=True).values("campaign_id").annotate(n=Count("id")):
+        truth[f"{outcome_keys(row['campaign_id'])}:published"] = row["n"]
+    for name in OUTCOME_SINGLE:
+        for row in answers.values("campaign_id", name).annotate(n=Count("id")):
+            truth[f"{outcome_keys(row['campaign_id'])}:{name}:{row[name]}"] = row["n"]
+    # Several choices per answer, in a JSON list: counted here rather than in SQL, so the same
+    # code runs on SQLite (`make run`) as on PostgreSQL. Nightly, over the answers only.
+    rows = answers.values_list("campaign_id", "benefit").order_by()
+    for campaign_id, benefit in rows.iterator(chunk_size=2000):
+        for value in set(benefit or []):
+            key = f"{outcome_keys(campaign_id)}:benefit:{value}"
+            truth[key] = truth.get(key, 0) + 1
+    return truth
+
+
+# --- Answering -----------------------------------------------------------------------
+
+
+def _check(question_set: OutcomeQuestionSet, answers: dict) -> dict:
+    """The answers, tidied; raises OutcomeError with words for the person."""
+    benefit = sorted(set(answers.get("benefit") or []))
+    offered = {name: {value for value, _ in question_set.choices(name)} for name in OUTCOME_SINGLE + OUTCOME_MULTIPLE}
+    if not benefit or not set(benefit) <= offered["benefit"]:
+        raise OutcomeError("Select who benefited")
+    for name, message in (("reach", "Select how far it reached"), ("ongoing", "Select whether it is still going")):
+        if answers.get(name) not in offered[name]:
+            raise OutcomeError(message)
+    change = " ".join((answers.get("change") or "").split())
+    if len(change) > PledgeOutcome.CHANGE_MAX:
+        raise OutcomeError(f"What changed must be {PledgeOutcome.CHANGE_MAX} characters or fewer")
+    error = personal_data_error(change, what="What changed")
+    if error:
+        raise OutcomeError(error)
+    publish = bool(answers.get("publish"))
+    if publish and not change:
+        raise OutcomeError("Write what changed, or do not choose to publish it")
+    return {
+        "benefit": benefit,
+        "reach": answers["reach"],
+        "ongoing": answers["ongoing"],
+        "change": change,
+        "publish_change": publish,
+    }
+
+
+def outcome_record(*, pledge: Pledge, question_set: OutcomeQuestionSet, answers: dict) -> PledgeOutcome:
+    """Save (or change) the answers about a pledge and move the kept totals with them.
+
+    `answers`: benefit (list of choice values), reach, ongoing, change (one sentence, may be
+    empty), publish (bool). A changed answer takes the set it was given on (the one the page
+    showed). A sentence with personal data is refused: it is published without a moderator."""
+    tidy = _check(question_set, answers)
+    with transaction.atomic():
+        # The pledge row is the lock: two tabs saving at once move the totals once each, in turn.
+        locked = Pledge.objects.select_for_update().filter(pk=pledge.pk).exclude(status__in=Pledge.ENDED).first()
+        if locked is None:
+            raise OutcomeError("This pledge has been withdrawn.")
+        outcome = PledgeOutcome.objects.filter(pledge=locked).first()
+        before = _amounts(outcome, -1) if outcome else {}
+        now = timezone.now()
+        if outcome is None:
+            outcome = PledgeOutcome(pledge=locked, campaign_id=locked.campaign_id, answered_at=now)
+        outcome.question_set = question_set
+        outcome.updated_at = now
+        for name, value in tidy.items():
+            setattr(outcome, name, value)
+        outcome.save()
+        counters_add(_net(before, _amounts(outcome, 1)))
+        public_pages_changed()
+    logger.info("pledge %s: outcome %s", pledge.pk, "changed" if before else "answered")
+    return outcome
+
+
+def outcome_withdraw(*, pledge: Pledge) -> bool:
+    """Delete the answers about a pledge and take them out of the totals. True if there were any."""
+    with transaction.atomic():
+        Pledge.objects.select_for_update().filter(pk=pledge.pk).first()
+        outcome = PledgeOutcome.objects.filter(pledge_id=pledge.pk).first()
+        if outcome is None:
+            return False
+        outcome.delete()
+        counters_add(_amounts(outcome, -1))
+        public_pages_changed()
+    logger.info("pledge %s: outcome withdrawn", pledge.pk)
+    return True
+
+
+# --- The impact figures --------------------------------------------------------------
+
+
+def shown(value: int) -> str:
+    """A count as the public sees it: small ones suppressed, so no one can be picked out."""
+    return f"{value:,}" if value >= SMALLEST_SHOWN else f"fewer than {SMALLEST_SHOWN}"
+
+
+def impact_figures(campaign: Campaign) -> dict:
+    """The campaign's outcome figures from kept totals: one query for the totals, one for the set."""
+    base = outcome_keys(campaign.pk)
+    kept = counter_values_with_prefix(f"{base}:")
+    question_set = outcome_question_set(campaign)
+    answered = kept.get(f"{base}:answered", 0)
+    tables = {}
+    for name in ("benefit", "reach", "ongoing"):
+        rows = []
+        for value, label in question_set.choices(name):
+            count = kept.get(f"{base}:{name}:{value}", 0)
+            rows.append({"label": label, "count": count, "shown": shown(count), "suppressed": count < SMALLEST_SHOWN})
+        tables[name] = {"label": question_set.question(name)["label"], "rows": rows}
+    return {
+        "answered": answered,
+        "answered_shown": shown(answered),
+        "published": kept.get(f"{base}:published", 0),
+        "tables": tables,
+        "smallest_shown": SMALLEST_SHOWN,
+    }
+
+
+class _KeptCountPaginator(Paginator):
+    """Pages counted from a kept total, not a COUNT(*) of the rows."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._kept_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._kept_count
+
+
+def published_sentences(campaign: Campaign, *, page_number, count: int):
+    """One page of the campaign's published sentences, newest first, with their pledges."""
+    sentences = (
+        PledgeOutcome.objects.filter(campaign=campaign, publish_change=True, pledge__status__in=Pledge.PUBLIC)
+        .select_related("pledge")
+        .only(
+            "id",
+            "change",
+            "campaign_id",
+            "pledge__id",
+            "pledge__text",
+            "pledge__status",
+            "pledge__job_role",
+            "pledge__region",
+            "pledge__show_name",
+            "pledge__name",
+        )
+        .order_by("-id")
+    )
+    return _KeptCountPaginator(sentences, SENTENCES_PER_PAGE, count=count).get_page(page_number)

@@ -16,7 +16,7 @@ def private_urls(world) -> list[tuple[str, str]]:
         ("programme_admin", f"/moderation/held-pledges/{world.held.pk}/"),
         ("programme_admin", "/moderation/organisations-to-verify/"),
         ("moderator", "/moderation/reported-pledges/"),
-        ("moderator", "/care-makers/stories/moderate/"),
+        ("moderator", "/moderation/care-maker-stories/"),
         ("programme_admin", "/dashboard/"),
         ("programme_admin", "/dashboard/pledges.csv"),
         ("programme_admin", "/dashboard/breakdown/region.csv"),

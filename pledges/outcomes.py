@@ -26,6 +26,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from counters import suppression
 from counters.services import counter_values_with_prefix, counters_add
 from moderation.privacy import personal_data_error
 
@@ -45,8 +46,6 @@ logger = logging.getLogger(__name__)
 OUTCOME_SALT = "pledges.outcome"
 # The email goes once; the link keeps working long enough to come back and change an answer.
 OUTCOME_MAX_AGE = timedelta(days=365)
-# Below this, a figure could point at someone: it is shown as "fewer than 5".
-SMALLEST_SHOWN = 5
 SENTENCES_PER_PAGE = 20
 
 
@@ -225,11 +224,6 @@ def outcome_withdraw(*, pledge: Pledge) -> bool:
 # --- The impact figures --------------------------------------------------------------
 
 
-def shown(value: int) -> str:
-    """A count as the public sees it: small ones suppressed, so no one can be picked out."""
-    return f"{value:,}" if value >= SMALLEST_SHOWN else f"fewer than {SMALLEST_SHOWN}"
-
-
 def impact_figures(campaign: Campaign) -> dict:
     """The campaign's outcome figures from kept totals: one query for the totals, one for the set."""
     base = outcome_keys(campaign.pk)
@@ -238,17 +232,22 @@ def impact_figures(campaign: Campaign) -> dict:
     answered = kept.get(f"{base}:answered", 0)
     tables = {}
     for name in ("benefit", "reach", "ongoing"):
-        rows = []
-        for value, label in question_set.choices(name):
-            count = kept.get(f"{base}:{name}:{value}", 0)
-            rows.append({"label": label, "count": count, "shown": shown(count), "suppressed": count < SMALLEST_SHOWN})
+        choices = question_set.choices(name)
+        counts = [kept.get(f"{base}:{name}:{value}", 0) for value, _ in choices]
+        # Each person gives one answer on reach and on still going, so those columns add up to
+        # the number who answered, and one hidden cell could be worked out from the others.
+        cells = suppression.shown_column(counts, adds_up=name != "benefit")
+        rows = [
+            {"label": label, "count": count, "shown": cell, "suppressed": count < suppression.MINIMUM_CELL}
+            for (_, label), count, cell in zip(choices, counts, cells, strict=True)
+        ]
         tables[name] = {"label": question_set.question(name)["label"], "rows": rows}
     return {
         "answered": answered,
-        "answered_shown": shown(answered),
+        "answered_shown": suppression.shown(answered),
         "published": kept.get(f"{base}:published", 0),
         "tables": tables,
-        "smallest_shown": SMALLEST_SHOWN,
+        "smallest_shown": suppression.MINIMUM_CELL,
     }
 
 

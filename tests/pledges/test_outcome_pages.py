@@ -149,6 +149,27 @@ def test_the_impact_page_shows_the_figures_and_hides_a_cell_of_three(client, cam
     assert "any figure under 5 is shown as “fewer than 5”" in page
 
 
+def test_a_lone_hidden_cell_that_could_be_worked_out_hides_a_second(client, campaign):
+    """Reach adds up to the number who answered: 5 + 6 + 7 + 3 = 21, so the 3 could be worked
+    out from the others; the next smallest (5) is hidden too."""
+    pledges = iter(PledgeFactory.create_batch(21))
+    for reach, n in (("me", 5), ("team", 6), ("organisation", 7), ("beyond", 3)):
+        for _ in range(n):
+            record(next(pledges), benefit=["patients"], reach=reach)
+    page = client.get(reverse("pledges:impact")).content.decode()
+    cell = {
+        label: page.split(f">{label}</th>", 1)[1].split("</td>", 1)[0].rsplit(">", 1)[1]
+        for label in ("Just me", "My team", "My organisation", "Beyond my organisation")
+    }
+    assert cell == {
+        "Just me": "not shown",
+        "My team": "6",
+        "My organisation": "7",
+        "Beyond my organisation": "fewer than 5",
+    }
+    assert "“not shown” too" in page
+
+
 def test_the_impact_page_shows_only_published_sentences_in_bdi_and_pages_them(client, campaign, monkeypatch):
     monkeypatch.setattr(outcomes, "SENTENCES_PER_PAGE", 2)
     for n in range(3):

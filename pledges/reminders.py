@@ -44,6 +44,17 @@ def _stamp(model, reminders, field_name: str, now) -> None:
     model.objects.filter(pk__in=ids, **{f"{field_name}__isnull": True}).update(**{field_name: now})
 
 
+def _about_pledge(pledge: Pledge, **context) -> Reminder:
+    """A reminder to a pledge's author about that pledge: who they are and what they pledged,
+    plus the job's own links."""
+    return Reminder(
+        to=pledge.email,
+        about=f"pledge-{pledge.pk}",
+        item=pledge,
+        context={"name": pledge.first_name, "text": pledge.text, "campaign": pledge.campaign.name, **context},
+    )
+
+
 class PledgeNudge(ReminderJob):
     name = "pledge-nudge"
     help = "To pledgers: a pledge still unconfirmed two days on gets one more confirmation link."
@@ -58,16 +69,8 @@ class PledgeNudge(ReminderJob):
             created_at__gt=now - CONFIRM_MAX_AGE + timedelta(hours=12),
         ).select_related("campaign")
         for pledge in pledges.order_by("id"):
-            yield Reminder(
-                to=pledge.email,
-                about=f"pledge-{pledge.pk}",
-                item=pledge,
-                context={
-                    "name": pledge.first_name,
-                    "text": pledge.text,
-                    "campaign": pledge.campaign.name,
-                    "confirm_url": settings.SITE_URL + reverse("pledges:confirm", args=[confirm_token(pledge)]),
-                },
+            yield _about_pledge(
+                pledge, confirm_url=settings.SITE_URL + reverse("pledges:confirm", args=[confirm_token(pledge)])
             )
 
     def settle(self, reminders, now):
@@ -87,17 +90,10 @@ class PledgeFollowUp(ReminderJob):
             published_at__lte=now - FOLLOWUP_AFTER,
         ).select_related("campaign")
         for pledge in pledges.order_by("id"):
-            yield Reminder(
-                to=pledge.email,
-                about=f"pledge-{pledge.pk}",
-                item=pledge,
-                context={
-                    "name": pledge.first_name,
-                    "text": pledge.text,
-                    "campaign": pledge.campaign.name,
-                    "manage_url": settings.SITE_URL + reverse("pledges:manage_signed", args=[manage_token(pledge)]),
-                    "pledge_url": settings.SITE_URL + pledge.get_absolute_url(),
-                },
+            yield _about_pledge(
+                pledge,
+                manage_url=settings.SITE_URL + reverse("pledges:manage_signed", args=[manage_token(pledge)]),
+                pledge_url=settings.SITE_URL + pledge.get_absolute_url(),
             )
 
     def settle(self, reminders, now):
@@ -122,18 +118,11 @@ class PledgeOutcomeAsk(ReminderJob):
             campaign__closes_at__gt=now - after_close - OUTCOME_ASK_WITHIN,
         )
         for pledge in (done | closed).order_by("id"):
-            yield Reminder(
-                to=pledge.email,
-                about=f"pledge-{pledge.pk}",
-                item=pledge,
-                context={
-                    "name": pledge.first_name,
-                    "text": pledge.text,
-                    "campaign": pledge.campaign.name,
-                    "done": pledge.done_at is not None,
-                    "outcome_url": settings.SITE_URL + reverse("pledges:outcome", args=[outcome_token(pledge)]),
-                    "pledge_url": settings.SITE_URL + pledge.get_absolute_url(),
-                },
+            yield _about_pledge(
+                pledge,
+                done=pledge.done_at is not None,
+                outcome_url=settings.SITE_URL + reverse("pledges:outcome", args=[outcome_token(pledge)]),
+                pledge_url=settings.SITE_URL + pledge.get_absolute_url(),
             )
 
     def settle(self, reminders, now):

@@ -284,3 +284,6 @@ def test_programme_admin_reaches_every_staff_tool_from_the_header_on_her_phone(p
     expect(summary).to_contain_text("Enter an email address in the correct format")
     expect(summary).to_contain_text("Select what the person wants")
     expect(page.get_by_label("Email address of the person asking")).to_have_value("not-an-address")
+    # Staff act for someone else: the page speaks of them, never to "you".
+    expect(main.get_by_label(re.compile("^Keep them anonymously"))).to_be_visible()
+    assert " you" not in main.locator("form").inner_text().replace("\n", " ")

@@ -250,6 +250,9 @@ def test_programme_admin_reaches_every_staff_tool_from_the_header_on_her_phone(p
     expect(celebrate).to_be_visible()
     expect(main).to_contain_text("Pledges made in this campaign")
     expect(main).to_contain_text("10, 100, 1,000")
+    # Before any is reached, the page names no first milestone of its own: the rules above say it.
+    expect(main).to_contain_text("No milestones yet.")
+    expect(main).not_to_contain_text("The first one is 1,000 pledges")
 
     # Email previews, each titled by what it is, not by its code name.
     page.goto(f"{live_server.url}/my-account/")

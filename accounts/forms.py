@@ -149,7 +149,11 @@ class DataRequestForm(forms.Form):
     )
     contributions = forms.ChoiceField(
         label="If deleting: what should happen to their pledges and other contributions?",
-        choices=KEEP_CHOICES,
+        # Staff act for someone else here: the choices speak of them, not "you".
+        choices=[
+            ("keep", "Keep them anonymously: they stay in the totals, with nothing that identifies the person"),
+            ("remove", "Remove them completely"),
+        ],
         widget=forms.RadioSelect,
         required=False,
     )

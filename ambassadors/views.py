@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -115,6 +117,8 @@ def apply(request):
             "closed_role": JobRole(role).label if closed else "",
             "closed_sector": Sector(sector).label if closed else "",
             "waitlist_form": WaitlistForm(initial={"role": role, "sector": sector}) if closed else None,
+            "already_waiting": closed
+            and user.care_maker_waits.filter(role=role, sector=sector, notified_at__isnull=True).exists(),
         },
     )
 
@@ -128,7 +132,9 @@ def waitlist(request):
         return redirect("ambassadors:apply")
     services.eligibility_wait(user=request.user, **form.cleaned_data)
     messages.success(request, "We will email you once when Care Maker applications open to your role and sector.")
-    return redirect("ambassadors:index")
+    # Back to the page he came from, for the role and sector he asked about, not to a page
+    # whose first button invites him to apply.
+    return redirect(f"{reverse('ambassadors:apply')}?{urlencode(form.cleaned_data)}")
 
 
 @login_required

@@ -122,6 +122,10 @@ def test_closed_role_is_told_so_and_offered_to_be_emailed(client, supporter, int
     response = client.post(reverse("ambassadors:waitlist"), {"role": JobRole.DOCTOR, "sector": Sector.NHS_ACUTE})
     assert response.status_code == 302
     assert EligibilityWaitlist.objects.filter(user=supporter, role=JobRole.DOCTOR).exists()
+    # Back on the apply page for that role: told it is noted, not offered the button again.
+    html = client.get(response["Location"]).content.decode()
+    assert "We will email you once" in html and "You have asked us to email you when it opens." in html
+    assert "Email me when it opens" not in html
 
 
 def test_person_whose_profile_role_is_closed_sees_the_notice_instead_of_the_form(client, intake):

@@ -194,19 +194,26 @@ def organisation_verify(*, organisation: Organisation, admin) -> bool:
         if not updated:
             return False
         organisation.refresh_from_db()
-        for rep in representatives(organisation):
-            email_queue(
-                kind="organisation-verified",
-                to=rep.email,
-                key=f"organisation-verified:{organisation.pk}:{rep.pk}",
-                context={
-                    "name": rep.get_short_name(),
-                    "organisation": organisation.name,
-                    "commit_path": reverse("organisations:commit", args=[organisation.slug]),
-                    "dashboard_path": reverse("organisations:dashboard", args=[organisation.slug]),
-                },
-            )
+        _email_representatives(
+            organisation,
+            kind="organisation-verified",
+            about=organisation.pk,
+            commit_path=reverse("organisations:commit", args=[organisation.slug]),
+            dashboard_path=reverse("organisations:dashboard", args=[organisation.slug]),
+        )
     return True
+
+
+def _email_representatives(organisation: Organisation, *, kind: str, about: int, **context) -> None:
+    """One email of `kind` to each representative, greeted by name; keyed `kind:about:person`,
+    so queuing it again sends nothing twice."""
+    for rep in representatives(organisation):
+        email_queue(
+            kind=kind,
+            to=rep.email,
+            key=f"{kind}:{about}:{rep.pk}",
+            context={"name": rep.get_short_name(), "organisation": organisation.name, **context},
+        )
 
 
 def organisation_cannot_verify(*, organisation: Organisation, admin, reason, note: str = "") -> bool:
@@ -222,23 +229,18 @@ def organisation_cannot_verify(*, organisation: Organisation, admin, reason, not
             return False
         organisation.refresh_from_db()
         regulator = organisation.regulator
-        for rep in representatives(organisation):
-            email_queue(
-                kind="organisation-not-verified",
-                to=rep.email,
-                key=f"organisation-not-verified:{organisation.pk}:{rep.pk}",
-                context={
-                    "name": rep.get_short_name(),
-                    "organisation": organisation.name,
-                    "reason": reason.label,
-                    "explanation": reason.explanation,
-                    "regulator": regulator.name,
-                    "id_label": regulator.id_label,
-                    "registration_id": organisation.registration_id,
-                    "register_url": organisation.register_search_url(),
-                    "register_path": reverse("organisations:register"),
-                },
-            )
+        _email_representatives(
+            organisation,
+            kind="organisation-not-verified",
+            about=organisation.pk,
+            reason=reason.label,
+            explanation=reason.explanation,
+            regulator=regulator.name,
+            id_label=regulator.id_label,
+            registration_id=organisation.registration_id,
+            register_url=organisation.register_search_url(),
+            register_path=reverse("organisations:register"),
+        )
     return True
 
 
@@ -452,23 +454,18 @@ def employer_commit(
 def _queue_committed_emails(commitment: EmployerCommitment) -> None:
     """The confirmation, with the certificate and the staff join code, to every representative."""
     organisation = commitment.organisation
-    for rep in representatives(organisation):
-        email_queue(
-            kind="organisation-committed",
-            to=rep.email,
-            key=f"organisation-committed:{commitment.pk}:{rep.pk}",
-            context={
-                "name": rep.get_short_name(),
-                "organisation": organisation.name,
-                "committed_on": f"{commitment.committed_on:%-d %B %Y}",
-                "renewal_due_on": f"{commitment.renewal_due_on:%-d %B %Y}",
-                "statements": [s["title"] for s in commitment.statements],
-                "join_code": organisation.join_code,
-                "join_path": reverse("organisations:join-code"),
-                "certificate_path": reverse("organisations:certificate", args=[organisation.slug]),
-                "dashboard_path": reverse("organisations:dashboard", args=[organisation.slug]),
-            },
-        )
+    _email_representatives(
+        organisation,
+        kind="organisation-committed",
+        about=commitment.pk,
+        committed_on=f"{commitment.committed_on:%-d %B %Y}",
+        renewal_due_on=f"{commitment.renewal_due_on:%-d %B %Y}",
+        statements=[s["title"] for s in commitment.statements],
+        join_code=organisation.join_code,
+        join_path=reverse("organisations:join-code"),
+        certificate_path=reverse("organisations:certificate", args=[organisation.slug]),
+        dashboard_path=reverse("organisations:dashboard", args=[organisation.slug]),
+    )
 
 
 def commitment_task_done(*, task: CommitmentTask, user, evidence: str) -> bool:

@@ -6,6 +6,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import data_rights, roles  # noqa: F401  (data_rights registers what accounts and mail hold)
+        from . import data_rights, roles
 
+        data_rights.register("account", export=data_rights.export_account, erase=data_rights.erase_account)
+        data_rights.register("mail", export=data_rights.export_mail, erase=data_rights.erase_mail)
         roles.connect()

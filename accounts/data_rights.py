@@ -1,6 +1,7 @@
 """Data rights: everything held about a person, and erasing it.
 
-Each app that keeps personal data registers two functions here (from its AppConfig.ready):
+Each app that keeps personal data registers two functions here from its AppConfig.ready (never
+as a side effect of importing a module):
 `export(user, email) -> dict` and `erase(user, email, keep_contributions) -> None`. Either
 `user` (an account) or only `email` (someone who pledged without an account) is given.
 `keep_contributions` means pledges and the like stay in the counts without anything that
@@ -72,8 +73,8 @@ def data_link_read(token: str) -> str:
     return str(signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)["e"])
 
 
-# --- What the accounts app itself holds ---------------------------------------------------
-def _export_accounts(*, user, email: str) -> dict:
+# --- What the accounts app itself holds (registered in AccountsConfig.ready) -------------
+def export_account(*, user, email: str) -> dict:
     if user is None:
         return {}
     from allauth.account.models import EmailAddress
@@ -96,7 +97,7 @@ def _export_accounts(*, user, email: str) -> dict:
     }
 
 
-def _erase_accounts(*, user, email: str, keep_contributions: bool) -> None:
+def erase_account(*, user, email: str, keep_contributions: bool) -> None:
     if user is None:
         return
     from allauth.account.models import EmailAddress
@@ -111,7 +112,7 @@ def _erase_accounts(*, user, email: str, keep_contributions: bool) -> None:
     _erase_mail(addresses)
 
 
-def _export_mail(*, user, email: str) -> dict:
+def export_mail(*, user, email: str) -> dict:
     from mail.models import Email
 
     rows = Email.objects.filter(to__iexact=email).order_by("created_at")
@@ -129,9 +130,5 @@ def _erase_mail(addresses) -> None:
         Email.objects.filter(to__iexact=address).delete()
 
 
-def _erase_mail_holder(*, user, email: str, keep_contributions: bool) -> None:
+def erase_mail(*, user, email: str, keep_contributions: bool) -> None:
     _erase_mail([email])
-
-
-register("account", export=_export_accounts, erase=_erase_accounts)
-register("mail", export=_export_mail, erase=_erase_mail_holder)

@@ -6,18 +6,22 @@ class PledgesConfig(AppConfig):
     verbose_name = "Pledges"
 
     def ready(self):
-        # Importing these registers what pledges hold about a person (data rights) and the
-        # pledges moderation queue.
+        from accounts import data_rights
         from counters.milestones import register_milestone_names
         from counters.services import register_recount
         from mail.reminders import register as register_reminder
 
-        from . import data_rights, moderation, outcome_data_rights  # noqa: F401
+        from . import data_rights as pledge_data
+        from . import outcome_data_rights
+        from .moderation import register_queues
         from .reminders import JOBS
         from .selectors import milestone_part_names
         from .services import pledges_truth
 
         register_recount("pledges:", pledges_truth)
         register_milestone_names("pledges:", milestone_part_names)
+        data_rights.register("pledges", export=pledge_data.export, erase=pledge_data.erase)
+        data_rights.register("pledge-outcomes", export=outcome_data_rights.export, erase=outcome_data_rights.erase)
+        register_queues()
         for job in JOBS:
             register_reminder(job)

@@ -6,8 +6,6 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
-from accounts.data_rights import register
-
 from . import services
 from .cache import public_pages_changed
 from .models import Pledge, PledgerCampaign, PledgeReport, normalise_email
@@ -75,6 +73,3 @@ def erase(*, user, email: str, keep_contributions: bool) -> None:
         public_pages_changed()  # names shown on the wall are gone
     if user is not None:
         PledgeReport.objects.filter(reporter=f"user:{user.pk}").update(reporter=f"erased:{uuid.uuid4().hex}")
-
-
-register("pledges", export=export, erase=erase)

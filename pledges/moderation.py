@@ -78,40 +78,42 @@ def _contact(item):
     return {"Name": item.name, "Email": item.email, "Organisation": item.organisation_name}
 
 
-register(
-    Queue(
-        key="held-pledges",
-        label="Held pledges",
-        item_type="pledge",
-        reason_scope="pledge",
-        waiting=held,
-        row_template="pledges/_moderation_row.html",
-        actions={
-            "publish": Action("Publish", _publish),
-            # The reason decides whether the author is told or the pledge is hidden quietly.
-            "reject": Action("Reject or hide", _reject, needs_reason=True, style="warning"),
-        },
-        summary=lambda item: item.text,
-        contact=_contact,
-        position=10,
+def register_queues() -> None:
+    """The held and reported pledges queues; called from PledgesConfig.ready."""
+    register(
+        Queue(
+            key="held-pledges",
+            label="Held pledges",
+            item_type="pledge",
+            reason_scope="pledge",
+            waiting=held,
+            row_template="pledges/_moderation_row.html",
+            actions={
+                "publish": Action("Publish", _publish),
+                # The reason decides whether the author is told or the pledge is hidden quietly.
+                "reject": Action("Reject or hide", _reject, needs_reason=True, style="warning"),
+            },
+            summary=lambda item: item.text,
+            contact=_contact,
+            position=10,
+        )
     )
-)
-register(
-    Queue(
-        key="reported-pledges",
-        label="Reported pledges",
-        item_type="pledge",
-        reason_scope="pledge",
-        waiting=reported,
-        since_field="waiting_from",  # reported pledges wait from their latest report
-        row_template="pledges/_moderation_row.html",
-        actions={
-            # Kept pledges go back on the wall (or stay there); later reports no longer hide them.
-            "keep": Action("Keep on the wall", _keep),
-            "reject": Action("Reject or hide", _reject, needs_reason=True, style="warning"),
-        },
-        summary=lambda item: item.text,
-        contact=_contact,
-        position=20,
+    register(
+        Queue(
+            key="reported-pledges",
+            label="Reported pledges",
+            item_type="pledge",
+            reason_scope="pledge",
+            waiting=reported,
+            since_field="waiting_from",  # reported pledges wait from their latest report
+            row_template="pledges/_moderation_row.html",
+            actions={
+                # Kept pledges go back on the wall (or stay there); later reports no longer hide them.
+                "keep": Action("Keep on the wall", _keep),
+                "reject": Action("Reject or hide", _reject, needs_reason=True, style="warning"),
+            },
+            summary=lambda item: item.text,
+            contact=_contact,
+            position=20,
+        )
     )
-)

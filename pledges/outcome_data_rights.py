@@ -5,8 +5,6 @@ contributions the answers leave the kept totals here, before the pledges (and, b
 any answers left) are deleted. Kept contributions keep their answers: the pledge they hang
 on no longer names anyone."""
 
-from accounts.data_rights import register
-
 from .data_rights import _theirs
 from .models import PledgeOutcome
 from .outcomes import outcome_withdraw
@@ -41,6 +39,3 @@ def erase(*, user, email: str, keep_contributions: bool) -> None:
         return
     for pledge in _theirs(user, email).filter(outcome__isnull=False):
         outcome_withdraw(pledge=pledge)
-
-
-register("pledge-outcomes", export=export, erase=erase)

@@ -1,8 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.template.loader import render_to_string
 
+from core.client import client_ip
 from mail.services import email_queue_rendered
-from pages.client import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from pages.csv_stream import csv_safe
+from core.csv_stream import csv_safe
 
 from . import data_rights
 from .forms import DataRequestForm, DeleteAccountForm, DeleteByLinkForm, NameForm, ProfileForm

@@ -267,7 +267,7 @@ class StoryFilterForm(forms.Form):
 
 class DateInput(forms.DateInput):
     """The browser's own date picker. To do: the NHS.UK three-box date input
-    (pages.forms.DateField), as the commitment forms use."""
+    (core.forms.DateField), as the commitment forms use."""
 
     input_type = "date"
 

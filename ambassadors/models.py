@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.choices import JobRole, Region, Sector, region_phrase, role_phrase
-from pages.constraints import length_at_most
+from core.constraints import length_at_most
 
 
 class SixC(models.TextChoices):

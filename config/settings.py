@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "crispy_forms",
+    "core",
     "accounts",
     "pages",
     "mail",
@@ -77,7 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "pages.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,8 +131,8 @@ else:
     CACHES = {
         "default": {
             # Django's RedisCache, made to fail fast and to let allauth's limits fail open
-            # (pages/redis_cache.py says how).
-            "BACKEND": "pages.redis_cache.RedisCache",
+            # (core/redis_cache.py says how).
+            "BACKEND": "core.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "carepledge") or "",
             # A cache that is down or hung must not take pages with it: one short wait, after
@@ -304,7 +305,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "pages.storage.StaticStorage"
+        "BACKEND": "core.storage.StaticStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -315,8 +316,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Database sessions whose own writes skip the wait for the disk (pages/sessions.py says why).
-SESSION_ENGINE = "pages.sessions"
+# Database sessions whose own writes skip the wait for the disk (core/sessions.py says why).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
@@ -357,10 +358,10 @@ MODERATION_ALERT_SIZE = int(env("MODERATION_ALERT_SIZE", "50") or 50)
 # after its campaign closes for a pledge never marked done.
 PLEDGE_OUTCOME_AFTER_DONE_DAYS = int(env("PLEDGE_OUTCOME_AFTER_DONE_DAYS", "90") or 90)
 PLEDGE_OUTCOME_AFTER_CLOSE_DAYS = int(env("PLEDGE_OUTCOME_AFTER_CLOSE_DAYS", "14") or 14)
-# Multiplies every rate limit (pages/ratelimit.py); raise it for load tests and benchmarks.
+# Multiplies every rate limit (core/ratelimit.py); raise it for load tests and benchmarks.
 RATELIMIT_MULTIPLIER = int(env("RATELIMIT_MULTIPLIER", "1") or 1)
 
-# --- Client addresses and the proxies in front of the site (pages/client.py) -----------
+# --- Client addresses and the proxies in front of the site (core/client.py) -----------
 # X-Forwarded-For is believed only as far as these say. TRUSTED_PROXY_COUNT: how many proxies
 # each write one address to it (1 behind the compose nginx); 0, the default, ignores the
 # header and REMOTE_ADDR is the client. TRUSTED_PROXIES: the addresses or CIDR networks the
@@ -383,15 +384,15 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 # --- Hostile input, private pages and account enumeration -----------------------------
 # Before the session and every view: control characters in URLs, query strings, form fields
-# and cookies never reach a query (pages/hostile_input.py).
+# and cookies never reach a query (core/hostile_input.py).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
-    "pages.hostile_input.HostileInputMiddleware",
+    "core.hostile_input.HostileInputMiddleware",
 )
-# Staff pages and people's own pages are never kept by a cache (pages/middleware.py).
+# Staff pages and people's own pages are never kept by a cache (core/middleware.py).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "pages.middleware.PrivatePagesMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
 )
 # Sign-up and password reset answer the same whether or not an address has an account; the
 # owner of the address is told by email instead (templates/account/email/).

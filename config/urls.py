@@ -26,9 +26,9 @@ urlpatterns = [
 if apps.is_installed("bench"):  # only under config/settings_bench.py (make bench)
     urlpatterns.append(path("bench/", include("bench.urls")))
 
-handler400 = "pages.views.bad_request"
-handler404 = "pages.views.page_not_found"
-handler500 = "pages.views.server_error"
+handler400 = "core.views.bad_request"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
 
 admin.site.site_header = "Care Pledge administration"
 admin.site.site_title = "Care Pledge admin"

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.roles import is_programme_admin
-from pages.csv_stream import csv_response
+from core.csv_stream import csv_response
 from pledges.models import Campaign, Pledge
 
 from . import selectors

@@ -8,7 +8,7 @@ may delete their account) and stays readable without joins.
 from django.conf import settings
 from django.db import models
 
-from pages.constraints import length_at_most
+from core.constraints import length_at_most
 
 
 class Reason(models.Model):

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region
+from core.forms import DateField
 from moderation.privacy import refuse_personal_data
-from pages.forms import DateField
 
 from .models import ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
 from .regulators import REGULATORS, Nation, nation_for_region

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.choices import JobRole, Region
-from pages.constraints import length_at_most
+from core.constraints import length_at_most
 
 from .regulators import REGULATORS, Nation
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from pages.ratelimit import client_ip, ratelimit_all
+from core.ratelimit import client_ip, ratelimit_all
 
 from . import services
 from .badge import badge_describe, badge_png

@@ -70,15 +70,3 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
     )
-
-
-def bad_request(request, exception):
-    return render(request, "400.html", status=400)
-
-
-def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    return render(request, "500.html", status=500)

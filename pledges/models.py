@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector, region_phrase, role_phrase
-from pages.constraints import length_at_most
+from core.constraints import length_at_most
 
 # Providers that ignore dots and/or "+tags" in the part before the @: the same inbox can
 # be written many ways, so duplicates are checked against one spelling.

@@ -466,7 +466,7 @@ def pledge_links_send(*, email: str) -> bool:
 
 def reporter_key(*, user=None, ip: str = "") -> str:
     """Who reported: "user:<id>" for a signed-in person, else "ip:<hash>" of the client's
-    address as the configured proxies give it (pages.client.client_network: the IPv4 address
+    address as the configured proxies give it (core.client.client_network: the IPv4 address
     or the IPv6 /64), never a header the client wrote itself."""
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"

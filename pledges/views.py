@@ -17,10 +17,10 @@ from django.views.decorators.cache import cache_control
 
 from accounts.choices import JobRole, Region, Sector
 from accounts.data_rights import data_link_token
+from core.csv_stream import csv_response
+from core.ratelimit import client_network, ratelimit_all
 from organisations.models import Organisation
 from organisations.selectors import organisation_label
-from pages.csv_stream import csv_response
-from pages.ratelimit import client_network, ratelimit_all
 
 from . import images, selectors, services
 from .cache import blank_form_page, public_microcache

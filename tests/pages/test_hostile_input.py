@@ -2,7 +2,7 @@
 
 import pytest
 
-from pages.hostile_input import query_string_ok, without_control
+from core.hostile_input import query_string_ok, without_control
 from pledges.models import Pledge
 
 pytestmark = pytest.mark.django_db

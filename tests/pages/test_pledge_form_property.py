@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from pages.hostile_input import without_control
+from core.hostile_input import without_control
 from pledges.models import Pledge
 from tests.pages.test_hostile_corpus import CORPUS
 

@@ -1,9 +1,9 @@
-"""pages/ratelimit.py, the small cache-based limiter pledges, joins and reports use."""
+"""core/ratelimit.py, the small cache-based limiter pledges, joins and reports use."""
 
 import pytest
 from django.urls import reverse
 
-from pages.ratelimit import ratelimit_all, ratelimit_hit
+from core.ratelimit import ratelimit_all, ratelimit_hit
 from pledges.models import Pledge
 
 from .factories import PledgeFactory
@@ -37,7 +37,7 @@ def test_on_redis_every_counter_expires_after_its_window(settings):
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    from pages import ratelimit
+    from core import ratelimit
 
     cache = caches["default"]
     if not isinstance(cache, RedisCache):

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from core.csv_stream import csv_safe
 from counters.services import counters_add
-from pages.csv_stream import csv_safe
 from pledges import services
 from pledges.models import Pledge, Theme
 

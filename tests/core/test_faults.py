@@ -20,10 +20,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.redis_cache import cache_breaker_reset
 from mail.models import Email
 from mail.services import broker_backoff_reset
 from mail.tasks import sweep_outbox
-from pages.redis_cache import cache_breaker_reset
 from pledges.models import Pledge, Theme
 from tests.factories import PASSWORD, UserFactory
 from tests.mail.conftest import celery_publishing, wait_until
@@ -89,7 +89,7 @@ def cache_on_own_redis(own_redis, settings):
     settings.CACHES = {
         "default": {
             **settings.CACHES["default"],
-            "BACKEND": "pages.redis_cache.RedisCache",
+            "BACKEND": "core.redis_cache.RedisCache",
             "LOCATION": own_redis.url(0),
             "KEY_PREFIX": f"faults-{os.getpid()}",
         }
@@ -242,7 +242,7 @@ def test_a_redis_marked_down_leaves_other_servers_alone(cache_on_own_redis):
     import redis
     from django.core.cache import cache
 
-    from pages import redis_cache
+    from core import redis_cache
 
     cache_on_own_redis.stop()
     with pytest.raises(redis.ConnectionError):
@@ -260,7 +260,7 @@ def test_a_redis_marked_down_leaves_other_servers_alone(cache_on_own_redis):
     ],
 )
 def test_each_kind_of_redis_address_gets_a_connection_that_fits_it(location, connection_class):
-    from pages.redis_cache import RedisCache
+    from core.redis_cache import RedisCache
 
     options = RedisCache(location, {})._options
     assert getattr(options.get("connection_class"), "__name__", None) == connection_class

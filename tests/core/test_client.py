@@ -1,4 +1,4 @@
-"""pages/client.py: the client's address comes from the proxy settings, never from a header
+"""core/client.py: the client's address comes from the proxy settings, never from a header
 the client wrote; the rate limits, the reporter key and allauth all use it."""
 
 import pytest
@@ -6,7 +6,7 @@ from allauth.account.adapter import get_adapter
 from django.test import RequestFactory
 from django.urls import reverse
 
-from pages.client import client_ip, client_network
+from core.client import client_ip, client_network
 from pledges import services
 from pledges.models import Pledge, PledgeReport
 from tests.pledges.conftest import campaign  # noqa: F401  (a fixture)

@@ -4,7 +4,7 @@ Django form fields in NHS.UK frontend markup: label, hint, error message, error 
 from django import forms, template
 from django.utils.safestring import mark_safe
 
-from pages.forms import DateInputWidget
+from core.forms import DateInputWidget
 
 register = template.Library()
 

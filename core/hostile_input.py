@@ -22,7 +22,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.http import QueryDict
 
-from pages.views import bad_request
+from core.views import bad_request
 
 # C0 but tab, newline and carriage return; DEL; C1.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

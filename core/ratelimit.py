@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
-# Who the client is comes from the proxy settings (pages/client.py); re-exported for callers.
+# Who the client is comes from the proxy settings (core/client.py); re-exported for callers.
 from .client import client_ip, client_network  # noqa: F401
 
 

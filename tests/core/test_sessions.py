@@ -1,11 +1,11 @@
-"""pages.sessions: database sessions whose own commits do not wait for the WAL flush."""
+"""core.sessions: database sessions whose own commits do not wait for the WAL flush."""
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pages.sessions import SessionStore
+from core.sessions import SessionStore
 
 
 @pytest.mark.django_db(transaction=True)

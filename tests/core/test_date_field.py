@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.template.loader import render_to_string
 
-from pages.forms import DateField
+from core.forms import DateField
 
 TODAY = date(2026, 11, 29)
 

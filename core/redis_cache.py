@@ -7,7 +7,7 @@ Django's RedisCache with two additions, both about a Redis that is down or hung:
    every call raises at once, without touching the network. So a hung Redis costs a process one
    timeout per DOWN_FOR, not one per call (a sign-in makes a dozen cache calls). The callers
    already treat an error as a miss: the pledges micro-cache serves the page uncached and the
-   site's own rate limits (pages/ratelimit.py) let the request through.
+   site's own rate limits (core/ratelimit.py) let the request through.
 
 2. **allauth's rate limits fail open.** allauth (sign-in, sign-up, password reset) counts its
    limits in the default cache itself and would turn a cache error into a server error. Calls on

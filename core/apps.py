@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """What every app stands on and that knows no programme: rate limits, client addresses,
+    CSV streaming, sessions, storage, the cache backend, middleware, database constraint
+    helpers and the NHS.UK form pack. Imports nothing from the apps above it."""
+
+    name = "core"
+    verbose_name = "Site infrastructure"

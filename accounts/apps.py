@@ -9,5 +9,4 @@ class AccountsConfig(AppConfig):
         from . import data_rights, roles
 
         data_rights.register("account", export=data_rights.export_account, erase=data_rights.erase_account)
-        data_rights.register("mail", export=data_rights.export_mail, erase=data_rights.erase_mail)
         roles.connect()

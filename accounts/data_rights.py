@@ -98,37 +98,13 @@ def export_account(*, user, email: str) -> dict:
 
 
 def erase_account(*, user, email: str, keep_contributions: bool) -> None:
+    """Signs the person out everywhere. Their email addresses go with the account itself
+    (user.delete() cascades), after the other holders, such as the outbox, have used them."""
     if user is None:
         return
-    from allauth.account.models import EmailAddress
     from django.contrib.sessions.models import Session
 
-    addresses = list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    EmailAddress.objects.filter(user=user).delete()
     # Sessions are signed blobs; find this person's by decoding only the live ones.
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
-    _erase_mail(addresses)
-
-
-def export_mail(*, user, email: str) -> dict:
-    from mail.models import Email
-
-    rows = Email.objects.filter(to__iexact=email).order_by("created_at")
-    return {
-        "emails_sent_to_you": [
-            {"kind": r.kind, "status": r.status, "created_at": r.created_at.isoformat()} for r in rows
-        ]
-    }
-
-
-def _erase_mail(addresses) -> None:
-    from mail.models import Email
-
-    for address in addresses:
-        Email.objects.filter(to__iexact=address).delete()
-
-
-def erase_mail(*, user, email: str, keep_contributions: bool) -> None:
-    _erase_mail([email])

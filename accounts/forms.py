@@ -1,7 +1,7 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
-from moderation.privacy import refuse_personal_data
+from core.privacy import refuse_personal_data
 
 from .models import User
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector
-from moderation.privacy import refuse_personal_data
+from core.privacy import refuse_personal_data
 from organisations.selectors import organisation_matches
 
 from . import services

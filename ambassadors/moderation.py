@@ -6,10 +6,10 @@ already decided elsewhere (say on /care-makers/stories/moderate/) is reported, n
 
 from django.urls import reverse
 
+from core.privacy import mask_personal_data
 from mail.models import Email
 from mail.services import email_queue
 from moderation import queues
-from moderation.privacy import mask_personal_data
 from moderation.services import AlreadyDecided
 
 from . import selectors, services
@@ -62,3 +62,13 @@ def register() -> None:
             position=40,
         )
     )
+
+
+def recheck_public_text(*, dry_run: bool = False) -> list[str]:
+    """For moderation.recheck: profiles and published stories the check now catches are masked."""
+    verb = "would be " if dry_run else ""
+    counts = services.caremakers_recheck_privacy(dry_run=dry_run)
+    return [
+        f"care makers: {counts['profiles_masked']} profiles {verb}masked, "
+        f"{counts['stories_masked']} stories {verb}masked"
+    ]

@@ -13,10 +13,10 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.privacy import find_personal_data, mask_personal_data, refuse_personal_data
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
-from moderation.privacy import find_personal_data, mask_personal_data, refuse_personal_data
 from moderation.services import decision_record
 
 from . import permissions

@@ -278,7 +278,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "mail.account_adapter.AccountAdapter"
 # allauth names people by their name, never by their email address.
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}

@@ -9,8 +9,9 @@ class MailConfig(AppConfig):
         from accounts import data_rights
 
         from .reminders import StaffDigest, register
-        from .services import preference_erase, preference_export
+        from .services import outbox_erase, outbox_export, preference_erase, preference_export
 
-        # The outbox rows themselves are covered by the accounts app; choices are ours.
+        # The outbox is erased for every address of the account: the account goes last, after every holder.
         data_rights.register("email_choices", export=preference_export, erase=preference_erase)
+        data_rights.register("mail", export=outbox_export, erase=outbox_erase)
         register(StaffDigest())

@@ -382,3 +382,23 @@ def preference_export(*, user=None, email: str) -> dict:
 
 def preference_erase(*, user=None, email: str, keep_contributions: bool = True) -> None:
     MailPreference.objects.filter(email=email.lower()).delete()
+
+
+def outbox_export(*, user=None, email: str) -> dict:
+    rows = Email.objects.filter(to__iexact=email).order_by("created_at")
+    return {
+        "emails_sent_to_you": [
+            {"kind": r.kind, "status": r.status, "created_at": r.created_at.isoformat()} for r in rows
+        ]
+    }
+
+
+def outbox_erase(*, user=None, email: str, keep_contributions: bool = True) -> None:
+    """Every email sent to the address, and to each address of the account."""
+    addresses = {email}
+    if user is not None:
+        from allauth.account.models import EmailAddress
+
+        addresses |= set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    for address in addresses:
+        Email.objects.filter(to__iexact=address).delete()

@@ -7,8 +7,9 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.privacy import mask_personal_data
+
 from .models import Claim, ContactView, Decision, Reason
-from .privacy import mask_personal_data
 from .queues import Queue
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,9 @@ class OrganisationsConfig(AppConfig):
         from counters.milestones import register_milestone_names, register_milestone_recipients
         from counters.services import register_recount
         from mail.reminders import register as register_reminder
+        from moderation.recheck import register_recheck
 
-        from .moderation import register_queue
+        from . import moderation
         from .reminders import JOBS
         from .selectors import organisation_milestone_names, organisation_representative_emails
         from .services import organisations_recount, personal_data_erase, personal_data_export
@@ -20,6 +21,7 @@ class OrganisationsConfig(AppConfig):
         register_milestone_recipients("organisations:", organisation_representative_emails)
         register_milestone_names("organisations:", organisation_milestone_names)
         data_rights.register("social_care_commitment", export=personal_data_export, erase=personal_data_erase)
-        register_queue()
+        moderation.register_queue()
+        register_recheck("organisations", moderation.recheck_public_text)
         for job in JOBS:
             register_reminder(job)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.choices import JobRole, Region
 from core.forms import DateField
-from moderation.privacy import refuse_personal_data
+from core.privacy import refuse_personal_data
 
 from .models import ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
 from .regulators import REGULATORS, Nation, nation_for_region

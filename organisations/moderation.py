@@ -2,6 +2,7 @@
 Verification is for programme admins: it decides who appears in the public directory."""
 
 from accounts.roles import is_programme_admin
+from core.privacy import find_personal_data
 from moderation.queues import Action, Queue, register
 from moderation.services import AlreadyDecided
 
@@ -46,3 +47,14 @@ def register_queue() -> None:
             position=50,
         )
     )
+
+
+def recheck_public_text(*, dry_run: bool = False) -> list[str]:
+    """For moderation.recheck. Names and towns are the organisation's own: listed for an
+    administrator to correct, never changed here."""
+    lines = []
+    for organisation in Organisation.objects.filter(verified_at__isnull=False).only("pk", "name", "town"):
+        found = find_personal_data(organisation.name, organisation.town)
+        if found:
+            lines.append(f"organisation {organisation.pk} may contain {', '.join(found)}: correct it in the admin")
+    return lines

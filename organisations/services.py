@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.roles import is_programme_admin
+from core.privacy import find_personal_data
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
-from moderation.privacy import find_personal_data
 
 from .models import (
     AccessRequest,

@@ -1,11 +1,11 @@
 from django.conf import settings
 
+from .navigation import Navigation
+
 
 def site(request):
     return {"service_name": settings.SERVICE_NAME, "site_url": settings.SITE_URL}
 
 
 def navigation(request):
-    from accounts.navigation import Navigation
-
     return {"navigation": Navigation(getattr(request, "user", None))}

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 
 from accounts.choices import JobRole, Region, Sector
-from moderation.privacy import refuse_personal_data
+from core.privacy import refuse_personal_data
 from organisations.selectors import organisation_matches
 
 from .models import Campaign, Pledge, PledgeReport, Theme

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
+from core.privacy import mask_personal_data
 from mail.models import Email
 from mail.services import email_queue
-from moderation.privacy import mask_personal_data
 from moderation.queues import Action, Queue, register
 from moderation.services import AlreadyDecided
 
@@ -117,3 +117,10 @@ def register_queues() -> None:
             position=20,
         )
     )
+
+
+def recheck_public_text(*, dry_run: bool = False) -> list[str]:
+    """For moderation.recheck: published pledges the check now catches are held again."""
+    verb = "would be " if dry_run else ""
+    counts = services.pledges_recheck_privacy(dry_run=dry_run)
+    return [f"pledges: {counts['held']} {verb}held, {counts['stories_masked']} done stories {verb}masked"]

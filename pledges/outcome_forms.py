@@ -2,7 +2,7 @@
 
 from django import forms
 
-from moderation.privacy import refuse_personal_data
+from core.privacy import refuse_personal_data
 
 from .models import OutcomeQuestionSet, PledgeOutcome
 

@@ -26,9 +26,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from core.privacy import personal_data_error
 from counters import suppression
 from counters.services import counter_values_with_prefix, counters_add
-from moderation.privacy import personal_data_error
 
 from .cache import public_pages_changed
 from .models import (

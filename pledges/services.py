@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.data_rights import LINK_MAX_AGE, data_link_token
+from core.privacy import find_personal_data, mask_personal_data, personal_data_error
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import campaign_news_opt_in, email_key, email_queue
-from moderation.privacy import find_personal_data, mask_personal_data, personal_data_error
 
 from .cache import public_pages_changed
 from .models import Campaign, Pledge, PledgerCampaign, PledgeReport, PledgeSettings, normalise_email, normalise_text

@@ -3,7 +3,7 @@ send it through every public field of every programme."""
 
 import pytest
 
-from moderation.privacy import normalise
+from core.privacy import normalise
 
 SAMPLES = [
     pytest.param("186\u200b091\u200b3903", id="nhs-zero-width"),

@@ -4,7 +4,7 @@ already there, as `decision_record` now does for new ones."""
 
 from django.db import migrations
 
-from moderation.privacy import mask_personal_data
+from core.privacy import mask_personal_data
 
 
 def mask_existing(apps, schema_editor):

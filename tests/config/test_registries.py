@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REGISTRIES = {
     "data rights": ("accounts.data_rights", "_holders"),
     "moderation queues": ("moderation.queues", "_queues"),
+    "public text re-checks": ("moderation.recheck", "_rechecks"),
     "recounts": ("counters.services", "_recounters"),
     "milestone recipients": ("counters.milestones", "_recipient_finders"),
     "milestone names": ("counters.milestones", "_part_namers"),
@@ -72,6 +73,7 @@ print(json.dumps({"imported": imported, "after_imports": after_imports, "after_r
 PROJECT_APPS = [
     "accounts",
     "ambassadors",
+    "core",
     "counters",
     "dashboard",
     "mail",

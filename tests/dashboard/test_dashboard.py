@@ -53,7 +53,7 @@ def test_dashboard_is_for_programme_admins_only(client, moderator, outsider, pro
 def test_dashboard_shows_totals_breakdowns_and_charts_with_text_alternatives(
     client, programme_admin, campaign, pledged, django_assert_max_num_queries
 ):
-    from accounts.navigation import moderation_waiting, roles_of
+    from pages.navigation import moderation_waiting, roles_of
 
     client.force_login(programme_admin)
     # The header's moderation count is kept for 30 s across pages: count it first, so the pin

@@ -1,9 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ambassadors.services import caremakers_recheck_privacy
-from moderation.privacy import find_personal_data
-from organisations.models import Organisation
-from pledges.services import pledges_recheck_privacy
+from moderation.recheck import rechecks
 
 
 class Command(BaseCommand):
@@ -17,20 +14,6 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Count what would change; change nothing.")
 
     def handle(self, *args, dry_run=False, **options):
-        verb = "would be " if dry_run else ""
-        pledges = pledges_recheck_privacy(dry_run=dry_run)
-        self.stdout.write(
-            f"pledges: {pledges['held']} {verb}held, {pledges['stories_masked']} done stories {verb}masked"
-        )
-        care_makers = caremakers_recheck_privacy(dry_run=dry_run)
-        self.stdout.write(
-            f"care makers: {care_makers['profiles_masked']} profiles {verb}masked, "
-            f"{care_makers['stories_masked']} stories {verb}masked"
-        )
-        # Names and towns are the organisation's own: listed for an administrator to correct.
-        for organisation in Organisation.objects.filter(verified_at__isnull=False).only("pk", "name", "town"):
-            found = find_personal_data(organisation.name, organisation.town)
-            if found:
-                self.stdout.write(
-                    f"organisation {organisation.pk} may contain {', '.join(found)}: correct it in the admin"
-                )
+        for recheck in rechecks().values():
+            for line in recheck(dry_run=dry_run):
+                self.stdout.write(line)

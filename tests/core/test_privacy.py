@@ -1,6 +1,6 @@
 import pytest
 
-from moderation.privacy import find_personal_data, is_valid_nhs_number, mask_personal_data, personal_data_error
+from core.privacy import find_personal_data, is_valid_nhs_number, mask_personal_data, personal_data_error
 
 
 @pytest.mark.parametrize("number", ["9434765919", "4010232137", "9434765870"])

@@ -2,7 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.template.loader import render_to_string
 
 from core.client import client_ip
-from mail.services import email_queue_rendered
+
+from .services import email_queue_rendered
 
 
 class AccountAdapter(DefaultAccountAdapter):

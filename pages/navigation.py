@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.urls import reverse
 
-from . import roles
+from accounts import roles
 
 logger = logging.getLogger(__name__)
 

@@ -47,9 +47,11 @@ test: $(STAMP) $(VNU_JAR)
 bench: $(STAMP)
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
+## ruff, and the layers between apps (lint-imports; the contracts are in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -1,4 +1,4 @@
-"""Form fields shared by every programme, rendered by the NHS.UK template pack (templates/nhsuk/)."""
+"""Form fields shared by every programme, rendered by the NHS.UK template pack (core/templates/nhsuk/)."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Helpers for the project's crispy-forms template pack (templates/nhsuk/), which renders
+"""Helpers for the project's crispy-forms template pack (core/templates/nhsuk/), which renders
 Django form fields in NHS.UK frontend markup: label, hint, error message, error summary."""
 
 from django import forms, template

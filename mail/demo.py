@@ -1,9 +1,8 @@
-"""Demo data for make run: email choices for some demo people, and any milestones the
-other programmes' demo totals have passed (recorded and announced as files in var/mail/).
-Idempotent: choices are set, not added, and a milestone is recorded once."""
+"""Demo data for make run: email choices for some demo people, set before the dashboard demo's
+recount records the milestones the demo totals have passed and announces them (as files in
+var/mail/). Idempotent: choices are set, not added."""
 
 from accounts.demo import demo_users
-from counters.milestones import milestones_check_all
 
 from .models import MailPreference
 from .services import preference_set
@@ -17,8 +16,7 @@ def load(stdout) -> None:
             preference_set(email=user.email, campaign_news=True)
     if len(people) > 1 and not MailPreference.objects.filter(email=people[1].email).exists():
         preference_set(email=people[1].email, reminders=False)
-    reached = milestones_check_all()
     stdout.write(
-        f"Mail: {MailPreference.objects.filter(campaign_news=True).count()} people get milestone news; "
-        f"{len(reached)} new milestones recorded. Emails are written to var/mail/; staff preview them at /email/previews/"
+        f"Mail: {MailPreference.objects.filter(campaign_news=True).count()} people get milestone news. "
+        "Emails are written to var/mail/; staff preview them at /email/previews/"
     )

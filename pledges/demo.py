@@ -10,6 +10,7 @@ from accounts.choices import JobRole, Region, Sector
 from accounts.demo import demo_users
 from counters.services import counter_set, counter_values_with_prefix
 
+from . import services
 from .models import Campaign, Pledge, PledgeOutcome, Theme, normalise_email, normalise_text
 from .outcomes import outcome_question_set
 from .services import pledgers_rebuild, pledges_truth
@@ -256,3 +257,55 @@ def load(stdout) -> None:
         f"Demo pledges: {added} added, {answered} outcome follow-ups answered "
         f"({current.name} is current, {past.name} in the archive)."
     )
+    stdout.write(f"Moderation: {_moderation_work()} pledges waiting for a moderator.")
+
+
+# --- Work for moderators -------------------------------------------------------------------
+# Pledges held by the privacy check and one hidden after three reports, all made through the
+# real services. Idempotent.
+
+HELD = [
+    ("I will call Mrs Price's daughter on 07700 900461 every Friday to say how her mum is.", "patient-experience"),
+    ("I will make sure patient 943 476 5919 always has her glasses within reach.", "dignity-and-respect"),
+]
+REPORTED = ("I will stop moaning about the night shift and buy the team cakes instead!", "staff-wellbeing")
+
+
+def _submit(person, campaign, text, theme_slug):
+    existing = Pledge.objects.filter(campaign=campaign, text=text).first()
+    if existing:
+        return existing
+    theme = Theme.objects.get(slug=theme_slug)
+    data = {
+        "text": text,
+        "theme": theme,
+        "kind": Pledge.Kind.ME,
+        "job_role": person.job_role,
+        "sector": person.sector,
+        "region": person.region,
+        "organisation_name": person.organisation_name,
+        "show_name": Pledge.ShowName.ROLE_AND_AREA,
+        "name": person.display_name,
+        "email": person.email,
+    }
+    return services.pledge_submit(campaign=campaign, data=data, user=person).pledge
+
+
+def _moderation_work() -> int:
+    """How many pledges wait for a moderator once the held and reported ones are made."""
+    campaign = Campaign.objects.filter(is_current=True).first()
+    people = demo_users()
+    if campaign is None or len(people) < 3:
+        return 0
+    for n, (text, theme) in enumerate(HELD):
+        _submit(people[-1 - n], campaign, text, theme)
+    reported = _submit(people[-3], campaign, *REPORTED)
+    # Two anonymous reports and one from a signed-in person: enough to hide it until a moderator looks.
+    for reporter in ("demo:0", "demo:1", services.reporter_key(user=people[0])):
+        services.pledge_report(
+            pledge=reported, reporter=reporter, reason="offensive", detail="Not kind about colleagues"
+        )
+    # Per-person rows rebuilt from the counted pledges again, so loading twice leaves the same
+    # rows (the hidden pledge's author no longer counts).
+    services.pledgers_rebuild()
+    return Pledge.objects.filter(campaign=campaign, status__in=[Pledge.Status.HELD, Pledge.Status.HIDDEN]).count()

@@ -7,7 +7,7 @@ from django.db import transaction
 
 DEMO_ADMIN_EMAIL = "admin@carepledge.example"
 DEMO_ADMIN_PASSWORD = "care-pledge-demo"
-PROGRAMMES = ["accounts", "pledges", "ambassadors", "organisations", "mail", "moderation", "dashboard"]
+PROGRAMMES = ["accounts", "pledges", "ambassadors", "organisations", "mail", "dashboard"]
 
 
 class Command(BaseCommand):

@@ -257,6 +257,22 @@ def cores_used(before: dict, after: dict, wall: float) -> dict[str, float]:
     return used
 
 
+def wait_idle(bench, meter, log, names=None, timeout: float = 120) -> None:
+    """Until none of the process trees `names` (default: all in `meter`) uses more than a
+    twentieth of a core over a second."""
+    names = list(names or meter.roots)
+    deadline = time.monotonic() + timeout
+    before = meter.snapshot()
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        after = meter.snapshot()
+        busiest = max((after[name] - before.get(name, 0)) / bench.CLOCK_TICKS for name in names)
+        if busiest < 0.05:
+            return
+        before = after
+    log(f"scale shape: {', '.join(names)} still busy after {timeout:.0f} s; measuring anyway")
+
+
 # --- The run ---------------------------------------------------------------------------
 
 
@@ -451,7 +467,9 @@ def run(bench, args) -> None:
                 wait_port(ports[f"nginx-{shape}"], process)
             for name in ("web-a", "web-b"):
                 bench.wait_http(f"http://127.0.0.1:{ports[name]}/bench/bare")
-            time.sleep(2)  # the Celery workers and beat start in about a second
+            # One worker answering is not all of them: the others may still be loading Django,
+            # which would count against the first round. Wait until every process is idle.
+            wait_idle(bench, meter, log)
 
             def submit(shape: str, secs: int, ledger: Path) -> dict:
                 ledger.mkdir(parents=True, exist_ok=True)
@@ -465,6 +483,8 @@ def run(bench, args) -> None:
             order = [("one", "two") if i % 2 == 0 else ("two", "one") for i in range(rounds)]
             for i, pair in enumerate(order):
                 for shape in pair:
+                    # Requests still in flight when the last round stopped are not this round's.
+                    wait_idle(bench, meter, log, names=["web-a", "web-b"], timeout=20)
                     before, clock = cpu_snapshot(bench, meter, env), time.monotonic()
                     result = submit(shape, seconds, tmp / "ledger" / f"{i}-{shape}")
                     after, wall = cpu_snapshot(bench, meter, env), time.monotonic() - clock

@@ -257,6 +257,25 @@ def cores_used(before: dict, after: dict, wall: float) -> dict[str, float]:
     return used
 
 
+def resident_mib(bench, meter) -> dict[str, float]:
+    """Resident memory of each process tree in `meter`, in MiB (shared pages counted in each)."""
+    stats = bench._all_stats()
+    children: dict[int, list[int]] = {}
+    for pid, fields in stats.items():
+        children.setdefault(int(fields[2]), []).append(pid)
+    page = os.sysconf("SC_PAGE_SIZE")
+    sizes = {}
+    for name, root in meter.roots.items():
+        total, todo = 0, [root]
+        while todo:
+            pid = todo.pop()
+            if pid in stats:
+                total += int(stats[pid][22])  # rss, in pages (proc(5): field 24)
+            todo.extend(children.get(pid, ()))
+        sizes[name] = total * page / 2**20
+    return sizes
+
+
 def wait_idle(bench, meter, log, names=None, timeout: float = 120) -> None:
     """Until none of the process trees `names` (default: all in `meter`) uses more than a
     twentieth of a core over a second."""
@@ -501,6 +520,8 @@ def run(bench, args) -> None:
                         f" cores: " + ", ".join(f"{g} {c:.2f}" for g, c in result["cores"].items())
                     )
 
+            results["resident_mib"] = resident_mib(bench, meter)
+            log(f"scale shape: resident memory, MiB: {results['resident_mib']}")
             log("scale shape: waiting for the outbox to send every confirmation")
             results["unsent_after_wait"] = wait_outbox(env, tag_like, 300 if args.quick else 900, log)
             time.sleep(2)  # the last SMTP conversations end
@@ -597,6 +618,9 @@ def report_lines(results: dict) -> list[str]:
         lines.append("| " + " | ".join(row) + " |")
     if len(rates) == 2:
         lines += ["", f"Two instances against one, same sitting (median rounds): {rates['two'] / rates['one']:.2f}"]
+    if results.get("resident_mib"):
+        sizes = ", ".join(f"{name} {mib:.0f}" for name, mib in results["resident_mib"].items())
+        lines += ["", f"Resident memory after the rounds, MiB (each process tree): {sizes}"]
     checks = results.get("checks")
     if checks:
         lost = checks["accepted_without_pledge"] + checks["pledges_without_confirmation_row"]

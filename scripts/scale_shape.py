@@ -21,6 +21,7 @@ Beside each rate, the CPU each process group used (cores: CPU seconds per second
 round), read from /proc, and how busy the whole machine was, to show what saturates.
 
     .venv/bin/python scripts/bench.py --scale-shape --small --quick   # a try: 20,000 pledges
+    SCALE_SHAPE_CONTROL=1 ...   # also one instance with twice the workers, as a control
     make bench BENCH_ARGS=--scale-shape                               # at a million pledges
 
 Results: printed, and every round in docs/performance-scale.json.
@@ -234,6 +235,7 @@ GROUPS = {
     "nginx": ("nginx-one", "nginx-two"),
     "web A": ("web-a",),
     "web B": ("web-b",),
+    "web C": ("web-c",),
     "PostgreSQL": ("backends",),
     "Celery (2 workers, beat)": ("worker-1", "worker-2", "beat"),
     "Redis": ("redis",),
@@ -250,7 +252,11 @@ def cores_used(before: dict, after: dict, wall: float) -> dict[str, float]:
             return sum(value - before[part].get(pid, 0.0) for pid, value in after[part].items())
         return after.get(part, 0) - before.get(part, 0)
 
-    used = {group: sum(spent(part) for part in parts) / wall for group, parts in GROUPS.items()}
+    used = {
+        group: sum(spent(part) for part in parts) / wall
+        for group, parts in GROUPS.items()
+        if any(part in after for part in parts)  # web C runs only with the control shape
+    }
     used["all of the above"] = sum(used.values())
     busy = after["machine_busy"] - before["machine_busy"]
     used["machine busy"] = busy / max(after["machine_total"] - before["machine_total"], 1e-9) * (os.cpu_count() or 1)
@@ -408,15 +414,19 @@ def run(bench, args) -> None:
     started_at = datetime.now(UTC)
     seconds, warmup, rounds = (4, 2, 3) if args.quick else (10, 5, 3)
     tmp = Path(tempfile.mkdtemp(prefix="carepledge-scale-"))
-    ports = {name: free_port() for name in ("nginx-one", "nginx-two", "web-a", "web-b", "smtp", "mail-ui")}
-    base_one, base_two = (f"http://127.0.0.1:{ports[name]}" for name in ("nginx-one", "nginx-two"))
+    # SCALE_SHAPE_CONTROL=1 adds a third shape: one instance with twice the workers, which
+    # tells a gain from more processes (a larger share of a busy machine) from one of two instances.
+    shapes = ["one", "two"] + (["wide"] if os.environ.get("SCALE_SHAPE_CONTROL") == "1" else [])
+    webs = ["web-a", "web-b"] + (["web-c"] if "wide" in shapes else [])
+    ports = {name: free_port() for name in [*(f"nginx-{shape}" for shape in shapes), *webs, "smtp"]}
+    base = {shape: f"http://127.0.0.1:{ports[f'nginx-{shape}']}" for shape in shapes}
     tag = uuid.uuid4().hex[:8]
     tag_like = f"scale-{tag}-%@{EMAIL_DOMAIN}"
 
     env = bench.bench_env()
     env.update(
         {
-            "SITE_URL": base_two,  # the links in emails go through nginx, to both instances
+            "SITE_URL": base["two"],  # the links in emails go through nginx, to both instances
             "TRUSTED_PROXY_COUNT": "1",  # as docker-compose.yml sets it behind nginx
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": "127.0.0.1",
@@ -446,8 +456,10 @@ def run(bench, args) -> None:
     results: dict = {"rounds": [], "tag": tag}
     with MailSink(ports["smtp"]) as sink:
         try:
-            for name in ("web-a", "web-b"):
+            for name in webs:
                 web_env = {**env, **bench.GUNICORN_ENV, "GUNICORN_BIND": f"127.0.0.1:{ports[name]}"}
+                if name == "web-c":
+                    web_env["GUNICORN_WORKERS"] = str(2 * bench.GUNICORN_WORKERS)
                 meter.add(name, procs.start(bench.GUNICORN_CMD, web_env, f"scale-{name}").pid)
             celery = [sys.executable, "-m", "celery", "-A", "config"]
             quiet = ["-P", "solo", "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "WARNING"]
@@ -467,7 +479,8 @@ def run(bench, args) -> None:
             meter.add("beat", procs.start(beat, env, "scale-beat").pid)
             upstreams = {"one": [f"127.0.0.1:{ports['web-a']}"]}
             upstreams["two"] = [*upstreams["one"], f"127.0.0.1:{ports['web-b']}"]
-            for shape in ("one", "two"):
+            upstreams["wide"] = [f"127.0.0.1:{ports.get('web-c')}"]
+            for shape in shapes:
                 config = write_nginx_config(
                     tmp / f"nginx-{shape}",
                     upstreams=upstreams[shape],
@@ -484,7 +497,7 @@ def run(bench, args) -> None:
                 nginx_procs.append(process)
                 meter.add(f"nginx-{shape}", process.pid)
                 wait_port(ports[f"nginx-{shape}"], process)
-            for name in ("web-a", "web-b"):
+            for name in webs:
                 bench.wait_http(f"http://127.0.0.1:{ports[name]}/bench/bare")
             # One worker answering is not all of them: the others may still be loading Django,
             # which would count against the first round. Wait until every process is idle.
@@ -492,18 +505,17 @@ def run(bench, args) -> None:
 
             def submit(shape: str, secs: int, ledger: Path) -> dict:
                 ledger.mkdir(parents=True, exist_ok=True)
-                base = base_one if shape == "one" else base_two
                 wrk_args = ["/pledges/new/", body, "/pledges/new/check/", "", str(ledger), "/pledges/new/sent/"]
-                return bench.run_wrk(wrk, "ledger.lua", base + "/pledges/new/", secs, wrk_args)
+                return bench.run_wrk(wrk, "ledger.lua", base[shape] + "/pledges/new/", secs, wrk_args)
 
-            for shape in ("one", "two"):
+            for shape in shapes:
                 submit(shape, warmup, tmp / "ledger" / f"warmup-{shape}")
-            # Alternate which shape goes first, so a change in the machine's load hits both alike.
-            order = [("one", "two") if i % 2 == 0 else ("two", "one") for i in range(rounds)]
+            # Rotate which shape goes first, so a change in the machine's load hits all alike.
+            order = [shapes[i % len(shapes) :] + shapes[: i % len(shapes)] for i in range(rounds)]
             for i, pair in enumerate(order):
                 for shape in pair:
                     # Requests still in flight when the last round stopped are not this round's.
-                    wait_idle(bench, meter, log, names=["web-a", "web-b"], timeout=20)
+                    wait_idle(bench, meter, log, names=webs, timeout=20)
                     before, clock = cpu_snapshot(bench, meter, env), time.monotonic()
                     result = submit(shape, seconds, tmp / "ledger" / f"{i}-{shape}")
                     after, wall = cpu_snapshot(bench, meter, env), time.monotonic() - clock
@@ -537,7 +549,7 @@ def run(bench, args) -> None:
             results["checks"] = check_ledger(env, accepted, tag_like, messages)
             log(f"scale shape checks: {results['checks']}")
 
-            links = [m["confirm_url"] for m in messages if m["confirm_url"] and m["confirm_url"].startswith(base_two)]
+            links = [m["confirm_url"] for m in messages if m["confirm_url"].startswith(base["two"])]
             log(f"scale shape: following {len(links)} confirmation links through nginx")
             clock = time.monotonic()
             with ThreadPoolExecutor(max_workers=8) as pool:
@@ -600,7 +612,12 @@ def report_lines(results: dict) -> list[str]:
     header += [f"cores: {group}" for group in groups]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     rates = {}
-    for shape, label in (("one", "nginx, one gunicorn instance"), ("two", "nginx, two gunicorn instances")):
+    labels = (
+        ("one", "nginx, one gunicorn instance"),
+        ("two", "nginx, two gunicorn instances"),
+        ("wide", "control: nginx, one instance with twice the workers"),
+    )
+    for shape, label in labels:
         mine = [r for r in rounds if r["shape"] == shape]
         if not mine:
             continue
@@ -616,8 +633,10 @@ def report_lines(results: dict) -> list[str]:
         ]
         row += [f"{_median(rounds, shape, lambda r, g=g: r['cores'][g]):.2f}" for g in groups]
         lines.append("| " + " | ".join(row) + " |")
-    if len(rates) == 2:
+    if "one" in rates and "two" in rates:
         lines += ["", f"Two instances against one, same sitting (median rounds): {rates['two'] / rates['one']:.2f}"]
+    if "one" in rates and "wide" in rates:
+        lines += [f"One instance with twice the workers against one: {rates['wide'] / rates['one']:.2f}"]
     if results.get("resident_mib"):
         sizes = ", ".join(f"{name} {mib:.0f}" for name, mib in results["resident_mib"].items())
         lines += ["", f"Resident memory after the rounds, MiB (each process tree): {sizes}"]

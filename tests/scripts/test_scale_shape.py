@@ -94,13 +94,14 @@ def _round(shape, rps):
 )
 def test_report_says_met_only_with_nothing_lost_or_doubled(changes, lost, duplicated):
     shape = scale_shape()
-    rounds = [_round("one", 40.0), _round("two", 36.0), _round("two", 38.0), _round("one", 42.0)]
+    rounds = [_round("one", 40.0), _round("two", 36.0), _round("two", 38.0), _round("one", 42.0), _round("wide", 20.5)]
     for r in rounds:
         r["cpu_ms_per_submission"] = {"web A": 20.0, "wrk": 5.0}
     results = {"rounds": rounds, "checks": _checks(**changes), "recount": {"drifted": 0}}
     text = "\n".join(shape.report_lines(results))
     assert "| nginx, one gunicorn instance | 41.0 | 1 | 2 | 0 | 20.0 | 0.90 | 2.00 |" in text
     assert "same sitting (median rounds): 0.90" in text
+    assert "One instance with twice the workers against one: 0.50" in text
     assert f"| **Lost, all kinds** | **{0 if lost == 'met' else 1}** | {lost} |" in text
     assert f"| **Duplicated, all kinds** | **{0 if duplicated == 'met' else 1}** | {duplicated} |" in text
     assert "totals drifted | 0 | met |" in text

@@ -598,6 +598,7 @@ def run(bench, args) -> None:
     out.write_text(json.dumps(results, indent=1, default=str) + "\n")
     print("\n".join(report_lines(results)))
     log(f"scale shape: every round in {out}")
+    shutil.rmtree(tmp, ignore_errors=True)  # nginx's folders and the ledger (kept if the run failed)
 
 
 def _median(rounds: list[dict], shape: str, getter) -> float:
@@ -666,6 +667,7 @@ def report_lines(results: dict) -> list[str]:
             f"| Duplicated: addresses that received more than one message | {checks['addresses_received_twice']} | |",
             f"| **Duplicated, all kinds** | **{duplicated}** | {'met' if duplicated == 0 else 'MISSED'} |",
             f"| Messages received / confirmation rows sent | {checks['messages_received']:,} / {checks['rows_sent']:,} | |",
+            f"| Messages received whose row is not marked sent | {checks['received_without_a_sent_row']} | |",
             f"| Confirmation links followed through nginx (GET, POST) | {confirm.get('links', 0):,} at"
             f" {confirm.get('per_second', 0):.0f}/s: {confirm.get('outcomes', {})} | |",
             f"| Recount afterwards (`recount --dry-run`): totals drifted | {drift} |"

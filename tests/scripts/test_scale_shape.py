@@ -79,7 +79,7 @@ def _checks(**changes):
         ],
         0,
     )
-    checks.update(accepted=100, pledge_rows=100, messages_received=100, rows_sent=100)
+    checks.update(accepted=100, pledge_rows=100, messages_received=100, rows_sent=100, received_without_a_sent_row=0)
     return {**checks, **changes}
 
 

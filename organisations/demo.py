@@ -109,7 +109,7 @@ def _link_pledges_and_care_makers() -> int:
     were bulk-loaded, so the organisations: totals are set from the tables afterwards.
     """
     from ambassadors.models import CareMaker
-    from counters.services import counter_set, counter_values_with_prefix
+    from counters.services import counters_recount
     from pledges.models import Pledge
 
     linked = 0
@@ -142,11 +142,9 @@ def _link_pledges_and_care_makers() -> int:
             linked += CareMaker.objects.filter(pk__in=ids).update(
                 listed_organisation=organisation, organisation=organisation.name
             )
-    truth = services.organisations_recount()
-    kept = counter_values_with_prefix("organisations:")
-    for key in set(truth) | set(kept):
-        if truth.get(key, 0) != kept.get(key, 0):
-            counter_set(key, truth.get(key, 0))
+    # Bulk rows skip the services: set the kept totals from the tables, these and the pledges
+    # and Care Makers now linked, which those programmes keep (and recount) per organisation.
+    counters_recount(milestones=False)
     return linked
 
 

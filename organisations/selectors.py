@@ -5,14 +5,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts.roles import programme_admins
+from counters import keys as linked_keys
 from counters.services import counter_values
 
+from . import keys as organisation_keys
 from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, Membership, Organisation
 
 
 def home_summary() -> dict:
-    totals = counter_values(["organisations:committed", "organisations:staff-commitments"])
-    return {"committed": totals["organisations:committed"], "staff": totals["organisations:staff-commitments"]}
+    totals = counter_values([organisation_keys.COMMITTED, organisation_keys.STAFF_COMMITMENTS])
+    return {"committed": totals[organisation_keys.COMMITTED], "staff": totals[organisation_keys.STAFF_COMMITMENTS]}
 
 
 def representatives(organisation: Organisation):
@@ -40,17 +42,18 @@ def admin_emails() -> list[str]:
 
 
 def organisation_representative_emails(key: str) -> list[str]:
-    """Milestone hook for the mail engine: who hears about `organisations:<pk>:...` milestones.
-
-    Keys for the programme as a whole (organisations:committed...) have no representative.
+    """Milestone hook for the mail engine: who hears about the milestones of one organisation's
+    totals (`organisations:<pk>:...`, and `pledges:organisation:<pk>` and the like that other
+    programmes keep). Keys for the programme as a whole (organisations:committed...) have no
+    representative.
     """
-    parts = key.split(":")
-    if len(parts) < 3 or parts[0] != "organisations" or not parts[1].isdigit():
+    organisation_id = organisation_keys.organisation_of(key) or linked_keys.organisation_of(key)
+    if organisation_id is None:
         return []
     return list(
         get_user_model()
         .objects.filter(
-            memberships__organisation_id=int(parts[1]),
+            memberships__organisation_id=organisation_id,
             memberships__role=Membership.Role.REPRESENTATIVE,
             is_active=True,
         )
@@ -60,7 +63,8 @@ def organisation_representative_emails(key: str) -> list[str]:
 
 
 def organisation_milestone_names(key: str, parts: list[str]) -> list[str]:
-    """Milestone hook: in `organisations:<pk>:...` labels, {1} is the organisation's name."""
+    """Milestone hook: in the labels of one organisation's totals (`organisations:<pk>:...`,
+    `pledges:organisation:<pk>`), {1} is the organisation's name."""
     names = []
     for part in parts:
         organisation = Organisation.objects.filter(pk=int(part)).first() if part.isdigit() else None
@@ -88,23 +92,18 @@ def directory(*, today: date, q: str = "", region: str = "", type: str = ""):
 
 
 def organisation_counts(organisation: Organisation) -> dict:
+    """The organisation's kept totals: its own, and the pledges and Care Makers naming it,
+    which those programmes keep under their own prefixes (counters/keys.py says why)."""
     pk = organisation.pk
-    totals = counter_values(
-        [
-            f"organisations:{pk}:staff-commitments",
-            f"organisations:{pk}:assisted",
-            f"organisations:{pk}:tasks-done",
-            f"organisations:{pk}:pledges",
-            f"organisations:{pk}:care-makers",
-        ]
-    )
-    return {
-        "staff": totals[f"organisations:{pk}:staff-commitments"],
-        "assisted": totals[f"organisations:{pk}:assisted"],
-        "tasks_done": totals[f"organisations:{pk}:tasks-done"],
-        "pledges": totals[f"organisations:{pk}:pledges"],
-        "care_makers": totals[f"organisations:{pk}:care-makers"],
+    keys = {
+        "staff": organisation_keys.staff_commitments(pk),
+        "assisted": organisation_keys.assisted(pk),
+        "tasks_done": organisation_keys.tasks_done(pk),
+        "pledges": linked_keys.organisation_pledges(pk),
+        "care_makers": linked_keys.organisation_care_makers(pk),
     }
+    totals = counter_values(keys.values())
+    return {name: totals[key] for name, key in keys.items()}
 
 
 # --- Naming an organisation on a pledge or a Care Maker application ------------------

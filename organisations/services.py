@@ -21,6 +21,7 @@ from mail.models import Email
 from mail.services import email_queue
 from moderation.privacy import find_personal_data
 
+from . import keys as organisation_keys
 from .models import (
     AccessRequest,
     Audience,
@@ -442,9 +443,9 @@ def employer_commit(
         )
         counters_add(
             {
-                "organisations:committed": 1,
-                f"organisations:committed:region:{locked.region}": 1,
-                f"organisations:committed:type:{locked.type}": 1,
+                organisation_keys.COMMITTED: 1,
+                organisation_keys.committed("region", locked.region): 1,
+                organisation_keys.committed("type", locked.type): 1,
             }
         )
         _queue_committed_emails(commitment)
@@ -480,7 +481,7 @@ def commitment_task_done(*, task: CommitmentTask, user, evidence: str) -> bool:
             done_at=timezone.now(), done_by=user, evidence=evidence
         )
         if updated:
-            counters_add({f"organisations:{task.commitment.organisation_id}:tasks-done": 1})
+            counters_add({organisation_keys.tasks_done(task.commitment.organisation_id): 1})
     task.refresh_from_db()
     return bool(updated)
 
@@ -634,11 +635,11 @@ def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen)
                 organisation_name=organisation.name
             )
         amounts = {
-            f"organisations:{organisation.pk}:staff-commitments": 1,
-            "organisations:staff-commitments": 1,
+            organisation_keys.staff_commitments(organisation.pk): 1,
+            organisation_keys.STAFF_COMMITMENTS: 1,
         }
         if assisted_by is not None:
-            amounts[f"organisations:{organisation.pk}:assisted"] = 1
+            amounts[organisation_keys.assisted(organisation.pk)] = 1
         counters_add(amounts)
     return commitment
 
@@ -689,31 +690,25 @@ def organisations_recount() -> dict[str, int]:
     committed = EmployerCommitment.objects.values("organisation__region", "organisation__type")
     for row in committed:
         for key in (
-            "organisations:committed",
-            f"organisations:committed:region:{row['organisation__region']}",
-            f"organisations:committed:type:{row['organisation__type']}",
+            organisation_keys.COMMITTED,
+            organisation_keys.committed("region", row["organisation__region"]),
+            organisation_keys.committed("type", row["organisation__type"]),
         ):
             truth[key] = truth.get(key, 0) + 1
     staff = EmployeeCommitment.objects.values("organisation_id").annotate(n=Count("pk"))
     for row in staff:
-        truth[f"organisations:{row['organisation_id']}:staff-commitments"] = row["n"]
-    truth["organisations:staff-commitments"] = sum(row["n"] for row in staff)
+        truth[organisation_keys.staff_commitments(row["organisation_id"])] = row["n"]
+    truth[organisation_keys.STAFF_COMMITMENTS] = sum(row["n"] for row in staff)
     assisted = EmployeeCommitment.objects.filter(assisted=True).values("organisation_id").annotate(n=Count("pk"))
     for row in assisted:
-        truth[f"organisations:{row['organisation_id']}:assisted"] = row["n"]
+        truth[organisation_keys.assisted(row["organisation_id"])] = row["n"]
     done = (
         CommitmentTask.objects.filter(done_at__isnull=False)
         .values("commitment__organisation_id")
         .annotate(n=Count("pk"))
     )
     for row in done:
-        truth[f"organisations:{row['commitment__organisation_id']}:tasks-done"] = row["n"]
-    # Kept by the pledges and Care Makers services under this prefix; one recount owns a prefix.
-    from ambassadors.services import organisation_care_makers_truth
-    from pledges.services import organisation_pledges_truth
-
-    truth.update(organisation_pledges_truth())
-    truth.update(organisation_care_makers_truth())
+        truth[organisation_keys.tasks_done(row["commitment__organisation_id"])] = row["n"]
     return {key: value for key, value in truth.items() if value}
 
 
@@ -769,7 +764,10 @@ def personal_data_erase(*, user, email: str, keep_contributions: bool) -> None:
         return
     amounts: dict[str, int] = {}
     for commitment in mine:
-        for key in (f"organisations:{commitment.organisation_id}:staff-commitments", "organisations:staff-commitments"):
+        for key in (
+            organisation_keys.staff_commitments(commitment.organisation_id),
+            organisation_keys.STAFF_COMMITMENTS,
+        ):
             amounts[key] = amounts.get(key, 0) - 1
     mine.delete()
     counters_add(amounts)

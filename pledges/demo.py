@@ -10,6 +10,7 @@ from accounts.choices import JobRole, Region, Sector
 from accounts.demo import demo_users
 from counters.services import counter_set, counter_values_with_prefix
 
+from . import keys as pledge_keys
 from .models import Campaign, Pledge, PledgeOutcome, Theme, normalise_email, normalise_text
 from .outcomes import outcome_question_set
 from .services import pledgers_rebuild, pledges_truth
@@ -248,7 +249,7 @@ def load(stdout) -> None:
     # Bulk rows skip the services, so set the kept totals (and per-person rows) from the table.
     pledgers_rebuild()
     truth = pledges_truth()
-    kept = counter_values_with_prefix("pledges:")
+    kept = counter_values_with_prefix(pledge_keys.PREFIX)
     for key in set(truth) | set(kept):
         if truth.get(key, 0) != kept.get(key, 0):
             counter_set(key, truth.get(key, 0))

@@ -137,9 +137,9 @@ def test_demo_links_pledges_and_care_makers_to_organisations_once():
 
     accounts_demo.load(StringIO())
     UserFactory(email="root@demo.example", is_superuser=True, is_staff=True)
+    demo.load(StringIO())
     pledges_demo.load(StringIO())
     ambassadors_demo.load(StringIO())
-    demo.load(StringIO())
     oak = Organisation.objects.get(name="Oak Lodge Care Home")
     linked = (
         Pledge.objects.filter(organisation=oak).count(),
@@ -147,7 +147,9 @@ def test_demo_links_pledges_and_care_makers_to_organisations_once():
     )
     assert linked == (12, 2)
     demo.load(StringIO())
-    assert Pledge.objects.filter(organisation__isnull=False).count() == sum(p for p, _ in demo.LINKS.values())
+    pledges_demo.load(StringIO())
+    ambassadors_demo.load(StringIO())
+    assert Pledge.objects.filter(organisation__isnull=False).count() == sum(pledges_demo.ORGANISATION_LINKS.values())
     assert counter_value(linked_keys.organisation_pledges(oak.pk)) == 12
     assert counter_value(linked_keys.organisation_care_makers(oak.pk)) == 2
     assert counters_recount(dry_run=True) == {}

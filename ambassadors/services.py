@@ -94,6 +94,7 @@ def eligibility_widen(*, kind: str, values: list[str], now: datetime | None = No
                 kind="care-makers-eligibility-opened",
                 to=wait.user.email,
                 key=f"care-makers-eligibility-opened:{wait.pk}",
+                about=wait,
                 category=Email.Category.TRANSACTIONAL,
                 context={
                     "name": wait.user.get_short_name(),
@@ -164,6 +165,7 @@ def _queue_endorsement_request(application: Application) -> None:
         kind="care-makers-endorsement",
         to=application.manager_email,
         key=f"care-makers-endorsement:{application.pk}:first",
+        about=application,
         category=Email.Category.TRANSACTIONAL,
         context=endorsement_context(application, reminder=False),
     )
@@ -271,6 +273,7 @@ def _outcome_email(application: Application) -> None:
         kind="care-makers-outcome",
         to=application.user.email,
         key=f"care-makers-outcome:{application.pk}",
+        about=application,
         category=Email.Category.TRANSACTIONAL,
         context={
             "name": application.user.get_short_name(),
@@ -594,6 +597,7 @@ def story_publish(*, story: Story, moderator, now: datetime | None = None) -> bo
                 kind="care-makers-story-published",
                 to=care_maker.user.email,
                 key=f"care-makers-story-published:{story.pk}",
+                about=story,
                 category=Email.Category.TRANSACTIONAL,
                 context={
                     "name": care_maker.user.get_short_name(),

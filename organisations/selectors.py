@@ -4,7 +4,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from accounts.roles import programme_admins
+from accounts import roles
 from counters import keys as linked_keys
 from counters.services import counter_values
 
@@ -38,7 +38,7 @@ def is_member(user, organisation: Organisation) -> bool:
 
 
 def admin_emails() -> list[str]:
-    return [user.email for user in programme_admins()]
+    return roles.emails(roles.programme_admins())
 
 
 def organisation_representative_emails(key: str) -> list[str]:

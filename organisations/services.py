@@ -198,21 +198,22 @@ def organisation_verify(*, organisation: Organisation, admin) -> bool:
         _email_representatives(
             organisation,
             kind="organisation-verified",
-            about=organisation.pk,
+            occasion=organisation.pk,
             commit_path=reverse("organisations:commit", args=[organisation.slug]),
             dashboard_path=reverse("organisations:dashboard", args=[organisation.slug]),
         )
     return True
 
 
-def _email_representatives(organisation: Organisation, *, kind: str, about: int, **context) -> None:
-    """One email of `kind` to each representative, greeted by name; keyed `kind:about:person`,
-    so queuing it again sends nothing twice."""
+def _email_representatives(organisation: Organisation, *, kind: str, occasion: int, **context) -> None:
+    """One email of `kind` to each representative, greeted by name; keyed `kind:occasion:person`,
+    so queuing it again sends nothing twice. The outbox rows are about the organisation."""
     for rep in representatives(organisation):
         email_queue(
             kind=kind,
             to=rep.email,
-            key=f"{kind}:{about}:{rep.pk}",
+            key=f"{kind}:{occasion}:{rep.pk}",
+            about=organisation,
             context={"name": rep.get_short_name(), "organisation": organisation.name, **context},
         )
 
@@ -233,7 +234,7 @@ def organisation_cannot_verify(*, organisation: Organisation, admin, reason, not
         _email_representatives(
             organisation,
             kind="organisation-not-verified",
-            about=organisation.pk,
+            occasion=organisation.pk,
             reason=reason.label,
             explanation=reason.explanation,
             regulator=regulator.name,
@@ -301,6 +302,7 @@ def access_request_create(*, organisation: Organisation, user, job_title: str, m
                 kind="organisation-access-request",
                 to=to,
                 key=f"organisation-access-request:{request.pk}:{to}",
+                about=request,
                 context={
                     "organisation": organisation.name,
                     "requester": user.get_full_name(),
@@ -458,7 +460,7 @@ def _queue_committed_emails(commitment: EmployerCommitment) -> None:
     _email_representatives(
         organisation,
         kind="organisation-committed",
-        about=commitment.pk,
+        occasion=commitment.pk,
         committed_on=f"{commitment.committed_on:%-d %B %Y}",
         renewal_due_on=f"{commitment.renewal_due_on:%-d %B %Y}",
         statements=[s["title"] for s in commitment.statements],

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from accounts.roles import is_programme_admin
 from pages.ratelimit import client_ip, ratelimit_all
 
 from . import services
@@ -446,7 +447,11 @@ def lookup(request):
 
 def detail(request, slug: str):
     organisation = get_object_or_404(Organisation.objects.select_related("commitment"), slug=slug)
-    if not organisation.is_verified and not is_member(request.user, organisation) and not request.user.is_staff:
+    if (
+        not organisation.is_verified
+        and not is_member(request.user, organisation)
+        and not is_programme_admin(request.user)
+    ):
         # Unverified organisations are not public.
         raise Http404("No such organisation")
     today = _today()

@@ -228,6 +228,7 @@ def _send_confirmation(pledge: Pledge, *, counted: bool = False) -> None:
         to=pledge.email,
         key=f"pledge-confirm:{pledge.pk}:{pledge.confirm_sends}",
         category=Email.Category.TRANSACTIONAL,
+        about=pledge,
         context={
             "name": pledge.first_name,
             "text": pledge.text,

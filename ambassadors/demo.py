@@ -248,7 +248,7 @@ def _link_organisations() -> int:
 
     linked = 0
     for name, share in ORGANISATION_LINKS.items():
-        organisation = Organisation.objects.filter(name=name, verified_at__isnull=False).first()
+        organisation = Organisation.objects.listed().filter(name=name).first()
         if organisation is None:
             continue
         want = share - CareMaker.objects.filter(listed_organisation=organisation).count()

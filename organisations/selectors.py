@@ -17,20 +17,17 @@ def home_summary() -> dict:
     return {"committed": totals[organisation_keys.COMMITTED], "staff": totals[organisation_keys.STAFF_COMMITMENTS]}
 
 
-def representatives(organisation: Organisation):
-    return (
-        get_user_model()
-        .objects.filter(
-            memberships__organisation=organisation, memberships__role=Membership.Role.REPRESENTATIVE, is_active=True
-        )
-        .order_by("pk")
-    )
+def representatives(organisation: Organisation | int):
+    """The active people who represent an organisation (or an organisation id)."""
+    organisation_id = getattr(organisation, "pk", organisation)
+    speaking = Membership.objects.representing(organisation_id).values("user_id")
+    return get_user_model().objects.filter(pk__in=speaking, is_active=True).order_by("pk")
 
 
 def is_representative(user, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(organisation=organisation, user=user, role=Membership.Role.REPRESENTATIVE).exists()
+    return Membership.objects.representing(organisation.pk).filter(user=user).exists()
 
 
 def is_member(user, organisation: Organisation) -> bool:
@@ -50,16 +47,7 @@ def organisation_representative_emails(key: str) -> list[str]:
     organisation_id = organisation_keys.organisation_of(key) or linked_keys.organisation_of(key)
     if organisation_id is None:
         return []
-    return list(
-        get_user_model()
-        .objects.filter(
-            memberships__organisation_id=organisation_id,
-            memberships__role=Membership.Role.REPRESENTATIVE,
-            is_active=True,
-        )
-        .order_by("pk")
-        .values_list("email", flat=True)
-    )
+    return list(representatives(organisation_id).values_list("email", flat=True))
 
 
 def organisation_milestone_names(key: str, parts: list[str]) -> list[str]:
@@ -74,7 +62,7 @@ def organisation_milestone_names(key: str, parts: list[str]) -> list[str]:
 
 def directory(*, today: date, q: str = "", region: str = "", type: str = ""):
     """Verified organisations for the public directory, by name; committed or not, each marked."""
-    organisations = Organisation.objects.filter(verified_at__isnull=False).select_related("commitment")
+    organisations = Organisation.objects.listed().select_related("commitment")
     q = q.strip()
     if q:
         organisations = organisations.filter(
@@ -134,7 +122,7 @@ def organisation_matches(text: str) -> list[Organisation]:
         return []
     # Ordered by name, not pk: with LIMIT, ordering by pk tempts the planner to walk the
     # primary key past every row instead of using organisations_listed_name_idx.
-    listed = Organisation.objects.filter(verified_at__isnull=False).order_by("name", "pk")
+    listed = Organisation.objects.listed().order_by("name", "pk")
     # Both are stored upper case; only words shaped like one are looked up as one.
     code = text.upper()
     if re.fullmatch(CQC_ID_PATTERN, code):
@@ -156,7 +144,7 @@ def organisation_suggestions(text: str) -> list[str]:
     text = _squash(text)
     if len(text) < 2:
         return []
-    listed = Organisation.objects.filter(verified_at__isnull=False)
+    listed = Organisation.objects.listed()
     if text.startswith("1-"):
         found = list(listed.filter(cqc_provider_id__startswith=text)[:SUGGESTIONS_MAX])
     else:

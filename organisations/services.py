@@ -224,9 +224,11 @@ def organisation_cannot_verify(*, organisation: Organisation, admin, reason, not
     if not is_programme_admin(admin):
         raise PermissionDenied("Only programme admins can verify organisations.")
     with transaction.atomic():
-        updated = Organisation.objects.filter(
-            pk=organisation.pk, verified_at__isnull=True, verification_refused_at__isnull=True
-        ).update(verification_refused_at=timezone.now(), verification_refused_reason=reason.label[:120])
+        updated = (
+            Organisation.objects.awaiting_verification()
+            .filter(pk=organisation.pk)
+            .update(verification_refused_at=timezone.now(), verification_refused_reason=reason.label[:120])
+        )
         if not updated:
             return False
         organisation.refresh_from_db()
@@ -273,9 +275,7 @@ def membership_remove(*, membership: Membership, by) -> None:
     if not is_representative(by, membership.organisation):
         raise PermissionDenied("Only a representative can remove people from the organisation.")
     with transaction.atomic():
-        reps = Membership.objects.select_for_update().filter(
-            organisation=membership.organisation, role=Membership.Role.REPRESENTATIVE
-        )
+        reps = Membership.objects.select_for_update().representing(membership.organisation_id)
         if membership.role == Membership.Role.REPRESENTATIVE and len(reps) <= 1:
             raise ValidationError("An organisation needs at least one representative. Add another one first.")
         membership.delete()
@@ -519,7 +519,7 @@ def invitation_organisation(token: str) -> Organisation:
         data = signing.Signer(salt=INVITE_SALT).unsign_object(token)
     except signing.BadSignature:
         raise StaleInvitation("This invitation link is not valid.") from None
-    organisation = Organisation.objects.filter(pk=data.get("o"), verified_at__isnull=False).first()
+    organisation = Organisation.objects.listed().filter(pk=data.get("o")).first()
     if organisation is None or organisation.invite_version != data.get("v"):
         raise StaleInvitation("This invitation link has been replaced by a newer one.")
     return organisation
@@ -549,7 +549,7 @@ def organisation_by_join_code(code: str) -> Organisation | None:
     code = join_code_normalise(code)
     if not code:
         return None
-    return Organisation.objects.filter(join_code=code, verified_at__isnull=False, commitment__isnull=False).first()
+    return Organisation.objects.open_to_staff().filter(join_code=code).first()
 
 
 @dataclass
@@ -594,7 +594,7 @@ def staff_invite_by_email(*, organisation: Organisation, by, emails: list[str]) 
 
 def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen) -> EmployeeCommitment:
     # Employers commit first, then invite their staff.
-    if not organisation.is_verified or not EmployerCommitment.objects.filter(organisation=organisation).exists():
+    if not Organisation.objects.open_to_staff().filter(pk=organisation.pk).exists():
         raise CommitmentError(f"{organisation.name} is not open for staff commitments yet.")
     statement_set = statement_set_current()
     statements, tasks = _validate_choice(

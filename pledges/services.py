@@ -200,11 +200,7 @@ def pledgers_rebuild() -> None:
 
 
 def user_email_verified(user) -> bool:
-    if not user or not user.is_authenticated:
-        return False
-    from allauth.account.models import EmailAddress
-
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return bool(user and user.is_authenticated and user.has_verified_email())
 
 
 def _find_existing(*, campaign: Campaign, email: str, text: str) -> Pledge | None:

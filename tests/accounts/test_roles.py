@@ -142,3 +142,23 @@ def test_the_role_check_finds_a_second_definition():
     assert role_filters("User.objects.filter(Q(is_superuser=True) | Q(groups__name=ADMINS))") == [1, 1]
     assert role_filters("x = User.objects.filter(is_staff=True)") == [1]
     assert role_filters("User.objects.filter(memberships__organisation=o)") == []
+
+
+def test_a_verified_email_is_the_sign_in_address_verified_in_allauth():
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    verified = UserFactory(email="jo@example.org")
+    EmailAddress.objects.filter(user=verified).update(email="JO@example.org")  # case aside, the same
+    unverified = UserFactory(email="sam@example.org", verified_email=False)
+    other_address = UserFactory(email="ali@example.org", verified_email=False)
+    EmailAddress.objects.filter(user=other_address).delete()
+    EmailAddress.objects.create(user=other_address, email="ali.old@example.org", verified=True)
+    assert [verified.has_verified_email(), unverified.has_verified_email(), other_address.has_verified_email()] == [
+        True,
+        False,
+        False,
+    ]
+    assert list(User.objects.with_verified_email()) == [verified]

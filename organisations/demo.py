@@ -152,7 +152,7 @@ def load(stdout) -> None:
                 chosen=_chosen(Audience.EMPLOYEE, today)[:3],
             )
     # The pledges and Care Makers demos, loaded next, name some of these organisations.
-    stdout.write(f"organisations: {made} organisations added")
+    stdout.write(f"Organisations: {made} added")
     stdout.write(
         f"Demo representative (Oak Lodge Care Home): {people[8].email} / password: {DEMO_PASSWORD}; "
         f"champion: {champion.email}"

@@ -42,3 +42,7 @@ def keyword_uses(tree: ast.AST, pattern: re.Pattern) -> list[int]:
                 if keyword.arg and pattern.fullmatch(keyword.arg):
                     lines.append(node.lineno)
     return lines
+
+
+def sources_of_tests() -> Iterator[Path]:
+    yield from sorted((ROOT / "tests").rglob("*.py"))

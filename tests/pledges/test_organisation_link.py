@@ -74,7 +74,7 @@ def test_pledges_of_every_campaign_add_up_for_the_organisation(campaign, service
     published(campaign, service_data, oak, email="colleague@example.org")
     published(campaign, service_data, None, email="elsewhere@example.org")
     assert org_pledges(oak) == 2
-    assert counter_value(f"pledges:{campaign.pk}:total") == 3
+    assert counter_value(pledge_keys.total(campaign.pk)) == 3
 
 
 def test_erasing_a_person_takes_their_pledges_off_the_organisation_total(campaign, service_data, oak):

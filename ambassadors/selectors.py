@@ -104,4 +104,6 @@ def latest_application(user) -> Application | None:
 def milestones_reached(limit: int = 10):
     from counters.models import Milestone
 
-    return Milestone.objects.filter(key__startswith=ambassador_keys.PREFIX).order_by("-reached_at", "-threshold")[:limit]
+    return Milestone.objects.filter(key__startswith=ambassador_keys.PREFIX).order_by("-reached_at", "-threshold")[
+        :limit
+    ]

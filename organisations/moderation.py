@@ -11,9 +11,7 @@ from .models import Organisation
 
 
 def waiting():
-    return Organisation.objects.filter(verified_at__isnull=True, verification_refused_at__isnull=True).order_by(
-        "created_at", "pk"
-    )
+    return Organisation.objects.awaiting_verification().order_by("created_at", "pk")
 
 
 def _verify(organisation, *, moderator, reason=None, note=""):
@@ -53,7 +51,7 @@ def recheck_public_text(*, dry_run: bool = False) -> list[str]:
     """For moderation.recheck. Names and towns are the organisation's own: listed for an
     administrator to correct, never changed here."""
     lines = []
-    for organisation in Organisation.objects.filter(verified_at__isnull=False).only("pk", "name", "town"):
+    for organisation in Organisation.objects.listed().only("pk", "name", "town"):
         found = find_personal_data(organisation.name, organisation.town)
         if found:
             lines.append(f"organisation {organisation.pk} may contain {', '.join(found)}: correct it in the admin")

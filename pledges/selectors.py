@@ -2,12 +2,13 @@
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.http import urlencode
 
 from accounts.choices import Region
 from counters.services import counter_values, counter_values_with_prefix
@@ -178,6 +179,108 @@ def wall_page(
     has_older = len(rows) > size
     rows = rows[:size]
     return WallPage(rows, rows[0].pk if before is not None and rows else None, rows[-1].pk if has_older else None)
+
+
+# --- The wall ------------------------------------------------------------------------
+
+# WallFilterForm field -> Pledge field, for the filters that are a plain equality.
+_WALL_EQUALS = {"role": "job_role", "sector": "sector", "region": "region", "kind": "kind"}
+
+
+def wall_choices() -> tuple[list[Campaign], list[Theme]]:
+    """Every campaign and theme, loaded once: the filter form's choices and the filters' objects."""
+    return list(Campaign.objects.all()), list(Theme.objects.all())
+
+
+@dataclass(frozen=True)
+class WallFilters:
+    """What the wall is filtered by, from WallFilterForm's valid values (`form.filters()`).
+
+    Campaign and theme come as slugs and are matched against the lists the view already
+    loaded, so reading the filters costs no query. No campaign given means the current one.
+    """
+
+    campaign: Campaign | None
+    theme: Theme | None = None
+    q: str = ""
+    equals: dict[str, str] = field(default_factory=dict)  # Pledge field -> value
+    given: frozenset[str] = frozenset()  # the form fields that had a value
+
+    @classmethod
+    def from_form(cls, values: dict, *, campaigns: list[Campaign], themes: list[Theme]) -> "WallFilters":
+        current = next((c for c in campaigns if c.is_current), None)
+        return cls(
+            campaign=next((c for c in campaigns if c.slug == values.get("campaign")), current),
+            theme=next((t for t in themes if t.slug == values.get("theme")), None),
+            q=values.get("q", ""),
+            equals={field: values[key] for key, field in _WALL_EQUALS.items() if values.get(key)},
+            given=frozenset(key for key, value in values.items() if value),
+        )
+
+    @property
+    def filtered(self) -> bool:
+        """Anything asked for beyond which campaign to show."""
+        return bool(self.given - {"campaign"})
+
+    @property
+    def filtered_beyond_search(self) -> bool:
+        return bool(self.given - {"campaign", "q"})
+
+    def apply(self, queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
+        if self.campaign:
+            queryset = queryset.filter(campaign=self.campaign)
+        if self.theme:
+            queryset = queryset.filter(theme=self.theme)
+        return search(queryset.filter(**self.equals), self.q)
+
+
+def _largest_first(counts: dict[str, int], names: dict[str, str]) -> list[tuple[str, int]]:
+    return sorted(((names.get(k, k), v) for k, v in counts.items()), key=lambda item: -item[1])
+
+
+def _page_url(query: dict, cursor: str, value: int | None) -> str | None:
+    return f"?{urlencode({**query, cursor: value})}" if value else None
+
+
+def wall_context(
+    filters: WallFilters,
+    *,
+    campaigns: list[Campaign],
+    themes: list[Theme],
+    before: int | None = None,
+    after: int | None = None,
+    query: dict | None = None,
+) -> dict:
+    """Everything the wall page shows for these filters, as template context.
+
+    `query` is the request's query string without its cursor, kept in the paging links.
+    """
+    pledges = filters.apply(public_pledges())
+    page = wall_page(pledges, before=before, after=after)
+    campaign = filters.campaign
+    current = next((c for c in campaigns if c.is_current), None)
+    totals = campaign_totals(campaign)
+    target = campaign.target if campaign else None
+    query = query or {}
+    return {
+        "page": page,
+        "campaign": campaign,
+        "current": current,
+        "filtered": filters.filtered,
+        "search_words": filters.q,
+        "filtered_beyond_search": filters.filtered_beyond_search,
+        # Counted only for a search, and at most to the cap (see match_count).
+        "matches": match_count(pledges) if filters.q else None,
+        "match_cap": MATCH_COUNT_CAP,
+        "totals": totals,
+        "target": target,
+        "target_percent": min(100, round(100 * totals["pledges"] / target)) if target else None,
+        "by_theme": _largest_first(totals["by_theme"], {t.slug: t.name for t in themes}),
+        "by_region": _largest_first(totals["by_region"], dict(Region.choices)),
+        "newer_url": _page_url(query, "after", page.newer),
+        "older_url": _page_url(query, "before", page.older),
+        "open_now": bool(current and current.is_open()),
+    }
 
 
 def themes() -> list[Theme]:

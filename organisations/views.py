@@ -253,6 +253,33 @@ def invitation_rotate(request, slug: str):
     return redirect("organisations:dashboard", slug)
 
 
+def _chosen_initial(statements, stored: list) -> dict:
+    """The statements form's values for the choices kept in the session."""
+    initial = {f"agree_{s.number}": True for s in statements}
+    for choice in map(services.ChosenTask.from_session, stored):
+        if choice.task_id is None:
+            initial[f"own_{choice.statement_number}"] = choice.own_text
+            initial[f"own_date_{choice.statement_number}"] = choice.target_date
+        else:
+            initial[f"task_{choice.task_id}"] = True
+            initial[f"date_{choice.task_id}"] = choice.target_date
+    return initial
+
+
+def _chosen_summary(statements, chosen: list) -> list:
+    """(statement, [(task text, target date), ...]) for each statement, as the sign step lists them."""
+    tasks = {task.pk: task for s in statements for task in s.tasks.all()}
+
+    def under(choice, statement) -> bool:
+        if choice.task_id is None:
+            return choice.statement_number == statement.number
+        return tasks[choice.task_id].statement_id == statement.pk
+
+    return [
+        (s, [(c.own_text or tasks[c.task_id].text, c.target_date) for c in chosen if under(c, s)]) for s in statements
+    ]
+
+
 @login_required
 def commit(request, slug: str):
     organisation = organisation_for_representative(request, slug)
@@ -264,17 +291,12 @@ def commit(request, slug: str):
         return redirect("organisations:dashboard", slug)
     statements = _statements(Audience.EMPLOYER)
     key = SESSION_CHOSEN.format(organisation.pk)
-    initial = None
-    if request.method == "GET" and key in request.session:
-        # Coming back from the sign step: show what they chose.
-        initial = {f"agree_{s.number}": True for s in statements}
-        for choice in map(services.ChosenTask.from_session, request.session[key]):
-            if choice.task_id is None:
-                initial[f"own_{choice.statement_number}"] = choice.own_text
-                initial[f"own_date_{choice.statement_number}"] = choice.target_date
-            else:
-                initial[f"task_{choice.task_id}"] = True
-                initial[f"date_{choice.task_id}"] = choice.target_date
+    # Coming back from the sign step: show what they chose.
+    initial = (
+        _chosen_initial(statements, request.session[key])
+        if request.method == "GET" and key in request.session
+        else None
+    )
     form = StatementsForm(
         _post(request), initial=initial, statements=statements, need_dates=True, one_per_statement=True
     )
@@ -309,17 +331,7 @@ def commit_sign(request, slug: str):
         del request.session[key]
         messages.success(request, f"{organisation.name} has signed the Social Care Commitment.")
         return redirect("organisations:dashboard", slug)
-    statements = _statements(Audience.EMPLOYER)
-    tasks = {task.pk: task for s in statements for task in s.tasks.all()}
-
-    def under(choice, statement) -> bool:
-        if choice.task_id is None:
-            return choice.statement_number == statement.number
-        return tasks[choice.task_id].statement_id == statement.pk
-
-    summary = [
-        (s, [(c.own_text or tasks[c.task_id].text, c.target_date) for c in chosen if under(c, s)]) for s in statements
-    ]
+    summary = _chosen_summary(_statements(Audience.EMPLOYER), chosen)
     return render(
         request, "organisations/commit_sign.html", {"organisation": organisation, "form": form, "summary": summary}
     )

@@ -1,19 +1,17 @@
 """Reused reads: the wall, the current campaign and its totals. No COUNT(*) over pledges here."""
 
-import json
-import time
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
-from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.utils.http import urlencode
 
 from accounts.choices import Region
 from counters.services import counter_values, counter_values_with_prefix
 
 from .models import Campaign, Pledge, Theme
+from .search import search
 
 WALL_PAGE_SIZE = 20
 
@@ -48,77 +46,6 @@ def public_pledges() -> QuerySet[Pledge]:
     return Pledge.objects.filter(status__in=Pledge.PUBLIC).select_related("theme", "campaign")
 
 
-# Up to this many matches, search fetches the matching ids from the GIN index; beyond it
-# the words are common enough that walking the newest pledges finds a page quickly.
-SEARCH_PROBE_CAP = 1000
-
-# The stored, GIN-indexed tsvector made by migration 0005 (PostgreSQL only; not on the model,
-# so ordinary queries never fetch it).
-_MATCH = f"{Pledge._meta.db_table}.search_document @@ websearch_to_tsquery('english'::regconfig, %s)"
-
-# A word no pledge contains: the planner's estimate for it is its floor for any word it
-# keeps no statistics on. Re-read every ten minutes (ANALYZE moves it).
-_UNSEEN_WORD = "qzxjvkwq"
-_unseen_estimate: tuple[float, float] = (0.0, 0.0)  # (read at, estimated rows)
-
-
-def _estimated_matches(q: str) -> float:
-    """The planner's row estimate for `q`, from the column's statistics: about a millisecond."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {Pledge._meta.db_table} WHERE {_MATCH}", [q])
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Plan Rows"])
-
-
-def _is_common(q: str) -> bool:
-    """True when the statistics list `q`'s words among the column's most common.
-
-    ANALYZE keeps the frequencies of the most common lexemes of a tsvector column; a word
-    outside that list is estimated at half the rarest listed frequency. So an estimate of at
-    least twice the unseen word's means every word of `q` is listed: matches are dense and
-    walking the newest pledges finds a page at once, with no need to probe the index first.
-    """
-    global _unseen_estimate
-    now = time.monotonic()
-    if now - _unseen_estimate[0] > 600:
-        _unseen_estimate = (now, _estimated_matches(_UNSEEN_WORD))
-    return _estimated_matches(q) >= 2 * max(_unseen_estimate[1], 1.0)
-
-
-def _search_probe(q: str) -> list[int]:
-    """Ids of published pledges matching `q`, at most SEARCH_PROBE_CAP, read through the GIN index.
-
-    The planner, seeing LIMIT, likes to walk the primary key backwards and test every row,
-    which takes most of a second for a rare word in a million rows; a bitmap scan of the index
-    takes milliseconds, so this one query is told to use it.
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        cursor.execute(
-            f"SELECT id FROM {Pledge._meta.db_table} WHERE status = %s AND {_MATCH} LIMIT %s",
-            [Pledge.Status.PUBLISHED, q, SEARCH_PROBE_CAP],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def search(queryset: QuerySet[Pledge], q: str) -> QuerySet[Pledge]:
-    q = (q or "").strip()[:200]
-    if not q:
-        return queryset
-    if connection.vendor == "postgresql":
-        if not _is_common(q):
-            ids = _search_probe(q)
-            if len(ids) < SEARCH_PROBE_CAP:
-                return queryset.filter(id__in=ids)
-        # Common words: walking the newest pledges finds a page of matches within a few
-        # thousand rows, each tested against its stored tsvector.
-        # _MATCH is a constant; the words go in as a query parameter.
-        return queryset.filter(RawSQL(_MATCH, [q], output_field=BooleanField()))  # noqa: S611
-    return queryset.filter(text__icontains=q)
-
-
 # A search or filter says how many pledges match, counting at most this many plus one
 # ("more than 1,000"), and giving up after MATCH_COUNT_TIMEOUT_MS: no COUNT(*) over the table.
 MATCH_COUNT_CAP = 1000
@@ -129,7 +56,7 @@ def match_count(queryset: QuerySet[Pledge], *, cap: int = MATCH_COUNT_CAP) -> in
     """How many rows match, up to `cap` + 1; None when counting would take too long.
 
     `SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1)` stops at the cap. A rare word has
-    already become `id IN (<at most 999 ids>)` (see `search`), so counting it reads those rows
+    already become `id IN (<at most 999 ids>)` (see pledges/search.py), so counting it reads those rows
     only; a common word's matches are dense, so the scan reaches the cap within a few thousand
     rows. Between the two (a word in, say, one pledge in a thousand, with filters that leave
     few of them) the scan could walk much of the table to find cap + 1: the statement timeout

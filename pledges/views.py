@@ -23,8 +23,9 @@ from pages.csv_stream import csv_response
 from pages.ratelimit import client_network, ratelimit_all
 
 from . import images, selectors, services
-from .cache import blank_form_page, public_microcache
+from .cache import blank_form_page
 from .forms import HONEYPOT, DoneForm, PledgeForm, PledgeLinksForm, ReportForm, WallFilterForm
+from .microcache import public_microcache
 from .models import Campaign, Pledge, normalise_email
 
 DRAFT = "pledge_draft"

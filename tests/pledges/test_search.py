@@ -74,12 +74,12 @@ def test_the_probe_answers_within_the_filters_of_the_wall(pledges, campaign):
 
 def test_the_wall_page_is_the_same_through_either_path(client, pledges, monkeypatch):
     """Over HTTP: the wall searched with the probe and with the plain query shows the same page."""
-    from pledges import cache
+    from pledges import microcache
 
     pages = []
     for searcher in (search.search, search.plain_search):
         monkeypatch.setattr("pledges.selectors.search", searcher)
-        cache._pages.clear()
+        microcache._pages.clear()
         pages.append(client.get("/pledges/", {"q": "language"}).content)
     assert pages[0] == pages[1]
     assert b"sign language" in pages[0]

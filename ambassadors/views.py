@@ -233,8 +233,14 @@ def review_queue(request):
 
 
 def _outside_region(request, regions):
+    """Refuse an application outside the lead's regions (raises: the one 403 page says why)."""
     labels = [label for value, label in Region.choices if value in regions]
-    return render(request, "ambassadors/outside_region.html", {"lead_regions": labels}, status=403)
+    raise PermissionDenied(
+        f"This application is not in your region. You can only see and decide applications from "
+        f"{', '.join(labels)}. Nothing has been changed. If it should be yours, ask a programme admin "
+        "to add the region to your account.",
+        ("Back to your applications", reverse("ambassadors:review")),
+    )
 
 
 def _decision_messages(request, result: dict, approve: bool) -> None:

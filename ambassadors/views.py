@@ -177,7 +177,7 @@ def _require_reviewer(request):
         return None
     regions = permissions.review_regions(request.user)
     if not regions:
-        raise PermissionDenied
+        raise PermissionDenied("Only regional leads and programme admins can review Care Maker applications.")
     return regions
 
 
@@ -318,7 +318,9 @@ def profile(request, number):
 def _own_care_maker(request) -> CareMaker:
     care_maker = CareMaker.objects.filter(user=request.user).first()
     if care_maker is None:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "This page is for Care Makers.", ("Find out how to become a Care Maker", reverse("ambassadors:index"))
+        )
     return care_maker
 
 

@@ -450,7 +450,10 @@ def _pledge_of_account(request, pk: int) -> Pledge:
         pledge.email_normalised == normalise_email(request.user.email) and services.user_email_verified(request.user)
     )
     if not owns:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "This pledge was made by someone else, or with an email address your account has not confirmed.",
+            ("Email me links to my pledges", reverse("pledges:links")),
+        )
     if pledge.status in Pledge.ENDED:
         raise Http404
     return pledge

@@ -37,3 +37,32 @@ def test_a_confirmed_address_sees_the_form(client, supporter, intake):
     response = client.get(APPLY)
     assert response.status_code == 200
     assert "<form" in response.content.decode()
+
+
+# --- A Care Maker's own pages ---------------------------------------------------------
+
+
+def test_my_profile_signed_out_is_sent_to_sign_in(client):
+    response = client.get(reverse("ambassadors:my_profile"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_my_profile_refuses_someone_who_is_not_a_care_maker_and_says_how_to_become_one(client, supporter):
+    client.force_login(supporter)
+    response = client.get(reverse("ambassadors:my_profile"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "This page is for Care Makers." in html
+    assert f'<a href="{reverse("ambassadors:index")}">Find out how to become a Care Maker</a>' in html
+
+
+def test_my_profile_opens_for_the_care_maker(client, care_maker):
+    client.force_login(care_maker.user)
+    assert client.get(reverse("ambassadors:my_profile")).status_code == 200
+
+
+def test_the_review_queue_says_who_it_is_for(client, supporter):
+    client.force_login(supporter)
+    response = client.get(reverse("ambassadors:review"))
+    assert response.status_code == 403
+    assert "Only regional leads and programme admins can review Care Maker applications." in response.content.decode()

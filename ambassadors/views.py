@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,13 +57,9 @@ def index(request):
     )
 
 
-def _email_verified(user) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-
-
 def applicant_with_confirmed_email(request):
     """The signed-in person, once their email address is confirmed: applying needs a proved address."""
-    if not _email_verified(request.user):
+    if not request.user.has_verified_email():
         raise PermissionDenied(
             "Confirm your email address before you apply to be a Care Maker: use the link we sent you.",
             ("Send the confirmation email again", reverse("account_email")),

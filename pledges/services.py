@@ -25,7 +25,7 @@ from moderation.privacy import find_personal_data, mask_personal_data, personal_
 from moderation.services import decision_record, reason_tells_author
 
 from . import keys as pledge_keys
-from .cache import public_pages_changed
+from .microcache import public_pages_changed
 from .models import Campaign, Pledge, PledgerCampaign, PledgeReport, PledgeSettings, normalise_email, normalise_text
 
 logger = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ if apps.is_installed("bench"):  # only under config/settings_bench.py (make benc
     urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from . import services
-from .cache import public_pages_changed
+from .microcache import public_pages_changed
 from .models import Pledge, PledgerCampaign, PledgeReport, normalise_email
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
-from pages.views import permission_denied
+from core.views import permission_denied
 
 pytestmark = pytest.mark.django_db
 

@@ -19,6 +19,7 @@ from mail.services import email_queue
 from moderation.privacy import find_personal_data, mask_personal_data, refuse_personal_data
 from moderation.services import decision_record
 
+from . import keys as care_maker_keys
 from . import permissions
 from .models import (
     Activity,
@@ -460,6 +461,9 @@ def activity_counts(activity: Activity, region: str) -> dict[str, int]:
     }
     for c in activity.cs:
         amounts[f"ambassadors:activities:c:{c}"] = 1
+    # By the year it was done, for the impact report's year on year.
+    amounts[care_maker_keys.activities_in(activity.done_on.year)] = 1
+    amounts[care_maker_keys.activities_reach_in(activity.done_on.year)] = Activity.REACH_AT_LEAST[activity.reach]
     return amounts
 
 
@@ -536,7 +540,7 @@ def activity_delete(*, activity: Activity, care_maker: CareMaker) -> bool:
 
 def activities_uncount_all(*, care_maker: CareMaker) -> None:
     """Take every activity of a Care Maker out of the totals, before their erasure deletes them."""
-    for activity in Activity.objects.filter(care_maker=care_maker).only("kind", "reach", *ACTIVITY_C_FIELDS):
+    for activity in Activity.objects.filter(care_maker=care_maker).only("kind", "reach", "done_on", *ACTIVITY_C_FIELDS):
         _count_activity(activity, care_maker.region, -1)
 
 
@@ -637,6 +641,13 @@ def activities_truth() -> dict[str, int]:
         truth["ambassadors:activities:reach"] += row["n"] * Activity.REACH_AT_LEAST[row["reach"]]
         for key in (f"kind:{row['kind']}", f"region:{row['care_maker__region']}"):
             truth[f"ambassadors:activities:{key}"] = truth.get(f"ambassadors:activities:{key}", 0) + row["n"]
+    for row in Activity.objects.values("done_on__year", "reach").annotate(n=Count("pk")).order_by():
+        year = row["done_on__year"]
+        for key, amount in (
+            (care_maker_keys.activities_in(year), row["n"]),
+            (care_maker_keys.activities_reach_in(year), row["n"] * Activity.REACH_AT_LEAST[row["reach"]]),
+        ):
+            truth[key] = truth.get(key, 0) + amount
     by_c = Activity.objects.aggregate(**{c: Count("pk", filter=Q(**{Activity.c_field(c): True})) for c in SixC.values})
     truth.update({f"ambassadors:activities:c:{c}": n for c, n in by_c.items() if n})
     return truth

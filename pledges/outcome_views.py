@@ -1,13 +1,20 @@
-"""The outcome follow-up's answer page (from a signed link, no account) and the impact page."""
+"""The outcome follow-up's answer page (from a signed link, no account) and the impact report."""
+
+import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
+from pages.csv_stream import csv_response
+
+from . import impact as impact_report
 from . import outcomes, selectors
 from .cache import public_microcache
-from .models import Pledge, PledgeOutcome
-from .outcome_forms import OutcomeForm
+from .models import Campaign, Pledge, PledgeOutcome, Theme
+from .outcome_forms import OutcomeForm, SentenceFilterForm
 
 
 def outcome(request, token: str):
@@ -38,11 +45,56 @@ def outcome(request, token: str):
     return render(request, "pledges/outcome.html", {"form": form, "pledge": pledge, "answered": answered})
 
 
+def _campaign(slug: str | None) -> Campaign | None:
+    if slug is None:
+        return selectors.current_campaign()
+    return get_object_or_404(Campaign, slug=slug)
+
+
 @public_microcache
-def impact(request):
-    campaign = selectors.current_campaign()
+def impact(request, slug: str | None = None):
+    campaign = _campaign(slug)
     if campaign is None:
         return render(request, "pledges/no_campaign.html")
-    figures = outcomes.impact_figures(campaign)
-    sentences = outcomes.published_sentences(campaign, page_number=request.GET.get("page"), count=figures["published"])
-    return render(request, "pledges/impact.html", {"campaign": campaign, "figures": figures, "sentences": sentences})
+    report = impact_report.campaign_report(campaign)
+    themes = list(Theme.objects.values_list("slug", "name"))
+    form = SentenceFilterForm(request.GET or None, themes=themes, question_set=outcomes.outcome_question_set(campaign))
+    filters = form.filters() if request.GET else {}
+    sentences = impact_report.sentences_page(
+        campaign, filters=filters, page_number=request.GET.get("page"), published=report["headline"]["published"]
+    )
+    return render(
+        request,
+        "pledges/impact.html",
+        {
+            **report,
+            "campaigns": Campaign.objects.exclude(pk=campaign.pk).order_by("-opens_at"),
+            "filter_form": form,
+            "filtered": bool(filters),
+            "sentences": sentences,
+            "query": urlencode(filters),
+        },
+    )
+
+
+def _figures(slug: str | None) -> tuple[Campaign, list[list]]:
+    campaign = _campaign(slug)
+    if campaign is None:
+        campaign = get_object_or_404(Campaign, is_current=True)
+    return campaign, impact_report.report_rows(impact_report.campaign_report(campaign))
+
+
+def impact_csv(request, slug: str | None = None):
+    campaign, rows = _figures(slug)
+    return csv_response([impact_report.REPORT_FIELDS, *rows], f"care-pledge-impact-{campaign.slug}.csv")
+
+
+def impact_json(request, slug: str | None = None):
+    campaign, rows = _figures(slug)
+    body = {
+        "campaign": campaign.slug,
+        "note": "Figures under 5 are given as 'fewer than 5', as on the page.",
+        "fields": impact_report.REPORT_FIELDS,
+        "figures": [dict(zip(impact_report.REPORT_FIELDS, row, strict=True)) for row in rows],
+    }
+    return HttpResponse(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8")

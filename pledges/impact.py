@@ -185,7 +185,7 @@ def report_rows(report: dict) -> list[list]:
                 rows.append([table["name"], table["label"], row["label"], previous.slug, row["before"]])
     for breakdown in report["breakdowns"]:
         for row in breakdown["rows"]:
-            for (measure, heading), cell in zip(MEASURES, row["cells"], strict=True):
+            for (_, heading), cell in zip(MEASURES, row["cells"], strict=True):
                 rows.append([f"by-{breakdown['name']}", row["label"], heading, campaign.slug, cell])
     return rows
 

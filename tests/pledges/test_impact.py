@@ -14,7 +14,7 @@ from pledges.models import Pledge, Theme
 from pledges.outcomes import outcome_question_set, outcome_record, outcome_withdraw
 from tests.organisations.factories import make_organisation
 
-from .factories import CampaignFactory, PledgeFactory
+from .factories import PledgeFactory
 
 pytestmark = pytest.mark.django_db
 

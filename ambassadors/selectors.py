@@ -183,3 +183,26 @@ def milestones_reached(limit: int = 10):
     from counters.models import Milestone
 
     return Milestone.objects.filter(key__startswith="ambassadors:").order_by("-reached_at", "-threshold")[:limit]
+
+
+EXPORT_ACTIVITY_FIELDS = ["kind", "done_month", "cs", "reach", "region", "role", "sector"]
+
+
+def export_activity_rows():
+    """Every activity, one row each, for the programme admins' evaluation download: what, when
+    (the month), the Cs and the reach band, with the Care Maker's region, role and sector. No
+    Care Maker, name, number or description (the words are public only on opted-in profiles)."""
+    fields = [Activity.c_field(c) for c in SixC.values]
+    rows = Activity.objects.order_by("pk").values_list(
+        "kind", "done_on", "reach", "care_maker__region", "care_maker__role", "care_maker__sector", *fields
+    )
+    for kind, done_on, reach, region, role, sector, *flags in rows.iterator(chunk_size=2000):
+        yield {
+            "kind": kind,
+            "done_month": done_on.strftime("%Y-%m"),
+            "cs": ";".join(c for c, flag in zip(SixC.values, flags, strict=True) if flag),
+            "reach": reach,
+            "region": region,
+            "role": role,
+            "sector": sector,
+        }

@@ -130,6 +130,42 @@ def _per_day(current: Campaign, previous: Campaign | None, live_total: int) -> d
     }
 
 
+def follow_up_rates(campaigns: list[Campaign]) -> list[dict]:
+    """The outcome follow-up's response rate for each campaign, from kept totals: asked (the
+    follow-up sent about a pledge still on the wall), answered, and the rate. Exact figures:
+    this page is for programme admins, not the public."""
+    from pledges import keys as pledge_keys
+
+    keys = {}
+    for campaign in campaigns:
+        keys[campaign.pk] = {
+            "asked": pledge_keys.outcomes_asked(campaign.pk),
+            "answered": f"pledges:{campaign.pk}:outcomes:answered",
+            "still_going": f"pledges:{campaign.pk}:outcomes:ongoing:yes",
+            "published": f"pledges:{campaign.pk}:outcomes:published",
+            "done": f"pledges:{campaign.pk}:done",
+        }
+    values = counter_values(key for named in keys.values() for key in named.values())
+    rows = []
+    for campaign in campaigns:
+        figures = {name: values[key] for name, key in keys[campaign.pk].items()}
+        asked, answered = figures["asked"], figures["answered"]
+        rate = min(100, round(100 * answered / asked)) if asked else None
+        rows.append({"campaign": campaign, **figures, "rate": rate})
+    return rows
+
+
+def impact_overview(current: Campaign | None, previous: Campaign | None) -> dict:
+    """Headline impact figures for the dashboard: the follow-up's response rates and what Care
+    Makers logged (kept totals only)."""
+    kept = counter_values(["ambassadors:activities", "ambassadors:activities:reach"])
+    return {
+        "follow_ups": follow_up_rates([c for c in (current, previous) if c is not None]),
+        "activities": kept["ambassadors:activities"],
+        "activities_reach": kept["ambassadors:activities:reach"],
+    }
+
+
 def dashboard_overview() -> dict:
     """Everything the dashboard page shows, as template context."""
     current, previous = campaigns_compared()
@@ -144,6 +180,7 @@ def dashboard_overview() -> dict:
         },
         "breakdowns": [],
         "milestones": Milestone.objects.order_by("-reached_at", "-threshold")[:20],
+        "impact": impact_overview(current, previous),
     }
     if current is None:
         return context

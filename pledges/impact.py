@@ -292,3 +292,66 @@ def organisation_report(organisation_id: int, *, made_key: str) -> dict:
         "any": bool(made),
         "minimum": suppression.MINIMUM_CELL,
     }
+
+
+# --- The evaluation dataset (programme admins) -------------------------------------
+
+EXPORT_OUTCOME_FIELDS = [
+    "campaign",
+    "theme",
+    "kind",
+    "role",
+    "sector",
+    "region",
+    "pledge_done",
+    "answered_month",
+    "questions_version",
+    "who_benefited",
+    "how_far_it_reached",
+    "still_going",
+    "published_sentence",
+]
+
+
+def export_outcome_rows():
+    """Every counted answer, one row each, with nothing that names or reaches anyone: no pledge,
+    person or organisation, only the answers, the pledge's theme, role, sector and region, and a
+    sentence only where its writer published it. Streamed in chunks; for the admin's download."""
+    answers = (
+        PledgeOutcome.objects.filter(pledge__status__in=Pledge.COUNTED)
+        .order_by("id")
+        .values_list(
+            "campaign__slug",
+            "pledge__theme__slug",
+            "pledge__kind",
+            "pledge__job_role",
+            "pledge__sector",
+            "pledge__region",
+            "pledge__done_at",
+            "answered_at",
+            "question_set__version",
+            "benefit",
+            "reach",
+            "ongoing",
+            "publish_change",
+            "change",
+        )
+    )
+    for row in answers.iterator(chunk_size=2000):
+        (campaign, theme, kind, role, sector, region, done_at, answered_at, version, benefit, reach, ongoing) = row[:12]
+        publish, change = row[12:]
+        yield {
+            "campaign": campaign,
+            "theme": theme,
+            "kind": kind,
+            "role": role,
+            "sector": sector,
+            "region": region,
+            "pledge_done": done_at is not None,
+            "answered_month": answered_at.strftime("%Y-%m"),
+            "questions_version": version,
+            "who_benefited": ";".join(sorted(benefit or [])),
+            "how_far_it_reached": reach,
+            "still_going": ongoing,
+            "published_sentence": change if publish else "",
+        }

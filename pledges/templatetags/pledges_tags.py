@@ -27,10 +27,14 @@ def organisation_pledge_impact(organisation_id: int, organisation_name: str = ""
     """What the pledges of an organisation's staff changed, for the organisation's page: kept
     totals only, and no breakdown below the minimum group size. A tag here, so the
     organisations app shows pledge figures without importing pledges."""
+    from .. import keys as pledge_keys
+    from .. import services
     from ..impact import organisation_report
-    from ..services import organisation_pledges_key
 
+    # The organisation's pledge total is moving from organisations:<id>:pledges to
+    # pledges:organisation:<id> (pledge_keys.organisation); read it wherever it is kept now.
+    made_key = getattr(services, "organisation_pledges_key", pledge_keys.organisation)(organisation_id)
     return {
-        "report": organisation_report(organisation_id, made_key=organisation_pledges_key(organisation_id)),
+        "report": organisation_report(organisation_id, made_key=made_key),
         "organisation_name": organisation_name,
     }

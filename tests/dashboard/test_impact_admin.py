@@ -87,9 +87,19 @@ def test_the_dashboard_shows_response_rates_and_impact_figures(client, programme
     client.force_login(programme_admin)
     page = client.get(reverse("dashboard:index")).content.decode()
     assert "Outcome follow-up response rates" in page
-    row = page.split(f">{campaign.name}</a></th>", 1)[1].split("</tr>", 1)[0]
-    cells = [cell.rsplit(">", 1)[1] for cell in row.split("</td>")[:-1]]
-    assert cells == ["2", "2", "100%", "1", "1"]
+    table = page.split("Outcome follow-up response rates</caption>", 1)[1].split("</table>", 1)[0]
+    assert f">{campaign.name}</a></th>" in table
+    cells = {
+        label: table.split(f">{label}</th>", 1)[1].split("</td>", 1)[0].rsplit(">", 1)[1]
+        for label in ("Sent", "Answered", "Response rate", "Still going", "Sentences published")
+    }
+    assert cells == {
+        "Sent": "2",
+        "Answered": "2",
+        "Response rate": "100%",
+        "Still going": "1",
+        "Sentences published": "1",
+    }
     assert "Care Maker activities logged" in page
     for url in URLS:
         assert url in page

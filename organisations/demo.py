@@ -147,6 +147,12 @@ def _link_pledges_and_care_makers() -> int:
     for key in set(truth) | set(kept):
         if truth.get(key, 0) != kept.get(key, 0):
             counter_set(key, truth.get(key, 0))
+    # The links move the pledges programme's totals for each organisation's staff too (done,
+    # outcome answers): repaired through the recount registry, without importing pledges, and
+    # without announcing milestones (the nightly recount does).
+    from counters.services import counters_recount
+
+    counters_recount(prefixes={"pledges:"}, check_milestones=False)
     return linked
 
 

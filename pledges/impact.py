@@ -24,8 +24,12 @@ FACET_LABELS = {"theme": "Theme", "role": "Role", "sector": "Sector", "region": 
 MEASURES = (("made", "Made"), ("done", "Done"), ("answered", "Told us"), ("still_going", "Still going"))
 
 
-def previous_campaign(campaign: Campaign) -> Campaign | None:
-    return Campaign.objects.filter(opens_at__lt=campaign.opens_at).order_by("-opens_at").first()
+def previous_campaign(campaign: Campaign, campaigns: list[Campaign] | None = None) -> Campaign | None:
+    """The campaign that opened last before this one (from `campaigns` when the caller has them)."""
+    if campaigns is None:
+        return Campaign.objects.filter(opens_at__lt=campaign.opens_at).order_by("-opens_at").first()
+    earlier = [c for c in campaigns if c.opens_at < campaign.opens_at]
+    return max(earlier, key=lambda c: c.opens_at, default=None)
 
 
 def _facet_labels(name: str, themes: dict[str, str]) -> list[tuple[str, str]]:
@@ -99,9 +103,10 @@ def _breakdown(campaign_id: int, name: str, kept: dict[str, int], labels: list[t
     }
 
 
-def _answer_tables(campaign: Campaign, kept: dict, previous: Campaign | None, kept_before: dict) -> list[dict]:
+def _answer_tables(
+    campaign: Campaign, kept: dict, previous: Campaign | None, kept_before: dict, question_set
+) -> list[dict]:
     """Who benefited, how far it reached, still going: this campaign and the one before, with a chart."""
-    question_set = outcomes.outcome_question_set(campaign)
     tables = []
     for name in ("benefit", *OUTCOME_SINGLE):
         choices = question_set.choices(name)
@@ -140,17 +145,19 @@ def _answer_tables(campaign: Campaign, kept: dict, previous: Campaign | None, ke
     return tables
 
 
-def campaign_report(campaign: Campaign) -> dict:
+def campaign_report(campaign: Campaign, *, campaigns: list[Campaign] | None = None, themes=None) -> dict:
     """Everything the campaign's impact report shows, from kept totals: a query per campaign
-    for the totals, one for the question set, one for the themes' names."""
-    previous = previous_campaign(campaign)
+    for the totals, one for the question set, one for the themes' names (unless given)."""
+    previous = previous_campaign(campaign, campaigns)
     kept = counter_values_with_prefix(pledge_keys.campaign(campaign.pk))
     kept_before = counter_values_with_prefix(pledge_keys.campaign(previous.pk)) if previous else {}
     now = _headline(campaign.pk, kept)
     before = _headline(previous.pk, kept_before) if previous else None
-    themes = dict(Theme.objects.values_list("slug", "name"))
+    themes = dict(themes if themes is not None else Theme.objects.values_list("slug", "name"))
+    question_set = outcomes.outcome_question_set(campaign)
     return {
         "campaign": campaign,
+        "question_set": question_set,
         "previous": previous,
         "headline": now,
         "year_on_year": [
@@ -162,7 +169,7 @@ def campaign_report(campaign: Campaign) -> dict:
             }
             for name, label in HEADLINE_ROWS
         ],
-        "answer_tables": _answer_tables(campaign, kept, previous, kept_before),
+        "answer_tables": _answer_tables(campaign, kept, previous, kept_before, question_set),
         "breakdowns": [_breakdown(campaign.pk, name, kept, _facet_labels(name, themes)) for name in FACET_LABELS],
         "measures": [heading for _, heading in MEASURES],
         "minimum": suppression.MINIMUM_CELL,

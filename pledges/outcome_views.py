@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pages.csv_stream import csv_response
@@ -53,12 +53,19 @@ def _campaign(slug: str | None) -> Campaign | None:
 
 @public_microcache
 def impact(request, slug: str | None = None):
-    campaign = _campaign(slug)
-    if campaign is None:
-        return render(request, "pledges/no_campaign.html")
-    report = impact_report.campaign_report(campaign)
+    # Every campaign at once (a handful of rows): the one shown, the one before and the others.
+    campaigns = list(Campaign.objects.order_by("-opens_at"))
+    if slug is None:
+        campaign = next((c for c in campaigns if c.is_current), None)
+        if campaign is None:
+            return render(request, "pledges/no_campaign.html")
+    else:
+        campaign = next((c for c in campaigns if c.slug == slug), None)
+        if campaign is None:
+            raise Http404("No such campaign")
     themes = list(Theme.objects.values_list("slug", "name"))
-    form = SentenceFilterForm(request.GET or None, themes=themes, question_set=outcomes.outcome_question_set(campaign))
+    report = impact_report.campaign_report(campaign, campaigns=campaigns, themes=themes)
+    form = SentenceFilterForm(request.GET or None, themes=themes, question_set=report["question_set"])
     filters = form.filters() if request.GET else {}
     sentences = impact_report.sentences_page(
         campaign, filters=filters, page_number=request.GET.get("page"), published=report["headline"]["published"]
@@ -68,7 +75,7 @@ def impact(request, slug: str | None = None):
         "pledges/impact.html",
         {
             **report,
-            "campaigns": Campaign.objects.exclude(pk=campaign.pk).order_by("-opens_at"),
+            "campaigns": [c for c in campaigns if c.pk != campaign.pk],
             "filter_form": form,
             "filtered": bool(filters),
             "sentences": sentences,

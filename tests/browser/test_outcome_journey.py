@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from mail.reminders import reminder_job, reminders_run
 from counters.services import counters_recount
+from mail.reminders import reminder_job, reminders_run
 from pledges.models import PledgeOutcome
 from pledges.outcomes import outcome_question_set, outcome_record
 from tests.pledges.factories import CampaignFactory, PledgeFactory

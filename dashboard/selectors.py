@@ -12,9 +12,12 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector
+from ambassadors import keys as ambassador_keys
 from counters.models import Milestone
 from counters.selectors import next_milestone_rule_threshold
 from counters.services import counter_values, counter_values_with_prefix
+from organisations import keys as organisation_keys
+from pledges import keys as pledge_keys
 from pledges.models import Campaign, Theme
 
 from . import services
@@ -37,7 +40,7 @@ def _labels(by: str) -> dict[str, str]:
 
 def breakdown(campaign, by: str) -> list[tuple[str, int]]:
     """(label, count) for one facet of a campaign, largest first, from the kept totals."""
-    prefix = f"pledges:{campaign.pk}:{by}:"
+    prefix = pledge_keys.facet_prefix(campaign.pk, by)
     labels = _labels(by)
     rows = [
         (labels.get(key[len(prefix) :], key[len(prefix) :]), value)
@@ -86,7 +89,7 @@ def campaign_progress(campaign: Campaign, total: int, *, today: date | None = No
     """Pledges made today and in the last 7 days, progress to the campaign's target, and the
     next milestone with the day it should be reached at this week's pace."""
     today = today or timezone.localdate()
-    key = f"pledges:{campaign.pk}:total"
+    key = pledge_keys.total(campaign.pk)
     opened = timezone.localdate(campaign.opens_at)
     # Before the campaign opened its total was nought, recorded or not.
     last_night = _total_at_end_of(key, today - timedelta(days=1)) or 0
@@ -135,15 +138,16 @@ def follow_up_rates(campaigns: list[Campaign]) -> list[dict]:
     follow-up sent about a pledge still on the wall), answered, and the rate. Exact figures:
     this page is for programme admins, not the public."""
     from pledges import keys as pledge_keys
+    from pledges.outcomes import STILL_GOING_ANSWER
 
     keys = {}
     for campaign in campaigns:
         keys[campaign.pk] = {
             "asked": pledge_keys.outcomes_asked(campaign.pk),
-            "answered": f"pledges:{campaign.pk}:outcomes:answered",
-            "still_going": f"pledges:{campaign.pk}:outcomes:ongoing:yes",
-            "published": f"pledges:{campaign.pk}:outcomes:published",
-            "done": f"pledges:{campaign.pk}:done",
+            "answered": pledge_keys.outcomes_answered(campaign.pk),
+            "still_going": pledge_keys.outcome_choice(campaign.pk, "ongoing", STILL_GOING_ANSWER),
+            "published": pledge_keys.outcomes_published(campaign.pk),
+            "done": pledge_keys.done(campaign.pk),
         }
     values = counter_values(key for named in keys.values() for key in named.values())
     rows = []
@@ -158,25 +162,27 @@ def follow_up_rates(campaigns: list[Campaign]) -> list[dict]:
 def impact_overview(current: Campaign | None, previous: Campaign | None) -> dict:
     """Headline impact figures for the dashboard: the follow-up's response rates and what Care
     Makers logged (kept totals only)."""
-    kept = counter_values(["ambassadors:activities", "ambassadors:activities:reach"])
+    from ambassadors import keys as ambassador_keys
+
+    kept = counter_values([ambassador_keys.ACTIVITIES, ambassador_keys.ACTIVITIES_REACH])
     return {
         "follow_ups": follow_up_rates([c for c in (current, previous) if c is not None]),
-        "activities": kept["ambassadors:activities"],
-        "activities_reach": kept["ambassadors:activities:reach"],
+        "activities": kept[ambassador_keys.ACTIVITIES],
+        "activities_reach": kept[ambassador_keys.ACTIVITIES_REACH],
     }
 
 
 def dashboard_overview() -> dict:
     """Everything the dashboard page shows, as template context."""
     current, previous = campaigns_compared()
-    kept = counter_values(["ambassadors:active", "organisations:committed", "organisations:staff-commitments"])
+    kept = counter_values([ambassador_keys.ACTIVE, organisation_keys.COMMITTED, organisation_keys.STAFF_COMMITMENTS])
     context = {
         "current": current,
         "previous": previous,
         "totals": {
-            "care_makers": kept["ambassadors:active"],
-            "committed": kept["organisations:committed"],
-            "staff": kept["organisations:staff-commitments"],
+            "care_makers": kept[ambassador_keys.ACTIVE],
+            "committed": kept[organisation_keys.COMMITTED],
+            "staff": kept[organisation_keys.STAFF_COMMITMENTS],
         },
         "breakdowns": [],
         "milestones": Milestone.objects.order_by("-reached_at", "-threshold")[:20],
@@ -184,8 +190,13 @@ def dashboard_overview() -> dict:
     }
     if current is None:
         return context
-    keys = [f"pledges:{current.pk}:{name}" for name in ("total", "people", "done")]
-    pledge_totals = {key.rsplit(":", 1)[1]: value for key, value in counter_values(keys).items()}
+    keys = {
+        "total": pledge_keys.total(current.pk),
+        "people": pledge_keys.people(current.pk),
+        "done": pledge_keys.done(current.pk),
+    }
+    kept = counter_values(keys.values())
+    pledge_totals = {name: kept[key] for name, key in keys.items()}
     context["pledge_totals"] = pledge_totals
     context["progress"] = campaign_progress(current, pledge_totals["total"])
     context.update(_per_day(current, previous, pledge_totals["total"]))

@@ -39,15 +39,14 @@ def _facet_labels(name: str, themes: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _headline(campaign_id: int, kept: dict[str, int]) -> dict[str, int]:
-    base = f"pledges:{campaign_id}"
     return {
-        "made": kept.get(f"{base}:total", 0),
-        "people": kept.get(f"{base}:people", 0),
-        "done": kept.get(f"{base}:done", 0),
+        "made": kept.get(pledge_keys.total(campaign_id), 0),
+        "people": kept.get(pledge_keys.people(campaign_id), 0),
+        "done": kept.get(pledge_keys.done(campaign_id), 0),
         "asked": kept.get(pledge_keys.outcomes_asked(campaign_id), 0),
-        "answered": kept.get(f"{base}:outcomes:answered", 0),
-        "still_going": kept.get(f"{base}:outcomes:ongoing:{outcomes.STILL_GOING_ANSWER}", 0),
-        "published": kept.get(f"{base}:outcomes:published", 0),
+        "answered": kept.get(pledge_keys.outcomes_answered(campaign_id), 0),
+        "still_going": kept.get(pledge_keys.outcome_choice(campaign_id, "ongoing", outcomes.STILL_GOING_ANSWER), 0),
+        "published": kept.get(pledge_keys.outcomes_published(campaign_id), 0),
     }
 
 
@@ -64,7 +63,7 @@ HEADLINE_ROWS = (
 def _breakdown(campaign_id: int, name: str, kept: dict[str, int], labels: list[tuple[str, str]]) -> dict:
     """One facet's table: made, done, told us and still going for each value, suppressed by column."""
     counts = {
-        "made": [kept.get(f"pledges:{campaign_id}:{name}:{value}", 0) for value, _ in labels],
+        "made": [kept.get(pledge_keys.facet(campaign_id, name, value), 0) for value, _ in labels],
         "done": [kept.get(pledge_keys.done_facet(campaign_id, name, value), 0) for value, _ in labels],
         "answered": [
             kept.get(pledge_keys.outcome_facet(campaign_id, name, value, pledge_keys.ANSWERED), 0)
@@ -110,12 +109,12 @@ def _answer_tables(
     tables = []
     for name in ("benefit", *OUTCOME_SINGLE):
         choices = question_set.choices(name)
-        now = [kept.get(f"pledges:{campaign.pk}:outcomes:{name}:{value}", 0) for value, _ in choices]
+        now = [kept.get(pledge_keys.outcome_choice(campaign.pk, name, value), 0) for value, _ in choices]
         adds_up = name != "benefit"
         cells = suppression.shown_column(now, adds_up=adds_up)
         before_cells = None
         if previous is not None:
-            before = [kept_before.get(f"pledges:{previous.pk}:outcomes:{name}:{value}", 0) for value, _ in choices]
+            before = [kept_before.get(pledge_keys.outcome_choice(previous.pk, name, value), 0) for value, _ in choices]
             before_cells = suppression.shown_column(before, adds_up=adds_up)
         rows = [
             {"label": label, "shown": cell, "before": before_cells[i] if before_cells else None}

@@ -28,12 +28,9 @@ def organisation_pledge_impact(organisation_id: int, organisation_name: str = ""
     totals only, and no breakdown below the minimum group size. A tag here, so the
     organisations app shows pledge figures without importing pledges."""
     from .. import keys as pledge_keys
-    from .. import services
     from ..impact import organisation_report
 
-    # The organisation's pledge total is moving from organisations:<id>:pledges to
-    # pledges:organisation:<id> (pledge_keys.organisation); read it wherever it is kept now.
-    made_key = getattr(services, "organisation_pledges_key", pledge_keys.organisation)(organisation_id)
+    made_key = pledge_keys.organisation(organisation_id)
     return {
         "report": organisation_report(organisation_id, made_key=made_key),
         "organisation_name": organisation_name,

@@ -12,7 +12,7 @@ from pages.csv_stream import csv_response
 
 from . import impact as impact_report
 from . import outcomes, selectors
-from .cache import public_microcache
+from .microcache import public_microcache
 from .models import Campaign, Pledge, PledgeOutcome, Theme
 from .outcome_forms import OutcomeForm, SentenceFilterForm
 

@@ -5,6 +5,8 @@ prefix query; the only rows read in a request are one page of published sentence
 count shown passes through counters.suppression, so a cell under 5 reads "fewer than 5".
 """
 
+from urllib.parse import urlencode
+
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -197,6 +199,38 @@ def report_rows(report: dict) -> list[list]:
 
 
 REPORT_FIELDS = ["section", "group", "answer", "campaign", "figure"]
+
+
+def impact_page(*, slug: str | None, params) -> dict | None:
+    """The impact page's context: the current campaign's report (None when there is none), or
+    the report of the campaign `slug` (Http404 when there is no such campaign), with one page of
+    sentences searched and filtered by the GET `params`."""
+    from django.http import Http404
+
+    from .outcome_forms import SentenceFilterForm
+
+    # Every campaign at once (a handful of rows): the one shown, the one before and the others.
+    campaigns = list(Campaign.objects.order_by("-opens_at"))
+    wanted = (lambda c: c.is_current) if slug is None else (lambda c: c.slug == slug)
+    campaign = next((c for c in campaigns if wanted(c)), None)
+    if campaign is None and slug is None:
+        return None
+    if campaign is None:
+        raise Http404("No such campaign")
+    themes = list(Theme.objects.values_list("slug", "name"))
+    report = campaign_report(campaign, campaigns=campaigns, themes=themes)
+    form = SentenceFilterForm(params or None, themes=themes, question_set=report["question_set"])
+    filters = form.filters() if params else {}
+    return {
+        **report,
+        "campaigns": [c for c in campaigns if c.pk != campaign.pk],
+        "filter_form": form,
+        "filtered": bool(filters),
+        "sentences": sentences_page(
+            campaign, filters=filters, page_number=params.get("page"), published=report["headline"]["published"]
+        ),
+        "query": urlencode(filters),
+    }
 
 
 # --- Published sentences, searched and filtered ------------------------------------

@@ -1,11 +1,10 @@
 """The outcome follow-up's answer page (from a signed link, no account) and the impact report."""
 
 import json
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pages.csv_stream import csv_response
@@ -13,8 +12,8 @@ from pages.csv_stream import csv_response
 from . import impact as impact_report
 from . import outcomes, selectors
 from .microcache import public_microcache
-from .models import Campaign, Pledge, PledgeOutcome, Theme
-from .outcome_forms import OutcomeForm, SentenceFilterForm
+from .models import Campaign, Pledge, PledgeOutcome
+from .outcome_forms import OutcomeForm
 
 
 def outcome(request, token: str):
@@ -53,35 +52,10 @@ def _campaign(slug: str | None) -> Campaign | None:
 
 @public_microcache
 def impact(request, slug: str | None = None):
-    # Every campaign at once (a handful of rows): the one shown, the one before and the others.
-    campaigns = list(Campaign.objects.order_by("-opens_at"))
-    if slug is None:
-        campaign = next((c for c in campaigns if c.is_current), None)
-        if campaign is None:
-            return render(request, "pledges/no_campaign.html")
-    else:
-        campaign = next((c for c in campaigns if c.slug == slug), None)
-        if campaign is None:
-            raise Http404("No such campaign")
-    themes = list(Theme.objects.values_list("slug", "name"))
-    report = impact_report.campaign_report(campaign, campaigns=campaigns, themes=themes)
-    form = SentenceFilterForm(request.GET or None, themes=themes, question_set=report["question_set"])
-    filters = form.filters() if request.GET else {}
-    sentences = impact_report.sentences_page(
-        campaign, filters=filters, page_number=request.GET.get("page"), published=report["headline"]["published"]
-    )
-    return render(
-        request,
-        "pledges/impact.html",
-        {
-            **report,
-            "campaigns": [c for c in campaigns if c.pk != campaign.pk],
-            "filter_form": form,
-            "filtered": bool(filters),
-            "sentences": sentences,
-            "query": urlencode(filters),
-        },
-    )
+    context = impact_report.impact_page(slug=slug, params=request.GET)
+    if context is None:
+        return render(request, "pledges/no_campaign.html")
+    return render(request, "pledges/impact.html", context)
 
 
 def _figures(slug: str | None) -> tuple[Campaign, list[list]]:

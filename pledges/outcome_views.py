@@ -1,12 +1,18 @@
-"""The outcome follow-up's answer page (from a signed link, no account) and the impact page."""
+"""The outcome follow-up's answer page (from a signed link, no account) and the impact report."""
+
+import json
 
 from django.contrib import messages
 from django.core import signing
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
+from pages.csv_stream import csv_response
+
+from . import impact as impact_report
 from . import outcomes, selectors
 from .microcache import public_microcache
-from .models import Pledge, PledgeOutcome
+from .models import Campaign, Pledge, PledgeOutcome
 from .outcome_forms import OutcomeForm
 
 
@@ -38,11 +44,38 @@ def outcome(request, token: str):
     return render(request, "pledges/outcome.html", {"form": form, "pledge": pledge, "answered": answered})
 
 
+def _campaign(slug: str | None) -> Campaign | None:
+    if slug is None:
+        return selectors.current_campaign()
+    return get_object_or_404(Campaign, slug=slug)
+
+
 @public_microcache
-def impact(request):
-    campaign = selectors.current_campaign()
-    if campaign is None:
+def impact(request, slug: str | None = None):
+    context = impact_report.impact_page(slug=slug, params=request.GET)
+    if context is None:
         return render(request, "pledges/no_campaign.html")
-    figures = outcomes.impact_figures(campaign)
-    sentences = outcomes.published_sentences(campaign, page_number=request.GET.get("page"), count=figures["published"])
-    return render(request, "pledges/impact.html", {"campaign": campaign, "figures": figures, "sentences": sentences})
+    return render(request, "pledges/impact.html", context)
+
+
+def _figures(slug: str | None) -> tuple[Campaign, list[list]]:
+    campaign = _campaign(slug)
+    if campaign is None:
+        campaign = get_object_or_404(Campaign, is_current=True)
+    return campaign, impact_report.report_rows(impact_report.campaign_report(campaign))
+
+
+def impact_csv(request, slug: str | None = None):
+    campaign, rows = _figures(slug)
+    return csv_response([impact_report.REPORT_FIELDS, *rows], f"care-pledge-impact-{campaign.slug}.csv")
+
+
+def impact_json(request, slug: str | None = None):
+    campaign, rows = _figures(slug)
+    body = {
+        "campaign": campaign.slug,
+        "note": "Figures under 5 are given as 'fewer than 5', as on the page.",
+        "fields": impact_report.REPORT_FIELDS,
+        "figures": [dict(zip(impact_report.REPORT_FIELDS, row, strict=True)) for row in rows],
+    }
+    return HttpResponse(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8")

@@ -558,6 +558,21 @@ def main() -> None:
             baseline="bare",
         ),
         Scenario(
+            "impact-search-uncached",
+            "What pledges changed, sentences searched and filtered, a different word each time (nothing cached)",
+            "vary.lua",
+            "/pledges/impact/",
+            ["/pledges/impact/?q={word}&reach=team&r={r}"],
+            baseline="bare",
+        ),
+        Scenario(
+            "care-makers-impact",
+            "What Care Makers did (kept totals only)",
+            "get.lua",
+            "/care-makers/impact/",
+            baseline="bare",
+        ),
+        Scenario(
             "moderation",
             "Moderation queue, signed-in moderator",
             "get.lua",

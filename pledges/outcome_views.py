@@ -16,31 +16,52 @@ from .models import Campaign, Pledge, PledgeOutcome
 from .outcome_forms import OutcomeForm
 
 
-def outcome(request, token: str):
+class _LinkRefused(Exception):
+    """An outcome link that cannot be answered: the page to show and its status."""
+
+    def __init__(self, status: int, **context):
+        super().__init__(status)
+        self.status = status
+        self.context = context
+
+
+def _pledge_of_outcome_link(token: str) -> Pledge:
     try:
         pledge_id = outcomes.outcome_token_read(token)
     except signing.SignatureExpired:
-        return render(request, "pledges/outcome_link.html", {"expired": True}, status=410)
+        raise _LinkRefused(410, expired=True) from None
     except (signing.BadSignature, ValueError, KeyError, TypeError):
-        return render(request, "pledges/outcome_link.html", status=404)
+        raise _LinkRefused(404) from None
     pledge = Pledge.objects.select_related("campaign").filter(pk=pledge_id).exclude(status__in=Pledge.ENDED).first()
     if pledge is None:
-        return render(request, "pledges/outcome_link.html", {"withdrawn": True}, status=404)
-    answered = PledgeOutcome.objects.filter(pledge=pledge).first()
-    question_set = outcomes.outcome_question_set(pledge.campaign)
+        raise _LinkRefused(404, withdrawn=True)
+    return pledge
+
+
+def _outcome_saved(form: OutcomeForm, pledge: Pledge, question_set) -> bool:
+    try:
+        outcomes.outcome_record(pledge=pledge, question_set=question_set, answers=form.cleaned_data)
+    except outcomes.OutcomeError as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
+
+
+def outcome(request, token: str):
+    try:
+        pledge = _pledge_of_outcome_link(token)
+    except _LinkRefused as refused:
+        return render(request, "pledges/outcome_link.html", refused.context, status=refused.status)
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         outcomes.outcome_withdraw(pledge=pledge)
         messages.success(request, "Your answers have been deleted and taken out of the figures.")
         return redirect(request.path)
+    answered = PledgeOutcome.objects.filter(pledge=pledge).first()
+    question_set = outcomes.outcome_question_set(pledge.campaign)
     form = OutcomeForm(request.POST or None, question_set=question_set, initial=OutcomeForm.initial_from(answered))
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcomes.outcome_record(pledge=pledge, question_set=question_set, answers=form.cleaned_data)
-        except outcomes.OutcomeError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Thank you. Your answers have been saved.")
-            return redirect(request.path)
+    if request.method == "POST" and form.is_valid() and _outcome_saved(form, pledge, question_set):
+        messages.success(request, "Thank you. Your answers have been saved.")
+        return redirect(request.path)
     return render(request, "pledges/outcome.html", {"form": form, "pledge": pledge, "answered": answered})
 
 

@@ -4,6 +4,7 @@ totals, the nightly overdue rollup, published evidence, and the pages that show 
 import json
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -209,7 +210,10 @@ def test_the_privacy_recheck_takes_down_evidence_it_now_catches(committed, org_r
     services.commitment_task_done(task=task, user=org_rep, evidence=CLEAN, publish=True)
     CommitmentTask.objects.filter(pk=task.pk).update(evidence=WITH_PHONE)  # as if the check had missed it
     assert services.commitment_evidence_recheck_privacy(dry_run=True) == 1
-    assert services.commitment_evidence_recheck_privacy() == 1
+    out = StringIO()
+    call_command("recheck_public_text", stdout=out)
+    assert "social care commitment: 1 published evidence notes taken down" in out.getvalue()
+    assert services.commitment_evidence_recheck_privacy() == 0
     task.refresh_from_db()
     assert task.evidence_published_at is None and task.evidence == WITH_PHONE
     assert counters_recount(prefixes=["organisations:"]) == {}

@@ -17,6 +17,7 @@ from django.utils import timezone
 from counters.services import counter_set, counter_value, counter_values, counters_recount
 from organisations import keys, services
 from organisations.models import CommitmentTask
+from organisations.selectors import commitment_task_figures
 from organisations.tasks import rollup_overdue_tasks
 from tests.factories import UserFactory
 
@@ -391,3 +392,22 @@ def test_the_admin_dashboard_shows_the_commitment_figures(client, programme_admi
     assert "with evidence published" in html
     client.force_login(org_rep)
     assert client.get(reverse("dashboard:index")).status_code == 403
+
+
+def test_demo_data_has_done_tasks_published_evidence_and_overdue_ones(client):
+    from io import StringIO
+
+    from accounts import demo as accounts_demo
+    from organisations import demo
+
+    accounts_demo.load(StringIO())
+    UserFactory(email="root@demo.example", is_superuser=True, is_staff=True)
+    demo.load(StringIO())
+    demo.load(StringIO())  # twice: nothing more done, published or counted
+    figures = commitment_task_figures()
+    assert figures["totals"]["done"] >= 10 and figures["totals"]["overdue"] >= 10
+    assert all(row["chosen"] for row in figures["rows"])
+    assert 5 <= figures["evidence_published"] < figures["totals"]["done"]
+    assert counters_recount(prefixes=["organisations:"], dry_run=True) == {}
+    html = client.get(reverse("organisations:impact")).content.decode()
+    assert "Evidence employers have published" in html and "No employer has published" not in html

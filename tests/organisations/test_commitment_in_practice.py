@@ -3,6 +3,7 @@ totals, the nightly overdue rollup, published evidence, and the pages that show 
 
 import json
 import re
+import time
 from datetime import timedelta
 from io import StringIO
 
@@ -120,6 +121,44 @@ def test_a_task_done_before_the_rollup_is_never_overdue(overdue_home, org_rep):
     services.commitment_task_done(task=first_task(overdue_home, 1), user=org_rep, evidence=CLEAN)
     assert services.commitment_tasks_overdue_rollup() == 6
     assert by_statement("overdue", overdue_home) == [0, 1, 1, 1, 1, 1, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_being_marked_done_while_the_rollup_runs_is_done_not_overdue(org_rep):
+    import threading
+
+    from django.db import transaction
+
+    from .factories import ensure_statements
+
+    ensure_statements()
+    home = make_organisation(rep=org_rep, name="Birch House")
+    today = timezone.localdate()
+    commit(home, org_rep, today=today - timedelta(days=100), target=today - timedelta(days=50))
+    task = first_task(home, 1)
+    marked, release = threading.Event(), threading.Event()
+
+    def mark_done():
+        try:
+            with transaction.atomic():  # the representative's request, not yet committed
+                services.commitment_task_done(task=task, user=org_rep, evidence=CLEAN)
+                marked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=mark_done)
+    thread.start()
+    assert marked.wait(10)
+    started = time.monotonic()
+    assert services.commitment_tasks_overdue_rollup() == 6  # the row being marked done is skipped,
+    assert time.monotonic() - started < 5  # not waited for
+    release.set()
+    thread.join()
+    assert services.commitment_tasks_overdue_rollup() == 0
+    assert by_statement("overdue", home) == [0, 1, 1, 1, 1, 1, 1]
+    assert by_statement("done", home) == [1, 0, 0, 0, 0, 0, 0]
+    assert counters_recount(prefixes=["organisations:"]) == {}
 
 
 def test_publishing_evidence_runs_the_privacy_check(committed, org_rep):

@@ -292,8 +292,10 @@ def with_evidence(overdue_home, org_rep):
     return overdue_home
 
 
-def test_the_public_page_shows_tasks_by_statement_and_only_published_evidence(client, with_evidence):
-    with CaptureQueriesContext(connection) as queries:
+def test_the_public_page_shows_tasks_by_statement_and_only_published_evidence(
+    client, with_evidence, django_assert_max_num_queries
+):
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(6):
         response = client.get(with_evidence.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
@@ -317,7 +319,7 @@ def test_the_public_page_says_when_nothing_is_published(client, committed):
 def test_the_impact_page_shows_the_national_figures_from_kept_totals(
     client, with_evidence, django_assert_max_num_queries
 ):
-    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(8):
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(6):
         response = client.get(reverse("organisations:impact"))
     html = response.content.decode()
     assert response.status_code == 200

@@ -30,6 +30,7 @@ def _reject(story, *, moderator, reason=None, note=""):
             kind="care-makers-story-rejected",
             to=user.email,
             key=f"care-makers-story-rejected:{story.pk}",
+            about=story,
             category=Email.Category.TRANSACTIONAL,
             context={
                 "name": user.get_short_name(),

@@ -2,26 +2,27 @@ from accounts.choices import JobRole, Region, Sector
 from counters.services import counter_values, counter_values_with_prefix
 from counters.suppression import MINIMUM_CELL, shown, shown_column
 
+from . import keys as ambassador_keys
 from .models import Activity, Application, CareMaker, SixC, Story
 
 
 def home_summary() -> dict:
-    totals = counter_values(["ambassadors:active"])
-    return {"active": totals["ambassadors:active"]}
+    totals = counter_values([ambassador_keys.ACTIVE])
+    return {"active": totals[ambassador_keys.ACTIVE]}
 
 
 def active_counts() -> dict:
     """Kept totals by region, role and sector (no COUNT over Care Makers in a page request)."""
-    kept = counter_values_with_prefix("ambassadors:active")
+    kept = counter_values_with_prefix(ambassador_keys.ACTIVE)
 
     def rows(kind: str, choices) -> list[dict]:
         return [
-            {"value": value, "label": label, "count": kept.get(f"ambassadors:active:{kind}:{value}", 0)}
+            {"value": value, "label": label, "count": kept.get(ambassador_keys.active(kind, value), 0)}
             for value, label in choices.choices
         ]
 
     return {
-        "total": kept.get("ambassadors:active", 0),
+        "total": kept.get(ambassador_keys.ACTIVE, 0),
         "regions": rows("region", Region),
         "roles": [row for row in rows("role", JobRole) if row["count"]],
         "sectors": [row for row in rows("sector", Sector) if row["count"]],
@@ -30,18 +31,18 @@ def active_counts() -> dict:
 
 def activity_counts() -> dict:
     """Kept totals of what Care Makers logged, each cell under the minimum shown as "fewer than 5"."""
-    kept = counter_values_with_prefix("ambassadors:activities")
+    kept = counter_values_with_prefix(ambassador_keys.ACTIVITIES)
 
     def rows(kind: str, choices, *, adds_up: bool) -> list[dict]:
-        counts = [kept.get(f"ambassadors:activities:{kind}:{value}", 0) for value, _ in choices]
+        counts = [kept.get(ambassador_keys.activities(kind, value), 0) for value, _ in choices]
         cells = shown_column(counts, adds_up=adds_up)
         return [{"label": label, "shown": cell} for (_, label), cell in zip(choices, cells, strict=True)]
 
-    total = kept.get("ambassadors:activities", 0)
+    total = kept.get(ambassador_keys.ACTIVITIES, 0)
     return {
         "total": shown(total),
         # The sum of people reached could single out a lone activity's band, so it is hidden with the total.
-        "reach": shown(kept.get("ambassadors:activities:reach", 0)) if total >= MINIMUM_CELL else shown(0),
+        "reach": shown(kept.get(ambassador_keys.ACTIVITIES_REACH, 0)) if total >= MINIMUM_CELL else shown(0),
         "kinds": rows("kind", Activity.Kind.choices, adds_up=True),
         # An activity can show several Cs, so this column does not add up to the total.
         "cs": rows("c", SixC.choices, adds_up=False),
@@ -103,4 +104,6 @@ def latest_application(user) -> Application | None:
 def milestones_reached(limit: int = 10):
     from counters.models import Milestone
 
-    return Milestone.objects.filter(key__startswith="ambassadors:").order_by("-reached_at", "-threshold")[:limit]
+    return Milestone.objects.filter(key__startswith=ambassador_keys.PREFIX).order_by("-reached_at", "-threshold")[
+        :limit
+    ]

@@ -19,6 +19,7 @@ from mail.services import email_queue
 from moderation.privacy import find_personal_data, mask_personal_data, refuse_personal_data
 from moderation.services import decision_record
 
+from . import keys as ambassador_keys
 from . import permissions
 from .models import (
     Activity,
@@ -93,6 +94,7 @@ def eligibility_widen(*, kind: str, values: list[str], now: datetime | None = No
                 kind="care-makers-eligibility-opened",
                 to=wait.user.email,
                 key=f"care-makers-eligibility-opened:{wait.pk}",
+                about=wait,
                 category=Email.Category.TRANSACTIONAL,
                 context={
                     "name": wait.user.get_short_name(),
@@ -163,6 +165,7 @@ def _queue_endorsement_request(application: Application) -> None:
         kind="care-makers-endorsement",
         to=application.manager_email,
         key=f"care-makers-endorsement:{application.pk}:first",
+        about=application,
         category=Email.Category.TRANSACTIONAL,
         context=endorsement_context(application, reminder=False),
     )
@@ -236,19 +239,14 @@ def application_endorse(*, token: str) -> Application:
 
 def _active_keys(care_maker: CareMaker) -> list[str]:
     keys = [
-        "ambassadors:active",
-        f"ambassadors:active:region:{care_maker.region}",
-        f"ambassadors:active:role:{care_maker.role}",
-        f"ambassadors:active:sector:{care_maker.sector}",
+        ambassador_keys.ACTIVE,
+        ambassador_keys.active("region", care_maker.region),
+        ambassador_keys.active("role", care_maker.role),
+        ambassador_keys.active("sector", care_maker.sector),
     ]
     if care_maker.listed_organisation_id:
-        # Under the organisations: prefix, so organisations_recount (not recount_active) owns it.
-        keys.append(organisation_care_makers_key(care_maker.listed_organisation_id))
+        keys.append(ambassador_keys.organisation(care_maker.listed_organisation_id))
     return keys
-
-
-def organisation_care_makers_key(organisation_id: int) -> str:
-    return f"organisations:{organisation_id}:care-makers"
 
 
 def count_active(care_maker: CareMaker, amount: int) -> None:
@@ -275,6 +273,7 @@ def _outcome_email(application: Application) -> None:
         kind="care-makers-outcome",
         to=application.user.email,
         key=f"care-makers-outcome:{application.pk}",
+        about=application,
         category=Email.Category.TRANSACTIONAL,
         context={
             "name": application.user.get_short_name(),
@@ -453,13 +452,13 @@ def activity_counts(activity: Activity, region: str) -> dict[str, int]:
     """What one activity adds to the public totals: it, its kind, each C it showed, the
     Care Maker's region, and the lower bound of its reach band."""
     amounts = {
-        "ambassadors:activities": 1,
-        f"ambassadors:activities:kind:{activity.kind}": 1,
-        f"ambassadors:activities:region:{region}": 1,
-        "ambassadors:activities:reach": Activity.REACH_AT_LEAST[activity.reach],
+        ambassador_keys.ACTIVITIES: 1,
+        ambassador_keys.activities("kind", activity.kind): 1,
+        ambassador_keys.activities("region", region): 1,
+        ambassador_keys.ACTIVITIES_REACH: Activity.REACH_AT_LEAST[activity.reach],
     }
     for c in activity.cs:
-        amounts[f"ambassadors:activities:c:{c}"] = 1
+        amounts[ambassador_keys.activities("c", c)] = 1
     return amounts
 
 
@@ -598,6 +597,7 @@ def story_publish(*, story: Story, moderator, now: datetime | None = None) -> bo
                 kind="care-makers-story-published",
                 to=care_maker.user.email,
                 key=f"care-makers-story-published:{story.pk}",
+                about=story,
                 category=Email.Category.TRANSACTIONAL,
                 context={
                     "name": care_maker.user.get_short_name(),
@@ -618,37 +618,30 @@ def story_reject(*, story: Story, moderator, now: datetime | None = None) -> boo
 
 
 def recount_active() -> dict[str, int]:
-    """Every ambassadors:* total. The per-organisation ones are recounted with the organisations."""
-    truth: dict[str, int] = {"ambassadors:active": 0}
+    """Every ambassadors:* total, the per-organisation ones included."""
+    truth: dict[str, int] = {ambassador_keys.ACTIVE: 0}
     active = CareMaker.objects.filter(active=True).only("region", "role", "sector", "listed_organisation_id")
     for care_maker in active.iterator():
         for key in _active_keys(care_maker):
-            if key.startswith("ambassadors:"):
-                truth[key] = truth.get(key, 0) + 1
+            truth[key] = truth.get(key, 0) + 1
     truth.update(activities_truth())
     return truth
 
 
 def activities_truth() -> dict[str, int]:
     """Every ambassadors:activities* total, grouped in the database rather than row by row."""
-    truth: dict[str, int] = {"ambassadors:activities": 0, "ambassadors:activities:reach": 0}
+    truth: dict[str, int] = {ambassador_keys.ACTIVITIES: 0, ambassador_keys.ACTIVITIES_REACH: 0}
     for row in Activity.objects.values("kind", "reach", "care_maker__region").annotate(n=Count("pk")):
-        truth["ambassadors:activities"] += row["n"]
-        truth["ambassadors:activities:reach"] += row["n"] * Activity.REACH_AT_LEAST[row["reach"]]
-        for key in (f"kind:{row['kind']}", f"region:{row['care_maker__region']}"):
-            truth[f"ambassadors:activities:{key}"] = truth.get(f"ambassadors:activities:{key}", 0) + row["n"]
+        truth[ambassador_keys.ACTIVITIES] += row["n"]
+        truth[ambassador_keys.ACTIVITIES_REACH] += row["n"] * Activity.REACH_AT_LEAST[row["reach"]]
+        for key in (
+            ambassador_keys.activities("kind", row["kind"]),
+            ambassador_keys.activities("region", row["care_maker__region"]),
+        ):
+            truth[key] = truth.get(key, 0) + row["n"]
     by_c = Activity.objects.aggregate(**{c: Count("pk", filter=Q(**{Activity.c_field(c): True})) for c in SixC.values})
-    truth.update({f"ambassadors:activities:c:{c}": n for c, n in by_c.items() if n})
+    truth.update({ambassador_keys.activities("c", c): n for c, n in by_c.items() if n})
     return truth
-
-
-def organisation_care_makers_truth() -> dict[str, int]:
-    rows = (
-        CareMaker.objects.filter(active=True, listed_organisation__isnull=False)
-        .values("listed_organisation_id")
-        .annotate(n=Count("pk"))
-    )
-    return {organisation_care_makers_key(row["listed_organisation_id"]): row["n"] for row in rows}
 
 
 # --- Privacy re-check -----------------------------------------------------------------

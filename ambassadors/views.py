@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,14 +57,10 @@ def index(request):
     )
 
 
-def _email_verified(user) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-
-
 @login_required
 def apply(request):
     user = request.user
-    if not _email_verified(user):
+    if not user.has_verified_email():
         return render(request, "ambassadors/apply_unverified.html", status=403)
     if CareMaker.objects.filter(user=user).exists():
         messages.info(request, "You are already a Care Maker.")

@@ -10,9 +10,7 @@ from .models import Organisation
 
 
 def waiting():
-    return Organisation.objects.filter(verified_at__isnull=True, verification_refused_at__isnull=True).order_by(
-        "created_at", "pk"
-    )
+    return Organisation.objects.awaiting_verification().order_by("created_at", "pk")
 
 
 def _verify(organisation, *, moderator, reason=None, note=""):

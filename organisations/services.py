@@ -23,7 +23,7 @@ from mail.models import Email
 from mail.services import email_queue
 from moderation.privacy import find_personal_data, refuse_personal_data
 
-from . import keys
+from . import keys as organisation_keys
 from .models import (
     AccessRequest,
     Audience,
@@ -202,21 +202,22 @@ def organisation_verify(*, organisation: Organisation, admin) -> bool:
         _email_representatives(
             organisation,
             kind="organisation-verified",
-            about=organisation.pk,
+            occasion=organisation.pk,
             commit_path=reverse("organisations:commit", args=[organisation.slug]),
             dashboard_path=reverse("organisations:dashboard", args=[organisation.slug]),
         )
     return True
 
 
-def _email_representatives(organisation: Organisation, *, kind: str, about: int, **context) -> None:
-    """One email of `kind` to each representative, greeted by name; keyed `kind:about:person`,
-    so queuing it again sends nothing twice."""
+def _email_representatives(organisation: Organisation, *, kind: str, occasion: int, **context) -> None:
+    """One email of `kind` to each representative, greeted by name; keyed `kind:occasion:person`,
+    so queuing it again sends nothing twice. The outbox rows are about the organisation."""
     for rep in representatives(organisation):
         email_queue(
             kind=kind,
             to=rep.email,
-            key=f"{kind}:{about}:{rep.pk}",
+            key=f"{kind}:{occasion}:{rep.pk}",
+            about=organisation,
             context={"name": rep.get_short_name(), "organisation": organisation.name, **context},
         )
 
@@ -227,9 +228,11 @@ def organisation_cannot_verify(*, organisation: Organisation, admin, reason, not
     if not is_programme_admin(admin):
         raise PermissionDenied("Only programme admins can verify organisations.")
     with transaction.atomic():
-        updated = Organisation.objects.filter(
-            pk=organisation.pk, verified_at__isnull=True, verification_refused_at__isnull=True
-        ).update(verification_refused_at=timezone.now(), verification_refused_reason=reason.label[:120])
+        updated = (
+            Organisation.objects.awaiting_verification()
+            .filter(pk=organisation.pk)
+            .update(verification_refused_at=timezone.now(), verification_refused_reason=reason.label[:120])
+        )
         if not updated:
             return False
         organisation.refresh_from_db()
@@ -237,7 +240,7 @@ def organisation_cannot_verify(*, organisation: Organisation, admin, reason, not
         _email_representatives(
             organisation,
             kind="organisation-not-verified",
-            about=organisation.pk,
+            occasion=organisation.pk,
             reason=reason.label,
             explanation=reason.explanation,
             regulator=regulator.name,
@@ -276,9 +279,7 @@ def membership_remove(*, membership: Membership, by) -> None:
     if not is_representative(by, membership.organisation):
         raise PermissionDenied("Only a representative can remove people from the organisation.")
     with transaction.atomic():
-        reps = Membership.objects.select_for_update().filter(
-            organisation=membership.organisation, role=Membership.Role.REPRESENTATIVE
-        )
+        reps = Membership.objects.select_for_update().representing(membership.organisation_id)
         if membership.role == Membership.Role.REPRESENTATIVE and len(reps) <= 1:
             raise ValidationError("An organisation needs at least one representative. Add another one first.")
         membership.delete()
@@ -305,6 +306,7 @@ def access_request_create(*, organisation: Organisation, user, job_title: str, m
                 kind="organisation-access-request",
                 to=to,
                 key=f"organisation-access-request:{request.pk}:{to}",
+                about=request,
                 context={
                     "organisation": organisation.name,
                     "requester": user.get_full_name(),
@@ -447,9 +449,9 @@ def employer_commit(
         )
         amounts = Counter(
             {
-                "organisations:committed": 1,
-                f"organisations:committed:region:{locked.region}": 1,
-                f"organisations:committed:type:{locked.type}": 1,
+                organisation_keys.COMMITTED: 1,
+                organisation_keys.committed("region", locked.region): 1,
+                organisation_keys.committed("type", locked.type): 1,
             }
         )
         for task in created:
@@ -465,7 +467,7 @@ def _queue_committed_emails(commitment: EmployerCommitment) -> None:
     _email_representatives(
         organisation,
         kind="organisation-committed",
-        about=commitment.pk,
+        occasion=commitment.pk,
         committed_on=f"{commitment.committed_on:%-d %B %Y}",
         renewal_due_on=f"{commitment.renewal_due_on:%-d %B %Y}",
         statements=[s["title"] for s in commitment.statements],
@@ -479,8 +481,8 @@ def _queue_committed_emails(commitment: EmployerCommitment) -> None:
 def _task_keys(state: str, statement_number: int, organisation_id: int) -> list[str]:
     """The organisation's total and the programme's for tasks in `state` under a statement."""
     return [
-        keys.commitment_tasks(state, statement_number, organisation_id),
-        keys.commitment_tasks(state, statement_number),
+        organisation_keys.commitment_tasks(state, statement_number, organisation_id),
+        organisation_keys.commitment_tasks(state, statement_number),
     ]
 
 
@@ -507,12 +509,12 @@ def commitment_task_done(*, task: CommitmentTask, user, evidence: str, publish: 
             # The row is ours until commit, so the rollup cannot count it overdue from here on;
             # if it already did, the task leaves the overdue totals as it joins the done ones.
             task.refresh_from_db()
-            amounts = Counter({f"organisations:{organisation_id}:tasks-done": 1})
+            amounts = Counter({organisation_keys.tasks_done(organisation_id): 1})
             amounts.update(_task_keys("done", task.statement_number, organisation_id))
             if task.overdue_since is not None:
                 amounts.subtract(_task_keys("overdue", task.statement_number, organisation_id))
             if publish:
-                amounts[keys.evidence_published()] += 1
+                amounts[organisation_keys.EVIDENCE_PUBLISHED] += 1
             counters_add(dict(amounts))
     task.refresh_from_db()
     return bool(updated)
@@ -538,7 +540,7 @@ def commitment_task_evidence_publish(*, task: CommitmentTask, user, evidence: st
             locked.evidence_published_at = timezone.now()
         locked.save(update_fields=["evidence", "evidence_published_at"])
         if newly:
-            counters_add({keys.evidence_published(): 1})
+            counters_add({organisation_keys.EVIDENCE_PUBLISHED: 1})
     return locked
 
 
@@ -552,7 +554,7 @@ def commitment_task_evidence_unpublish(*, task: CommitmentTask, user) -> bool:
             evidence_published_at=None
         )
         if updated:
-            counters_add({keys.evidence_published(): -1})
+            counters_add({organisation_keys.EVIDENCE_PUBLISHED: -1})
     task.refresh_from_db()
     return bool(updated)
 
@@ -610,7 +612,7 @@ def commitment_evidence_recheck_privacy(*, dry_run: bool = False) -> int:
                 evidence_published_at=None
             )
             if updated:
-                counters_add({keys.evidence_published(): -1})
+                counters_add({organisation_keys.EVIDENCE_PUBLISHED: -1})
     return caught
 
 
@@ -645,7 +647,7 @@ def invitation_organisation(token: str) -> Organisation:
         data = signing.Signer(salt=INVITE_SALT).unsign_object(token)
     except signing.BadSignature:
         raise StaleInvitation("This invitation link is not valid.") from None
-    organisation = Organisation.objects.filter(pk=data.get("o"), verified_at__isnull=False).first()
+    organisation = Organisation.objects.listed().filter(pk=data.get("o")).first()
     if organisation is None or organisation.invite_version != data.get("v"):
         raise StaleInvitation("This invitation link has been replaced by a newer one.")
     return organisation
@@ -675,7 +677,7 @@ def organisation_by_join_code(code: str) -> Organisation | None:
     code = join_code_normalise(code)
     if not code:
         return None
-    return Organisation.objects.filter(join_code=code, verified_at__isnull=False, commitment__isnull=False).first()
+    return Organisation.objects.open_to_staff().filter(join_code=code).first()
 
 
 @dataclass
@@ -720,7 +722,7 @@ def staff_invite_by_email(*, organisation: Organisation, by, emails: list[str]) 
 
 def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen) -> EmployeeCommitment:
     # Employers commit first, then invite their staff.
-    if not organisation.is_verified or not EmployerCommitment.objects.filter(organisation=organisation).exists():
+    if not Organisation.objects.open_to_staff().filter(pk=organisation.pk).exists():
         raise CommitmentError(f"{organisation.name} is not open for staff commitments yet.")
     statement_set = statement_set_current()
     statements, tasks = _validate_choice(
@@ -763,11 +765,11 @@ def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen)
                 organisation_name=organisation.name
             )
         amounts = {
-            f"organisations:{organisation.pk}:staff-commitments": 1,
-            "organisations:staff-commitments": 1,
+            organisation_keys.staff_commitments(organisation.pk): 1,
+            organisation_keys.STAFF_COMMITMENTS: 1,
         }
         if assisted_by is not None:
-            amounts[f"organisations:{organisation.pk}:assisted"] = 1
+            amounts[organisation_keys.assisted(organisation.pk)] = 1
         counters_add(amounts)
     return commitment
 
@@ -818,41 +820,37 @@ def organisations_recount() -> dict[str, int]:
     committed = EmployerCommitment.objects.values("organisation__region", "organisation__type")
     for row in committed:
         for key in (
-            "organisations:committed",
-            f"organisations:committed:region:{row['organisation__region']}",
-            f"organisations:committed:type:{row['organisation__type']}",
+            organisation_keys.COMMITTED,
+            organisation_keys.committed("region", row["organisation__region"]),
+            organisation_keys.committed("type", row["organisation__type"]),
         ):
             truth[key] = truth.get(key, 0) + 1
     staff = EmployeeCommitment.objects.values("organisation_id").annotate(n=Count("pk"))
     for row in staff:
-        truth[f"organisations:{row['organisation_id']}:staff-commitments"] = row["n"]
-    truth["organisations:staff-commitments"] = sum(row["n"] for row in staff)
+        truth[organisation_keys.staff_commitments(row["organisation_id"])] = row["n"]
+    truth[organisation_keys.STAFF_COMMITMENTS] = sum(row["n"] for row in staff)
     assisted = EmployeeCommitment.objects.filter(assisted=True).values("organisation_id").annotate(n=Count("pk"))
     for row in assisted:
-        truth[f"organisations:{row['organisation_id']}:assisted"] = row["n"]
+        truth[organisation_keys.assisted(row["organisation_id"])] = row["n"]
     done = (
         CommitmentTask.objects.filter(done_at__isnull=False)
         .values("commitment__organisation_id")
         .annotate(n=Count("pk"))
     )
     for row in done:
-        truth[f"organisations:{row['commitment__organisation_id']}:tasks-done"] = row["n"]
+        truth[organisation_keys.tasks_done(row["commitment__organisation_id"])] = row["n"]
     by_statement = CommitmentTask.objects.values("commitment__organisation_id", "statement_number").annotate(
         chosen=Count("pk"),
         done=Count("pk", filter=Q(done_at__isnull=False)),
         overdue=Count("pk", filter=Q(done_at__isnull=True, overdue_since__isnull=False)),
     )
     for row in by_statement:
-        for state in keys.TASK_STATES:
+        for state in organisation_keys.TASK_STATES:
             for key in _task_keys(state, row["statement_number"], row["commitment__organisation_id"]):
                 truth[key] = truth.get(key, 0) + row[state]
-    truth[keys.evidence_published()] = CommitmentTask.objects.filter(evidence_published_at__isnull=False).count()
-    # Kept by the pledges and Care Makers services under this prefix; one recount owns a prefix.
-    from ambassadors.services import organisation_care_makers_truth
-    from pledges.services import organisation_pledges_truth
-
-    truth.update(organisation_pledges_truth())
-    truth.update(organisation_care_makers_truth())
+    truth[organisation_keys.EVIDENCE_PUBLISHED] = CommitmentTask.objects.filter(
+        evidence_published_at__isnull=False
+    ).count()
     return {key: value for key, value in truth.items() if value}
 
 
@@ -921,7 +919,10 @@ def personal_data_erase(*, user, email: str, keep_contributions: bool) -> None:
         return
     amounts: dict[str, int] = {}
     for commitment in mine:
-        for key in (f"organisations:{commitment.organisation_id}:staff-commitments", "organisations:staff-commitments"):
+        for key in (
+            organisation_keys.staff_commitments(commitment.organisation_id),
+            organisation_keys.STAFF_COMMITMENTS,
+        ):
             amounts[key] = amounts.get(key, 0) - 1
     mine.delete()
     counters_add(amounts)

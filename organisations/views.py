@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from accounts.roles import is_programme_admin
 from pages.ratelimit import client_ip, ratelimit_all
 
 from . import services
@@ -387,7 +388,7 @@ def renew(request, slug: str):
 
 
 def _employee_commit(request, organisation: Organisation, via_invite: bool):
-    if not hasattr(organisation, "commitment"):
+    if not organisation.is_open_to_staff:
         messages.info(
             request, f"{organisation.name} has not signed the Social Care Commitment yet, so staff cannot join it."
         )
@@ -416,7 +417,7 @@ def _employee_commit(request, organisation: Organisation, via_invite: bool):
 
 @login_required
 def join(request, slug: str):
-    organisation = get_object_or_404(Organisation, slug=slug, verified_at__isnull=False)
+    organisation = get_object_or_404(Organisation.objects.listed(), slug=slug)
     return _employee_commit(request, organisation, via_invite=False)
 
 
@@ -492,7 +493,11 @@ def lookup(request):
 
 def detail(request, slug: str):
     organisation = get_object_or_404(Organisation.objects.select_related("commitment"), slug=slug)
-    if not organisation.is_verified and not is_member(request.user, organisation) and not request.user.is_staff:
+    if (
+        not organisation.is_verified
+        and not is_member(request.user, organisation)
+        and not is_programme_admin(request.user)
+    ):
         # Unverified organisations are not public.
         raise Http404("No such organisation")
     today = _today()
@@ -516,9 +521,7 @@ def detail(request, slug: str):
 
 
 def _badge(request, slug: str):
-    organisation = get_object_or_404(
-        Organisation.objects.select_related("commitment"), slug=slug, verified_at__isnull=False
-    )
+    organisation = get_object_or_404(Organisation.objects.listed().select_related("commitment"), slug=slug)
     commitment = getattr(organisation, "commitment", None)
     lapsed = commitment.is_lapsed(_today()) if commitment else False
     return organisation, badge_describe(organisation=organisation, commitment=commitment, lapsed=lapsed)
@@ -591,7 +594,7 @@ def staff_invite(request, slug: str):
     organisation, denied = _rep_or_403(request, slug)
     if denied:
         return denied
-    if not hasattr(organisation, "commitment"):
+    if not organisation.is_open_to_staff:
         messages.info(request, "You can invite staff once the organisation has signed the commitment.")
         return redirect("organisations:dashboard", slug)
     form = StaffInviteForm(_post(request))

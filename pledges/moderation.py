@@ -61,6 +61,7 @@ def _reject(item, *, moderator, reason=None, note=""):
             kind="pledge-rejected",
             to=item.email,
             key=f"pledge-rejected:{item.pk}",
+            about=item,
             category=Email.Category.TRANSACTIONAL,
             context={
                 "name": item.first_name,

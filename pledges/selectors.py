@@ -12,6 +12,7 @@ from django.db.models.expressions import RawSQL
 from accounts.choices import Region
 from counters.services import counter_values, counter_values_with_prefix
 
+from . import keys as pledge_keys
 from .models import Campaign, Pledge, Theme
 
 WALL_PAGE_SIZE = 20
@@ -24,21 +25,25 @@ def current_campaign() -> Campaign | None:
 def campaign_totals(campaign: Campaign | None) -> dict:
     if campaign is None:
         return {"pledges": 0, "people": 0, "done": 0, "by_theme": {}, "by_region": {}}
-    base = f"pledges:{campaign.pk}"
-    everything = counter_values_with_prefix(f"{base}:")
-    by_theme = {k.rsplit(":", 1)[1]: v for k, v in everything.items() if k.startswith(f"{base}:theme:") and v}
-    by_region = {k.rsplit(":", 1)[1]: v for k, v in everything.items() if k.startswith(f"{base}:region:") and v}
+    pk = campaign.pk
+    everything = counter_values_with_prefix(pledge_keys.campaign(pk))
+
+    def breakdown(name: str) -> dict[str, int]:
+        prefix = pledge_keys.facet_prefix(pk, name)
+        return {pledge_keys.last_part(k): v for k, v in everything.items() if k.startswith(prefix) and v}
+
+    by_theme, by_region = breakdown("theme"), breakdown("region")
     return {
-        "pledges": everything.get(f"{base}:total", 0),
-        "people": everything.get(f"{base}:people", 0),
-        "done": everything.get(f"{base}:done", 0),
+        "pledges": everything.get(pledge_keys.total(pk), 0),
+        "people": everything.get(pledge_keys.people(pk), 0),
+        "done": everything.get(pledge_keys.done(pk), 0),
         "by_theme": by_theme,
         "by_region": by_region,
     }
 
 
 def totals_for(campaigns) -> dict[int, int]:
-    keys = {c.pk: f"pledges:{c.pk}:total" for c in campaigns}
+    keys = {c.pk: pledge_keys.total(c.pk) for c in campaigns}
     values = counter_values(keys.values())
     return {pk: values[key] for pk, key in keys.items()}
 

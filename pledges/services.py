@@ -23,6 +23,7 @@ from mail.models import Email
 from mail.services import campaign_news_opt_in, email_key, email_queue
 from moderation.privacy import find_personal_data, mask_personal_data, personal_data_error
 
+from . import keys as pledge_keys
 from .cache import public_pages_changed
 from .models import Campaign, Pledge, PledgerCampaign, PledgeReport, PledgeSettings, normalise_email, normalise_text
 
@@ -76,19 +77,14 @@ def manage_token_read(token: str) -> int:
 
 
 def counter_keys(pledge: Pledge) -> list[str]:
-    base = f"pledges:{pledge.campaign_id}"
-    keys = [f"{base}:total", f"{base}:theme:{pledge.theme.slug}"]
+    campaign_id = pledge.campaign_id
+    keys = [pledge_keys.total(campaign_id), pledge_keys.theme(campaign_id, pledge.theme.slug)]
     for facet, value in (("region", pledge.region), ("role", pledge.job_role), ("sector", pledge.sector)):
         if value:
-            keys.append(f"{base}:{facet}:{value}")
+            keys.append(pledge_keys.facet(campaign_id, facet, value))
     if pledge.organisation_id:
-        # Under the organisations: prefix, so organisations_recount (not pledges_truth) owns it.
-        keys.append(organisation_pledges_key(pledge.organisation_id))
+        keys.append(pledge_keys.organisation(pledge.organisation_id))
     return keys
-
-
-def organisation_pledges_key(organisation_id: int) -> str:
-    return f"organisations:{organisation_id}:pledges"
 
 
 def organisation_pledges_truth() -> dict[str, int]:
@@ -98,7 +94,7 @@ def organisation_pledges_truth() -> dict[str, int]:
         .values("organisation_id")
         .annotate(n=Count("id"))
     )
-    return {organisation_pledges_key(row["organisation_id"]): row["n"] for row in rows}
+    return {pledge_keys.organisation(row["organisation_id"]): row["n"] for row in rows}
 
 
 def _pledger_add(pledge: Pledge, amount: int) -> int:
@@ -130,9 +126,9 @@ def _pledger_add(pledge: Pledge, amount: int) -> int:
 
 def _count(pledge: Pledge, sign: int) -> None:
     amounts = dict.fromkeys(counter_keys(pledge), sign)
-    amounts[f"pledges:{pledge.campaign_id}:people"] = _pledger_add(pledge, sign)
+    amounts[pledge_keys.people(pledge.campaign_id)] = _pledger_add(pledge, sign)
     if pledge.done_at:
-        amounts[f"pledges:{pledge.campaign_id}:done"] = sign
+        amounts[pledge_keys.done(pledge.campaign_id)] = sign
     counters_add(amounts)
     if pledge.joined_from_id:
         Pledge.objects.filter(pk=pledge.joined_from_id).update(joins_count=F("joins_count") + sign)
@@ -171,15 +167,17 @@ def pledges_truth() -> dict[str, int]:
     truth: dict[str, int] = outcomes_truth()  # pledges:<campaign>:outcomes:*
     counted = Pledge.objects.filter(status__in=Pledge.COUNTED)
     for row in counted.values("campaign_id").annotate(n=Count("id"), people=Count("email_normalised", distinct=True)):
-        truth[f"pledges:{row['campaign_id']}:total"] = row["n"]
-        truth[f"pledges:{row['campaign_id']}:people"] = row["people"]
+        truth[pledge_keys.total(row["campaign_id"])] = row["n"]
+        truth[pledge_keys.people(row["campaign_id"])] = row["people"]
     for row in counted.filter(done_at__isnull=False).values("campaign_id").annotate(n=Count("id")):
-        truth[f"pledges:{row['campaign_id']}:done"] = row["n"]
+        truth[pledge_keys.done(row["campaign_id"])] = row["n"]
     for row in counted.values("campaign_id", "theme__slug").annotate(n=Count("id")):
-        truth[f"pledges:{row['campaign_id']}:theme:{row['theme__slug']}"] = row["n"]
+        truth[pledge_keys.theme(row["campaign_id"], row["theme__slug"])] = row["n"]
     for facet, field in (("region", "region"), ("role", "job_role"), ("sector", "sector")):
         for row in counted.exclude(**{field: ""}).values("campaign_id", field).annotate(n=Count("id")):
-            truth[f"pledges:{row['campaign_id']}:{facet}:{row[field]}"] = row["n"]
+            truth[pledge_keys.facet(row["campaign_id"], facet, row[field])] = row["n"]
+    # Per organisation: kept here, under this prefix, so this recount owns it.
+    truth.update(organisation_pledges_truth())
     return truth
 
 
@@ -202,11 +200,7 @@ def pledgers_rebuild() -> None:
 
 
 def user_email_verified(user) -> bool:
-    if not user or not user.is_authenticated:
-        return False
-    from allauth.account.models import EmailAddress
-
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return bool(user and user.is_authenticated and user.has_verified_email())
 
 
 def _find_existing(*, campaign: Campaign, email: str, text: str) -> Pledge | None:
@@ -230,6 +224,7 @@ def _send_confirmation(pledge: Pledge, *, counted: bool = False) -> None:
         to=pledge.email,
         key=f"pledge-confirm:{pledge.pk}:{pledge.confirm_sends}",
         category=Email.Category.TRANSACTIONAL,
+        about=pledge,
         context={
             "name": pledge.first_name,
             "text": pledge.text,
@@ -401,7 +396,7 @@ def pledge_mark_done(*, pledge: Pledge, story: str = "") -> Pledge:
         if locked.done_at is None:
             locked.done_at = timezone.now()
             if locked.status in Pledge.COUNTED:
-                counters_add({f"pledges:{locked.campaign_id}:done": 1})
+                counters_add({pledge_keys.done(locked.campaign_id): 1})
         locked.done_story = story.strip()
         locked.save(update_fields=["done_at", "done_story"])
         public_pages_changed()

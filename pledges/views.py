@@ -298,7 +298,7 @@ def _organisation_from_link(request) -> Organisation | None:
     slug = request.GET.get("organisation", "")
     if not slug or len(slug) > 220:
         return None
-    return Organisation.objects.filter(slug=slug, verified_at__isnull=False).first()
+    return Organisation.objects.listed().filter(slug=slug).first()
 
 
 def _organisation_row(form: PledgeForm) -> str:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dashboard.models import DailyTotal
 from dashboard.services import campaign_series, daily_totals_backfill, daily_totals_snapshot
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Pledge
 from tests.pledges.factories import CampaignFactory
@@ -102,7 +103,7 @@ def test_daily_history_is_backfilled_and_the_series_fills_quiet_days(campaign, p
 def test_snapshot_records_each_total_once_a_day(campaign, pledged):
     daily_totals_snapshot()
     daily_totals_snapshot()
-    assert DailyTotal.objects.filter(key=f"pledges:{campaign.pk}:total", day=timezone.localdate()).get().value == 3
+    assert DailyTotal.objects.filter(key=pledge_keys.total(campaign.pk), day=timezone.localdate()).get().value == 3
 
 
 def test_previous_campaign_is_drawn_beside_the_current_one(client, programme_admin, campaign, pledged):

@@ -171,7 +171,7 @@ def test_publishing_evidence_runs_the_privacy_check(committed, org_rep):
         services.commitment_task_evidence_publish(task=task, user=org_rep, evidence="Ring ０１３９２ ４９６１２３")
     task.refresh_from_db()
     assert task.evidence_published_at is None and task.evidence == WITH_PHONE
-    assert counter_value(keys.evidence_published()) == 0
+    assert counter_value(keys.EVIDENCE_PUBLISHED) == 0
 
 
 def test_marking_done_and_publishing_at_once_refuses_personal_data_and_records_nothing(committed, org_rep):
@@ -183,7 +183,7 @@ def test_marking_done_and_publishing_at_once_refuses_personal_data_and_records_n
     assert services.commitment_task_done(task=task, user=org_rep, evidence=CLEAN, publish=True)
     task.refresh_from_db()
     assert task.evidence_published_at is not None
-    assert counter_value(keys.evidence_published()) == 1
+    assert counter_value(keys.EVIDENCE_PUBLISHED) == 1
 
 
 def test_evidence_is_published_changed_and_unpublished(committed, org_rep):
@@ -192,13 +192,13 @@ def test_evidence_is_published_changed_and_unpublished(committed, org_rep):
     published = services.commitment_task_evidence_publish(task=task, user=org_rep, evidence=CLEAN)
     assert published.evidence == CLEAN and published.evidence_published_at is not None
     services.commitment_task_evidence_publish(task=task, user=org_rep, evidence=CLEAN + " Kept in the file.")
-    assert counter_value(keys.evidence_published()) == 1  # changing the words publishes nothing twice
+    assert counter_value(keys.EVIDENCE_PUBLISHED) == 1  # changing the words publishes nothing twice
     assert services.commitment_task_evidence_unpublish(task=task, user=org_rep) is True
     assert services.commitment_task_evidence_unpublish(task=task, user=org_rep) is False
     task.refresh_from_db()
     assert task.evidence_published_at is None
     assert task.evidence == CLEAN + " Kept in the file."  # still the private note
-    assert counter_value(keys.evidence_published()) == 0
+    assert counter_value(keys.EVIDENCE_PUBLISHED) == 0
 
 
 def test_only_a_done_task_can_have_its_evidence_published(committed, org_rep):
@@ -452,3 +452,13 @@ def test_demo_data_has_done_tasks_published_evidence_and_overdue_ones(client):
     assert counters_recount(prefixes=["organisations:"], dry_run=True) == {}
     html = client.get(reverse("organisations:impact")).content.decode()
     assert "Evidence employers have published" in html and "No employer has published" not in html
+
+
+def test_the_task_keys_are_under_the_programme_prefix_and_name_their_organisation():
+    assert keys.commitment_tasks("done", 3, 7) == "organisations:7:tasks:done:statement:3"
+    assert keys.commitment_tasks("overdue", 3) == "organisations:tasks:overdue:statement:3"
+    assert keys.organisation_of(keys.commitment_tasks("chosen", 1, 7)) == 7
+    assert keys.organisation_of(keys.commitment_tasks("chosen", 1)) is None
+    assert keys.EVIDENCE_PUBLISHED.startswith(keys.PREFIX)
+    with pytest.raises(ValueError):
+        keys.commitment_tasks("lost", 1)

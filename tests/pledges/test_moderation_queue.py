@@ -4,6 +4,7 @@ from django.urls import reverse
 from counters.services import counter_value, counters_recount
 from mail.models import Email
 from moderation.models import Decision, Reason
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Pledge
 
@@ -34,7 +35,7 @@ def test_publishing_from_the_queue_counts_the_pledge_and_logs_it(client, campaig
     client.post(reverse("moderation:queue", args=["held-pledges"]), {"items": [held.pk], "action": "publish"})
     held.refresh_from_db()
     assert held.status == Pledge.Status.PUBLISHED
-    assert counter_value(f"pledges:{campaign.pk}:total") == 1
+    assert counter_value(pledge_keys.total(campaign.pk)) == 1
     assert Decision.objects.get().action == "publish"
     assert counters_recount(dry_run=True) == {}
 
@@ -79,14 +80,14 @@ def test_held_and_reported_pledges_wait_in_their_own_tabs(client, held, reported
 def test_a_reported_pledge_restored_by_a_moderator_is_back_on_the_wall_and_in_the_totals(
     client, campaign, reported_pledge, moderator
 ):
-    assert counter_value(f"pledges:{campaign.pk}:total") == 0
+    assert counter_value(pledge_keys.total(campaign.pk)) == 0
     client.force_login(moderator)
     client.post(
         reverse("moderation:queue", args=["reported-pledges"]), {"items": [reported_pledge.pk], "action": "keep"}
     )
     reported_pledge.refresh_from_db()
     assert reported_pledge.status == Pledge.Status.PUBLISHED
-    assert counter_value(f"pledges:{campaign.pk}:total") == 1
+    assert counter_value(pledge_keys.total(campaign.pk)) == 1
     assert reported_pledge.text in client.get(reverse("pledges:index")).content.decode()
     assert Decision.objects.get(item_id=reported_pledge.pk).action == "keep"
 

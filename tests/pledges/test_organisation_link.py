@@ -6,6 +6,7 @@ from django.urls import reverse
 from counters.services import counter_set, counter_value, counters_recount
 from organisations.models import Organisation
 from pledges import data_rights, services
+from pledges import keys as pledge_keys
 from pledges.models import Pledge
 from tests.organisations.factories import make_organisation
 
@@ -21,7 +22,7 @@ def oak(db):
 
 
 def org_pledges(organisation: Organisation) -> int:
-    return counter_value(f"organisations:{organisation.pk}:pledges")
+    return counter_value(pledge_keys.organisation(organisation.pk))
 
 
 def published(campaign, service_data, organisation, **overrides) -> Pledge:
@@ -73,7 +74,7 @@ def test_pledges_of_every_campaign_add_up_for_the_organisation(campaign, service
     published(campaign, service_data, oak, email="colleague@example.org")
     published(campaign, service_data, None, email="elsewhere@example.org")
     assert org_pledges(oak) == 2
-    assert counter_value(f"pledges:{campaign.pk}:total") == 3
+    assert counter_value(pledge_keys.total(campaign.pk)) == 3
 
 
 def test_erasing_a_person_takes_their_pledges_off_the_organisation_total(campaign, service_data, oak):
@@ -91,13 +92,13 @@ def test_an_erasure_that_keeps_contributions_keeps_the_count(campaign, service_d
     assert counters_recount(dry_run=True) == {}
 
 
-def test_the_recount_repairs_the_organisation_total_and_pledges_do_not_claim_it(campaign, service_data, oak):
+def test_the_pledges_recount_owns_and_repairs_the_organisation_total(campaign, service_data, oak):
     published(campaign, service_data, oak)
-    key = f"organisations:{oak.pk}:pledges"
+    key = pledge_keys.organisation(oak.pk)
     counter_set(key, 40)
-    # The pledges: recount leaves keys under organisations: alone; the organisations one owns them.
-    assert key not in counters_recount(prefixes=["pledges:"], dry_run=True)
-    assert counters_recount(prefixes=["organisations:"]) == {key: (40, 1)}
+    # Kept under the pledges prefix: the pledges recount owns it, the organisations one never sees it.
+    assert key not in counters_recount(prefixes=["organisations:"], dry_run=True)
+    assert counters_recount(prefixes=["pledges:"]) == {key: (40, 1)}
     assert org_pledges(oak) == 1
     assert counters_recount(dry_run=True) == {}
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation.models import Decision, Reason
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Pledge, PledgeReport
 from pledges.moderation import reported
@@ -163,7 +164,7 @@ def test_reports_sent_at_the_same_moment_still_hide_the_pledge_once(campaign, mo
     }
     from counters.services import counter_value, counters_recount
 
-    assert counter_value(f"pledges:{campaign.pk}:total") == 0
+    assert counter_value(pledge_keys.total(campaign.pk)) == 0
     assert counters_recount(dry_run=True) == {}
 
 

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from counters.services import counter_values, counters_recount
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Campaign, Pledge, PledgerCampaign, PledgeSettings, normalise_email, normalise_text
 from tests.factories import UserFactory
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def totals(campaign, *suffixes):
-    keys = [f"pledges:{campaign.pk}:{s}" for s in suffixes]
+    keys = [pledge_keys.campaign(campaign.pk) + s for s in suffixes]
     values = counter_values(keys)
     return [values[k] for k in keys]
 
@@ -276,7 +277,7 @@ def test_recount_repairs_drift(campaign, service_data):
     pledge = submit_and_confirm(campaign, service_data).pledge
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.REJECTED)  # behind the services' back
     drift = counters_recount()
-    assert drift[f"pledges:{campaign.pk}:total"] == (1, 0)
+    assert drift[pledge_keys.total(campaign.pk)] == (1, 0)
     assert counters_recount(dry_run=True) == {}
 
 

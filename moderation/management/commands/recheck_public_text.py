@@ -31,7 +31,7 @@ class Command(BaseCommand):
         evidence = commitment_evidence_recheck_privacy(dry_run=dry_run)
         self.stdout.write(f"social care commitment: {evidence} published evidence notes {verb}taken down")
         # Names and towns are the organisation's own: listed for an administrator to correct.
-        for organisation in Organisation.objects.filter(verified_at__isnull=False).only("pk", "name", "town"):
+        for organisation in Organisation.objects.listed().only("pk", "name", "town"):
             found = find_personal_data(organisation.name, organisation.town)
             if found:
                 self.stdout.write(

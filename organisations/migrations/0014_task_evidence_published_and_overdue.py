@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0012_merge_text_length_caps_and_commitment_work'),
+        ('organisations', '0013_linked_totals_under_programme_prefix'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -70,7 +70,7 @@ def test_marking_a_task_done_counts_it_under_its_statement(committed, org_rep):
     assert services.commitment_task_done(task=task, user=org_rep, evidence="again") is False
     assert by_statement("done", committed) == [0, 0, 1, 0, 0, 0, 0]
     assert by_statement("done") == [0, 0, 1, 0, 0, 0, 0]
-    assert counter_value(f"organisations:{committed.pk}:tasks-done") == 1
+    assert counter_value(keys.tasks_done(committed.pk)) == 1
     task.refresh_from_db()
     assert task.evidence == CLEAN and task.evidence_published_at is None  # private unless published
 

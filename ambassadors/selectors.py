@@ -3,6 +3,7 @@ from counters.services import counter_values, counter_values_with_prefix
 from counters.suppression import MINIMUM_CELL, shown, shown_column
 
 from . import keys as ambassador_keys
+from . import services
 from .models import Activity, Application, CareMaker, SixC, Story
 
 
@@ -107,3 +108,47 @@ def milestones_reached(limit: int = 10):
     return Milestone.objects.filter(key__startswith=ambassador_keys.PREFIX).order_by("-reached_at", "-threshold")[
         :limit
     ]
+
+
+# --- Applying ------------------------------------------------------------------------
+
+
+def application_elsewhere(user) -> tuple[str, str] | None:
+    """(what to tell them, the page to send them to) for someone with no application to start."""
+    if CareMaker.objects.filter(user=user).exists():
+        return "You are already a Care Maker.", "ambassadors:my_profile"
+    if Application.objects.filter(user=user, status=Application.Status.SUBMITTED).exists():
+        return "You already have an application waiting for a decision.", "ambassadors:my_application"
+    return None
+
+
+def application_initial(user, checked: dict) -> dict:
+    """The apply form's first values: a role and sector the person asked to check, else their account's."""
+    return {
+        "role": checked.get("role") or user.job_role,
+        "sector": checked.get("sector") or user.sector,
+        "region": user.region,
+        "organisation": user.organisation_name,
+    }
+
+
+def application_eligibility(user, *, role: str, sector: str) -> dict:
+    """Whether applications are open to this role and sector, as the apply page's context.
+
+    `role` and `sector` are what was posted, else the form's first values (possibly not valid
+    choices at all, which say nothing about eligibility).
+    """
+    closed = bool(
+        role in JobRole.values and sector in Sector.values and not services.is_eligible(role=role, sector=sector)
+    )
+    return {
+        "role": role,
+        "sector": sector,
+        "closed": closed,
+        "open_roles": services.open_labels(JobRole, "role"),
+        "open_sectors": services.open_labels(Sector, "sector"),
+        "closed_role": JobRole(role).label if closed else "",
+        "closed_sector": Sector(sector).label if closed else "",
+        "already_waiting": closed
+        and user.care_maker_waits.filter(role=role, sector=sector, notified_at__isnull=True).exists(),
+    }

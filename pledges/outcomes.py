@@ -31,7 +31,7 @@ from counters.services import counter_values_with_prefix, counters_add
 from moderation.privacy import personal_data_error
 
 from . import keys as pledge_keys
-from .cache import public_pages_changed
+from .microcache import public_pages_changed
 from .models import (
     OUTCOME_MULTIPLE,
     OUTCOME_SINGLE,

@@ -24,7 +24,7 @@ from mail.services import campaign_news_opt_in, email_key, email_queue
 from moderation.privacy import find_personal_data, mask_personal_data, personal_data_error
 
 from . import keys as pledge_keys
-from .cache import public_pages_changed
+from .microcache import public_pages_changed
 from .models import Campaign, Pledge, PledgerCampaign, PledgeReport, PledgeSettings, normalise_email, normalise_text
 
 logger = logging.getLogger(__name__)

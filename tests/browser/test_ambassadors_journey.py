@@ -227,4 +227,5 @@ def test_lead_outside_the_region_gets_a_clear_accessible_refusal(page, axe, live
     response = page.goto(f"{live_server.url}/care-makers/review/{application.pk}/")
     axe()
     assert response.status == 403
-    expect(page.locator("h1")).to_have_text("This application is not in your region")
+    expect(page.locator("h1")).to_have_text("You do not have access to this page")
+    expect(page.locator("main")).to_contain_text("This application is not in your region")

@@ -117,3 +117,12 @@ def test_previous_campaign_is_drawn_beside_the_current_one(client, programme_adm
     client.force_login(programme_admin)
     html = client.get("/dashboard/").content.decode()
     assert "against Change Day 2026" in html
+
+
+def test_dashboard_signed_out_is_sent_to_sign_in_and_others_are_told_who_it_is_for(client, supporter):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/login/")
+    client.force_login(supporter)
+    response = client.get("/dashboard/")
+    assert response.status_code == 403
+    assert "Only programme admins can see the counts dashboard" in response.content.decode()

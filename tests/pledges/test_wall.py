@@ -335,9 +335,9 @@ def test_atom_feed_summaries_are_the_pledge_text_as_plain_text(client, campaign)
 
 @pytest.mark.needs_postgres
 def test_search_with_common_words_uses_the_full_text_filter(client, campaign, monkeypatch):
-    from pledges import selectors
+    from pledges import search
 
-    monkeypatch.setattr(selectors, "SEARCH_PROBE_CAP", 1)  # every word now counts as common
+    monkeypatch.setattr(search, "SEARCH_PROBE_CAP", 1)  # every word now counts as common
     PledgeFactory(text="I will learn sign language")
     PledgeFactory(text="I will learn about sepsis")
     PledgeFactory(text="I will take my breaks")
@@ -369,13 +369,13 @@ def test_search_reads_the_stored_document_through_its_index(campaign):
     """The probe tests the stored tsvector (GIN-indexed), never recomputing to_tsvector per row."""
     from django.db import connection, transaction
 
-    from pledges import selectors
+    from pledges import search
 
     PledgeFactory(text="I will learn sign language")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
         cursor.execute(
-            f"EXPLAIN SELECT id FROM pledges_pledge WHERE status = %s AND {selectors._MATCH} LIMIT 10",
+            f"EXPLAIN SELECT id FROM pledges_pledge WHERE status = %s AND {search._MATCH} LIMIT 10",
             ["published", "language"],
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -383,21 +383,21 @@ def test_search_reads_the_stored_document_through_its_index(campaign):
         assert "gin (search_document)" in cursor.fetchone()[0]
     assert "search_document @@" in plan
     assert "to_tsvector" not in plan
-    assert selectors._search_probe("languages") != []
+    assert search._search_probe("languages") != []
 
 
 @pytest.mark.needs_postgres
 def test_search_tells_common_words_from_rare_ones_by_the_column_statistics(campaign):
     from django.db import connection
 
-    from pledges import selectors
+    from pledges import search
 
     for i in range(150):
         PledgeFactory(text=f"I will learn one new thing a week, week {i}")
     PledgeFactory(text="I will learn sign language")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE pledges_pledge")
-    selectors._unseen_estimate = (0.0, 0.0)  # re-read the floor after ANALYZE
-    assert selectors._is_common("week")
-    assert not selectors._is_common("language")
-    assert not selectors._is_common("nothingmatchesthis")
+    search._unseen_estimate = (0.0, 0.0)  # re-read the floor after ANALYZE
+    assert search._is_common("week")
+    assert not search._is_common("language")
+    assert not search._is_common("nothingmatchesthis")

@@ -369,9 +369,7 @@ def task_done(request, slug: str, pk: int):
 def task_evidence(request, slug: str, pk: int):
     """Publish a done task's evidence on the public page (after the privacy check), change what
     is published, or take it down."""
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     task = get_object_or_404(
         CommitmentTask.objects.select_related("commitment"),
         pk=pk,

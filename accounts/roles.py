@@ -25,8 +25,9 @@ ROLE_PERMISSIONS = {
         "ambassadors.view_application",
         "ambassadors.change_application",
         "ambassadors.view_caremaker",
-        "ambassadors.view_decision",
-        "ambassadors.view_declinereason",
+        # The decline reasons. Not the audit log: it holds every programme's decisions, and a
+        # lead reads their applications' decisions on the review page.
+        "moderation.view_reason",
         "ambassadors.view_intake",
     },
 }

@@ -1,6 +1,7 @@
 from accounts.choices import JobRole, Region, Sector
 from counters.services import counter_values, counter_values_with_prefix
 from counters.suppression import MINIMUM_CELL, shown, shown_column
+from moderation.models import Decision
 
 from . import keys as ambassador_keys
 from . import services
@@ -91,6 +92,11 @@ def moderation_queue():
         .select_related("care_maker", "care_maker__user")
         .order_by("submitted_at", "pk")
     )
+
+
+def application_decisions(application: Application):
+    """The audit log's decisions on one application, newest first."""
+    return Decision.objects.filter(item_type="application", item_id=application.pk).select_related("actor", "reason")
 
 
 def latest_application(user) -> Application | None:

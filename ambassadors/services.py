@@ -16,8 +16,9 @@ from django.utils import timezone
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
+from moderation.models import Reason
 from moderation.privacy import find_personal_data, mask_personal_data, refuse_personal_data
-from moderation.services import decision_record
+from moderation.services import decision_record, reason_tells_author
 
 from . import keys as ambassador_keys
 from . import permissions
@@ -25,8 +26,6 @@ from .models import (
     Activity,
     Application,
     CareMaker,
-    Decision,
-    DeclineReason,
     Eligibility,
     EligibilityWaitlist,
     Intake,
@@ -278,7 +277,7 @@ def _outcome_email(application: Application) -> None:
         context={
             "name": application.user.get_short_name(),
             "approved": application.status == Application.Status.APPROVED,
-            "reason": application.decline_reason.text if application.decline_reason else "",
+            "reason": application.decline_reason.label if application.decline_reason else "",
             "note": application.decision_note,
             "number": getattr(getattr(application, "caremaker", None), "number", None),
             "profile_path": reverse("ambassadors:my_profile"),
@@ -304,19 +303,24 @@ def _check_places(applications: list[Application]) -> None:
             )
 
 
-def applications_decide(
+def application_decide(
     *,
     applications: list[Application],
     decider,
-    approve: bool,
-    reason: DeclineReason | None = None,
+    action: str,
+    reason: Reason | None = None,
     note: str = "",
     now: datetime | None = None,
 ) -> dict:
-    """Approve or decline one or many. A lead outside their regions is refused before anything changes.
+    """A regional lead's decision, "approve" or "decline", on one or many applications. A lead
+    outside their regions is refused before anything changes. Each decision writes its audit
+    row; the applicant is emailed the outcome (on declining, when the reason says so).
 
     Returns {"decided": [...], "already": [...]} so the page can say what was skipped.
     """
+    if action not in ("approve", "decline"):
+        raise ValueError(f"unknown application decision {action!r}")
+    approve = action == "approve"
     now = now or timezone.now()
     if not approve and reason is None:
         raise ValidationError("Choose a reason for declining.", code="no_reason")
@@ -337,54 +341,42 @@ def applications_decide(
                 already.append(application)
                 continue
             application.refresh_from_db()
-            Decision.objects.create(
-                application=application,
-                outcome=Decision.Outcome.APPROVED if approve else Decision.Outcome.DECLINED,
-                decided_by=decider,
-                decided_at=now,
-                reason=None if approve else reason,
-                note=note,
-            )
-            # Also in the shared audit log, searchable with every other decision.
             decision_record(
                 item_type="application",
                 item_id=application.pk,
                 summary=f"Care Maker application: {application.get_role_display()} in {application.get_region_display()}",
-                action="approve" if approve else "decline",
+                action=action,
                 actor=decider,
-                reason_label="" if approve else str(reason),
+                reason=None if approve else reason,
                 note=note,
             )
             if approve:
-                care_maker = CareMaker.objects.create(
-                    user=application.user,
-                    number=_next_number(),
-                    joined_on=timezone.localdate(now),
-                    intake=application.intake,
-                    application=application,
-                    role=application.role,
-                    sector=application.sector,
-                    region=application.region,
-                    organisation=application.organisation,
-                    listed_organisation_id=application.listed_organisation_id,
-                    active=True,
-                    last_recommitted_at=now,
-                    chosen_c=application.chosen_c,
-                    display_name=application.user.display_name,
-                )
-                count_active(care_maker, 1)
-                application.caremaker = care_maker
-            _outcome_email(application)
+                application.caremaker = _care_maker_create(application, now=now)
+            if approve or reason_tells_author(reason):
+                _outcome_email(application)
             decided.append(application)
     return {"decided": decided, "already": already}
 
 
-def application_approve(*, application: Application, decider, note: str = "") -> dict:
-    return applications_decide(applications=[application], decider=decider, approve=True, note=note)
-
-
-def application_decline(*, application: Application, decider, reason: DeclineReason, note: str = "") -> dict:
-    return applications_decide(applications=[application], decider=decider, approve=False, reason=reason, note=note)
+def _care_maker_create(application: Application, *, now: datetime) -> CareMaker:
+    care_maker = CareMaker.objects.create(
+        user=application.user,
+        number=_next_number(),
+        joined_on=timezone.localdate(now),
+        intake=application.intake,
+        application=application,
+        role=application.role,
+        sector=application.sector,
+        region=application.region,
+        organisation=application.organisation,
+        listed_organisation_id=application.listed_organisation_id,
+        active=True,
+        last_recommitted_at=now,
+        chosen_c=application.chosen_c,
+        display_name=application.user.display_name,
+    )
+    count_active(care_maker, 1)
+    return care_maker
 
 
 # --- Care Makers ----------------------------------------------------------------------
@@ -576,8 +568,6 @@ def story_submit(*, care_maker: CareMaker, c: str, title: str, text: str) -> Sto
 
 
 def _moderate(*, story: Story, moderator, status: str, now: datetime) -> bool:
-    if not permissions.is_moderator(moderator):
-        raise PermissionDenied("Only moderators can moderate stories.")
     extra = {"published_at": now} if status == Story.Status.PUBLISHED else {}
     return bool(
         Story.objects.filter(pk=story.pk, status=Story.Status.SUBMITTED).update(
@@ -586,32 +576,70 @@ def _moderate(*, story: Story, moderator, status: str, now: datetime) -> bool:
     )
 
 
-def story_publish(*, story: Story, moderator, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    with transaction.atomic():
-        done = _moderate(story=story, moderator=moderator, status=Story.Status.PUBLISHED, now=now)
-        if done:
-            story.refresh_from_db()
-            care_maker = story.care_maker
-            email_queue(
-                kind="care-makers-story-published",
-                to=care_maker.user.email,
-                key=f"care-makers-story-published:{story.pk}",
-                about=story,
-                category=Email.Category.TRANSACTIONAL,
-                context={
-                    "name": care_maker.user.get_short_name(),
-                    "title": story.title,
-                    "story_path": reverse("ambassadors:story", args=[story.pk]),
-                },
-            )
-    return done
+STORY_DECISIONS = {"publish": Story.Status.PUBLISHED, "reject": Story.Status.REJECTED}
 
 
-def story_reject(*, story: Story, moderator, now: datetime | None = None) -> bool:
+def story_decide(
+    *, story: Story, action: str, moderator, reason: Reason | None = None, note: str = "", now: datetime | None = None
+) -> bool:
+    """A moderator's decision on a submitted story: "publish" (the author is told it is up) or
+    "reject" (the author is told why when the reason says so; otherwise it is hidden quietly).
+    Writes the audit row. False, with nothing written, if the story was already decided."""
+    if not permissions.is_moderator(moderator):
+        raise PermissionDenied("Only moderators can moderate stories.")
     now = now or timezone.now()
     with transaction.atomic():
-        return _moderate(story=story, moderator=moderator, status=Story.Status.REJECTED, now=now)
+        if not _moderate(story=story, moderator=moderator, status=STORY_DECISIONS[action], now=now):
+            return False
+        story.refresh_from_db()
+        decision_record(
+            item_type="story",
+            item_id=story.pk,
+            summary=f"{story.get_c_display()}: {story.title}"[:300],
+            action=action,
+            actor=moderator,
+            reason=reason,
+            note=note,
+        )
+        if action == "publish":
+            _story_published_email(story)
+        elif reason_tells_author(reason):
+            _story_rejected_email(story, reason)
+    return True
+
+
+def _story_published_email(story: Story) -> None:
+    user = story.care_maker.user
+    email_queue(
+        kind="care-makers-story-published",
+        to=user.email,
+        key=f"care-makers-story-published:{story.pk}",
+        about=story,
+        category=Email.Category.TRANSACTIONAL,
+        context={
+            "name": user.get_short_name(),
+            "title": story.title,
+            "story_path": reverse("ambassadors:story", args=[story.pk]),
+        },
+    )
+
+
+def _story_rejected_email(story: Story, reason: Reason) -> None:
+    user = story.care_maker.user
+    email_queue(
+        kind="care-makers-story-rejected",
+        to=user.email,
+        key=f"care-makers-story-rejected:{story.pk}",
+        about=story,
+        category=Email.Category.TRANSACTIONAL,
+        context={
+            "name": user.get_short_name(),
+            "title": mask_personal_data(story.title),
+            "reason": reason.label,
+            "explanation": reason.explanation,
+            "new_story_path": reverse("ambassadors:story_new"),
+        },
+    )
 
 
 # --- Recount --------------------------------------------------------------------------

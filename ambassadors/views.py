@@ -179,52 +179,39 @@ def _require_reviewer(request):
 @login_required
 def review_queue(request):
     regions = _require_reviewer(request)
-    data = request.GET.copy()
-    if "status" not in data:
-        data["status"] = Application.Status.SUBMITTED
-    filters = ReviewFilterForm(data)
-    filters.fields["region"].choices = [("", "All your regions")] + [
-        (value, label) for value, label in Region.choices if value in regions
-    ]
-    values = filters.cleaned_data if filters.is_valid() else {}
-    queue = selectors.review_queue(
-        regions=regions,
-        region=values.get("region", ""),
-        role=values.get("role", ""),
-        intake=values.get("intake"),
-        status=values.get("status", ""),
-    )
-    bulk = BulkDecisionForm(request.POST or None)
-    if request.method == "POST" and bulk.is_valid():
-        chosen = list(bulk.cleaned_data["applications"].select_related("user", "intake"))
-        approve = bulk.cleaned_data["decision"] == "approve"
-        try:
-            result = services.applications_decide(
-                applications=chosen,
-                decider=request.user,
-                approve=approve,
-                reason=bulk.cleaned_data.get("reason"),
-                note=bulk.cleaned_data.get("note", ""),
-            )
-        except PermissionDenied:
-            return _outside_region(request, regions)
-        except ValidationError as error:
-            bulk.add_error(None, error.messages[0])
-        else:
-            _decision_messages(request, result, approve)
-            return redirect(f"{reverse('ambassadors:review')}?{_query_without_page(request)}")
+    filters = ReviewFilterForm(request.GET, regions=regions)
+    form = BulkDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        back = f"{reverse('ambassadors:review')}?{_query_without_page(request)}"
+        response = _decide(request, form, form.chosen(), regions=regions, back=back)
+        if response:
+            return response
     return render(
         request,
         "ambassadors/review_queue.html",
         {
             "filters": filters,
-            "page_obj": _page(request, queue),
-            "form": bulk,
+            "page_obj": _page(request, filters.applications()),
+            "form": form,
             "query": _query_without_page(request),
             "lead_regions": [label for value, label in Region.choices if value in regions],
             "all_regions": permissions.is_programme_admin(request.user),
         },
     )
+
+
+def _decide(request, form, applications, *, regions, back: str):
+    """Decide through application_decide; on success say what happened and go `back`. A rule
+    the service keeps (the intake's places) becomes an error on the form: None, so the page shows it."""
+    try:
+        result = services.application_decide(applications=applications, decider=request.user, **form.decision_args())
+    except PermissionDenied:
+        return _outside_region(request, regions)
+    except ValidationError as error:
+        form.add_error(None, error.messages[0])
+        return None
+    _decision_messages(request, result, form.decision_args())
+    return redirect(back)
 
 
 def _outside_region(request, regions):
@@ -238,12 +225,13 @@ def _outside_region(request, regions):
     )
 
 
-def _decision_messages(request, result: dict, approve: bool) -> None:
+def _decision_messages(request, result: dict, decision: dict) -> None:
     if result["decided"]:
-        verb = "approved" if approve else "declined"
+        approve = decision["action"] == "approve"
         count = len(result["decided"])
+        told = " The applicants have been emailed." if approve or decision["reason"].notify_author else ""
         messages.success(
-            request, f"{count} application{'s' if count != 1 else ''} {verb}. The applicants have been emailed."
+            request, f"{count} application{'s' if count != 1 else ''} {'approved' if approve else 'declined'}.{told}"
         )
     if result["already"]:
         count = len(result["already"])
@@ -262,28 +250,13 @@ def review_detail(request, pk):
         return _outside_region(request, regions)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            result = services.applications_decide(
-                applications=[application],
-                decider=request.user,
-                approve=approve,
-                reason=form.cleaned_data.get("reason"),
-                note=form.cleaned_data.get("note", ""),
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages[0])
-        else:
-            _decision_messages(request, result, approve)
-            return redirect("ambassadors:review")
+        response = _decide(request, form, [application], regions=regions, back=reverse("ambassadors:review"))
+        if response:
+            return response
     return render(
         request,
         "ambassadors/review_detail.html",
-        {
-            "application": application,
-            "form": form,
-            "decisions": application.decisions.select_related("decided_by", "reason"),
-        },
+        {"application": application, "form": form, "decisions": selectors.application_decisions(application)},
     )
 
 

@@ -22,6 +22,7 @@ from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
 from moderation.privacy import find_personal_data, refuse_personal_data
+from moderation.services import decision_record, reason_tells_author
 
 from . import keys as organisation_keys
 from .models import (
@@ -187,26 +188,77 @@ def organisation_register(
     return organisation
 
 
-def organisation_verify(*, organisation: Organisation, admin) -> bool:
-    """Mark verified (once) and tell the representatives. Returns False if it already was."""
+def organisation_verify(
+    *, organisation: Organisation, admin, action: str = "verify", reason=None, note: str = ""
+) -> bool:
+    """A programme admin's verification decision: "verify" (listed from now on) or
+    "cannot-verify" (with a reason: refused, and told why and what to do). Writes the audit row;
+    tells the representatives on verifying, and on refusing when the reason says so. Returns
+    False, with nothing written, if it was already verified (or, refusing, already refused)."""
     if not is_programme_admin(admin):
         raise PermissionDenied("Only programme admins can verify organisations.")
+    if action not in ("verify", "cannot-verify"):
+        raise ValueError(f"unknown verification decision {action!r}")
+    if action == "cannot-verify" and reason is None:
+        raise ValidationError("Choose why the organisation cannot be verified.", code="no_reason")
     with transaction.atomic():
-        now = timezone.now()
-        updated = Organisation.objects.filter(pk=organisation.pk, verified_at__isnull=True).update(
-            verified_at=now, verified_by=admin
-        )
+        if action == "verify":
+            # An organisation refused by mistake can still be verified later.
+            updated = Organisation.objects.filter(pk=organisation.pk, verified_at__isnull=True).update(
+                verified_at=timezone.now(), verified_by=admin
+            )
+        else:
+            updated = (
+                Organisation.objects.awaiting_verification()
+                .filter(pk=organisation.pk)
+                .update(verification_refused_at=timezone.now(), verification_refused_reason=reason.label[:120])
+            )
         if not updated:
             return False
         organisation.refresh_from_db()
-        _email_representatives(
-            organisation,
-            kind="organisation-verified",
-            occasion=organisation.pk,
-            commit_path=reverse("organisations:commit", args=[organisation.slug]),
-            dashboard_path=reverse("organisations:dashboard", args=[organisation.slug]),
+        decision_record(
+            item_type="organisation",
+            item_id=organisation.pk,
+            summary=(
+                f"{organisation.name} ({organisation.registration_id or 'no regulator ID'}, "
+                f"{organisation.get_nation_display()})"
+            ),
+            action=action,
+            actor=admin,
+            reason=reason,
+            note=note,
         )
+        if action == "verify":
+            _verified_email(organisation)
+        elif reason_tells_author(reason):
+            _not_verified_email(organisation, reason)
     return True
+
+
+def _verified_email(organisation: Organisation) -> None:
+    _email_representatives(
+        organisation,
+        kind="organisation-verified",
+        occasion=organisation.pk,
+        commit_path=reverse("organisations:commit", args=[organisation.slug]),
+        dashboard_path=reverse("organisations:dashboard", args=[organisation.slug]),
+    )
+
+
+def _not_verified_email(organisation: Organisation, reason) -> None:
+    regulator = organisation.regulator
+    _email_representatives(
+        organisation,
+        kind="organisation-not-verified",
+        occasion=organisation.pk,
+        reason=reason.label,
+        explanation=reason.explanation,
+        regulator=regulator.name,
+        id_label=regulator.id_label,
+        registration_id=organisation.registration_id,
+        register_url=organisation.register_search_url(),
+        register_path=reverse("organisations:register"),
+    )
 
 
 def _email_representatives(organisation: Organisation, *, kind: str, occasion: int, **context) -> None:
@@ -220,36 +272,6 @@ def _email_representatives(organisation: Organisation, *, kind: str, occasion: i
             about=organisation,
             context={"name": rep.get_short_name(), "organisation": organisation.name, **context},
         )
-
-
-def organisation_cannot_verify(*, organisation: Organisation, admin, reason, note: str = "") -> bool:
-    """The verifier could not verify it: record why and tell the representatives why and what to
-    do. Returns False if it was already verified or refused."""
-    if not is_programme_admin(admin):
-        raise PermissionDenied("Only programme admins can verify organisations.")
-    with transaction.atomic():
-        updated = (
-            Organisation.objects.awaiting_verification()
-            .filter(pk=organisation.pk)
-            .update(verification_refused_at=timezone.now(), verification_refused_reason=reason.label[:120])
-        )
-        if not updated:
-            return False
-        organisation.refresh_from_db()
-        regulator = organisation.regulator
-        _email_representatives(
-            organisation,
-            kind="organisation-not-verified",
-            occasion=organisation.pk,
-            reason=reason.label,
-            explanation=reason.explanation,
-            regulator=regulator.name,
-            id_label=regulator.id_label,
-            registration_id=organisation.registration_id,
-            register_url=organisation.register_search_url(),
-            register_path=reverse("organisations:register"),
-        )
-    return True
 
 
 def membership_add(*, organisation: Organisation, user, role: str = Membership.Role.REPRESENTATIVE) -> Membership:

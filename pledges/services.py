@@ -22,6 +22,7 @@ from counters.services import counters_add
 from mail.models import Email
 from mail.services import campaign_news_opt_in, email_key, email_queue
 from moderation.privacy import find_personal_data, mask_personal_data, personal_data_error
+from moderation.services import decision_record, reason_tells_author
 
 from . import keys as pledge_keys
 from .microcache import public_pages_changed
@@ -490,7 +491,7 @@ def pledge_report(*, pledge: Pledge, reporter: str, reason: str, detail: str = "
     - A reporter counts towards hiding at most REPORTS_COUNTED_PER_DAY pledges a day, so one
       account or one address cannot sweep the wall; reports past that still reach the queue.
     - Reports hide a pledge only until a moderator decides. Once a moderator has read them
-      and kept the pledge (`reports_reviewed_at`, set by pledge_keep), later reports go to
+      and kept the pledge (`reports_reviewed_at`, set by a "keep" decision), later reports go to
       the queue and the pledge stays on the wall until a moderator says otherwise.
     """
     with transaction.atomic():
@@ -520,31 +521,29 @@ def pledge_report(*, pledge: Pledge, reporter: str, reason: str, detail: str = "
         return True
 
 
-def pledge_keep(*, pledge: Pledge, moderator=None) -> bool:
+def _keep(pledge: Pledge) -> bool:
     """A moderator has read the reports and keeps the pledge: back on the wall if reports hid
     it, and from now on reports reach the queue without hiding it again. True if it changed."""
-    with transaction.atomic():
-        if _restore_hidden(pledge):
-            return True
-        now = timezone.now()
-        kept = Pledge.objects.filter(Pledge.REPORTS_WAITING, pk=pledge.pk, status__in=Pledge.PUBLIC).update(
-            reports_reviewed_at=now
-        )
-        if kept:
-            pledge.reports_reviewed_at = now
-        return bool(kept)
+    if _restore_hidden(pledge):
+        return True
+    now = timezone.now()
+    kept = Pledge.objects.filter(Pledge.REPORTS_WAITING, pk=pledge.pk, status__in=Pledge.PUBLIC).update(
+        reports_reviewed_at=now
+    )
+    if kept:
+        pledge.reports_reviewed_at = now
+    return bool(kept)
 
 
-# --- Moderation (used by the admin now, by the moderation queue later) ---------------
+# --- Moderation decisions -------------------------------------------------------------
 
 
-def pledge_publish(*, pledge: Pledge, moderator=None) -> bool:
+def _publish(pledge: Pledge) -> bool:
     """Put a held or hidden pledge on the wall. Publishing one that reports hid is keeping it
-    (pledge_keep): its reports are marked as read, and later ones no longer hide it."""
-    with transaction.atomic():
-        return _restore_hidden(pledge) or _transition(
-            pledge, Pledge.Status.PUBLISHED, allowed_from={Pledge.Status.HELD}, held_reason=""
-        )
+    (_keep): its reports are marked as read, and later ones no longer hide it."""
+    return _restore_hidden(pledge) or _transition(
+        pledge, Pledge.Status.PUBLISHED, allowed_from={Pledge.Status.HELD}, held_reason=""
+    )
 
 
 def _restore_hidden(pledge: Pledge) -> bool:
@@ -557,14 +556,58 @@ def _restore_hidden(pledge: Pledge) -> bool:
     )
 
 
-def pledge_hide(*, pledge: Pledge, moderator=None) -> bool:
-    with transaction.atomic():
-        return _transition(pledge, Pledge.Status.HIDDEN, allowed_from=Pledge.PUBLIC | {Pledge.Status.HELD})
+def _hide(pledge: Pledge) -> bool:
+    return _transition(pledge, Pledge.Status.HIDDEN, allowed_from=Pledge.PUBLIC | {Pledge.Status.HELD})
 
 
-def pledge_reject(*, pledge: Pledge, moderator=None) -> bool:
+def _reject(pledge: Pledge) -> bool:
+    return _transition(pledge, Pledge.Status.REJECTED, allowed_from=Pledge.PUBLIC | Pledge.WAITING)
+
+
+DECISIONS = {"publish": _publish, "keep": _keep, "hide": _hide, "reject": _reject}
+
+
+def _rejected_email(pledge: Pledge, reason) -> None:
+    if not pledge.email:
+        return
+    email_queue(
+        kind="pledge-rejected",
+        to=pledge.email,
+        key=f"pledge-rejected:{pledge.pk}",
+        about=pledge,
+        category=Email.Category.TRANSACTIONAL,
+        context={
+            "name": pledge.first_name,
+            # Masked: the outbox keeps this row, and mail is no place for an NHS number.
+            "text": mask_personal_data(pledge.text),
+            "campaign": pledge.campaign.name,
+            "reason": reason.label,
+            "explanation": reason.explanation,
+            "new_url": settings.SITE_URL + "/pledges/new/",
+        },
+    )
+
+
+def pledge_decide(*, pledge: Pledge, action: str, moderator=None, reason=None, note: str = "") -> bool:
+    """A moderator's decision on a pledge, from any page: "publish" (held or hidden), "keep"
+    (reported: reports read, stays on the wall), "hide" or "reject". Writes the audit row and,
+    when a rejection's reason says so, emails the author. False, with nothing written, if the
+    pledge was not in a state the decision applies to (someone decided it first)."""
     with transaction.atomic():
-        return _transition(pledge, Pledge.Status.REJECTED, allowed_from=Pledge.PUBLIC | Pledge.WAITING)
+        if not DECISIONS[action](pledge):
+            return False
+        decision_record(
+            item_type="pledge",
+            item_id=pledge.pk,
+            summary=pledge.text,
+            action=action,
+            actor=moderator,
+            reason=reason,
+            note=note,
+        )
+        if action == "reject" and reason_tells_author(reason):
+            _rejected_email(pledge, reason)
+    return True
 
 
 # --- Privacy re-check ----------------------------------------------------------------

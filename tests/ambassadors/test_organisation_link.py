@@ -54,7 +54,7 @@ def test_approval_keeps_the_link_and_counts_the_care_maker_for_the_organisation(
     supporter, intake, oak, south_west_lead
 ):
     application = ApplicationFactory(user=supporter, intake=intake, listed_organisation=oak)
-    services.application_approve(application=application, decider=south_west_lead)
+    services.application_decide(action="approve", applications=[application], decider=south_west_lead)
     care_maker = CareMaker.objects.get(user=supporter)
     assert care_maker.listed_organisation == oak
     assert org_care_makers(oak) == 1
@@ -64,7 +64,7 @@ def test_approval_keeps_the_link_and_counts_the_care_maker_for_the_organisation(
 
 def test_a_declined_application_counts_nothing(supporter, intake, oak, south_west_lead, reason):
     application = ApplicationFactory(user=supporter, intake=intake, listed_organisation=oak)
-    services.application_decline(application=application, decider=south_west_lead, reason=reason)
+    services.application_decide(action="decline", applications=[application], decider=south_west_lead, reason=reason)
     assert org_care_makers(oak) == 0
 
 

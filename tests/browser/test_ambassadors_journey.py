@@ -19,7 +19,8 @@ def seed():
     """Migration data that an earlier transactional test's flush may have removed."""
     from django.contrib.auth.models import Group
 
-    importlib.import_module("ambassadors.migrations.0002_seed_eligibility").seed(apps, None)
+    importlib.import_module("ambassadors.migrations.0002_seed_eligibility").seed_eligibility(apps)
+    importlib.import_module("ambassadors.migrations.0007_decisions_into_audit_log").application_reasons_seed(apps)
     for name in ("Moderators", "Programme admins"):
         Group.objects.get_or_create(name=name)
 

@@ -503,7 +503,7 @@ def test_admin_verify_action_verifies_and_emails_the_representative(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:organisations_organisation_changelist"),
-            {"action": "verify", "_selected_action": [organisation.pk]},
+            {"action": "decide_verify", "_selected_action": [organisation.pk]},
         )
     assert response.status_code == 302
     organisation.refresh_from_db()
@@ -516,7 +516,7 @@ def test_moderator_without_programme_admin_rights_cannot_verify_in_the_admin(cli
     client.force_login(moderator)
     client.post(
         reverse("admin:organisations_organisation_changelist"),
-        {"action": "verify", "_selected_action": [organisation.pk]},
+        {"action": "decide_verify", "_selected_action": [organisation.pk]},
     )
     organisation.refresh_from_db()
     assert not organisation.is_verified

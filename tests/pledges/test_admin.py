@@ -30,7 +30,7 @@ def test_admin_action_publishes_held_pledges_through_the_service(admin_client_, 
         campaign=campaign, data={**service_data, "text": "Email me at jo@example.org please"}, user=supporter
     ).pledge
     admin_client_.post(
-        reverse("admin:pledges_pledge_changelist"), {"action": "action_published", "_selected_action": [held.pk]}
+        reverse("admin:pledges_pledge_changelist"), {"action": "decide_publish", "_selected_action": [held.pk]}
     )
     held.refresh_from_db()
     assert held.status == Pledge.Status.PUBLISHED

@@ -44,15 +44,10 @@ def test_a_pledge_counts_for_its_organisation_only_once_published(campaign, serv
 
 def test_the_organisation_total_follows_every_status_change(campaign, service_data, oak, moderator):
     pledge = published(campaign, service_data, oak)
-    steps = [
-        (services.pledge_hide, 0),
-        (services.pledge_publish, 1),
-        (services.pledge_reject, 0),
-    ]
-    for step, expected in steps:
-        kwargs = {"moderator": moderator}
-        assert step(pledge=pledge, **kwargs)
-        assert org_pledges(oak) == expected, step.__name__
+    steps = [("hide", 0), ("publish", 1), ("reject", 0)]
+    for action, expected in steps:
+        assert services.pledge_decide(pledge=pledge, action=action, moderator=moderator)
+        assert org_pledges(oak) == expected, action
         assert counters_recount(dry_run=True) == {}
     other = published(campaign, service_data, oak, text="I will ask every new starter how they are doing.")
     assert org_pledges(oak) == 1
@@ -65,7 +60,7 @@ def test_a_held_pledge_does_not_count_until_a_moderator_publishes_it(campaign, s
     pledge = published(campaign, service_data, oak, text="I will call Mrs Jones on 07700 900123 every week.")
     assert pledge.status == Pledge.Status.HELD
     assert org_pledges(oak) == 0
-    services.pledge_publish(pledge=pledge, moderator=moderator)
+    services.pledge_decide(action="publish", pledge=pledge, moderator=moderator)
     assert org_pledges(oak) == 1
 
 

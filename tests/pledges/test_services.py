@@ -268,7 +268,7 @@ def test_moderator_publishing_a_held_pledge_counts_it(campaign, service_data, su
     held = services.pledge_submit(
         campaign=campaign, data={**service_data, "text": "Call me on 07700 900123 to join in"}, user=supporter
     ).pledge
-    assert services.pledge_publish(pledge=held, moderator=moderator)
+    assert services.pledge_decide(action="publish", pledge=held, moderator=moderator)
     assert totals(campaign, "total") == [1]
     assert counters_recount(dry_run=True) == {}
 

@@ -128,3 +128,47 @@ def bar_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def stacked_bar_chart(
+    *, title: str, labels: list[str], parts: list[Series], colours: list[int], width: int = 640
+) -> str:
+    """One horizontal bar per label, split into `parts` (each a Series with one value per label),
+    for example the tasks chosen under each statement split into done, overdue and still to do.
+    Each label is written above its bar, so long ones need no margin; the whole is written after
+    the bar. `colours` picks each part's colour from COLOURS (and its legend key)."""
+    label_h, bar_h, gap, right = 18, 22, 14, 70
+    row_h = label_h + bar_h + gap
+    height = max(len(labels), 1) * row_h + 4
+    totals = [sum(part.values[i] for part in parts) for i in range(len(labels))]
+    top_value = max(totals, default=0) or 1
+    ident = "stack-" + "".join(c for c in title.lower() if c.isalnum())[:40]
+    described = "; ".join(
+        f"{label}: " + ", ".join(f"{part.values[i]:,} {part.label.lower()}" for part in parts)
+        for i, label in enumerate(labels)
+    )
+    svg = [
+        f'<svg class="app-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-labelledby="{ident}-title {ident}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(described)}</desc>',
+    ]
+    for i, label in enumerate(labels):
+        y = i * row_h
+        svg.append(f'<text x="0" y="{y + 13}" font-size="14" fill="#212b32">{escape(label)}</text>')
+        x = 0.0
+        for part, colour in zip(parts, colours, strict=True):
+            length = (width - right) * part.values[i] / top_value
+            if length:
+                svg.append(
+                    f'<rect x="{x:.1f}" y="{y + label_h}" width="{length:.1f}" height="{bar_h}" '
+                    f'fill="{COLOURS[colour % len(COLOURS)]}"/>'
+                )
+            x += length
+        svg.append(f'<text x="{x + 6:.1f}" y="{y + label_h + 16}" font-size="14" fill="#212b32">{totals[i]:,}</text>')
+    svg.append("</svg>")
+    legend = "".join(
+        f'<li><span class="app-chart-key app-chart-key--{colour % len(COLOURS)}"></span>{escape(part.label)}</li>'
+        for part, colour in zip(parts, colours, strict=True)
+    )
+    return "".join(svg) + f'<ul class="app-chart-legend">{legend}</ul>'

@@ -211,3 +211,14 @@ def dashboard_overview() -> dict:
             }
         )
     return context
+
+
+def commitment_overview() -> dict:
+    """The Social Care Commitment in practice: employers' tasks by statement, from kept totals."""
+    from organisations.selectors import commitment_task_figures, commitment_tasks_chart
+
+    figures = commitment_task_figures()
+    return {
+        "figures": figures,
+        "chart": commitment_tasks_chart(figures, title="Employers' tasks under each statement"),
+    }

@@ -23,7 +23,11 @@ def _require_programme_admin(user):
 @login_required
 def index(request):
     _require_programme_admin(request.user)
-    return render(request, "dashboard/index.html", selectors.dashboard_overview())
+    return render(
+        request,
+        "dashboard/index.html",
+        {**selectors.dashboard_overview(), "commitment": selectors.commitment_overview()},
+    )
 
 
 def _csv_response(rows, filename: str):

@@ -587,6 +587,22 @@ def main() -> None:
             "/social-care-commitment/organisations/",
             baseline="bare",
         ),
+        Scenario(
+            "commitment-impact",
+            "Social Care Commitment in practice: employers' tasks by statement (kept totals only)",
+            "vary.lua",
+            "/social-care-commitment/impact/",
+            ["/social-care-commitment/impact/?r={r}"],
+            baseline="bare",
+        ),
+        Scenario(
+            "organisation-page",
+            "One employer's page: its tasks by statement and published evidence",
+            "vary.lua",
+            f"/social-care-commitment/organisations/{setup['organisation']}/",
+            [f"/social-care-commitment/organisations/{setup['organisation']}/?r={{r}}"],
+            baseline="bare",
+        ),
         Scenario("care-makers", "Care Maker directory", "get.lua", "/care-makers/directory/", baseline="bare"),
         Scenario(
             "care-maker-figures",

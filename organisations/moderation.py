@@ -44,9 +44,12 @@ def register_queue() -> None:
 
 
 def recheck_public_text(*, dry_run: bool = False) -> list[str]:
-    """For moderation.recheck. Names and towns are the organisation's own: listed for an
-    administrator to correct, never changed here."""
-    lines = []
+    """For moderation.recheck: published evidence notes the check now catches are taken down.
+    Names and towns are the organisation's own: listed for an administrator to correct, never
+    changed here."""
+    verb = "would be " if dry_run else ""
+    evidence = services.commitment_evidence_recheck_privacy(dry_run=dry_run)
+    lines = [f"social care commitment: {evidence} published evidence notes {verb}taken down"]
     for organisation in Organisation.objects.listed().only("pk", "name", "town"):
         found = find_personal_data(organisation.name, organisation.town)
         if found:

@@ -6,7 +6,7 @@ from moderation.recheck import rechecks
 class Command(BaseCommand):
     help = (
         "Run today's privacy check over text already public: published pledges it catches go back to the "
-        "held queue; done stories, Care Maker profiles and published stories are masked in place. Run once "
+        "held queue; done stories, Care Maker profiles and published stories are masked in place; employers' published evidence goes back to private. Run once "
         "after the check learns a new form."
     )
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Region
+from ambassadors import keys as ambassador_keys
 from ambassadors import services
 from ambassadors.models import Activity
 from counters.services import counter_set, counter_values, counter_values_with_prefix, counters_recount
@@ -62,8 +63,8 @@ def test_logging_an_activity_counts_it_by_kind_c_region_and_reach():
         "ambassadors:activities:c:courage": 1,
         "ambassadors:activities:region:london": 1,
         "ambassadors:activities:reach": 11,
-        f"ambassadors:activities:year:{activity.done_on.year}": 1,
-        f"ambassadors:activities:reach:year:{activity.done_on.year}": 11,
+        ambassador_keys.activities_in(activity.done_on.year): 1,
+        ambassador_keys.activities_reach_in(activity.done_on.year): 11,
     }
 
 

@@ -41,7 +41,7 @@ def _url(name: str, extra: str | None, organisation, champion) -> str:
         # Only a done task has evidence to publish.
         CommitmentTask.objects.filter(pk=task.pk).update(done_at=timezone.now(), evidence="Recorded in the minutes.")
         args.append(task.pk)
-    return reverse(f"organisations:{name}", args=args)
+    return reverse("organisations:" + name, args=args)
 
 
 @pytest.fixture

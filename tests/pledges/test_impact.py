@@ -32,7 +32,7 @@ def counted(*pledges):
 
 
 def answered(campaign) -> int:
-    return counter_value(f"pledges:{campaign.pk}:outcomes:answered")
+    return counter_value(pledge_keys.outcomes_answered(campaign.pk))
 
 
 # --- Services and the recount ------------------------------------------------------
@@ -45,7 +45,7 @@ def test_a_withdrawn_pledges_answers_leave_every_figure_and_the_recount_agrees(c
     assert answered(campaign) == 2
     assert services.pledge_withdraw(pledge=pledge)
     assert answered(campaign) == 1
-    assert counter_value(f"pledges:{campaign.pk}:outcomes:published") == 0
+    assert counter_value(pledge_keys.outcomes_published(campaign.pk)) == 0
     key = pledge_keys.outcome_facet(campaign.pk, "theme", "culture-and-attitude", pledge_keys.ANSWERED)
     assert counter_value(key) == 1
     assert counters_recount(dry_run=True) == {}
@@ -54,14 +54,14 @@ def test_a_withdrawn_pledges_answers_leave_every_figure_and_the_recount_agrees(c
 def test_a_hidden_pledges_answers_leave_and_come_back_when_it_is_published_again(campaign):
     (pledge,) = counted(PledgeFactory())
     record(pledge, benefit=["carers"])
-    services.pledge_hide(pledge=pledge)
+    services.pledge_decide(pledge=pledge, action="hide")
     assert answered(campaign) == 0 and counters_recount(dry_run=True) == {}
     # Changing the answers while it is hidden keeps them out of the figures.
     record(pledge, benefit=["colleagues"])
     assert answered(campaign) == 0 and counters_recount(dry_run=True) == {}
-    services.pledge_publish(pledge=pledge)
+    services.pledge_decide(pledge=pledge, action="publish")
     assert answered(campaign) == 1
-    assert counter_value(f"pledges:{campaign.pk}:outcomes:benefit:colleagues") == 1
+    assert counter_value(pledge_keys.outcome_choice(campaign.pk, "benefit", "colleagues")) == 1
     assert counters_recount(dry_run=True) == {}
     # Withdrawing answers of a counted pledge takes them out once.
     assert outcome_withdraw(pledge=pledge)
@@ -110,8 +110,8 @@ def test_impact_figures_are_exact_after_a_burst(campaign):
         if n % 7 == 0:
             services.pledge_withdraw(pledge=pledge)
         elif n % 11 == 0:
-            services.pledge_hide(pledge=pledge)
-    assert counter_value(f"pledges:{campaign.pk}:outcomes:answered") > 20
+            services.pledge_decide(pledge=pledge, action="hide")
+    assert counter_value(pledge_keys.outcomes_answered(campaign.pk)) > 20
     assert counters_recount(dry_run=True) == {}
 
 

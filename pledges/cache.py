@@ -15,6 +15,7 @@ Only requests without a session or messages cookie are cached: such a page depen
 URL alone. A response that set a cookie or used a CSRF token is never kept.
 """
 
+import copy
 import logging
 import time
 from functools import wraps
@@ -148,5 +149,30 @@ def blank_form_page(request, key: tuple, render_page) -> HttpResponse:
 
 
 def clear_forms() -> None:
-    """Forget the blank forms this process keeps (tests change themes and campaigns at will)."""
+    """Forget the blank forms and the current campaign this process keeps (tests change
+    themes and campaigns at will)."""
     _forms.clear()
+    _campaign.clear()
+
+
+# --- The current campaign ---------------------------------------------------------------
+# Every pledge request reads it (three per submission), and the query cost about 1 ms of
+# CPU each, most of it the ORM building the SQL. It changes when an admin switches
+# campaigns, a few times a year. Each process keeps it CAMPAIGN_TTL seconds
+# (PLEDGES_CAMPAIGN_TTL; 0, never kept, in tests). Opening and closing stay exact: the
+# window is worked out from its dates on every request. An admin's edit shows within the TTL.
+
+_campaign: dict[str, tuple[float, object]] = {}
+
+
+def kept_current_campaign(load):
+    """`load()` reads the current campaign; each caller gets its own copy of the kept one."""
+    ttl = getattr(settings, "PLEDGES_CAMPAIGN_TTL", 5.0)
+    if ttl <= 0:
+        return load()
+    now = time.monotonic()
+    hit = _campaign.get("current")
+    if hit is None or hit[0] <= now:
+        hit = (now + ttl, load())
+        _campaign["current"] = hit
+    return copy.copy(hit[1])

@@ -176,3 +176,20 @@ def test_a_new_theme_reaches_the_kept_form_after_its_minute(client, campaign, mo
     later = microcache.time.monotonic() + microcache.FORM_TTL + 1
     monkeypatch.setattr(microcache.time, "monotonic", lambda: later)
     assert "Night shifts" in client.get(new).content.decode()
+
+
+def test_the_current_campaign_is_kept_a_few_seconds_per_process(campaign, settings, django_assert_num_queries):
+    from pledges import cache
+    from pledges.selectors import current_campaign
+
+    settings.PLEDGES_CAMPAIGN_TTL = 5
+    cache.clear_forms()
+    with django_assert_num_queries(1):
+        first = current_campaign()
+        second = current_campaign()
+    assert first == second == campaign
+    second.name = "Changed by a caller"
+    assert current_campaign().name == "Change Day 2027"  # each caller has its own copy
+    cache.clear_forms()
+    with django_assert_num_queries(1):
+        current_campaign()

@@ -250,43 +250,34 @@ def new(request):
             cleaned = {**form.cleaned_data, "organisation_several": form.organisation_several}
             drafts.draft_keep(request, response, form.draft(), cleaned)
             return response
-        response = _new_page(request, form, campaign, None)
+        response = HttpResponse(_new_page(request, form, campaign, None))
         drafts.draft_keep(request, response, form.draft())
         return response
-    else:
-        draft = drafts.draft_typed(request)
-        if _blank_form_for_anyone(request, draft):
-            window = campaign.window()
-            return blank_form_page(
-                request,
-                ("pledges:new", campaign.pk, campaign.name, window),
-                lambda csrf_token: render_to_string(
-                    "pledges/new.html",
-                    {
-                        "form": PledgeForm(campaign=campaign, user=request.user),
-                        "campaign": campaign,
-                        "window": window,
-                        "for_organisation": None,
-                        "csrf_token": csrf_token,
-                    },
-                    request,
-                ),
-            )
+    draft = drafts.draft_typed(request)
+    # "Make a pledge as part of <organisation>" links from its page: the link wins over a draft.
+    for_organisation = _organisation_from_link(request)
+
+    def page(csrf_token: str | None = None) -> str:
         initial = draft or _profile_initial(request.user)
-        # "Make a pledge as part of <organisation>" links from its page: the link wins over a draft.
-        for_organisation = _organisation_from_link(request)
         if for_organisation is not None:
             initial = {**initial, "organisation_name": organisation_label(for_organisation)}
         form = PledgeForm(initial=initial, campaign=campaign, user=request.user)
-    return _new_page(request, form, campaign, for_organisation)
+        return _new_page(request, form, campaign, for_organisation, csrf_token=csrf_token)
 
-
-def _new_page(request, form, campaign, for_organisation):
-    return render(
+    # The page everyone signed out with nothing typed sees is kept rendered (see cache.py).
+    return blank_form_page(
         request,
-        "pledges/new.html",
-        {"form": form, "campaign": campaign, "window": campaign.window(), "for_organisation": for_organisation},
+        ("pledges:new", campaign.pk, campaign.name, campaign.window()),
+        page,
+        keep=_blank_form_for_anyone(request, draft),
     )
+
+
+def _new_page(request, form, campaign, for_organisation, *, csrf_token: str | None = None) -> str:
+    context = {"form": form, "campaign": campaign, "window": campaign.window(), "for_organisation": for_organisation}
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    return render_to_string("pledges/new.html", context, request)
 
 
 def _blank_form_for_anyone(request, draft) -> bool:

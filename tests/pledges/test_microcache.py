@@ -193,3 +193,18 @@ def test_the_current_campaign_is_kept_a_few_seconds_per_process(campaign, settin
     cache.clear_forms()
     with django_assert_num_queries(1):
         current_campaign()
+
+
+def test_the_kept_blank_form_is_the_page_the_plain_path_renders(client, campaign, monkeypatch):
+    import re
+
+    from pledges import views
+
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    microcache.clear_forms()
+    client.get(reverse("pledges:new"))  # rendered and kept
+    kept = client.get(reverse("pledges:new")).content.decode()  # served from what was kept
+    monkeypatch.setattr(views, "_blank_form_for_anyone", lambda request, draft: False)
+    plain = client.get(reverse("pledges:new")).content.decode()
+    assert token.search(kept) and microcache.CSRF_PLACEHOLDER not in kept
+    assert token.sub("TOKEN", kept) == token.sub("TOKEN", plain)

@@ -8,6 +8,7 @@ apart by the same gunicorn, never with a number from another day.
     .venv/bin/python scripts/bench.py --quick         # short rounds, for trying the harness
     .venv/bin/python scripts/bench.py --only bare,form
     .venv/bin/python scripts/bench.py --profile docs/profiles   # a flame graph per scenario
+    .venv/bin/python scripts/bench.py --scale-shape --quick     # nginx, two instances: scripts/scale_shape.py
 
 Beside each rate it reports where the time went: CPU milliseconds per operation of the
 gunicorn processes, the PostgreSQL server processes and the Celery worker, read from /proc
@@ -449,7 +450,18 @@ def main() -> None:
     parser.add_argument(
         "--profile", metavar="DIR", help="also write a py-spy flame graph (SVG) per scenario and process group to DIR"
     )
+    parser.add_argument(
+        "--scale-shape",
+        action="store_true",
+        help="nginx in front of two gunicorn instances, two Celery workers and beat: the rate against one"
+        " instance, lost and duplicated pledges and emails, the recount (scripts/scale_shape.py)",
+    )
     args = parser.parse_args()
+    if args.scale_shape:
+        import scale_shape  # scripts/, beside this file
+
+        scale_shape.run(sys.modules[__name__], args)
+        return
     seconds, warmup = (2, 1) if args.quick else (10, 5)
     scale = ["--pledges", "20000", "--care-makers", "200", "--organisations", "100"] if args.small else []
     wanted_pledges = 20_000 if args.small else SCALE_PLEDGES

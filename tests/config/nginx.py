@@ -1,13 +1,15 @@
 """The repo's nginx site (deploy/nginx/carepledge.conf), made runnable outside docker: a main
 configuration in a temporary folder includes the site file with its compose host names and
 ports swapped for local ones. Each swap must match exactly once, so a change to the site
-file's shape fails here instead of silently testing something else."""
+file's shape fails here instead of silently testing something else. The templating is the
+bench's (scripts/scale_shape.py, which runs the same site in front of two instances)."""
 
+import importlib.util
 import os
-import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -36,40 +38,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _swap(text: str, pattern: str, replacement: str) -> str:
-    new, count = re.subn(pattern, replacement, text)
-    assert count == 1, f"expected one {pattern!r} in {SITE.name}, found {count}"
-    return new
+def scale_shape():
+    """scripts/scale_shape.py, loaded from its file (scripts/ is not a package)."""
+    name = "carepledge_scale_shape"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / "scale_shape.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def write_config(folder: Path, *, web: str, listen: int, mail_listen: int, mail: str = "127.0.0.1:9") -> Path:
     """A main nginx.conf in `folder` serving the site on 127.0.0.1:`listen` in front of `web`."""
-    site = SITE.read_text()
-    site = _swap(site, r"server web:8000;", f"server {web};")
-    site = _swap(site, r"listen 80;", f"listen 127.0.0.1:{listen};")
-    site = _swap(site, r"listen 8025;", f"listen 127.0.0.1:{mail_listen};")
-    site = _swap(site, r"proxy_pass http://mail:8025;", f"proxy_pass http://{mail};")
-    (folder / "carepledge.conf").write_text(site)
-    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (folder / name).mkdir(exist_ok=True)
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    main = f"""{user}worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    include {folder}/carepledge.conf;
-}}
-"""
-    path = folder / "nginx.conf"
-    path.write_text(main)
-    return path
+    return scale_shape().write_nginx_config(folder, upstreams=[web], listen=listen, mail_listen=mail_listen, mail=mail)
 
 
 def nginx_test(nginx: str, config: Path) -> subprocess.CompletedProcess:

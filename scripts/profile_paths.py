@@ -15,7 +15,9 @@ is the web and worker side, where the profile puts the cost.
     ... scripts/profile_paths.py --only search --profile      # and the top of a cProfile
 
 The database named in DATABASE_URL is used as it is (never a test database): give it one
-of your own. The email rows this makes are left sent; the pledges unconfirmed.
+of your own. The email rows this makes are left sent; the pledges unconfirmed. The send
+tasks the pledge path hands to the broker stay in the `celery` list of the Redis database in
+REDIS_URL (no worker reads it here): `redis-cli -n N del celery` afterwards.
 """
 
 from __future__ import annotations

@@ -20,10 +20,12 @@ in; otherwise the answers go through the form again.
 """
 
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.core import signing
 from django.db.models import Model
+from django.utils.cache import patch_cache_control
 
 DRAFT_COOKIE = "pledge_draft"
 RESULT_COOKIE = "pledge_result"
@@ -65,6 +67,21 @@ def _write(response, name: str, data: dict) -> bool:
 def _forget(request, response, name: str) -> None:
     if name in request.COOKIES:
         response.delete_cookie(name, path="/pledges/", samesite="Lax")
+
+
+def private_to_its_holder(view):
+    """The form, check and "sent" pages show a draft or an outcome to the browser holding its
+    cookie alone: `Cache-Control: private, no-store`, as PrivatePagesMiddleware marks every
+    page reached with a session."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if DRAFT_COOKIE in request.COOKIES or RESULT_COOKIE in request.COOKIES:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return wrapped
 
 
 # --- The draft ------------------------------------------------------------------------

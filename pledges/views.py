@@ -236,6 +236,7 @@ def image(request, pk: int):
 # --- Making a pledge ----------------------------------------------------------------
 
 
+@drafts.private_to_its_holder
 def new(request):
     campaign = selectors.current_campaign()
     if campaign is None:
@@ -324,6 +325,7 @@ def _draft_data(request, kept: dict, campaign: Campaign) -> dict | None:
     return {**form.cleaned_data, "organisation_several": form.organisation_several}
 
 
+@drafts.private_to_its_holder
 def check(request):
     campaign = selectors.current_campaign()
     kept = drafts.draft_read(request)
@@ -374,6 +376,7 @@ def check(request):
     )
 
 
+@drafts.private_to_its_holder
 def sent(request):
     result = drafts.result_read(request)
     if not result:

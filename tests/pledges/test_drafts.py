@@ -65,3 +65,12 @@ def test_a_draft_too_big_for_a_cookie_is_kept_in_the_session(client, campaign, f
     assert "Your pledge must be 280 characters or fewer" in response.content.decode()
     assert drafts.DRAFT_COOKIE not in client.cookies
     assert huge.strip() in client.get(NEW).content.decode()
+
+
+def test_pages_showing_the_draft_or_its_outcome_are_private(client, campaign, form_data):
+    client.post(NEW, form_data)
+    for response in (client.get(CHECK), client.get(NEW)):
+        assert form_data["email"] in response.content.decode()
+        assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
+    client.post(CHECK)
+    assert set(client.get(SENT)["Cache-Control"].split(", ")) == {"private", "no-store"}

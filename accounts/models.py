@@ -30,6 +30,10 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, email: str):
         return self.get(email__iexact=email)
 
+    def with_verified_email(self):
+        """People whose sign-in address is verified (allauth's EmailAddress row for it)."""
+        return self.filter(emailaddress__email__iexact=models.F("email"), emailaddress__verified=True)
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account. Email is the login; there is no username."""
@@ -58,6 +62,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    def has_verified_email(self) -> bool:
+        """Whether the address this person signs in with is verified: the one rule for it."""
+        return type(self).objects.with_verified_email().filter(pk=self.pk).exists()
 
     def get_full_name(self) -> str:
         """The name this person asked to be called, or "" if they gave none.

@@ -44,8 +44,7 @@ def roles_of(user) -> Roles:
     admin = roles.is_programme_admin(user)
     return Roles(
         moderator=roles.is_moderator(user),
-        # a regional lead is a person with regions whose applications they review
-        regional_lead=admin or user.care_maker_regions.exists(),
+        regional_lead=admin or roles.is_regional_lead(user),
         programme_admin=admin,
         django_admin=user.is_staff and user.is_active,
     )

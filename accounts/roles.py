@@ -25,8 +25,9 @@ ROLE_PERMISSIONS = {
         "ambassadors.view_application",
         "ambassadors.change_application",
         "ambassadors.view_caremaker",
-        "ambassadors.view_decision",
-        "ambassadors.view_declinereason",
+        # The decline reasons. Not the audit log: it holds every programme's decisions, and a
+        # lead reads their applications' decisions on the review page.
+        "moderation.view_reason",
         "ambassadors.view_intake",
     },
 }
@@ -88,8 +89,20 @@ def is_moderator(user) -> bool:
     return is_programme_admin(user) or has_role(user, MODERATORS)
 
 
-# The same two roles as querysets, for whoever must tell them something (the staff digest):
-# each matches its predicate above, for active people.
+def is_regional_lead(user) -> bool:
+    """Programme admins, and people given regions whose Care Maker applications they review.
+
+    Being a lead is having regions (the Care Makers' `RegionalLead` rows, reached by their
+    `care_maker_regions` name so accounts imports nothing above it); the "Regional leads"
+    group only says what a lead may do in the Django admin."""
+    if not (user and user.is_authenticated):
+        return False
+    return is_programme_admin(user) or user.care_maker_regions.exists()
+
+
+# The same roles as querysets, for whoever must tell them something (the staff digest,
+# milestones, new organisations to verify): each matches its predicate above, for active
+# people. Every caller uses these; a test keeps a second definition from appearing.
 
 
 def programme_admins():
@@ -114,3 +127,23 @@ def moderators():
         .distinct()
         .order_by("pk")
     )
+
+
+def regional_leads(region: str):
+    """Everyone who reviews this region's Care Maker applications: its leads and programme admins."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=programme_admins().values("pk")) | Q(care_maker_regions__region=region), is_active=True
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def emails(people) -> list[str]:
+    """The addresses of a role's people (one each, sorted), for a list of recipients."""
+    return sorted(set(people.values_list("email", flat=True)))

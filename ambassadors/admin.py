@@ -5,8 +5,6 @@ from .models import (
     Activity,
     Application,
     CareMaker,
-    Decision,
-    DeclineReason,
     Eligibility,
     EligibilityWaitlist,
     Intake,
@@ -54,25 +52,12 @@ class IntakeAdmin(admin.ModelAdmin):
     list_filter = ["is_pilot"]
 
 
-@admin.register(DeclineReason)
-class DeclineReasonAdmin(admin.ModelAdmin):
-    list_display = ["text", "is_active", "order"]
-    list_editable = ["is_active", "order"]
-
-
 @admin.register(RegionalLead)
 class RegionalLeadAdmin(admin.ModelAdmin):
     list_display = ["user", "region"]
     list_filter = ["region"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
-
-
-class DecisionInline(admin.TabularInline):
-    model = Decision
-    extra = 0
-    can_delete = False
-    readonly_fields = ["outcome", "decided_by", "decided_at", "reason", "note"]
 
 
 @admin.register(Application)
@@ -82,13 +67,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "organisation"]
     raw_id_fields = ["user", "decided_by", "listed_organisation"]
     readonly_fields = ["status", "decided_by", "decided_at", "decline_reason", "decision_note", "endorsed_at"]
-    inlines = [DecisionInline]
-
-
-@admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
-    list_display = ["application", "outcome", "decided_by", "decided_at", "reason"]
-    list_filter = ["outcome", "reason"]
 
 
 @admin.register(CareMaker)

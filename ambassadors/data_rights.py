@@ -25,7 +25,7 @@ def export(*, user, email: str) -> dict:
                 "chosen_c": a.chosen_c,
                 "manager_name": a.manager_name,
                 "manager_email": a.manager_email,
-                "decline_reason": a.decline_reason.text if a.decline_reason else "",
+                "decline_reason": a.decline_reason.label if a.decline_reason else "",
                 "decision_note": a.decision_note,
             }
             for a in Application.objects.filter(user=user).select_related("intake", "decline_reason")

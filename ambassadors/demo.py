@@ -228,6 +228,44 @@ def _activities(today: date) -> int:
     return logged
 
 
+# How many active demo Care Makers list each verified organisation of the demo directory
+# (made by organisations/demo.py, which loads first).
+ORGANISATION_LINKS = {
+    "Oak Lodge Care Home": 2,
+    "Fenland Home Care": 1,
+    "Pennine Lodge Nursing Home": 1,
+    "Shropshire Community Health": 1,
+}
+
+
+def _link_organisations() -> int:
+    """List some active Care Makers of each organisation's region as its staff. Idempotent;
+    bulk updates skip the services, so the Care Makers' totals are recounted after."""
+    from counters.services import counters_recount
+    from organisations.models import Organisation
+
+    from . import keys as ambassador_keys
+
+    linked = 0
+    for name, share in ORGANISATION_LINKS.items():
+        organisation = Organisation.objects.listed().filter(name=name).first()
+        if organisation is None:
+            continue
+        want = share - CareMaker.objects.filter(listed_organisation=organisation).count()
+        if want > 0:
+            ids = list(
+                CareMaker.objects.filter(listed_organisation__isnull=True, active=True, region=organisation.region)
+                .order_by("number")
+                .values_list("pk", flat=True)[:want]
+            )
+            linked += CareMaker.objects.filter(pk__in=ids).update(
+                listed_organisation=organisation, organisation=organisation.name
+            )
+    if linked:
+        counters_recount(prefixes=[ambassador_keys.PREFIX], milestones=False)
+    return linked
+
+
 def load(stdout) -> None:
     today = timezone.localdate()
     pilot, last_year, current = _intakes(today)
@@ -302,6 +340,7 @@ def load(stdout) -> None:
         )
 
     activities = _activities(today)
+    linked = _link_organisations()
 
     logins = []
     for first, last, region in LEADS:
@@ -313,6 +352,6 @@ def load(stdout) -> None:
     logins.append(f"  story moderator: {moderator.email}")
     stdout.write(
         f"Care Makers: {made} Care Makers, {waiting} waiting applications, {stories} stories and "
-        f"{activities} activities added. "
+        f"{activities} activities added, {linked} linked to organisations. "
         f"Logins (password {DEMO_PASSWORD}):\n" + "\n".join(logins)
     )

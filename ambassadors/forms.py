@@ -2,11 +2,12 @@ from django import forms
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector
+from moderation.models import Reason
 from moderation.privacy import refuse_personal_data
 from organisations.selectors import organisation_matches
 
-from . import services
-from .models import Activity, Application, CareMaker, DeclineReason, Intake, SixC, Story
+from . import selectors, services
+from .models import Activity, Application, CareMaker, Intake, SixC, Story
 
 EMPTY = [("", "Choose one")]
 
@@ -151,6 +152,27 @@ class ReviewFilterForm(_Filters):
         label="Status", choices=Application.Status.choices, required=False, initial=Application.Status.SUBMITTED
     )
 
+    def __init__(self, query, *, regions: set[str]):
+        """`query` is the page's GET: with no status chosen, the queue shows those waiting."""
+        data = query.copy()
+        data.setdefault("status", Application.Status.SUBMITTED)
+        super().__init__(data)
+        self.regions = regions
+        self.fields["region"].choices = [("", "All your regions")] + [
+            (value, label) for value, label in Region.choices if value in regions
+        ]
+
+    def applications(self):
+        """The lead's applications, narrowed by whichever filters are valid."""
+        values = self.cleaned_data if self.is_valid() else {}
+        return selectors.review_queue(
+            regions=self.regions,
+            region=values.get("region", ""),
+            role=values.get("role", ""),
+            intake=values.get("intake"),
+            status=values.get("status", ""),
+        )
+
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
@@ -161,7 +183,7 @@ class DecisionForm(forms.Form):
     )
     reason = forms.ModelChoiceField(
         label="Reason for declining",
-        queryset=DeclineReason.objects.filter(is_active=True),
+        queryset=Reason.objects.filter(active=True, applies_to=Reason.AppliesTo.APPLICATION),
         required=False,
         empty_label="Choose a reason",
         help_text="Only needed if you decline. The applicant sees this reason.",
@@ -181,12 +203,24 @@ class DecisionForm(forms.Form):
             self.add_error("reason", "Choose a reason for declining")
         return data
 
+    def decision_args(self) -> dict:
+        """The service's arguments (application_decide) from a valid form."""
+        approve = self.cleaned_data["decision"] == "approve"
+        return {
+            "action": self.cleaned_data["decision"],
+            "reason": None if approve else self.cleaned_data["reason"],
+            "note": self.cleaned_data["note"],
+        }
+
 
 class BulkDecisionForm(DecisionForm):
     applications = forms.ModelMultipleChoiceField(
         queryset=Application.objects.all(),
         error_messages={"required": "Select at least one application"},
     )
+
+    def chosen(self) -> list[Application]:
+        return list(self.cleaned_data["applications"].select_related("user", "intake"))
 
 
 class DirectoryFilterForm(_Filters):

@@ -124,18 +124,6 @@ class Intake(models.Model):
         return self.opens_on <= day <= self.closes_on
 
 
-class DeclineReason(models.Model):
-    text = models.CharField(max_length=200, unique=True)
-    is_active = models.BooleanField(default=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "text"]
-
-    def __str__(self) -> str:
-        return self.text
-
-
 class RegionalLead(models.Model):
     """A person who reviews and decides applications from one region."""
 
@@ -192,7 +180,11 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.ForeignKey(DeclineReason, null=True, blank=True, on_delete=models.PROTECT)
+    # A moderation.Reason that applies to applications; each decision is also in the audit log
+    # (moderation.Decision, item_type "application").
+    decline_reason = models.ForeignKey(
+        "moderation.Reason", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decision_note = models.TextField(blank=True, max_length=1000)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
@@ -226,28 +218,6 @@ class Application(models.Model):
     @property
     def who(self) -> str:
         return " ".join(p for p in (role_phrase(self.role), region_phrase(self.region)) if p)
-
-
-class Decision(models.Model):
-    """Who decided what, when and why: one row per decision, kept even if it is reversed later."""
-
-    class Outcome(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField()
-    reason = models.ForeignKey(DeclineReason, null=True, blank=True, on_delete=models.PROTECT)
-    note = models.TextField(blank=True, max_length=1000)
-
-    class Meta:
-        ordering = ["-decided_at"]
-        constraints = [length_at_most("note", 1000, name="ambassadors_decision_note_length")]
-
-    def __str__(self) -> str:
-        return f"{self.get_outcome_display()} application {self.application_id} ({self.decided_at:%d %b %Y})"
 
 
 class CareMaker(models.Model):

@@ -22,13 +22,4 @@ def can_review(user) -> bool:
 
 def reviewers(region: str):
     """Everyone review_regions() lets decide this region's applications: its leads and programme admins."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    admins = roles.programme_admins().values("pk")
-    return (
-        get_user_model()
-        .objects.filter(Q(pk__in=admins) | Q(care_maker_regions__region=region), is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
+    return roles.regional_leads(region)

@@ -1,27 +1,30 @@
 from accounts.choices import JobRole, Region, Sector
 from counters.services import counter_values, counter_values_with_prefix
 from counters.suppression import MINIMUM_CELL, shown, shown_column
+from moderation.models import Decision
 
+from . import keys as ambassador_keys
+from . import services
 from .models import Activity, Application, CareMaker, SixC, Story
 
 
 def home_summary() -> dict:
-    totals = counter_values(["ambassadors:active"])
-    return {"active": totals["ambassadors:active"]}
+    totals = counter_values([ambassador_keys.ACTIVE])
+    return {"active": totals[ambassador_keys.ACTIVE]}
 
 
 def active_counts() -> dict:
     """Kept totals by region, role and sector (no COUNT over Care Makers in a page request)."""
-    kept = counter_values_with_prefix("ambassadors:active")
+    kept = counter_values_with_prefix(ambassador_keys.ACTIVE)
 
     def rows(kind: str, choices) -> list[dict]:
         return [
-            {"value": value, "label": label, "count": kept.get(f"ambassadors:active:{kind}:{value}", 0)}
+            {"value": value, "label": label, "count": kept.get(ambassador_keys.active(kind, value), 0)}
             for value, label in choices.choices
         ]
 
     return {
-        "total": kept.get("ambassadors:active", 0),
+        "total": kept.get(ambassador_keys.ACTIVE, 0),
         "regions": rows("region", Region),
         "roles": [row for row in rows("role", JobRole) if row["count"]],
         "sectors": [row for row in rows("sector", Sector) if row["count"]],
@@ -30,18 +33,18 @@ def active_counts() -> dict:
 
 def activity_counts() -> dict:
     """Kept totals of what Care Makers logged, each cell under the minimum shown as "fewer than 5"."""
-    kept = counter_values_with_prefix("ambassadors:activities")
+    kept = counter_values_with_prefix(ambassador_keys.ACTIVITIES)
 
     def rows(kind: str, choices, *, adds_up: bool) -> list[dict]:
-        counts = [kept.get(f"ambassadors:activities:{kind}:{value}", 0) for value, _ in choices]
+        counts = [kept.get(ambassador_keys.activities(kind, value), 0) for value, _ in choices]
         cells = shown_column(counts, adds_up=adds_up)
         return [{"label": label, "shown": cell} for (_, label), cell in zip(choices, cells, strict=True)]
 
-    total = kept.get("ambassadors:activities", 0)
+    total = kept.get(ambassador_keys.ACTIVITIES, 0)
     return {
         "total": shown(total),
         # The sum of people reached could single out a lone activity's band, so it is hidden with the total.
-        "reach": shown(kept.get("ambassadors:activities:reach", 0)) if total >= MINIMUM_CELL else shown(0),
+        "reach": shown(kept.get(ambassador_keys.ACTIVITIES_REACH, 0)) if total >= MINIMUM_CELL else shown(0),
         "kinds": rows("kind", Activity.Kind.choices, adds_up=True),
         # An activity can show several Cs, so this column does not add up to the total.
         "cs": rows("c", SixC.choices, adds_up=False),
@@ -91,6 +94,11 @@ def moderation_queue():
     )
 
 
+def application_decisions(application: Application):
+    """The audit log's decisions on one application, newest first."""
+    return Decision.objects.filter(item_type="application", item_id=application.pk).select_related("actor", "reason")
+
+
 def latest_application(user) -> Application | None:
     return (
         Application.objects.filter(user=user)
@@ -103,4 +111,50 @@ def latest_application(user) -> Application | None:
 def milestones_reached(limit: int = 10):
     from counters.models import Milestone
 
-    return Milestone.objects.filter(key__startswith="ambassadors:").order_by("-reached_at", "-threshold")[:limit]
+    return Milestone.objects.filter(key__startswith=ambassador_keys.PREFIX).order_by("-reached_at", "-threshold")[
+        :limit
+    ]
+
+
+# --- Applying ------------------------------------------------------------------------
+
+
+def application_elsewhere(user) -> tuple[str, str] | None:
+    """(what to tell them, the page to send them to) for someone with no application to start."""
+    if CareMaker.objects.filter(user=user).exists():
+        return "You are already a Care Maker.", "ambassadors:my_profile"
+    if Application.objects.filter(user=user, status=Application.Status.SUBMITTED).exists():
+        return "You already have an application waiting for a decision.", "ambassadors:my_application"
+    return None
+
+
+def application_initial(user, checked: dict) -> dict:
+    """The apply form's first values: a role and sector the person asked to check, else their account's."""
+    return {
+        "role": checked.get("role") or user.job_role,
+        "sector": checked.get("sector") or user.sector,
+        "region": user.region,
+        "organisation": user.organisation_name,
+    }
+
+
+def application_eligibility(user, *, role: str, sector: str) -> dict:
+    """Whether applications are open to this role and sector, as the apply page's context.
+
+    `role` and `sector` are what was posted, else the form's first values (possibly not valid
+    choices at all, which say nothing about eligibility).
+    """
+    closed = bool(
+        role in JobRole.values and sector in Sector.values and not services.is_eligible(role=role, sector=sector)
+    )
+    return {
+        "role": role,
+        "sector": sector,
+        "closed": closed,
+        "open_roles": services.open_labels(JobRole, "role"),
+        "open_sectors": services.open_labels(Sector, "sector"),
+        "closed_role": JobRole(role).label if closed else "",
+        "closed_sector": Sector(sector).label if closed else "",
+        "already_waiting": closed
+        and user.care_maker_waits.filter(role=role, sector=sector, notified_at__isnull=True).exists(),
+    }

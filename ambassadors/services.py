@@ -16,16 +16,16 @@ from django.utils import timezone
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
+from moderation.models import Reason
 from moderation.privacy import find_personal_data, mask_personal_data, refuse_personal_data
-from moderation.services import decision_record
+from moderation.services import decision_record, reason_tells_author
 
+from . import keys as ambassador_keys
 from . import permissions
 from .models import (
     Activity,
     Application,
     CareMaker,
-    Decision,
-    DeclineReason,
     Eligibility,
     EligibilityWaitlist,
     Intake,
@@ -93,6 +93,7 @@ def eligibility_widen(*, kind: str, values: list[str], now: datetime | None = No
                 kind="care-makers-eligibility-opened",
                 to=wait.user.email,
                 key=f"care-makers-eligibility-opened:{wait.pk}",
+                about=wait,
                 category=Email.Category.TRANSACTIONAL,
                 context={
                     "name": wait.user.get_short_name(),
@@ -163,6 +164,7 @@ def _queue_endorsement_request(application: Application) -> None:
         kind="care-makers-endorsement",
         to=application.manager_email,
         key=f"care-makers-endorsement:{application.pk}:first",
+        about=application,
         category=Email.Category.TRANSACTIONAL,
         context=endorsement_context(application, reminder=False),
     )
@@ -236,19 +238,14 @@ def application_endorse(*, token: str) -> Application:
 
 def _active_keys(care_maker: CareMaker) -> list[str]:
     keys = [
-        "ambassadors:active",
-        f"ambassadors:active:region:{care_maker.region}",
-        f"ambassadors:active:role:{care_maker.role}",
-        f"ambassadors:active:sector:{care_maker.sector}",
+        ambassador_keys.ACTIVE,
+        ambassador_keys.active("region", care_maker.region),
+        ambassador_keys.active("role", care_maker.role),
+        ambassador_keys.active("sector", care_maker.sector),
     ]
     if care_maker.listed_organisation_id:
-        # Under the organisations: prefix, so organisations_recount (not recount_active) owns it.
-        keys.append(organisation_care_makers_key(care_maker.listed_organisation_id))
+        keys.append(ambassador_keys.organisation(care_maker.listed_organisation_id))
     return keys
-
-
-def organisation_care_makers_key(organisation_id: int) -> str:
-    return f"organisations:{organisation_id}:care-makers"
 
 
 def count_active(care_maker: CareMaker, amount: int) -> None:
@@ -275,11 +272,12 @@ def _outcome_email(application: Application) -> None:
         kind="care-makers-outcome",
         to=application.user.email,
         key=f"care-makers-outcome:{application.pk}",
+        about=application,
         category=Email.Category.TRANSACTIONAL,
         context={
             "name": application.user.get_short_name(),
             "approved": application.status == Application.Status.APPROVED,
-            "reason": application.decline_reason.text if application.decline_reason else "",
+            "reason": application.decline_reason.label if application.decline_reason else "",
             "note": application.decision_note,
             "number": getattr(getattr(application, "caremaker", None), "number", None),
             "profile_path": reverse("ambassadors:my_profile"),
@@ -305,19 +303,24 @@ def _check_places(applications: list[Application]) -> None:
             )
 
 
-def applications_decide(
+def application_decide(
     *,
     applications: list[Application],
     decider,
-    approve: bool,
-    reason: DeclineReason | None = None,
+    action: str,
+    reason: Reason | None = None,
     note: str = "",
     now: datetime | None = None,
 ) -> dict:
-    """Approve or decline one or many. A lead outside their regions is refused before anything changes.
+    """A regional lead's decision, "approve" or "decline", on one or many applications. A lead
+    outside their regions is refused before anything changes. Each decision writes its audit
+    row; the applicant is emailed the outcome (on declining, when the reason says so).
 
     Returns {"decided": [...], "already": [...]} so the page can say what was skipped.
     """
+    if action not in ("approve", "decline"):
+        raise ValueError(f"unknown application decision {action!r}")
+    approve = action == "approve"
     now = now or timezone.now()
     if not approve and reason is None:
         raise ValidationError("Choose a reason for declining.", code="no_reason")
@@ -338,54 +341,42 @@ def applications_decide(
                 already.append(application)
                 continue
             application.refresh_from_db()
-            Decision.objects.create(
-                application=application,
-                outcome=Decision.Outcome.APPROVED if approve else Decision.Outcome.DECLINED,
-                decided_by=decider,
-                decided_at=now,
-                reason=None if approve else reason,
-                note=note,
-            )
-            # Also in the shared audit log, searchable with every other decision.
             decision_record(
                 item_type="application",
                 item_id=application.pk,
                 summary=f"Care Maker application: {application.get_role_display()} in {application.get_region_display()}",
-                action="approve" if approve else "decline",
+                action=action,
                 actor=decider,
-                reason_label="" if approve else str(reason),
+                reason=None if approve else reason,
                 note=note,
             )
             if approve:
-                care_maker = CareMaker.objects.create(
-                    user=application.user,
-                    number=_next_number(),
-                    joined_on=timezone.localdate(now),
-                    intake=application.intake,
-                    application=application,
-                    role=application.role,
-                    sector=application.sector,
-                    region=application.region,
-                    organisation=application.organisation,
-                    listed_organisation_id=application.listed_organisation_id,
-                    active=True,
-                    last_recommitted_at=now,
-                    chosen_c=application.chosen_c,
-                    display_name=application.user.display_name,
-                )
-                count_active(care_maker, 1)
-                application.caremaker = care_maker
-            _outcome_email(application)
+                application.caremaker = _care_maker_create(application, now=now)
+            if approve or reason_tells_author(reason):
+                _outcome_email(application)
             decided.append(application)
     return {"decided": decided, "already": already}
 
 
-def application_approve(*, application: Application, decider, note: str = "") -> dict:
-    return applications_decide(applications=[application], decider=decider, approve=True, note=note)
-
-
-def application_decline(*, application: Application, decider, reason: DeclineReason, note: str = "") -> dict:
-    return applications_decide(applications=[application], decider=decider, approve=False, reason=reason, note=note)
+def _care_maker_create(application: Application, *, now: datetime) -> CareMaker:
+    care_maker = CareMaker.objects.create(
+        user=application.user,
+        number=_next_number(),
+        joined_on=timezone.localdate(now),
+        intake=application.intake,
+        application=application,
+        role=application.role,
+        sector=application.sector,
+        region=application.region,
+        organisation=application.organisation,
+        listed_organisation_id=application.listed_organisation_id,
+        active=True,
+        last_recommitted_at=now,
+        chosen_c=application.chosen_c,
+        display_name=application.user.display_name,
+    )
+    count_active(care_maker, 1)
+    return care_maker
 
 
 # --- Care Makers ----------------------------------------------------------------------
@@ -453,13 +444,13 @@ def activity_counts(activity: Activity, region: str) -> dict[str, int]:
     """What one activity adds to the public totals: it, its kind, each C it showed, the
     Care Maker's region, and the lower bound of its reach band."""
     amounts = {
-        "ambassadors:activities": 1,
-        f"ambassadors:activities:kind:{activity.kind}": 1,
-        f"ambassadors:activities:region:{region}": 1,
-        "ambassadors:activities:reach": Activity.REACH_AT_LEAST[activity.reach],
+        ambassador_keys.ACTIVITIES: 1,
+        ambassador_keys.activities("kind", activity.kind): 1,
+        ambassador_keys.activities("region", region): 1,
+        ambassador_keys.ACTIVITIES_REACH: Activity.REACH_AT_LEAST[activity.reach],
     }
     for c in activity.cs:
-        amounts[f"ambassadors:activities:c:{c}"] = 1
+        amounts[ambassador_keys.activities("c", c)] = 1
     return amounts
 
 
@@ -577,8 +568,6 @@ def story_submit(*, care_maker: CareMaker, c: str, title: str, text: str) -> Sto
 
 
 def _moderate(*, story: Story, moderator, status: str, now: datetime) -> bool:
-    if not permissions.is_moderator(moderator):
-        raise PermissionDenied("Only moderators can moderate stories.")
     extra = {"published_at": now} if status == Story.Status.PUBLISHED else {}
     return bool(
         Story.objects.filter(pk=story.pk, status=Story.Status.SUBMITTED).update(
@@ -587,68 +576,100 @@ def _moderate(*, story: Story, moderator, status: str, now: datetime) -> bool:
     )
 
 
-def story_publish(*, story: Story, moderator, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    with transaction.atomic():
-        done = _moderate(story=story, moderator=moderator, status=Story.Status.PUBLISHED, now=now)
-        if done:
-            story.refresh_from_db()
-            care_maker = story.care_maker
-            email_queue(
-                kind="care-makers-story-published",
-                to=care_maker.user.email,
-                key=f"care-makers-story-published:{story.pk}",
-                category=Email.Category.TRANSACTIONAL,
-                context={
-                    "name": care_maker.user.get_short_name(),
-                    "title": story.title,
-                    "story_path": reverse("ambassadors:story", args=[story.pk]),
-                },
-            )
-    return done
+STORY_DECISIONS = {"publish": Story.Status.PUBLISHED, "reject": Story.Status.REJECTED}
 
 
-def story_reject(*, story: Story, moderator, now: datetime | None = None) -> bool:
+def story_decide(
+    *, story: Story, action: str, moderator, reason: Reason | None = None, note: str = "", now: datetime | None = None
+) -> bool:
+    """A moderator's decision on a submitted story: "publish" (the author is told it is up) or
+    "reject" (the author is told why when the reason says so; otherwise it is hidden quietly).
+    Writes the audit row. False, with nothing written, if the story was already decided."""
+    if not permissions.is_moderator(moderator):
+        raise PermissionDenied("Only moderators can moderate stories.")
     now = now or timezone.now()
     with transaction.atomic():
-        return _moderate(story=story, moderator=moderator, status=Story.Status.REJECTED, now=now)
+        if not _moderate(story=story, moderator=moderator, status=STORY_DECISIONS[action], now=now):
+            return False
+        story.refresh_from_db()
+        decision_record(
+            item_type="story",
+            item_id=story.pk,
+            summary=f"{story.get_c_display()}: {story.title}"[:300],
+            action=action,
+            actor=moderator,
+            reason=reason,
+            note=note,
+        )
+        if action == "publish":
+            _story_published_email(story)
+        elif reason_tells_author(reason):
+            _story_rejected_email(story, reason)
+    return True
+
+
+def _story_published_email(story: Story) -> None:
+    user = story.care_maker.user
+    email_queue(
+        kind="care-makers-story-published",
+        to=user.email,
+        key=f"care-makers-story-published:{story.pk}",
+        about=story,
+        category=Email.Category.TRANSACTIONAL,
+        context={
+            "name": user.get_short_name(),
+            "title": story.title,
+            "story_path": reverse("ambassadors:story", args=[story.pk]),
+        },
+    )
+
+
+def _story_rejected_email(story: Story, reason: Reason) -> None:
+    user = story.care_maker.user
+    email_queue(
+        kind="care-makers-story-rejected",
+        to=user.email,
+        key=f"care-makers-story-rejected:{story.pk}",
+        about=story,
+        category=Email.Category.TRANSACTIONAL,
+        context={
+            "name": user.get_short_name(),
+            "title": mask_personal_data(story.title),
+            "reason": reason.label,
+            "explanation": reason.explanation,
+            "new_story_path": reverse("ambassadors:story_new"),
+        },
+    )
 
 
 # --- Recount --------------------------------------------------------------------------
 
 
 def recount_active() -> dict[str, int]:
-    """Every ambassadors:* total. The per-organisation ones are recounted with the organisations."""
-    truth: dict[str, int] = {"ambassadors:active": 0}
+    """Every ambassadors:* total, the per-organisation ones included."""
+    truth: dict[str, int] = {ambassador_keys.ACTIVE: 0}
     active = CareMaker.objects.filter(active=True).only("region", "role", "sector", "listed_organisation_id")
     for care_maker in active.iterator():
         for key in _active_keys(care_maker):
-            if key.startswith("ambassadors:"):
-                truth[key] = truth.get(key, 0) + 1
+            truth[key] = truth.get(key, 0) + 1
     truth.update(activities_truth())
     return truth
 
 
 def activities_truth() -> dict[str, int]:
     """Every ambassadors:activities* total, grouped in the database rather than row by row."""
-    truth: dict[str, int] = {"ambassadors:activities": 0, "ambassadors:activities:reach": 0}
+    truth: dict[str, int] = {ambassador_keys.ACTIVITIES: 0, ambassador_keys.ACTIVITIES_REACH: 0}
     for row in Activity.objects.values("kind", "reach", "care_maker__region").annotate(n=Count("pk")):
-        truth["ambassadors:activities"] += row["n"]
-        truth["ambassadors:activities:reach"] += row["n"] * Activity.REACH_AT_LEAST[row["reach"]]
-        for key in (f"kind:{row['kind']}", f"region:{row['care_maker__region']}"):
-            truth[f"ambassadors:activities:{key}"] = truth.get(f"ambassadors:activities:{key}", 0) + row["n"]
+        truth[ambassador_keys.ACTIVITIES] += row["n"]
+        truth[ambassador_keys.ACTIVITIES_REACH] += row["n"] * Activity.REACH_AT_LEAST[row["reach"]]
+        for key in (
+            ambassador_keys.activities("kind", row["kind"]),
+            ambassador_keys.activities("region", row["care_maker__region"]),
+        ):
+            truth[key] = truth.get(key, 0) + row["n"]
     by_c = Activity.objects.aggregate(**{c: Count("pk", filter=Q(**{Activity.c_field(c): True})) for c in SixC.values})
-    truth.update({f"ambassadors:activities:c:{c}": n for c, n in by_c.items() if n})
+    truth.update({ambassador_keys.activities("c", c): n for c, n in by_c.items() if n})
     return truth
-
-
-def organisation_care_makers_truth() -> dict[str, int]:
-    rows = (
-        CareMaker.objects.filter(active=True, listed_organisation__isnull=False)
-        .values("listed_organisation_id")
-        .annotate(n=Count("pk"))
-    )
-    return {organisation_care_makers_key(row["listed_organisation_id"]): row["n"] for row in rows}
 
 
 # --- Privacy re-check -----------------------------------------------------------------

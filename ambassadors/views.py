@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.choices import JobRole, Region, Sector
+from accounts.choices import Region
 
 from . import permissions, selectors, services
 from .forms import (
@@ -58,34 +57,59 @@ def index(request):
     )
 
 
-def _email_verified(user) -> bool:
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+def applicant_with_confirmed_email(request):
+    """The signed-in person, once their email address is confirmed: applying needs a proved address."""
+    if not request.user.has_verified_email():
+        raise PermissionDenied(
+            "Confirm your email address before you apply to be a Care Maker: use the link we sent you.",
+            ("Send the confirmation email again", reverse("account_email")),
+        )
+    return request.user
+
+
+def _eligibility_checked(request) -> dict:
+    """The role and sector the person asked to check (?role=&sector=), when they are valid."""
+    if "role" not in request.GET:
+        return {}
+    check = EligibilityCheckForm(request.GET)
+    return check.cleaned_data if check.is_valid() else {}
+
+
+def _apply_page(request, form: ApplicationForm, intake: Intake, initial: dict):
+    role = form.data.get("role") if form.is_bound else initial["role"]
+    sector = form.data.get("sector") if form.is_bound else initial["sector"]
+    eligibility = selectors.application_eligibility(request.user, role=role, sector=sector)
+    closed = eligibility["closed"]
+    return render(
+        request,
+        "ambassadors/apply.html",
+        {
+            **eligibility,
+            "form": form,
+            "intake": intake,
+            "six_cs": six_cs(),
+            # Someone who cannot apply yet is not asked to write an application first; one who
+            # posted it anyway keeps everything typed, under the explanation.
+            "show_form": not closed or form.is_bound,
+            "check_form": EligibilityCheckForm(initial={"role": role, "sector": sector}),
+            "waitlist_form": WaitlistForm(initial={"role": role, "sector": sector}) if closed else None,
+        },
+    )
 
 
 @login_required
 def apply(request):
-    user = request.user
-    if not _email_verified(user):
-        return render(request, "ambassadors/apply_unverified.html", status=403)
-    if CareMaker.objects.filter(user=user).exists():
-        messages.info(request, "You are already a Care Maker.")
-        return redirect("ambassadors:my_profile")
-    if Application.objects.filter(user=user, status=Application.Status.SUBMITTED).exists():
-        messages.info(request, "You already have an application waiting for a decision.")
-        return redirect("ambassadors:my_application")
+    user = applicant_with_confirmed_email(request)
+    elsewhere = selectors.application_elsewhere(user)
+    if elsewhere:
+        messages.info(request, elsewhere[0])
+        return redirect(elsewhere[1])
     intake = services.open_intake()
     if intake is None:
         return render(request, "ambassadors/apply_closed.html", {"next_intake": services.next_intake()})
     # Role and sector to judge eligibility by: what was posted, else a check the person asked
     # for (?role=&sector=), else their account's.
-    check = EligibilityCheckForm(request.GET if "role" in request.GET else None)
-    checked = check.cleaned_data if check.is_bound and check.is_valid() else {}
-    initial = {
-        "role": checked.get("role") or user.job_role,
-        "sector": checked.get("sector") or user.sector,
-        "region": user.region,
-        "organisation": user.organisation_name,
-    }
+    initial = selectors.application_initial(user, _eligibility_checked(request))
     form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,32 +119,7 @@ def apply(request):
         else:
             messages.success(request, "Thank you. Your application has been sent to your regional lead.")
             return redirect("ambassadors:my_application")
-    role = form.data.get("role") if form.is_bound else initial["role"]
-    sector = form.data.get("sector") if form.is_bound else initial["sector"]
-    closed = bool(
-        role in JobRole.values and sector in Sector.values and not services.is_eligible(role=role, sector=sector)
-    )
-    return render(
-        request,
-        "ambassadors/apply.html",
-        {
-            "form": form,
-            "intake": intake,
-            "six_cs": six_cs(),
-            "open_roles": services.open_labels(JobRole, "role"),
-            "open_sectors": services.open_labels(Sector, "sector"),
-            "closed": closed,
-            # Someone who cannot apply yet is not asked to write an application first; one who
-            # posted it anyway keeps everything typed, under the explanation.
-            "show_form": not closed or form.is_bound,
-            "check_form": EligibilityCheckForm(initial={"role": role, "sector": sector}),
-            "closed_role": JobRole(role).label if closed else "",
-            "closed_sector": Sector(sector).label if closed else "",
-            "waitlist_form": WaitlistForm(initial={"role": role, "sector": sector}) if closed else None,
-            "already_waiting": closed
-            and user.care_maker_waits.filter(role=role, sector=sector, notified_at__isnull=True).exists(),
-        },
-    )
+    return _apply_page(request, form, intake, initial)
 
 
 @login_required
@@ -173,54 +172,27 @@ def _require_reviewer(request):
         return None
     regions = permissions.review_regions(request.user)
     if not regions:
-        raise PermissionDenied
+        raise PermissionDenied("Only regional leads and programme admins can review Care Maker applications.")
     return regions
 
 
 @login_required
 def review_queue(request):
     regions = _require_reviewer(request)
-    data = request.GET.copy()
-    if "status" not in data:
-        data["status"] = Application.Status.SUBMITTED
-    filters = ReviewFilterForm(data)
-    filters.fields["region"].choices = [("", "All your regions")] + [
-        (value, label) for value, label in Region.choices if value in regions
-    ]
-    values = filters.cleaned_data if filters.is_valid() else {}
-    queue = selectors.review_queue(
-        regions=regions,
-        region=values.get("region", ""),
-        role=values.get("role", ""),
-        intake=values.get("intake"),
-        status=values.get("status", ""),
-    )
-    bulk = BulkDecisionForm(request.POST or None)
-    if request.method == "POST" and bulk.is_valid():
-        chosen = list(bulk.cleaned_data["applications"].select_related("user", "intake"))
-        approve = bulk.cleaned_data["decision"] == "approve"
-        try:
-            result = services.applications_decide(
-                applications=chosen,
-                decider=request.user,
-                approve=approve,
-                reason=bulk.cleaned_data.get("reason"),
-                note=bulk.cleaned_data.get("note", ""),
-            )
-        except PermissionDenied:
-            return _outside_region(request, regions)
-        except ValidationError as error:
-            bulk.add_error(None, error.messages[0])
-        else:
-            _decision_messages(request, result, approve)
-            return redirect(f"{reverse('ambassadors:review')}?{_query_without_page(request)}")
+    filters = ReviewFilterForm(request.GET, regions=regions)
+    form = BulkDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        back = f"{reverse('ambassadors:review')}?{_query_without_page(request)}"
+        response = _decide(request, form, form.chosen(), regions=regions, back=back)
+        if response:
+            return response
     return render(
         request,
         "ambassadors/review_queue.html",
         {
             "filters": filters,
-            "page_obj": _page(request, queue),
-            "form": bulk,
+            "page_obj": _page(request, filters.applications()),
+            "form": form,
             "query": _query_without_page(request),
             "lead_regions": [label for value, label in Region.choices if value in regions],
             "all_regions": permissions.is_programme_admin(request.user),
@@ -228,17 +200,38 @@ def review_queue(request):
     )
 
 
+def _decide(request, form, applications, *, regions, back: str):
+    """Decide through application_decide; on success say what happened and go `back`. A rule
+    the service keeps (the intake's places) becomes an error on the form: None, so the page shows it."""
+    try:
+        result = services.application_decide(applications=applications, decider=request.user, **form.decision_args())
+    except PermissionDenied:
+        return _outside_region(request, regions)
+    except ValidationError as error:
+        form.add_error(None, error.messages[0])
+        return None
+    _decision_messages(request, result, form.decision_args())
+    return redirect(back)
+
+
 def _outside_region(request, regions):
+    """Refuse an application outside the lead's regions (raises: the one 403 page says why)."""
     labels = [label for value, label in Region.choices if value in regions]
-    return render(request, "ambassadors/outside_region.html", {"lead_regions": labels}, status=403)
+    raise PermissionDenied(
+        f"This application is not in your region. You can only see and decide applications from "
+        f"{', '.join(labels)}. Nothing has been changed. If it should be yours, ask a programme admin "
+        "to add the region to your account.",
+        ("Back to your applications", reverse("ambassadors:review")),
+    )
 
 
-def _decision_messages(request, result: dict, approve: bool) -> None:
+def _decision_messages(request, result: dict, decision: dict) -> None:
     if result["decided"]:
-        verb = "approved" if approve else "declined"
+        approve = decision["action"] == "approve"
         count = len(result["decided"])
+        told = " The applicants have been emailed." if approve or decision["reason"].notify_author else ""
         messages.success(
-            request, f"{count} application{'s' if count != 1 else ''} {verb}. The applicants have been emailed."
+            request, f"{count} application{'s' if count != 1 else ''} {'approved' if approve else 'declined'}.{told}"
         )
     if result["already"]:
         count = len(result["already"])
@@ -257,28 +250,13 @@ def review_detail(request, pk):
         return _outside_region(request, regions)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            result = services.applications_decide(
-                applications=[application],
-                decider=request.user,
-                approve=approve,
-                reason=form.cleaned_data.get("reason"),
-                note=form.cleaned_data.get("note", ""),
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages[0])
-        else:
-            _decision_messages(request, result, approve)
-            return redirect("ambassadors:review")
+        response = _decide(request, form, [application], regions=regions, back=reverse("ambassadors:review"))
+        if response:
+            return response
     return render(
         request,
         "ambassadors/review_detail.html",
-        {
-            "application": application,
-            "form": form,
-            "decisions": application.decisions.select_related("decided_by", "reason"),
-        },
+        {"application": application, "form": form, "decisions": selectors.application_decisions(application)},
     )
 
 
@@ -308,7 +286,9 @@ def profile(request, number):
 def _own_care_maker(request) -> CareMaker:
     care_maker = CareMaker.objects.filter(user=request.user).first()
     if care_maker is None:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "This page is for Care Makers.", ("Find out how to become a Care Maker", reverse("ambassadors:index"))
+        )
     return care_maker
 
 

@@ -27,6 +27,7 @@ if apps.is_installed("bench"):  # only under config/settings_bench.py (make benc
     urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler400 = "pages.views.bad_request"
+handler403 = "pages.views.permission_denied"
 handler404 = "pages.views.page_not_found"
 handler500 = "pages.views.server_error"
 

@@ -16,18 +16,18 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
+
 from .models import Counter, Milestone, MilestoneRule
 
 logger = logging.getLogger(__name__)
 
-PROGRAMME_ADMINS_GROUP = "Programme admins"
 BATCH_SIZE = 500
 # Rules are kept in each process, filed under a version held in the shared cache that an
 # admin's save bumps. A process reads that version at most once a RULES_CHECK_EVERY, so an
@@ -204,14 +204,7 @@ def _milestone_record(*, key: str, threshold: int, value: int, rule: MilestoneRu
 
 
 def programme_admin_emails() -> list[str]:
-    User = get_user_model()
-    return sorted(
-        set(
-            User.objects.filter(is_active=True)
-            .filter(Q(is_superuser=True) | Q(groups__name=PROGRAMME_ADMINS_GROUP))
-            .values_list("email", flat=True)
-        )
-    )
+    return roles.emails(roles.programme_admins())
 
 
 def _email_context(milestone: Milestone) -> dict:
@@ -236,6 +229,7 @@ def milestone_announce(*, milestone: Milestone) -> None:
             kind="milestone-reached",
             to=to,
             key=email_key("milestone", milestone.pk, "admin", to),
+            about=milestone,
             context=context,
             category=Email.Category.STAFF,
         )
@@ -305,6 +299,7 @@ def milestone_announce_batch(*, milestone_id: int, after: int = 0) -> int:
                 kind="milestone-news",
                 to=to,
                 key=email_key("milestone", milestone.pk, "news", to.lower()),
+                about=milestone,
                 context=context,
                 category=Email.Category.NEWS,
             )

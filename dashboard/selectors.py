@@ -12,9 +12,12 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector
+from ambassadors import keys as ambassador_keys
 from counters.models import Milestone
 from counters.selectors import next_milestone_rule_threshold
 from counters.services import counter_values, counter_values_with_prefix
+from organisations import keys as organisation_keys
+from pledges import keys as pledge_keys
 from pledges.models import Campaign, Theme
 
 from . import services
@@ -37,7 +40,7 @@ def _labels(by: str) -> dict[str, str]:
 
 def breakdown(campaign, by: str) -> list[tuple[str, int]]:
     """(label, count) for one facet of a campaign, largest first, from the kept totals."""
-    prefix = f"pledges:{campaign.pk}:{by}:"
+    prefix = pledge_keys.facet_prefix(campaign.pk, by)
     labels = _labels(by)
     rows = [
         (labels.get(key[len(prefix) :], key[len(prefix) :]), value)
@@ -86,7 +89,7 @@ def campaign_progress(campaign: Campaign, total: int, *, today: date | None = No
     """Pledges made today and in the last 7 days, progress to the campaign's target, and the
     next milestone with the day it should be reached at this week's pace."""
     today = today or timezone.localdate()
-    key = f"pledges:{campaign.pk}:total"
+    key = pledge_keys.total(campaign.pk)
     opened = timezone.localdate(campaign.opens_at)
     # Before the campaign opened its total was nought, recorded or not.
     last_night = _total_at_end_of(key, today - timedelta(days=1)) or 0
@@ -133,22 +136,27 @@ def _per_day(current: Campaign, previous: Campaign | None, live_total: int) -> d
 def dashboard_overview() -> dict:
     """Everything the dashboard page shows, as template context."""
     current, previous = campaigns_compared()
-    kept = counter_values(["ambassadors:active", "organisations:committed", "organisations:staff-commitments"])
+    kept = counter_values([ambassador_keys.ACTIVE, organisation_keys.COMMITTED, organisation_keys.STAFF_COMMITMENTS])
     context = {
         "current": current,
         "previous": previous,
         "totals": {
-            "care_makers": kept["ambassadors:active"],
-            "committed": kept["organisations:committed"],
-            "staff": kept["organisations:staff-commitments"],
+            "care_makers": kept[ambassador_keys.ACTIVE],
+            "committed": kept[organisation_keys.COMMITTED],
+            "staff": kept[organisation_keys.STAFF_COMMITMENTS],
         },
         "breakdowns": [],
         "milestones": Milestone.objects.order_by("-reached_at", "-threshold")[:20],
     }
     if current is None:
         return context
-    keys = [f"pledges:{current.pk}:{name}" for name in ("total", "people", "done")]
-    pledge_totals = {key.rsplit(":", 1)[1]: value for key, value in counter_values(keys).items()}
+    keys = {
+        "total": pledge_keys.total(current.pk),
+        "people": pledge_keys.people(current.pk),
+        "done": pledge_keys.done(current.pk),
+    }
+    kept = counter_values(keys.values())
+    pledge_totals = {name: kept[key] for name, key in keys.items()}
     context["pledge_totals"] = pledge_totals
     context["progress"] = campaign_progress(current, pledge_totals["total"])
     context.update(_per_day(current, previous, pledge_totals["total"]))

@@ -8,8 +8,11 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from ambassadors import keys as ambassador_keys
 from counters.models import Counter
 from counters.services import counter_values_with_prefix
+from organisations import keys as organisation_keys
+from pledges import keys as pledge_keys
 
 from .models import DailyTotal
 
@@ -17,11 +20,11 @@ logger = logging.getLogger(__name__)
 
 # Totals worth a history: every campaign's pledges and people, Care Makers, employers.
 HISTORY_PATTERNS = (":total", ":people", ":done")
-HISTORY_KEYS = ("ambassadors:active", "organisations:committed", "organisations:staff-commitments")
+HISTORY_KEYS = (ambassador_keys.ACTIVE, organisation_keys.COMMITTED, organisation_keys.STAFF_COMMITMENTS)
 
 
 def _history_keys() -> list[str]:
-    keys = Counter.objects.filter(key__startswith="pledges:").values_list("key", flat=True).distinct()
+    keys = Counter.objects.filter(key__startswith=pledge_keys.PREFIX).values_list("key", flat=True).distinct()
     chosen = {k for k in keys if k.count(":") == 2 and k.endswith(HISTORY_PATTERNS)}
     return sorted(chosen | set(HISTORY_KEYS))
 
@@ -31,7 +34,7 @@ def daily_totals_snapshot(*, day: date | None = None) -> int:
     day = day or timezone.localdate()
     keys = _history_keys()
     values = {}
-    for prefix in ("pledges:", "ambassadors:", "organisations:"):
+    for prefix in (pledge_keys.PREFIX, ambassador_keys.PREFIX, organisation_keys.PREFIX):
         values.update(counter_values_with_prefix(prefix))
     with transaction.atomic():
         for key in keys:
@@ -48,7 +51,7 @@ def daily_totals_backfill() -> int:
     written = 0
     with transaction.atomic():
         for campaign in Campaign.objects.all():
-            key = f"pledges:{campaign.pk}:total"
+            key = pledge_keys.total(campaign.pk)
             rows = (
                 Pledge.objects.filter(campaign=campaign, status__in=Pledge.COUNTED, published_at__isnull=False)
                 .annotate(day=TruncDate("published_at"))
@@ -74,7 +77,7 @@ def campaign_series(campaign, *, today: date | None = None) -> list[int]:
     if last < opened:
         return []
     history = dict(
-        DailyTotal.objects.filter(key=f"pledges:{campaign.pk}:total", day__range=(opened, last)).values_list(
+        DailyTotal.objects.filter(key=pledge_keys.total(campaign.pk), day__range=(opened, last)).values_list(
             "day", "value"
         )
     )

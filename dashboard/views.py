@@ -14,7 +14,7 @@ from .selectors import BREAKDOWNS, breakdown
 
 def _require_programme_admin(user):
     if not is_programme_admin(user):
-        raise PermissionDenied
+        raise PermissionDenied("Only programme admins can see the counts dashboard and its downloads.")
 
 
 @login_required

@@ -3,6 +3,20 @@ from django.db import models
 from accounts.choices import Region
 
 
+def about_value(model, pk) -> str:
+    """What an outbox row is about, as stored: "pledges.pledge:123" for Pledge 123.
+
+    `model` is a model class or instance; the email's key is for telling duplicates apart,
+    this is for finding (and deleting) the mail about a thing with an index."""
+    return f"{model._meta.label_lower}:{pk}"
+
+
+class EmailQuerySet(models.QuerySet):
+    def about(self, model, pks) -> "EmailQuerySet":
+        """The rows about these rows of `model` (by primary key), found by the about index."""
+        return self.filter(about__in=[about_value(model, pk) for pk in pks])
+
+
 class Email(models.Model):
     """One message in the outbox. Written with the event that causes it; sent by a task.
 
@@ -33,6 +47,9 @@ class Email(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.TRANSACTIONAL)
     to = models.EmailField(max_length=254)
     key = models.CharField(max_length=200, unique=True)
+    # What the message is about ("pledges.pledge:123", see about_value), empty when it is
+    # about no one row; set by email_queue from its caller. Retention and erasure delete by it.
+    about = models.CharField(max_length=100, blank=True, default="")
     context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -47,11 +64,14 @@ class Email(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = EmailQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="mail_email_due_idx"),
             models.Index(fields=["kind", "created_at"], name="mail_email_kind_idx"),
+            models.Index(fields=["about"], name="mail_email_about_idx", condition=~models.Q(about="")),
         ]
         constraints = [
             models.CheckConstraint(

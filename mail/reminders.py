@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from .models import Email, MailPreference
@@ -56,7 +56,8 @@ class Reminder:
     to: str
     about: str  # the occasion, stable across runs: "pledge-123"
     context: dict = field(default_factory=dict)
-    # The row the reminder is about, for the job's settle(); not part of the email.
+    # The row the reminder is about, for the job's settle() and the outbox row's `about`;
+    # not part of the email.
     item: object = field(default=None, compare=False, repr=False)
 
 
@@ -159,6 +160,7 @@ def reminders_run(job: ReminderJob, *, dry_run: bool = False, now: datetime | No
                             key=key,
                             context=reminder.context,
                             category=job.category,
+                            about=reminder.item if isinstance(reminder.item, models.Model) else None,
                         )
             if not dry_run:
                 job.settle(list(keyed.values()), now)

@@ -16,12 +16,12 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from . import links
-from .models import Email, MailPreference
+from .models import Email, MailPreference, about_value
 from .rendering import render_email
 
 logger = logging.getLogger(__name__)
@@ -43,14 +43,24 @@ def email_key(*parts: object) -> str:
 
 
 def email_queue(
-    *, kind: str, to: str, context: dict, key: str | None = None, category: str = Email.Category.TRANSACTIONAL
+    *,
+    kind: str,
+    to: str,
+    context: dict,
+    key: str | None = None,
+    category: str = Email.Category.TRANSACTIONAL,
+    about: models.Model | None = None,
 ) -> Email:
     """Write the message to the outbox and send it after the surrounding transaction commits.
 
     `context` must be JSON-serialisable (ids, strings, numbers): the row is rendered when sent.
     With a `key`, queuing the same message again returns the existing row and sends nothing.
+    `about`: the row the message is about (a pledge, an application), stored so retention and
+    erasure find the mail about it by an index (`Email.objects.about(Pledge, ids)`).
     """
     fields = {"kind": kind, "to": to, "context": context, "category": category}
+    if about is not None:
+        fields["about"] = about_value(about, about.pk)
     if key is None:
         email = Email.objects.create(key=f"{kind}:{uuid.uuid4()}", **fields)
     else:

@@ -36,6 +36,14 @@ class DecideForm(forms.Form):
             self.add_error("reason", "Select a reason for this decision")
         return cleaned
 
+    def decision_args(self) -> dict:
+        """The arguments of services.items_decide, from a valid form."""
+        return {
+            "action_key": self.cleaned_data["action"],
+            "reason": self.cleaned_data["reason"],
+            "note": self.cleaned_data["note"],
+        }
+
 
 class BulkDecideForm(DecideForm):
     items = forms.TypedMultipleChoiceField(
@@ -47,6 +55,17 @@ class BulkDecideForm(DecideForm):
         self.fields["items"].choices = [(pk, pk) for pk in item_ids]
         # Items decided by someone else since the page loaded are reported, not refused.
         self.fields["items"].valid_value = lambda value: str(value).isdigit()
+
+
+class ItemIntentForm(forms.Form):
+    """Which of the item page's forms was sent: each names its intent (claim, release, decide or
+    contact), and the view hands the post to that intent's own form."""
+
+    intent = forms.ChoiceField(choices=[(i, i) for i in ("claim", "release", "decide", "contact")])
+
+
+class ClaimForm(forms.Form):
+    """Claim the item, or release your claim: the button is all there is."""
 
 
 class ContactForm(forms.Form):

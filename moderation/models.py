@@ -22,7 +22,8 @@ class Reason(models.Model):
         ORGANISATION = "organisation", "Organisations"
 
     code = models.SlugField(max_length=50, unique=True)
-    label = models.CharField(max_length=120)
+    # Care Maker decline reasons are sentences the applicant reads, up to 200 characters.
+    label = models.CharField(max_length=200)
     explanation = models.TextField(
         blank=True, max_length=1000, help_text="What the author is told in the email, when the author is told."
     )
@@ -58,7 +59,9 @@ class Claim(models.Model):
 
 
 class Decision(models.Model):
-    """The audit log: every moderation and review decision, who, what, when and why."""
+    """The audit log: every moderation and review decision, who, what, when and why. One row
+    per decision, written by the decision service (`pledge_decide`, `story_decide`,
+    `application_decide`, `organisation_verify`) and kept even if the decision is reversed."""
 
     item_type = models.CharField(max_length=30)
     item_id = models.BigIntegerField()
@@ -67,7 +70,7 @@ class Decision(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField(max_length=150)
     reason = models.ForeignKey(Reason, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    reason_label = models.CharField(max_length=120, blank=True)
+    reason_label = models.CharField(max_length=200, blank=True)
     # The decide form takes 1,000 characters; notes written by the site itself (from the admin,
     # from other programmes' services) get room to spare.
     note = models.TextField(blank=True, max_length=2000)

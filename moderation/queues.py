@@ -14,8 +14,9 @@ from accounts.roles import is_moderator
 @dataclass(frozen=True)
 class Action:
     label: str
-    # run(item, moderator=..., reason=..., note=...) changes the item through its app's
-    # service; it must raise AlreadyDecided when the item is no longer waiting.
+    # run(item, moderator=..., reason=..., note=...) decides the item through its app's
+    # decision service (which writes the audit row and queues the author's email); it must
+    # raise AlreadyDecided when the item is no longer waiting.
     run: Callable[..., None]
     needs_reason: bool = False
     style: str = ""  # "secondary" or "warning" for the button
@@ -31,7 +32,6 @@ class Queue:
     row_template: str  # renders one item (context: item)
     actions: dict[str, Action] = field(default_factory=dict)
     can_view: Callable = lambda user: is_moderator(user)
-    summary: Callable = str  # a short description for the audit log
     contact: Callable | None = None  # item -> contact details, shown only on request (recorded)
     position: int = 50
     since_field: str = "created_at"  # when an item started waiting: overdue times and the filter

@@ -1,4 +1,10 @@
-"""Claims and decisions, shared by every moderation queue."""
+"""Claims and decisions, shared by every moderation queue.
+
+Each decision is made by its programme's service (`pledge_decide`, `story_decide`,
+`application_decide`, `organisation_verify`), which writes the one audit row with
+`decision_record` and queues the author's email when the reason says so. Every entry point
+(this queue, its bulk form, the Django admin, the regional lead's review) calls that service
+and nothing else, so none can forget the log or the email."""
 
 import logging
 from dataclasses import dataclass, field
@@ -67,8 +73,8 @@ class Outcome:
 def decision_record(
     *, item_type: str, item_id: int, summary: str, action: str, actor, reason=None, note="", reason_label: str = ""
 ) -> Decision:
-    """Add a decision to the shared audit log. Programmes with their own list of reasons (Care
-    Maker decline reasons) pass its label as `reason_label`.
+    """Add a decision to the shared audit log. Called by the decision services only, once per
+    decision they make.
 
     The summary and note are kept with any personal data masked ("[NHS number removed]"):
     every moderator can read the log, and the item it describes was often held for exactly that."""
@@ -87,12 +93,18 @@ def decision_record(
     )
 
 
+def reason_tells_author(reason: Reason | None) -> bool:
+    """Whether a decision with this reason emails the author: some reasons hide an item quietly."""
+    return reason is not None and reason.notify_author
+
+
 def items_decide(
     *, queue: Queue, item_ids: list[int], action_key: str, moderator, reason: Reason | None = None, note: str = ""
 ) -> Outcome:
     """Apply one action to one or many items. Each item is decided in its own transaction:
     an item claimed by someone else, or already decided, is skipped and reported, never
-    overwritten."""
+    overwritten. The action calls the programme's decision service, which writes the audit row
+    and queues any email."""
     action = queue.actions[action_key]
     outcome = Outcome()
     model = queue.waiting().model
@@ -121,15 +133,6 @@ def items_decide(
             except AlreadyDecided:
                 outcome.already_decided.append(item_id)
                 continue
-            decision_record(
-                item_type=queue.item_type,
-                item_id=item_id,
-                summary=queue.summary(item),
-                action=action_key,
-                actor=moderator,
-                reason=reason,
-                note=note,
-            )
             Claim.objects.filter(item_type=queue.item_type, item_id=item_id).delete()
             outcome.done.append(item_id)
     logger.info(

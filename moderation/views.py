@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.roles import is_programme_admin
 
 from . import services
-from .forms import BulkDecideForm, ContactForm, DecideForm, LogSearchForm
+from .forms import BulkDecideForm, ClaimForm, ContactForm, DecideForm, ItemIntentForm, LogSearchForm
 from .models import Decision
 from .queues import all_queues, get_queue
 
@@ -81,12 +81,7 @@ def queue_view(request, key):
     form = BulkDecideForm(request.POST or None, queue=queue, item_ids=item_ids)
     if request.method == "POST" and form.is_valid():
         outcome = services.items_decide(
-            queue=queue,
-            item_ids=form.cleaned_data["items"],
-            action_key=form.cleaned_data["action"],
-            moderator=request.user,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
+            queue=queue, item_ids=form.cleaned_data["items"], moderator=request.user, **form.decision_args()
         )
         _report(request, outcome)
         return redirect(request.get_full_path())
@@ -119,52 +114,68 @@ def _rows(queue, items) -> list[dict]:
     return rows
 
 
-@login_required
-def item_view(request, key, item_id):
-    queue = _queue_or_404(request, key)
+def _claim(request, queue, item, form):
+    try:
+        services.claim_take(item_type=queue.item_type, item_id=item.pk, moderator=request.user)
+        messages.success(request, f"You have claimed this for {services.CLAIM_MINUTES} minutes.")
+    except services.ClaimedByOther as exc:
+        messages.warning(
+            request, f"{exc.claim.moderator.get_full_name() or 'Another moderator'} has already claimed this."
+        )
+    return redirect(request.path)
+
+
+def _release(request, queue, item, form):
+    services.claim_release(item_type=queue.item_type, item_id=item.pk, moderator=request.user)
+    messages.success(request, "You have released your claim.")
+    return redirect(request.path)
+
+
+def _decide(request, queue, item, form):
+    outcome = services.items_decide(queue=queue, item_ids=[item.pk], moderator=request.user, **form.decision_args())
+    _report(request, outcome)
+    if outcome.done:
+        return redirect("moderation:queue", key=queue.key)
+    return redirect(request.path)
+
+
+def _contact(request, queue, item, form):
+    # Shown on this response only, never in a URL to come back to.
+    contact = services.contact_reveal(queue=queue, item=item, moderator=request.user, why=form.cleaned_data["why"])
+    return _item_page(request, queue, item, contact=contact)
+
+
+# intent: (its form, the name the page knows it by, what a valid post does)
+ITEM_INTENTS = {
+    "claim": (lambda data, queue: ClaimForm(data), "claim_form", _claim),
+    "release": (lambda data, queue: ClaimForm(data), "claim_form", _release),
+    "decide": (lambda data, queue: DecideForm(data, queue=queue), "form", _decide),
+    "contact": (lambda data, queue: ContactForm(data), "contact_form", _contact),
+}
+
+
+def _item_or_404(queue, item_id):
     item = queue.waiting().model._default_manager.filter(pk=item_id).first()
     if item is None:
         raise Http404
-    still_waiting = queue.waiting().filter(pk=item_id).exists()
-    form = DecideForm(queue=queue)
-    contact_form = ContactForm()
-    contact = None
-    if request.method == "POST":
-        intent = request.POST.get("intent")
-        if intent == "claim":
-            try:
-                services.claim_take(item_type=queue.item_type, item_id=item.pk, moderator=request.user)
-                messages.success(request, f"You have claimed this for {services.CLAIM_MINUTES} minutes.")
-            except services.ClaimedByOther as exc:
-                messages.warning(
-                    request, f"{exc.claim.moderator.get_full_name() or 'Another moderator'} has already claimed this."
-                )
-            return redirect(request.path)
-        if intent == "release":
-            services.claim_release(item_type=queue.item_type, item_id=item.pk, moderator=request.user)
-            messages.success(request, "You have released your claim.")
-            return redirect(request.path)
-        if intent == "contact":
-            contact_form = ContactForm(request.POST)
-            if contact_form.is_valid():
-                contact = services.contact_reveal(
-                    queue=queue, item=item, moderator=request.user, why=contact_form.cleaned_data["why"]
-                )
-        if intent == "decide":
-            form = DecideForm(request.POST, queue=queue)
-            if form.is_valid():
-                outcome = services.items_decide(
-                    queue=queue,
-                    item_ids=[item.pk],
-                    action_key=form.cleaned_data["action"],
-                    moderator=request.user,
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data["note"],
-                )
-                _report(request, outcome)
-                if outcome.done:
-                    return redirect("moderation:queue", key=queue.key)
-                return redirect(request.path)
+    return item
+
+
+@login_required
+def item_view(request, key, item_id):
+    queue = _queue_or_404(request, key)
+    item = _item_or_404(queue, item_id)
+    intent = ItemIntentForm(request.POST or None)
+    if not intent.is_valid():  # a plain look, or a post of no known intent
+        return _item_page(request, queue, item)
+    make_form, name, act = ITEM_INTENTS[intent.cleaned_data["intent"]]
+    form = make_form(request.POST, queue)
+    if not form.is_valid():
+        return _item_page(request, queue, item, **{name: form})
+    return act(request, queue, item, form)
+
+
+def _item_page(request, queue, item, *, form=None, contact_form=None, contact=None, claim_form=None):
     claim = services.live_claims(item_type=queue.item_type, item_ids=[item.pk]).get(item.pk)
     return render(
         request,
@@ -172,11 +183,11 @@ def item_view(request, key, item_id):
         {
             "queue": queue,
             "item": item,
-            "still_waiting": still_waiting,
+            "still_waiting": queue.waiting().filter(pk=item.pk).exists(),
             "claim": claim,
             "claimed_by_me": claim is not None and claim.moderator_id == request.user.pk,
-            "form": form,
-            "contact_form": contact_form,
+            "form": form or DecideForm(queue=queue),
+            "contact_form": contact_form or ContactForm(),
             "contact": contact,
             "has_contact": queue.contact is not None,
             "decisions": Decision.objects.filter(item_type=queue.item_type, item_id=item.pk),

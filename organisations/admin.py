@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
-from django.db import transaction
 
-from moderation.services import decision_record
+from moderation.admin import decision_action, decision_action_form
+from moderation.models import Reason
 
 from . import services
 from .models import (
@@ -24,32 +24,45 @@ class MembershipInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+def _decide(organisation, *, moderator, **decision) -> bool:
+    return services.organisation_verify(organisation=organisation, admin=moderator, **decision)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "type", "cqc_provider_id", "town", "region", "verified_at", "created_at"]
     list_filter = ["type", "region", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "town", "cqc_provider_id", "ods_code"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["verified_at", "verified_by", "created_at", "created_by", "invite_version"]
+    readonly_fields = [
+        "verified_at",
+        "verified_by",
+        "verification_refused_at",
+        "verification_refused_reason",
+        "created_at",
+        "created_by",
+        "invite_version",
+    ]
     inlines = [MembershipInline]
-    actions = ["verify"]
-
-    @admin.action(description="Verify the selected organisations (tells their representatives)")
-    def verify(self, request, queryset):
-        verified = 0
-        for organisation in queryset.filter(verified_at__isnull=True):
-            with transaction.atomic():
-                if services.organisation_verify(organisation=organisation, admin=request.user):
-                    verified += 1
-                    decision_record(
-                        item_type="organisation",
-                        item_id=organisation.pk,
-                        summary=organisation.name,
-                        action="verify",
-                        actor=request.user,
-                        note="Decided in the admin",
-                    )
-        self.message_user(request, f"{verified} organisation(s) verified.", messages.SUCCESS)
+    # Verification moves only through organisation_verify (audit row, representatives told).
+    action_form = decision_action_form(Reason.AppliesTo.ORGANISATION)
+    actions = [
+        decision_action(
+            _decide,
+            action="verify",
+            description="Verify the selected organisations (tells their representatives)",
+            done="organisation(s) verified",
+            scope=Reason.AppliesTo.ORGANISATION,
+        ),
+        decision_action(
+            _decide,
+            action="cannot-verify",
+            description="Cannot verify the selected organisations (with the reason chosen)",
+            done="organisation(s) marked as not verified",
+            scope=Reason.AppliesTo.ORGANISATION,
+            needs_reason=True,
+        ),
+    ]
 
 
 @admin.register(AccessRequest)

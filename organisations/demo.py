@@ -90,66 +90,6 @@ def _chosen(audience: str, committed_on, per_statement: int = 1) -> list[service
     return chosen
 
 
-# How many demo pledges and active Care Makers name each verified organisation. Oak Lodge
-# is past its first staff-pledge milestone (10), so the milestone page has one to show
-# after the nightly recount.
-LINKS = {
-    "Oak Lodge Care Home": (12, 2),
-    "Fenland Home Care": (5, 1),
-    "Pennine Lodge Nursing Home": (3, 1),
-    "Castle Street Surgery": (4, 0),
-    "Shropshire Community Health": (6, 1),
-}
-
-
-def _link_pledges_and_care_makers() -> int:
-    """Name some demo pledges and Care Makers of the organisation's region as its staff.
-
-    Idempotent: an organisation that already has its share gets no more. The demo pledges
-    were bulk-loaded, so the organisations: totals are set from the tables afterwards.
-    """
-    from ambassadors.models import CareMaker
-    from counters.services import counter_set, counter_values_with_prefix
-    from pledges.models import Pledge
-
-    linked = 0
-    for name, (pledges, care_makers) in LINKS.items():
-        organisation = Organisation.objects.filter(name=name, verified_at__isnull=False).first()
-        if organisation is None:
-            continue
-        want = pledges - Pledge.objects.filter(organisation=organisation).count()
-        if want > 0:
-            ids = list(
-                Pledge.objects.filter(
-                    organisation__isnull=True,
-                    region=organisation.region,
-                    status=Pledge.Status.PUBLISHED,
-                    email__endswith="@demo.carepledge.example",
-                )
-                .order_by("pk")
-                .values_list("pk", flat=True)[:want]
-            )
-            linked += Pledge.objects.filter(pk__in=ids).update(
-                organisation=organisation, organisation_name=organisation.name
-            )
-        want = care_makers - CareMaker.objects.filter(listed_organisation=organisation).count()
-        if want > 0:
-            ids = list(
-                CareMaker.objects.filter(listed_organisation__isnull=True, active=True, region=organisation.region)
-                .order_by("number")
-                .values_list("pk", flat=True)[:want]
-            )
-            linked += CareMaker.objects.filter(pk__in=ids).update(
-                listed_organisation=organisation, organisation=organisation.name
-            )
-    truth = services.organisations_recount()
-    kept = counter_values_with_prefix("organisations:")
-    for key in set(truth) | set(kept):
-        if truth.get(key, 0) != kept.get(key, 0):
-            counter_set(key, truth.get(key, 0))
-    return linked
-
-
 def load(stdout) -> None:
     people = demo_users()
     if len(people) < 21:
@@ -211,8 +151,8 @@ def load(stdout) -> None:
                 job_role=role,
                 chosen=_chosen(Audience.EMPLOYEE, today)[:3],
             )
-    linked = _link_pledges_and_care_makers()
-    stdout.write(f"organisations: {made} organisations added, {linked} pledges and Care Makers linked to them")
+    # The pledges and Care Makers demos, loaded next, name some of these organisations.
+    stdout.write(f"Organisations: {made} added")
     stdout.write(
         f"Demo representative (Oak Lodge Care Home): {people[8].email} / password: {DEMO_PASSWORD}; "
         f"champion: {champion.email}"

@@ -50,6 +50,23 @@ def add_one_year(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
+class OrganisationQuerySet(models.QuerySet):
+    """The rules about which organisations are where, each written once."""
+
+    def listed(self):
+        """Verified: in the public directory, and linkable from pledges and Care Maker profiles."""
+        return self.filter(verified_at__isnull=False)
+
+    def awaiting_verification(self):
+        """Neither verified nor refused: waiting in the moderation queue."""
+        return self.filter(verified_at__isnull=True, verification_refused_at__isnull=True)
+
+    def open_to_staff(self):
+        """Listed and committed: their staff may join and make their own commitment
+        (Organisation.is_open_to_staff says the same of one loaded organisation)."""
+        return self.listed().filter(commitment__isnull=False)
+
+
 class Organisation(models.Model):
     class Type(models.TextChoices):
         NHS_TRUST = "nhs-trust", "NHS trust"
@@ -103,6 +120,8 @@ class Organisation(models.Model):
     verification_refused_reason = models.CharField(max_length=120, blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organisations")
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -152,7 +171,14 @@ class Organisation(models.Model):
 
     @property
     def is_verified(self) -> bool:
+        """Listed (see OrganisationQuerySet.listed)."""
         return self.verified_at is not None
+
+    @property
+    def is_open_to_staff(self) -> bool:
+        """OrganisationQuerySet.open_to_staff for one organisation: employers commit first,
+        then their staff. Reads the commitment from select_related when it was fetched."""
+        return self.is_verified and hasattr(self, "commitment")
 
     @property
     def regulator(self):
@@ -167,6 +193,14 @@ class Organisation(models.Model):
         return self.regulator.register_search(regulator_id=self.registration_id, name=self.name)
 
 
+class MembershipQuerySet(models.QuerySet):
+    def representing(self, organisation_id: int):
+        """Who speaks for an organisation (signs, invites, manages its people): the memberships
+        with the representative role. The one rule of ownership; selectors.representatives
+        gives the people."""
+        return self.filter(organisation_id=organisation_id, role=Membership.Role.REPRESENTATIVE)
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         REPRESENTATIVE = "representative", "Representative"
@@ -176,6 +210,8 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.REPRESENTATIVE)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [

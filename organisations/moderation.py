@@ -10,19 +10,17 @@ from .models import Organisation
 
 
 def waiting():
-    return Organisation.objects.filter(verified_at__isnull=True, verification_refused_at__isnull=True).order_by(
-        "created_at", "pk"
-    )
+    return Organisation.objects.awaiting_verification().order_by("created_at", "pk")
 
 
-def _verify(organisation, *, moderator, reason=None, note=""):
-    if not services.organisation_verify(organisation=organisation, admin=moderator):
-        raise AlreadyDecided
+def _decide(action: str):
+    def run(organisation, *, moderator, reason=None, note=""):
+        if not services.organisation_verify(
+            organisation=organisation, admin=moderator, action=action, reason=reason, note=note
+        ):
+            raise AlreadyDecided
 
-
-def _cannot_verify(organisation, *, moderator, reason=None, note=""):
-    if not services.organisation_cannot_verify(organisation=organisation, admin=moderator, reason=reason, note=note):
-        raise AlreadyDecided
+    return run
 
 
 def register_queue() -> None:
@@ -35,14 +33,10 @@ def register_queue() -> None:
             waiting=waiting,
             row_template="organisations/_moderation_row.html",
             actions={
-                "verify": Action("Verify", _verify),
-                "cannot-verify": Action("Cannot verify", _cannot_verify, needs_reason=True, style="warning"),
+                "verify": Action("Verify", _decide("verify")),
+                "cannot-verify": Action("Cannot verify", _decide("cannot-verify"), needs_reason=True, style="warning"),
             },
             can_view=is_programme_admin,
-            summary=lambda organisation: (
-                f"{organisation.name} ({organisation.registration_id or 'no regulator ID'}, "
-                f"{organisation.get_nation_display()})"
-            ),
             position=50,
         )
     )

@@ -102,7 +102,7 @@ class Unverified(ReminderJob):
     category = Email.Category.STAFF
 
     def due(self, now: datetime) -> Iterable[Reminder]:
-        waiting = Organisation.objects.filter(verified_at__isnull=True, created_at__lt=now - UNVERIFIED_AFTER)
+        waiting = Organisation.objects.awaiting_verification().filter(created_at__lt=now - UNVERIFIED_AFTER)
         admins = list(programme_admins())
         for organisation in waiting:
             for admin in admins:

@@ -4,31 +4,30 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from accounts.roles import programme_admins
+from accounts import roles
+from counters import keys as linked_keys
 from counters.services import counter_values
 
+from . import keys as organisation_keys
 from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, Membership, Organisation
 
 
 def home_summary() -> dict:
-    totals = counter_values(["organisations:committed", "organisations:staff-commitments"])
-    return {"committed": totals["organisations:committed"], "staff": totals["organisations:staff-commitments"]}
+    totals = counter_values([organisation_keys.COMMITTED, organisation_keys.STAFF_COMMITMENTS])
+    return {"committed": totals[organisation_keys.COMMITTED], "staff": totals[organisation_keys.STAFF_COMMITMENTS]}
 
 
-def representatives(organisation: Organisation):
-    return (
-        get_user_model()
-        .objects.filter(
-            memberships__organisation=organisation, memberships__role=Membership.Role.REPRESENTATIVE, is_active=True
-        )
-        .order_by("pk")
-    )
+def representatives(organisation: Organisation | int):
+    """The active people who represent an organisation (or an organisation id)."""
+    organisation_id = getattr(organisation, "pk", organisation)
+    speaking = Membership.objects.representing(organisation_id).values("user_id")
+    return get_user_model().objects.filter(pk__in=speaking, is_active=True).order_by("pk")
 
 
 def is_representative(user, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(organisation=organisation, user=user, role=Membership.Role.REPRESENTATIVE).exists()
+    return Membership.objects.representing(organisation.pk).filter(user=user).exists()
 
 
 def is_member(user, organisation: Organisation) -> bool:
@@ -36,31 +35,24 @@ def is_member(user, organisation: Organisation) -> bool:
 
 
 def admin_emails() -> list[str]:
-    return [user.email for user in programme_admins()]
+    return roles.emails(roles.programme_admins())
 
 
 def organisation_representative_emails(key: str) -> list[str]:
-    """Milestone hook for the mail engine: who hears about `organisations:<pk>:...` milestones.
-
-    Keys for the programme as a whole (organisations:committed...) have no representative.
+    """Milestone hook for the mail engine: who hears about the milestones of one organisation's
+    totals (`organisations:<pk>:...`, and `pledges:organisation:<pk>` and the like that other
+    programmes keep). Keys for the programme as a whole (organisations:committed...) have no
+    representative.
     """
-    parts = key.split(":")
-    if len(parts) < 3 or parts[0] != "organisations" or not parts[1].isdigit():
+    organisation_id = organisation_keys.organisation_of(key) or linked_keys.organisation_of(key)
+    if organisation_id is None:
         return []
-    return list(
-        get_user_model()
-        .objects.filter(
-            memberships__organisation_id=int(parts[1]),
-            memberships__role=Membership.Role.REPRESENTATIVE,
-            is_active=True,
-        )
-        .order_by("pk")
-        .values_list("email", flat=True)
-    )
+    return list(representatives(organisation_id).values_list("email", flat=True))
 
 
 def organisation_milestone_names(key: str, parts: list[str]) -> list[str]:
-    """Milestone hook: in `organisations:<pk>:...` labels, {1} is the organisation's name."""
+    """Milestone hook: in the labels of one organisation's totals (`organisations:<pk>:...`,
+    `pledges:organisation:<pk>`), {1} is the organisation's name."""
     names = []
     for part in parts:
         organisation = Organisation.objects.filter(pk=int(part)).first() if part.isdigit() else None
@@ -70,7 +62,7 @@ def organisation_milestone_names(key: str, parts: list[str]) -> list[str]:
 
 def directory(*, today: date, q: str = "", region: str = "", type: str = ""):
     """Verified organisations for the public directory, by name; committed or not, each marked."""
-    organisations = Organisation.objects.filter(verified_at__isnull=False).select_related("commitment")
+    organisations = Organisation.objects.listed().select_related("commitment")
     q = q.strip()
     if q:
         organisations = organisations.filter(
@@ -88,23 +80,18 @@ def directory(*, today: date, q: str = "", region: str = "", type: str = ""):
 
 
 def organisation_counts(organisation: Organisation) -> dict:
+    """The organisation's kept totals: its own, and the pledges and Care Makers naming it,
+    which those programmes keep under their own prefixes (counters/keys.py says why)."""
     pk = organisation.pk
-    totals = counter_values(
-        [
-            f"organisations:{pk}:staff-commitments",
-            f"organisations:{pk}:assisted",
-            f"organisations:{pk}:tasks-done",
-            f"organisations:{pk}:pledges",
-            f"organisations:{pk}:care-makers",
-        ]
-    )
-    return {
-        "staff": totals[f"organisations:{pk}:staff-commitments"],
-        "assisted": totals[f"organisations:{pk}:assisted"],
-        "tasks_done": totals[f"organisations:{pk}:tasks-done"],
-        "pledges": totals[f"organisations:{pk}:pledges"],
-        "care_makers": totals[f"organisations:{pk}:care-makers"],
+    keys = {
+        "staff": organisation_keys.staff_commitments(pk),
+        "assisted": organisation_keys.assisted(pk),
+        "tasks_done": organisation_keys.tasks_done(pk),
+        "pledges": linked_keys.organisation_pledges(pk),
+        "care_makers": linked_keys.organisation_care_makers(pk),
     }
+    totals = counter_values(keys.values())
+    return {name: totals[key] for name, key in keys.items()}
 
 
 # --- Naming an organisation on a pledge or a Care Maker application ------------------
@@ -135,7 +122,7 @@ def organisation_matches(text: str) -> list[Organisation]:
         return []
     # Ordered by name, not pk: with LIMIT, ordering by pk tempts the planner to walk the
     # primary key past every row instead of using organisations_listed_name_idx.
-    listed = Organisation.objects.filter(verified_at__isnull=False).order_by("name", "pk")
+    listed = Organisation.objects.listed().order_by("name", "pk")
     # Both are stored upper case; only words shaped like one are looked up as one.
     code = text.upper()
     if re.fullmatch(CQC_ID_PATTERN, code):
@@ -157,7 +144,7 @@ def organisation_suggestions(text: str) -> list[str]:
     text = _squash(text)
     if len(text) < 2:
         return []
-    listed = Organisation.objects.filter(verified_at__isnull=False)
+    listed = Organisation.objects.listed()
     if text.startswith("1-"):
         found = list(listed.filter(cqc_provider_id__startswith=text)[:SUGGESTIONS_MAX])
     else:

@@ -20,7 +20,9 @@ from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
 from moderation.privacy import find_personal_data
+from moderation.services import decision_record, reason_tells_author
 
+from . import keys as organisation_keys
 from .models import (
     AccessRequest,
     Audience,
@@ -182,66 +184,90 @@ def organisation_register(
     return organisation
 
 
-def organisation_verify(*, organisation: Organisation, admin) -> bool:
-    """Mark verified (once) and tell the representatives. Returns False if it already was."""
+def organisation_verify(
+    *, organisation: Organisation, admin, action: str = "verify", reason=None, note: str = ""
+) -> bool:
+    """A programme admin's verification decision: "verify" (listed from now on) or
+    "cannot-verify" (with a reason: refused, and told why and what to do). Writes the audit row;
+    tells the representatives on verifying, and on refusing when the reason says so. Returns
+    False, with nothing written, if it was already verified (or, refusing, already refused)."""
     if not is_programme_admin(admin):
         raise PermissionDenied("Only programme admins can verify organisations.")
+    if action not in ("verify", "cannot-verify"):
+        raise ValueError(f"unknown verification decision {action!r}")
+    if action == "cannot-verify" and reason is None:
+        raise ValidationError("Choose why the organisation cannot be verified.", code="no_reason")
     with transaction.atomic():
-        now = timezone.now()
-        updated = Organisation.objects.filter(pk=organisation.pk, verified_at__isnull=True).update(
-            verified_at=now, verified_by=admin
-        )
+        if action == "verify":
+            # An organisation refused by mistake can still be verified later.
+            updated = Organisation.objects.filter(pk=organisation.pk, verified_at__isnull=True).update(
+                verified_at=timezone.now(), verified_by=admin
+            )
+        else:
+            updated = (
+                Organisation.objects.awaiting_verification()
+                .filter(pk=organisation.pk)
+                .update(verification_refused_at=timezone.now(), verification_refused_reason=reason.label[:120])
+            )
         if not updated:
             return False
         organisation.refresh_from_db()
-        _email_representatives(
-            organisation,
-            kind="organisation-verified",
-            about=organisation.pk,
-            commit_path=reverse("organisations:commit", args=[organisation.slug]),
-            dashboard_path=reverse("organisations:dashboard", args=[organisation.slug]),
+        decision_record(
+            item_type="organisation",
+            item_id=organisation.pk,
+            summary=(
+                f"{organisation.name} ({organisation.registration_id or 'no regulator ID'}, "
+                f"{organisation.get_nation_display()})"
+            ),
+            action=action,
+            actor=admin,
+            reason=reason,
+            note=note,
         )
+        if action == "verify":
+            _verified_email(organisation)
+        elif reason_tells_author(reason):
+            _not_verified_email(organisation, reason)
     return True
 
 
-def _email_representatives(organisation: Organisation, *, kind: str, about: int, **context) -> None:
-    """One email of `kind` to each representative, greeted by name; keyed `kind:about:person`,
-    so queuing it again sends nothing twice."""
+def _verified_email(organisation: Organisation) -> None:
+    _email_representatives(
+        organisation,
+        kind="organisation-verified",
+        occasion=organisation.pk,
+        commit_path=reverse("organisations:commit", args=[organisation.slug]),
+        dashboard_path=reverse("organisations:dashboard", args=[organisation.slug]),
+    )
+
+
+def _not_verified_email(organisation: Organisation, reason) -> None:
+    regulator = organisation.regulator
+    _email_representatives(
+        organisation,
+        kind="organisation-not-verified",
+        occasion=organisation.pk,
+        reason=reason.label,
+        explanation=reason.explanation,
+        regulator=regulator.name,
+        id_label=regulator.id_label,
+        registration_id=organisation.registration_id,
+        register_url=organisation.register_search_url(),
+        register_path=reverse("organisations:register"),
+    )
+
+
+def _email_representatives(organisation: Organisation, *, kind: str, occasion: int, **context) -> None:
+    """One email of `kind` to each representative, greeted by name; keyed `kind:occasion:person`,
+    so queuing it again sends nothing twice. The outbox rows are about the organisation."""
     for rep in representatives(organisation):
         email_queue(
             kind=kind,
             to=rep.email,
-            key=f"{kind}:{about}:{rep.pk}",
+            key=f"{kind}:{occasion}:{rep.pk}",
+            about=organisation,
             context={"name": rep.get_short_name(), "organisation": organisation.name, **context},
         )
-
-
-def organisation_cannot_verify(*, organisation: Organisation, admin, reason, note: str = "") -> bool:
-    """The verifier could not verify it: record why and tell the representatives why and what to
-    do. Returns False if it was already verified or refused."""
-    if not is_programme_admin(admin):
-        raise PermissionDenied("Only programme admins can verify organisations.")
-    with transaction.atomic():
-        updated = Organisation.objects.filter(
-            pk=organisation.pk, verified_at__isnull=True, verification_refused_at__isnull=True
-        ).update(verification_refused_at=timezone.now(), verification_refused_reason=reason.label[:120])
-        if not updated:
-            return False
-        organisation.refresh_from_db()
-        regulator = organisation.regulator
-        _email_representatives(
-            organisation,
-            kind="organisation-not-verified",
-            about=organisation.pk,
-            reason=reason.label,
-            explanation=reason.explanation,
-            regulator=regulator.name,
-            id_label=regulator.id_label,
-            registration_id=organisation.registration_id,
-            register_url=organisation.register_search_url(),
-            register_path=reverse("organisations:register"),
-        )
-    return True
 
 
 def membership_add(*, organisation: Organisation, user, role: str = Membership.Role.REPRESENTATIVE) -> Membership:
@@ -271,9 +297,7 @@ def membership_remove(*, membership: Membership, by) -> None:
     if not is_representative(by, membership.organisation):
         raise PermissionDenied("Only a representative can remove people from the organisation.")
     with transaction.atomic():
-        reps = Membership.objects.select_for_update().filter(
-            organisation=membership.organisation, role=Membership.Role.REPRESENTATIVE
-        )
+        reps = Membership.objects.select_for_update().representing(membership.organisation_id)
         if membership.role == Membership.Role.REPRESENTATIVE and len(reps) <= 1:
             raise ValidationError("An organisation needs at least one representative. Add another one first.")
         membership.delete()
@@ -300,6 +324,7 @@ def access_request_create(*, organisation: Organisation, user, job_title: str, m
                 kind="organisation-access-request",
                 to=to,
                 key=f"organisation-access-request:{request.pk}:{to}",
+                about=request,
                 context={
                     "organisation": organisation.name,
                     "requester": user.get_full_name(),
@@ -442,9 +467,9 @@ def employer_commit(
         )
         counters_add(
             {
-                "organisations:committed": 1,
-                f"organisations:committed:region:{locked.region}": 1,
-                f"organisations:committed:type:{locked.type}": 1,
+                organisation_keys.COMMITTED: 1,
+                organisation_keys.committed("region", locked.region): 1,
+                organisation_keys.committed("type", locked.type): 1,
             }
         )
         _queue_committed_emails(commitment)
@@ -457,7 +482,7 @@ def _queue_committed_emails(commitment: EmployerCommitment) -> None:
     _email_representatives(
         organisation,
         kind="organisation-committed",
-        about=commitment.pk,
+        occasion=commitment.pk,
         committed_on=f"{commitment.committed_on:%-d %B %Y}",
         renewal_due_on=f"{commitment.renewal_due_on:%-d %B %Y}",
         statements=[s["title"] for s in commitment.statements],
@@ -480,7 +505,7 @@ def commitment_task_done(*, task: CommitmentTask, user, evidence: str) -> bool:
             done_at=timezone.now(), done_by=user, evidence=evidence
         )
         if updated:
-            counters_add({f"organisations:{task.commitment.organisation_id}:tasks-done": 1})
+            counters_add({organisation_keys.tasks_done(task.commitment.organisation_id): 1})
     task.refresh_from_db()
     return bool(updated)
 
@@ -516,7 +541,7 @@ def invitation_organisation(token: str) -> Organisation:
         data = signing.Signer(salt=INVITE_SALT).unsign_object(token)
     except signing.BadSignature:
         raise StaleInvitation("This invitation link is not valid.") from None
-    organisation = Organisation.objects.filter(pk=data.get("o"), verified_at__isnull=False).first()
+    organisation = Organisation.objects.listed().filter(pk=data.get("o")).first()
     if organisation is None or organisation.invite_version != data.get("v"):
         raise StaleInvitation("This invitation link has been replaced by a newer one.")
     return organisation
@@ -546,7 +571,7 @@ def organisation_by_join_code(code: str) -> Organisation | None:
     code = join_code_normalise(code)
     if not code:
         return None
-    return Organisation.objects.filter(join_code=code, verified_at__isnull=False, commitment__isnull=False).first()
+    return Organisation.objects.open_to_staff().filter(join_code=code).first()
 
 
 @dataclass
@@ -591,7 +616,7 @@ def staff_invite_by_email(*, organisation: Organisation, by, emails: list[str]) 
 
 def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen) -> EmployeeCommitment:
     # Employers commit first, then invite their staff.
-    if not organisation.is_verified or not EmployerCommitment.objects.filter(organisation=organisation).exists():
+    if not Organisation.objects.open_to_staff().filter(pk=organisation.pk).exists():
         raise CommitmentError(f"{organisation.name} is not open for staff commitments yet.")
     statement_set = statement_set_current()
     statements, tasks = _validate_choice(
@@ -634,11 +659,11 @@ def _employee_record(*, organisation, user, name, job_role, assisted_by, chosen)
                 organisation_name=organisation.name
             )
         amounts = {
-            f"organisations:{organisation.pk}:staff-commitments": 1,
-            "organisations:staff-commitments": 1,
+            organisation_keys.staff_commitments(organisation.pk): 1,
+            organisation_keys.STAFF_COMMITMENTS: 1,
         }
         if assisted_by is not None:
-            amounts[f"organisations:{organisation.pk}:assisted"] = 1
+            amounts[organisation_keys.assisted(organisation.pk)] = 1
         counters_add(amounts)
     return commitment
 
@@ -689,31 +714,25 @@ def organisations_recount() -> dict[str, int]:
     committed = EmployerCommitment.objects.values("organisation__region", "organisation__type")
     for row in committed:
         for key in (
-            "organisations:committed",
-            f"organisations:committed:region:{row['organisation__region']}",
-            f"organisations:committed:type:{row['organisation__type']}",
+            organisation_keys.COMMITTED,
+            organisation_keys.committed("region", row["organisation__region"]),
+            organisation_keys.committed("type", row["organisation__type"]),
         ):
             truth[key] = truth.get(key, 0) + 1
     staff = EmployeeCommitment.objects.values("organisation_id").annotate(n=Count("pk"))
     for row in staff:
-        truth[f"organisations:{row['organisation_id']}:staff-commitments"] = row["n"]
-    truth["organisations:staff-commitments"] = sum(row["n"] for row in staff)
+        truth[organisation_keys.staff_commitments(row["organisation_id"])] = row["n"]
+    truth[organisation_keys.STAFF_COMMITMENTS] = sum(row["n"] for row in staff)
     assisted = EmployeeCommitment.objects.filter(assisted=True).values("organisation_id").annotate(n=Count("pk"))
     for row in assisted:
-        truth[f"organisations:{row['organisation_id']}:assisted"] = row["n"]
+        truth[organisation_keys.assisted(row["organisation_id"])] = row["n"]
     done = (
         CommitmentTask.objects.filter(done_at__isnull=False)
         .values("commitment__organisation_id")
         .annotate(n=Count("pk"))
     )
     for row in done:
-        truth[f"organisations:{row['commitment__organisation_id']}:tasks-done"] = row["n"]
-    # Kept by the pledges and Care Makers services under this prefix; one recount owns a prefix.
-    from ambassadors.services import organisation_care_makers_truth
-    from pledges.services import organisation_pledges_truth
-
-    truth.update(organisation_pledges_truth())
-    truth.update(organisation_care_makers_truth())
+        truth[organisation_keys.tasks_done(row["commitment__organisation_id"])] = row["n"]
     return {key: value for key, value in truth.items() if value}
 
 
@@ -769,7 +788,10 @@ def personal_data_erase(*, user, email: str, keep_contributions: bool) -> None:
         return
     amounts: dict[str, int] = {}
     for commitment in mine:
-        for key in (f"organisations:{commitment.organisation_id}:staff-commitments", "organisations:staff-commitments"):
+        for key in (
+            organisation_keys.staff_commitments(commitment.organisation_id),
+            organisation_keys.STAFF_COMMITMENTS,
+        ):
             amounts[key] = amounts.get(key, 0) - 1
     mine.delete()
     counters_add(amounts)

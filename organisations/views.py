@@ -5,7 +5,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from accounts.roles import is_programme_admin
 from pages.ratelimit import client_ip, ratelimit_all
 
 from . import services
@@ -63,15 +64,44 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _forbidden(request, organisation: Organisation, action: str):
-    return render(request, "organisations/forbidden.html", {"organisation": organisation, "action": action}, status=403)
+def _refused(organisation: Organisation, who: str) -> PermissionDenied:
+    """Why someone outside the organisation cannot do this, and how they could come in."""
+    reason = (
+        f"Only the {who} of {organisation.name} can do this. Being a representative of another organisation "
+        f"does not give you access. If you work for {organisation.name}, ask one of its representatives to add you."
+    )
+    if organisation.cqc_provider_id:
+        next_step = (
+            f"Ask to be added to {organisation.name}",
+            reverse("organisations:request-access", args=[organisation.cqc_provider_id]),
+        )
+    else:
+        next_step = ("Go to the Social Care Commitment", reverse("organisations:index"))
+    return PermissionDenied(reason, next_step)
 
 
-def _rep_or_403(request, slug: str):
+def organisation_for_representative(request, slug: str) -> Organisation:
+    """The organisation, for one of its representatives; PermissionDenied for anyone else."""
     organisation = get_object_or_404(Organisation, slug=slug)
     if not is_representative(request.user, organisation):
-        return organisation, _forbidden(request, organisation, "manage this organisation")
-    return organisation, None
+        raise _refused(organisation, "representatives")
+    return organisation
+
+
+def organisation_for_member(request, slug: str) -> Organisation:
+    """The organisation, for its representatives and champions; PermissionDenied for anyone else."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not is_member(request.user, organisation):
+        raise _refused(organisation, "representatives and champions")
+    return organisation
+
+
+def access_request_for_decider(request, pk: int) -> AccessRequest:
+    """A request to join, for those who may decide it; PermissionDenied for anyone else."""
+    access_request = get_object_or_404(AccessRequest.objects.select_related("organisation", "user"), pk=pk)
+    if not services.access_request_can_decide(access_request=access_request, user=request.user):
+        raise _refused(access_request.organisation, "representatives")
+    return access_request
 
 
 def _statements(audience: str):
@@ -135,9 +165,7 @@ def request_access(request, cqc_id: str):
 
 @login_required
 def access_request_review(request, pk: int):
-    access_request = get_object_or_404(AccessRequest.objects.select_related("organisation", "user"), pk=pk)
-    if not services.access_request_can_decide(access_request=access_request, user=request.user):
-        return _forbidden(request, access_request.organisation, "decide requests to join this organisation")
+    access_request = access_request_for_decider(request, pk)
     if request.method == "POST":
         approve = request.POST.get("decision") == "approve"
         services.access_request_decide(access_request=access_request, user=request.user, approve=approve)
@@ -148,9 +176,7 @@ def access_request_review(request, pk: int):
 
 @login_required
 def dashboard(request, slug: str):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     today = _today()
     commitment = EmployerCommitment.objects.filter(organisation=organisation).first()
     tasks = list(commitment.tasks.all()) if commitment else []
@@ -174,9 +200,7 @@ def dashboard(request, slug: str):
 
 @login_required
 def poster(request, slug: str):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     if not hasattr(organisation, "commitment"):
         messages.info(request, "The poster is ready once the organisation has signed the commitment.")
         return redirect("organisations:dashboard", slug)
@@ -190,9 +214,7 @@ def poster(request, slug: str):
 
 @login_required
 def members(request, slug: str):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     form = MemberForm(_post(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,9 +232,7 @@ def members(request, slug: str):
 @login_required
 @require_POST
 def member_remove(request, slug: str, pk: int):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     membership = get_object_or_404(Membership, pk=pk, organisation=organisation)
     try:
         services.membership_remove(membership=membership, by=request.user)
@@ -226,9 +246,7 @@ def member_remove(request, slug: str, pk: int):
 @login_required
 @require_POST
 def invitation_rotate(request, slug: str):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     services.invitation_rotate(organisation=organisation, user=request.user)
     messages.success(
         request, "There is a new code and invitation link. Old codes, links and printed posters no longer work."
@@ -236,11 +254,36 @@ def invitation_rotate(request, slug: str):
     return redirect("organisations:dashboard", slug)
 
 
+def _chosen_initial(statements, stored: list) -> dict:
+    """The statements form's values for the choices kept in the session."""
+    initial = {f"agree_{s.number}": True for s in statements}
+    for choice in map(services.ChosenTask.from_session, stored):
+        if choice.task_id is None:
+            initial[f"own_{choice.statement_number}"] = choice.own_text
+            initial[f"own_date_{choice.statement_number}"] = choice.target_date
+        else:
+            initial[f"task_{choice.task_id}"] = True
+            initial[f"date_{choice.task_id}"] = choice.target_date
+    return initial
+
+
+def _chosen_summary(statements, chosen: list) -> list:
+    """(statement, [(task text, target date), ...]) for each statement, as the sign step lists them."""
+    tasks = {task.pk: task for s in statements for task in s.tasks.all()}
+
+    def under(choice, statement) -> bool:
+        if choice.task_id is None:
+            return choice.statement_number == statement.number
+        return tasks[choice.task_id].statement_id == statement.pk
+
+    return [
+        (s, [(c.own_text or tasks[c.task_id].text, c.target_date) for c in chosen if under(c, s)]) for s in statements
+    ]
+
+
 @login_required
 def commit(request, slug: str):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     if not organisation.is_verified:
         messages.info(request, "You can sign the commitment once we have verified the organisation.")
         return redirect("organisations:dashboard", slug)
@@ -249,17 +292,12 @@ def commit(request, slug: str):
         return redirect("organisations:dashboard", slug)
     statements = _statements(Audience.EMPLOYER)
     key = SESSION_CHOSEN.format(organisation.pk)
-    initial = None
-    if request.method == "GET" and key in request.session:
-        # Coming back from the sign step: show what they chose.
-        initial = {f"agree_{s.number}": True for s in statements}
-        for choice in map(services.ChosenTask.from_session, request.session[key]):
-            if choice.task_id is None:
-                initial[f"own_{choice.statement_number}"] = choice.own_text
-                initial[f"own_date_{choice.statement_number}"] = choice.target_date
-            else:
-                initial[f"task_{choice.task_id}"] = True
-                initial[f"date_{choice.task_id}"] = choice.target_date
+    # Coming back from the sign step: show what they chose.
+    initial = (
+        _chosen_initial(statements, request.session[key])
+        if request.method == "GET" and key in request.session
+        else None
+    )
     form = StatementsForm(
         _post(request), initial=initial, statements=statements, need_dates=True, one_per_statement=True
     )
@@ -271,9 +309,7 @@ def commit(request, slug: str):
 
 @login_required
 def commit_sign(request, slug: str):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     key = SESSION_CHOSEN.format(organisation.pk)
     stored = request.session.get(key)
     if not stored:
@@ -296,17 +332,7 @@ def commit_sign(request, slug: str):
         del request.session[key]
         messages.success(request, f"{organisation.name} has signed the Social Care Commitment.")
         return redirect("organisations:dashboard", slug)
-    statements = _statements(Audience.EMPLOYER)
-    tasks = {task.pk: task for s in statements for task in s.tasks.all()}
-
-    def under(choice, statement) -> bool:
-        if choice.task_id is None:
-            return choice.statement_number == statement.number
-        return tasks[choice.task_id].statement_id == statement.pk
-
-    summary = [
-        (s, [(c.own_text or tasks[c.task_id].text, c.target_date) for c in chosen if under(c, s)]) for s in statements
-    ]
+    summary = _chosen_summary(_statements(Audience.EMPLOYER), chosen)
     return render(
         request, "organisations/commit_sign.html", {"organisation": organisation, "form": form, "summary": summary}
     )
@@ -314,9 +340,7 @@ def commit_sign(request, slug: str):
 
 @login_required
 def task_done(request, slug: str, pk: int):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     task = get_object_or_404(
         CommitmentTask.objects.select_related("commitment"), pk=pk, commitment__organisation=organisation
     )
@@ -331,9 +355,7 @@ def task_done(request, slug: str, pk: int):
 @login_required
 @require_POST
 def renew(request, slug: str):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     commitment = get_object_or_404(EmployerCommitment, organisation=organisation)
     commitment = services.commitment_renew(commitment=commitment, user=request.user)
     messages.success(request, f"Commitment renewed. The next renewal is due on {commitment.renewal_due_on:%-d %B %Y}.")
@@ -341,7 +363,7 @@ def renew(request, slug: str):
 
 
 def _employee_commit(request, organisation: Organisation, via_invite: bool):
-    if not hasattr(organisation, "commitment"):
+    if not organisation.is_open_to_staff:
         messages.info(
             request, f"{organisation.name} has not signed the Social Care Commitment yet, so staff cannot join it."
         )
@@ -370,7 +392,7 @@ def _employee_commit(request, organisation: Organisation, via_invite: bool):
 
 @login_required
 def join(request, slug: str):
-    organisation = get_object_or_404(Organisation, slug=slug, verified_at__isnull=False)
+    organisation = get_object_or_404(Organisation.objects.listed(), slug=slug)
     return _employee_commit(request, organisation, via_invite=False)
 
 
@@ -386,9 +408,7 @@ def join_invite(request, token: str):
 
 @login_required
 def champion(request, slug: str):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not is_member(request.user, organisation):
-        return _forbidden(request, organisation, "record commitments for this organisation")
+    organisation = organisation_for_member(request, slug)
     if not hasattr(organisation, "commitment"):
         messages.info(request, "You can record commitments once the organisation has signed the commitment.")
         return redirect("organisations:index")
@@ -446,7 +466,11 @@ def lookup(request):
 
 def detail(request, slug: str):
     organisation = get_object_or_404(Organisation.objects.select_related("commitment"), slug=slug)
-    if not organisation.is_verified and not is_member(request.user, organisation) and not request.user.is_staff:
+    if (
+        not organisation.is_verified
+        and not is_member(request.user, organisation)
+        and not is_programme_admin(request.user)
+    ):
         # Unverified organisations are not public.
         raise Http404("No such organisation")
     today = _today()
@@ -468,9 +492,7 @@ def detail(request, slug: str):
 
 
 def _badge(request, slug: str):
-    organisation = get_object_or_404(
-        Organisation.objects.select_related("commitment"), slug=slug, verified_at__isnull=False
-    )
+    organisation = get_object_or_404(Organisation.objects.listed().select_related("commitment"), slug=slug)
     commitment = getattr(organisation, "commitment", None)
     lapsed = commitment.is_lapsed(_today()) if commitment else False
     return organisation, badge_describe(organisation=organisation, commitment=commitment, lapsed=lapsed)
@@ -528,9 +550,7 @@ def join_code(request):
 
 @login_required
 def certificate(request, slug: str):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
+    organisation = organisation_for_representative(request, slug)
     commitment = EmployerCommitment.objects.filter(organisation=organisation).first()
     if commitment is None:
         messages.info(request, "Your certificate is ready once the organisation has signed the commitment.")
@@ -540,10 +560,8 @@ def certificate(request, slug: str):
 
 @login_required
 def staff_invite(request, slug: str):
-    organisation, denied = _rep_or_403(request, slug)
-    if denied:
-        return denied
-    if not hasattr(organisation, "commitment"):
+    organisation = organisation_for_representative(request, slug)
+    if not organisation.is_open_to_staff:
         messages.info(request, "You can invite staff once the organisation has signed the commitment.")
         return redirect("organisations:dashboard", slug)
     form = StaffInviteForm(_post(request))

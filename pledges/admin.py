@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.utils.functional import cached_property
 
-from moderation.services import decision_record
+from moderation.admin import decision_action, decision_action_form
+from moderation.models import Reason
 
 from . import services
 from .models import Campaign, OutcomeQuestionSet, Pledge, PledgeReport, PledgeSettings, Theme
@@ -41,26 +41,8 @@ class ReportInline(admin.TabularInline):
     can_delete = False
 
 
-def _bulk(service, verb):
-    def action(modeladmin, request, queryset):
-        changed = 0
-        for pledge in queryset.select_related("theme"):
-            with transaction.atomic():
-                if service(pledge=pledge, moderator=request.user):
-                    changed += 1
-                    decision_record(
-                        item_type="pledge",
-                        item_id=pledge.pk,
-                        summary=pledge.text,
-                        action=verb,
-                        actor=request.user,
-                        note="Decided in the admin",
-                    )
-        modeladmin.message_user(request, f"{changed} pledge(s) {verb}.", messages.SUCCESS)
-
-    action.short_description = f"Mark selected pledges as {verb}"
-    action.__name__ = f"action_{verb}"
-    return action
+def _decide(pledge, **decision) -> bool:
+    return services.pledge_decide(pledge=pledge, **decision)
 
 
 class CappedCountPaginator(Paginator):
@@ -119,10 +101,32 @@ class PledgeAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # pledges come in through the form, which keeps the totals
 
+    # Each decision goes through pledge_decide: the audit row, and the author's email when
+    # the reason chosen beside "reject" says so.
+    action_form = decision_action_form(Reason.AppliesTo.PLEDGE)
     actions = [
-        _bulk(services.pledge_publish, "published"),
-        _bulk(services.pledge_hide, "hidden"),
-        _bulk(services.pledge_reject, "rejected"),
+        decision_action(
+            _decide,
+            action="publish",
+            description="Publish the selected pledges",
+            done="pledge(s) published",
+            scope=Reason.AppliesTo.PLEDGE,
+        ),
+        decision_action(
+            _decide,
+            action="hide",
+            description="Hide the selected pledges",
+            done="pledge(s) hidden",
+            scope=Reason.AppliesTo.PLEDGE,
+        ),
+        decision_action(
+            _decide,
+            action="reject",
+            description="Reject the selected pledges (with the reason chosen)",
+            done="pledge(s) rejected",
+            scope=Reason.AppliesTo.PLEDGE,
+            needs_reason=True,
+        ),
     ]
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.data_rights import register
 
 from . import services
-from .cache import public_pages_changed
+from .microcache import public_pages_changed
 from .models import Pledge, PledgerCampaign, PledgeReport, normalise_email
 
 

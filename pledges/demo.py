@@ -10,6 +10,7 @@ from accounts.choices import JobRole, Region, Sector
 from accounts.demo import demo_users
 from counters.services import counter_set, counter_values_with_prefix
 
+from . import keys as pledge_keys
 from .models import Campaign, Pledge, PledgeOutcome, Theme, normalise_email, normalise_text
 from .outcomes import outcome_question_set
 from .services import pledgers_rebuild, pledges_truth
@@ -221,6 +222,46 @@ def _people_pledges() -> int:
     return added
 
 
+# How many demo pledges name each verified organisation of the demo directory (made by
+# organisations/demo.py, which loads first). Oak Lodge is past its first staff-pledge
+# milestone (10), so the milestone page has one to show after the nightly recount.
+ORGANISATION_LINKS = {
+    "Oak Lodge Care Home": 12,
+    "Fenland Home Care": 5,
+    "Pennine Lodge Nursing Home": 3,
+    "Castle Street Surgery": 4,
+    "Shropshire Community Health": 6,
+}
+
+
+def _link_organisations() -> int:
+    """Name some demo pledges of each organisation's region as its staff's. Idempotent: an
+    organisation that already has its share gets no more. Bulk updates: load recounts after."""
+    from organisations.models import Organisation
+
+    linked = 0
+    for name, share in ORGANISATION_LINKS.items():
+        organisation = Organisation.objects.listed().filter(name=name).first()
+        if organisation is None:
+            continue
+        want = share - Pledge.objects.filter(organisation=organisation).count()
+        if want > 0:
+            ids = list(
+                Pledge.objects.filter(
+                    organisation__isnull=True,
+                    region=organisation.region,
+                    status=Pledge.Status.PUBLISHED,
+                    email__endswith="@demo.carepledge.example",
+                )
+                .order_by("pk")
+                .values_list("pk", flat=True)[:want]
+            )
+            linked += Pledge.objects.filter(pk__in=ids).update(
+                organisation=organisation, organisation_name=organisation.name
+            )
+    return linked
+
+
 def load(stdout) -> None:
     tz = timezone.get_current_timezone()
     now = timezone.now()
@@ -245,14 +286,15 @@ def load(stdout) -> None:
     added += _fill(current, CURRENT_COUNT, 2027, current.opens_at, now - timedelta(days=1))
     added += _people_pledges()
     answered = _outcomes()
+    linked = _link_organisations()
     # Bulk rows skip the services, so set the kept totals (and per-person rows) from the table.
     pledgers_rebuild()
     truth = pledges_truth()
-    kept = counter_values_with_prefix("pledges:")
+    kept = counter_values_with_prefix(pledge_keys.PREFIX)
     for key in set(truth) | set(kept):
         if truth.get(key, 0) != kept.get(key, 0):
             counter_set(key, truth.get(key, 0))
     stdout.write(
-        f"Demo pledges: {added} added, {answered} outcome follow-ups answered "
+        f"Demo pledges: {added} added, {answered} outcome follow-ups answered, {linked} linked to organisations "
         f"({current.name} is current, {past.name} in the archive)."
     )

@@ -110,7 +110,8 @@ def pledge_image_draw(pledge: Pledge) -> bytes:
 
 def pledge_image(pledge: Pledge) -> bytes:
     """The PNG for a published pledge, from the cache when it was drawn before."""
-    key = f"pledges:og-image:{pledge.pk}:{image_version(pledge)}"
+    # A cache key, not a counter: named so it is never taken for one.
+    key = f"pledge-og-image:{pledge.pk}:{image_version(pledge)}"
     png = cache.get(key)
     if png is None:
         png = pledge_image_draw(pledge)

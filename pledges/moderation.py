@@ -1,14 +1,11 @@
 """The pledges queue in the shared moderation mechanism: pledges held by the privacy check or
-pre-moderation, and pledges hidden after reports. Decisions go through pledges.services, so
-the totals stay right; a rejection with a reason that tells the author sends them an email."""
+pre-moderation, and pledges hidden after reports. Decisions go through
+pledges.services.pledge_decide, which keeps the totals, writes the audit row and emails the
+author when a rejection's reason says so."""
 
-from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from mail.models import Email
-from mail.services import email_queue
-from moderation.privacy import mask_personal_data
 from moderation.queues import Action, Queue, register
 from moderation.services import AlreadyDecided
 
@@ -43,35 +40,12 @@ def reported():
     )
 
 
-def _publish(item, *, moderator, reason=None, note=""):
-    if not services.pledge_publish(pledge=item, moderator=moderator):
-        raise AlreadyDecided
+def _decide(action: str):
+    def run(item, *, moderator, reason=None, note=""):
+        if not services.pledge_decide(pledge=item, action=action, moderator=moderator, reason=reason, note=note):
+            raise AlreadyDecided
 
-
-def _keep(item, *, moderator, reason=None, note=""):
-    if not services.pledge_keep(pledge=item, moderator=moderator):
-        raise AlreadyDecided
-
-
-def _reject(item, *, moderator, reason=None, note=""):
-    if not services.pledge_reject(pledge=item, moderator=moderator):
-        raise AlreadyDecided
-    if reason is not None and reason.notify_author and item.email:
-        email_queue(
-            kind="pledge-rejected",
-            to=item.email,
-            key=f"pledge-rejected:{item.pk}",
-            category=Email.Category.TRANSACTIONAL,
-            context={
-                "name": item.first_name,
-                # Masked: the outbox keeps this row, and mail is no place for an NHS number.
-                "text": mask_personal_data(item.text),
-                "campaign": item.campaign.name,
-                "reason": reason.label,
-                "explanation": reason.explanation,
-                "new_url": settings.SITE_URL + "/pledges/new/",
-            },
-        )
+    return run
 
 
 def _contact(item):
@@ -87,11 +61,10 @@ register(
         waiting=held,
         row_template="pledges/_moderation_row.html",
         actions={
-            "publish": Action("Publish", _publish),
+            "publish": Action("Publish", _decide("publish")),
             # The reason decides whether the author is told or the pledge is hidden quietly.
-            "reject": Action("Reject or hide", _reject, needs_reason=True, style="warning"),
+            "reject": Action("Reject or hide", _decide("reject"), needs_reason=True, style="warning"),
         },
-        summary=lambda item: item.text,
         contact=_contact,
         position=10,
     )
@@ -107,10 +80,9 @@ register(
         row_template="pledges/_moderation_row.html",
         actions={
             # Kept pledges go back on the wall (or stay there); later reports no longer hide them.
-            "keep": Action("Keep on the wall", _keep),
-            "reject": Action("Reject or hide", _reject, needs_reason=True, style="warning"),
+            "keep": Action("Keep on the wall", _decide("keep")),
+            "reject": Action("Reject or hide", _decide("reject"), needs_reason=True, style="warning"),
         },
-        summary=lambda item: item.text,
         contact=_contact,
         position=20,
     )

@@ -5,7 +5,7 @@ from django.core import signing
 from django.shortcuts import redirect, render
 
 from . import outcomes, selectors
-from .cache import public_microcache
+from .microcache import public_microcache
 from .models import Pledge, PledgeOutcome
 from .outcome_forms import OutcomeForm
 

@@ -30,7 +30,8 @@ from counters import suppression
 from counters.services import counter_values_with_prefix, counters_add
 from moderation.privacy import personal_data_error
 
-from .cache import public_pages_changed
+from . import keys as pledge_keys
+from .microcache import public_pages_changed
 from .models import (
     OUTCOME_MULTIPLE,
     OUTCOME_SINGLE,
@@ -104,19 +105,15 @@ def outcome_question_set_save(*, question_set: OutcomeQuestionSet) -> OutcomeQue
 # --- Counting ------------------------------------------------------------------------
 
 
-def outcome_keys(campaign_id: int) -> str:
-    return f"pledges:{campaign_id}:outcomes"
-
-
 def _amounts(outcome: PledgeOutcome, sign: int) -> dict[str, int]:
-    base = outcome_keys(outcome.campaign_id)
-    amounts = {f"{base}:answered": sign}
+    campaign_id = outcome.campaign_id
+    amounts = {pledge_keys.outcomes_answered(campaign_id): sign}
     for value in set(outcome.benefit):
-        amounts[f"{base}:benefit:{value}"] = sign
-    amounts[f"{base}:reach:{outcome.reach}"] = sign
-    amounts[f"{base}:ongoing:{outcome.ongoing}"] = sign
+        amounts[pledge_keys.outcome_choice(campaign_id, "benefit", value)] = sign
+    amounts[pledge_keys.outcome_choice(campaign_id, "reach", outcome.reach)] = sign
+    amounts[pledge_keys.outcome_choice(campaign_id, "ongoing", outcome.ongoing)] = sign
     if outcome.publish_change:
-        amounts[f"{base}:published"] = sign
+        amounts[pledge_keys.outcomes_published(campaign_id)] = sign
     return amounts
 
 
@@ -133,18 +130,18 @@ def outcomes_truth() -> dict[str, int]:
     truth: dict[str, int] = {}
     answers = PledgeOutcome.objects.all()
     for row in answers.values("campaign_id").annotate(n=Count("id")):
-        truth[f"{outcome_keys(row['campaign_id'])}:answered"] = row["n"]
+        truth[pledge_keys.outcomes_answered(row["campaign_id"])] = row["n"]
     for row in answers.filter(publish_change=True).values("campaign_id").annotate(n=Count("id")):
-        truth[f"{outcome_keys(row['campaign_id'])}:published"] = row["n"]
+        truth[pledge_keys.outcomes_published(row["campaign_id"])] = row["n"]
     for name in OUTCOME_SINGLE:
         for row in answers.values("campaign_id", name).annotate(n=Count("id")):
-            truth[f"{outcome_keys(row['campaign_id'])}:{name}:{row[name]}"] = row["n"]
+            truth[pledge_keys.outcome_choice(row["campaign_id"], name, row[name])] = row["n"]
     # Several choices per answer, in a JSON list: counted here rather than in SQL, so the same
     # code runs on SQLite (`make run`) as on PostgreSQL. Nightly, over the answers only.
     rows = answers.values_list("campaign_id", "benefit").order_by()
     for campaign_id, benefit in rows.iterator(chunk_size=2000):
         for value in set(benefit or []):
-            key = f"{outcome_keys(campaign_id)}:benefit:{value}"
+            key = pledge_keys.outcome_choice(campaign_id, "benefit", value)
             truth[key] = truth.get(key, 0) + 1
     return truth
 
@@ -226,14 +223,13 @@ def outcome_withdraw(*, pledge: Pledge) -> bool:
 
 def impact_figures(campaign: Campaign) -> dict:
     """The campaign's outcome figures from kept totals: one query for the totals, one for the set."""
-    base = outcome_keys(campaign.pk)
-    kept = counter_values_with_prefix(f"{base}:")
+    kept = counter_values_with_prefix(pledge_keys.outcomes(campaign.pk))
     question_set = outcome_question_set(campaign)
-    answered = kept.get(f"{base}:answered", 0)
+    answered = kept.get(pledge_keys.outcomes_answered(campaign.pk), 0)
     tables = {}
     for name in ("benefit", "reach", "ongoing"):
         choices = question_set.choices(name)
-        counts = [kept.get(f"{base}:{name}:{value}", 0) for value, _ in choices]
+        counts = [kept.get(pledge_keys.outcome_choice(campaign.pk, name, value), 0) for value, _ in choices]
         # Each person gives one answer on reach and on still going, so those columns add up to
         # the number who answered, and one hidden cell could be worked out from the others.
         cells = suppression.shown_column(counts, adds_up=name != "benefit")
@@ -245,7 +241,7 @@ def impact_figures(campaign: Campaign) -> dict:
     return {
         "answered": answered,
         "answered_shown": suppression.shown(answered),
-        "published": kept.get(f"{base}:published", 0),
+        "published": kept.get(pledge_keys.outcomes_published(campaign.pk), 0),
         "tables": tables,
         "smallest_shown": suppression.MINIMUM_CELL,
     }

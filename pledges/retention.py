@@ -30,9 +30,9 @@ def unconfirmed_pledges_purge(*, now=None, dry_run: bool = False, batch: int = 1
             ids = list(expired.values_list("pk", flat=True)[:batch])
             if not ids:
                 break
-            # The confirmation and nudge emails carry the address and the text: they go too.
-            for prefix in ("pledge-confirm", "pledge-nudge"):
-                Email.objects.filter(key__regex=rf"^{prefix}:({'|'.join(str(i) for i in ids)})(:|$)").delete()
+            # The emails about them (confirmations, the nudge) carry the address and the text:
+            # they go too, found by the outbox's about index.
+            Email.objects.about(Pledge, ids).delete()
             deleted += (
                 Pledge.objects.filter(pk__in=ids, status=Pledge.Status.UNCONFIRMED).delete()[1].get("pledges.Pledge", 0)
             )

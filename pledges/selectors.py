@@ -1,19 +1,19 @@
 """Reused reads: the wall, the current campaign and its totals. No COUNT(*) over pledges here."""
 
-import json
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
-from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
+from django.utils.http import urlencode
 
 from accounts.choices import Region
 from counters.services import counter_values, counter_values_with_prefix
 
+from . import keys as pledge_keys
 from .cache import kept_current_campaign
 from .models import Campaign, Pledge, Theme
+from .search import search
 
 WALL_PAGE_SIZE = 20
 
@@ -26,98 +26,31 @@ def current_campaign() -> Campaign | None:
 def campaign_totals(campaign: Campaign | None) -> dict:
     if campaign is None:
         return {"pledges": 0, "people": 0, "done": 0, "by_theme": {}, "by_region": {}}
-    base = f"pledges:{campaign.pk}"
-    everything = counter_values_with_prefix(f"{base}:")
-    by_theme = {k.rsplit(":", 1)[1]: v for k, v in everything.items() if k.startswith(f"{base}:theme:") and v}
-    by_region = {k.rsplit(":", 1)[1]: v for k, v in everything.items() if k.startswith(f"{base}:region:") and v}
+    pk = campaign.pk
+    everything = counter_values_with_prefix(pledge_keys.campaign(pk))
+
+    def breakdown(name: str) -> dict[str, int]:
+        prefix = pledge_keys.facet_prefix(pk, name)
+        return {pledge_keys.last_part(k): v for k, v in everything.items() if k.startswith(prefix) and v}
+
+    by_theme, by_region = breakdown("theme"), breakdown("region")
     return {
-        "pledges": everything.get(f"{base}:total", 0),
-        "people": everything.get(f"{base}:people", 0),
-        "done": everything.get(f"{base}:done", 0),
+        "pledges": everything.get(pledge_keys.total(pk), 0),
+        "people": everything.get(pledge_keys.people(pk), 0),
+        "done": everything.get(pledge_keys.done(pk), 0),
         "by_theme": by_theme,
         "by_region": by_region,
     }
 
 
 def totals_for(campaigns) -> dict[int, int]:
-    keys = {c.pk: f"pledges:{c.pk}:total" for c in campaigns}
+    keys = {c.pk: pledge_keys.total(c.pk) for c in campaigns}
     values = counter_values(keys.values())
     return {pk: values[key] for pk, key in keys.items()}
 
 
 def public_pledges() -> QuerySet[Pledge]:
     return Pledge.objects.filter(status__in=Pledge.PUBLIC).select_related("theme", "campaign")
-
-
-# Up to this many matches, search fetches the matching ids from the GIN index; beyond it
-# the words are common enough that walking the newest pledges finds a page quickly.
-SEARCH_PROBE_CAP = 1000
-
-# The stored, GIN-indexed tsvector made by migration 0005 (PostgreSQL only; not on the model,
-# so ordinary queries never fetch it).
-_MATCH = f"{Pledge._meta.db_table}.search_document @@ websearch_to_tsquery('english'::regconfig, %s)"
-
-# A word no pledge contains: the planner's estimate for it is its floor for any word it
-# keeps no statistics on. Re-read every ten minutes (ANALYZE moves it).
-_UNSEEN_WORD = "qzxjvkwq"
-_unseen_estimate: tuple[float, float] = (0.0, 0.0)  # (read at, estimated rows)
-
-
-def _estimated_matches(q: str) -> float:
-    """The planner's row estimate for `q`, from the column's statistics: about a millisecond."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {Pledge._meta.db_table} WHERE {_MATCH}", [q])
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Plan Rows"])
-
-
-def _is_common(q: str) -> bool:
-    """True when the statistics list `q`'s words among the column's most common.
-
-    ANALYZE keeps the frequencies of the most common lexemes of a tsvector column; a word
-    outside that list is estimated at half the rarest listed frequency. So an estimate of at
-    least twice the unseen word's means every word of `q` is listed: matches are dense and
-    walking the newest pledges finds a page at once, with no need to probe the index first.
-    """
-    global _unseen_estimate
-    now = time.monotonic()
-    if now - _unseen_estimate[0] > 600:
-        _unseen_estimate = (now, _estimated_matches(_UNSEEN_WORD))
-    return _estimated_matches(q) >= 2 * max(_unseen_estimate[1], 1.0)
-
-
-def _search_probe(q: str) -> list[int]:
-    """Ids of published pledges matching `q`, at most SEARCH_PROBE_CAP, read through the GIN index.
-
-    The planner, seeing LIMIT, likes to walk the primary key backwards and test every row,
-    which takes most of a second for a rare word in a million rows; a bitmap scan of the index
-    takes milliseconds, so this one query is told to use it.
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        cursor.execute(
-            f"SELECT id FROM {Pledge._meta.db_table} WHERE status = %s AND {_MATCH} LIMIT %s",
-            [Pledge.Status.PUBLISHED, q, SEARCH_PROBE_CAP],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def search(queryset: QuerySet[Pledge], q: str) -> QuerySet[Pledge]:
-    q = (q or "").strip()[:200]
-    if not q:
-        return queryset
-    if connection.vendor == "postgresql":
-        if not _is_common(q):
-            ids = _search_probe(q)
-            if len(ids) < SEARCH_PROBE_CAP:
-                return queryset.filter(id__in=ids)
-        # Common words: walking the newest pledges finds a page of matches within a few
-        # thousand rows, each tested against its stored tsvector.
-        # _MATCH is a constant; the words go in as a query parameter.
-        return queryset.filter(RawSQL(_MATCH, [q], output_field=BooleanField()))  # noqa: S611
-    return queryset.filter(text__icontains=q)
 
 
 # A search or filter says how many pledges match, counting at most this many plus one
@@ -130,7 +63,7 @@ def match_count(queryset: QuerySet[Pledge], *, cap: int = MATCH_COUNT_CAP) -> in
     """How many rows match, up to `cap` + 1; None when counting would take too long.
 
     `SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1)` stops at the cap. A rare word has
-    already become `id IN (<at most 999 ids>)` (see `search`), so counting it reads those rows
+    already become `id IN (<at most 999 ids>)` (see pledges/search.py), so counting it reads those rows
     only; a common word's matches are dense, so the scan reaches the cap within a few thousand
     rows. Between the two (a word in, say, one pledge in a thousand, with filters that leave
     few of them) the scan could walk much of the table to find cap + 1: the statement timeout
@@ -180,6 +113,108 @@ def wall_page(
     has_older = len(rows) > size
     rows = rows[:size]
     return WallPage(rows, rows[0].pk if before is not None and rows else None, rows[-1].pk if has_older else None)
+
+
+# --- The wall ------------------------------------------------------------------------
+
+# WallFilterForm field -> Pledge field, for the filters that are a plain equality.
+_WALL_EQUALS = {"role": "job_role", "sector": "sector", "region": "region", "kind": "kind"}
+
+
+def wall_choices() -> tuple[list[Campaign], list[Theme]]:
+    """Every campaign and theme, loaded once: the filter form's choices and the filters' objects."""
+    return list(Campaign.objects.all()), list(Theme.objects.all())
+
+
+@dataclass(frozen=True)
+class WallFilters:
+    """What the wall is filtered by, from WallFilterForm's valid values (`form.filters()`).
+
+    Campaign and theme come as slugs and are matched against the lists the view already
+    loaded, so reading the filters costs no query. No campaign given means the current one.
+    """
+
+    campaign: Campaign | None
+    theme: Theme | None = None
+    q: str = ""
+    equals: dict[str, str] = field(default_factory=dict)  # Pledge field -> value
+    given: frozenset[str] = frozenset()  # the form fields that had a value
+
+    @classmethod
+    def from_form(cls, values: dict, *, campaigns: list[Campaign], themes: list[Theme]) -> "WallFilters":
+        current = next((c for c in campaigns if c.is_current), None)
+        return cls(
+            campaign=next((c for c in campaigns if c.slug == values.get("campaign")), current),
+            theme=next((t for t in themes if t.slug == values.get("theme")), None),
+            q=values.get("q", ""),
+            equals={field: values[key] for key, field in _WALL_EQUALS.items() if values.get(key)},
+            given=frozenset(key for key, value in values.items() if value),
+        )
+
+    @property
+    def filtered(self) -> bool:
+        """Anything asked for beyond which campaign to show."""
+        return bool(self.given - {"campaign"})
+
+    @property
+    def filtered_beyond_search(self) -> bool:
+        return bool(self.given - {"campaign", "q"})
+
+    def apply(self, queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
+        if self.campaign:
+            queryset = queryset.filter(campaign=self.campaign)
+        if self.theme:
+            queryset = queryset.filter(theme=self.theme)
+        return search(queryset.filter(**self.equals), self.q)
+
+
+def _largest_first(counts: dict[str, int], names: dict[str, str]) -> list[tuple[str, int]]:
+    return sorted(((names.get(k, k), v) for k, v in counts.items()), key=lambda item: -item[1])
+
+
+def _page_url(query: dict, cursor: str, value: int | None) -> str | None:
+    return f"?{urlencode({**query, cursor: value})}" if value else None
+
+
+def wall_context(
+    filters: WallFilters,
+    *,
+    campaigns: list[Campaign],
+    themes: list[Theme],
+    before: int | None = None,
+    after: int | None = None,
+    query: dict | None = None,
+) -> dict:
+    """Everything the wall page shows for these filters, as template context.
+
+    `query` is the request's query string without its cursor, kept in the paging links.
+    """
+    pledges = filters.apply(public_pledges())
+    page = wall_page(pledges, before=before, after=after)
+    campaign = filters.campaign
+    current = next((c for c in campaigns if c.is_current), None)
+    totals = campaign_totals(campaign)
+    target = campaign.target if campaign else None
+    query = query or {}
+    return {
+        "page": page,
+        "campaign": campaign,
+        "current": current,
+        "filtered": filters.filtered,
+        "search_words": filters.q,
+        "filtered_beyond_search": filters.filtered_beyond_search,
+        # Counted only for a search, and at most to the cap (see match_count).
+        "matches": match_count(pledges) if filters.q else None,
+        "match_cap": MATCH_COUNT_CAP,
+        "totals": totals,
+        "target": target,
+        "target_percent": min(100, round(100 * totals["pledges"] / target)) if target else None,
+        "by_theme": _largest_first(totals["by_theme"], {t.slug: t.name for t in themes}),
+        "by_region": _largest_first(totals["by_region"], dict(Region.choices)),
+        "newer_url": _page_url(query, "after", page.newer),
+        "older_url": _page_url(query, "before", page.older),
+        "open_now": bool(current and current.is_open()),
+    }
 
 
 def themes() -> list[Theme]:

@@ -22,8 +22,10 @@ from counters.services import counters_add
 from mail.models import Email
 from mail.services import campaign_news_opt_in, email_key, email_queue
 from moderation.privacy import find_personal_data, mask_personal_data, personal_data_error
+from moderation.services import decision_record, reason_tells_author
 
-from .cache import public_pages_changed
+from . import keys as pledge_keys
+from .microcache import public_pages_changed
 from .models import Campaign, Pledge, PledgerCampaign, PledgeReport, PledgeSettings, normalise_email, normalise_text
 
 logger = logging.getLogger(__name__)
@@ -76,19 +78,14 @@ def manage_token_read(token: str) -> int:
 
 
 def counter_keys(pledge: Pledge) -> list[str]:
-    base = f"pledges:{pledge.campaign_id}"
-    keys = [f"{base}:total", f"{base}:theme:{pledge.theme.slug}"]
+    campaign_id = pledge.campaign_id
+    keys = [pledge_keys.total(campaign_id), pledge_keys.theme(campaign_id, pledge.theme.slug)]
     for facet, value in (("region", pledge.region), ("role", pledge.job_role), ("sector", pledge.sector)):
         if value:
-            keys.append(f"{base}:{facet}:{value}")
+            keys.append(pledge_keys.facet(campaign_id, facet, value))
     if pledge.organisation_id:
-        # Under the organisations: prefix, so organisations_recount (not pledges_truth) owns it.
-        keys.append(organisation_pledges_key(pledge.organisation_id))
+        keys.append(pledge_keys.organisation(pledge.organisation_id))
     return keys
-
-
-def organisation_pledges_key(organisation_id: int) -> str:
-    return f"organisations:{organisation_id}:pledges"
 
 
 def organisation_pledges_truth() -> dict[str, int]:
@@ -98,7 +95,7 @@ def organisation_pledges_truth() -> dict[str, int]:
         .values("organisation_id")
         .annotate(n=Count("id"))
     )
-    return {organisation_pledges_key(row["organisation_id"]): row["n"] for row in rows}
+    return {pledge_keys.organisation(row["organisation_id"]): row["n"] for row in rows}
 
 
 def _pledger_add(pledge: Pledge, amount: int) -> int:
@@ -130,9 +127,9 @@ def _pledger_add(pledge: Pledge, amount: int) -> int:
 
 def _count(pledge: Pledge, sign: int) -> None:
     amounts = dict.fromkeys(counter_keys(pledge), sign)
-    amounts[f"pledges:{pledge.campaign_id}:people"] = _pledger_add(pledge, sign)
+    amounts[pledge_keys.people(pledge.campaign_id)] = _pledger_add(pledge, sign)
     if pledge.done_at:
-        amounts[f"pledges:{pledge.campaign_id}:done"] = sign
+        amounts[pledge_keys.done(pledge.campaign_id)] = sign
     counters_add(amounts)
     if pledge.joined_from_id:
         Pledge.objects.filter(pk=pledge.joined_from_id).update(joins_count=F("joins_count") + sign)
@@ -171,15 +168,17 @@ def pledges_truth() -> dict[str, int]:
     truth: dict[str, int] = outcomes_truth()  # pledges:<campaign>:outcomes:*
     counted = Pledge.objects.filter(status__in=Pledge.COUNTED)
     for row in counted.values("campaign_id").annotate(n=Count("id"), people=Count("email_normalised", distinct=True)):
-        truth[f"pledges:{row['campaign_id']}:total"] = row["n"]
-        truth[f"pledges:{row['campaign_id']}:people"] = row["people"]
+        truth[pledge_keys.total(row["campaign_id"])] = row["n"]
+        truth[pledge_keys.people(row["campaign_id"])] = row["people"]
     for row in counted.filter(done_at__isnull=False).values("campaign_id").annotate(n=Count("id")):
-        truth[f"pledges:{row['campaign_id']}:done"] = row["n"]
+        truth[pledge_keys.done(row["campaign_id"])] = row["n"]
     for row in counted.values("campaign_id", "theme__slug").annotate(n=Count("id")):
-        truth[f"pledges:{row['campaign_id']}:theme:{row['theme__slug']}"] = row["n"]
+        truth[pledge_keys.theme(row["campaign_id"], row["theme__slug"])] = row["n"]
     for facet, field in (("region", "region"), ("role", "job_role"), ("sector", "sector")):
         for row in counted.exclude(**{field: ""}).values("campaign_id", field).annotate(n=Count("id")):
-            truth[f"pledges:{row['campaign_id']}:{facet}:{row[field]}"] = row["n"]
+            truth[pledge_keys.facet(row["campaign_id"], facet, row[field])] = row["n"]
+    # Per organisation: kept here, under this prefix, so this recount owns it.
+    truth.update(organisation_pledges_truth())
     return truth
 
 
@@ -202,11 +201,7 @@ def pledgers_rebuild() -> None:
 
 
 def user_email_verified(user) -> bool:
-    if not user or not user.is_authenticated:
-        return False
-    from allauth.account.models import EmailAddress
-
-    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return bool(user and user.is_authenticated and user.has_verified_email())
 
 
 def _find_existing(*, campaign: Campaign, email: str, text: str) -> Pledge | None:
@@ -230,6 +225,7 @@ def _send_confirmation(pledge: Pledge, *, counted: bool = False) -> None:
         to=pledge.email,
         key=f"pledge-confirm:{pledge.pk}:{pledge.confirm_sends}",
         category=Email.Category.TRANSACTIONAL,
+        about=pledge,
         context={
             "name": pledge.first_name,
             "text": pledge.text,
@@ -401,7 +397,7 @@ def pledge_mark_done(*, pledge: Pledge, story: str = "") -> Pledge:
         if locked.done_at is None:
             locked.done_at = timezone.now()
             if locked.status in Pledge.COUNTED:
-                counters_add({f"pledges:{locked.campaign_id}:done": 1})
+                counters_add({pledge_keys.done(locked.campaign_id): 1})
         locked.done_story = story.strip()
         locked.save(update_fields=["done_at", "done_story"])
         public_pages_changed()
@@ -495,7 +491,7 @@ def pledge_report(*, pledge: Pledge, reporter: str, reason: str, detail: str = "
     - A reporter counts towards hiding at most REPORTS_COUNTED_PER_DAY pledges a day, so one
       account or one address cannot sweep the wall; reports past that still reach the queue.
     - Reports hide a pledge only until a moderator decides. Once a moderator has read them
-      and kept the pledge (`reports_reviewed_at`, set by pledge_keep), later reports go to
+      and kept the pledge (`reports_reviewed_at`, set by a "keep" decision), later reports go to
       the queue and the pledge stays on the wall until a moderator says otherwise.
     """
     with transaction.atomic():
@@ -525,31 +521,29 @@ def pledge_report(*, pledge: Pledge, reporter: str, reason: str, detail: str = "
         return True
 
 
-def pledge_keep(*, pledge: Pledge, moderator=None) -> bool:
+def _keep(pledge: Pledge) -> bool:
     """A moderator has read the reports and keeps the pledge: back on the wall if reports hid
     it, and from now on reports reach the queue without hiding it again. True if it changed."""
-    with transaction.atomic():
-        if _restore_hidden(pledge):
-            return True
-        now = timezone.now()
-        kept = Pledge.objects.filter(Pledge.REPORTS_WAITING, pk=pledge.pk, status__in=Pledge.PUBLIC).update(
-            reports_reviewed_at=now
-        )
-        if kept:
-            pledge.reports_reviewed_at = now
-        return bool(kept)
+    if _restore_hidden(pledge):
+        return True
+    now = timezone.now()
+    kept = Pledge.objects.filter(Pledge.REPORTS_WAITING, pk=pledge.pk, status__in=Pledge.PUBLIC).update(
+        reports_reviewed_at=now
+    )
+    if kept:
+        pledge.reports_reviewed_at = now
+    return bool(kept)
 
 
-# --- Moderation (used by the admin now, by the moderation queue later) ---------------
+# --- Moderation decisions -------------------------------------------------------------
 
 
-def pledge_publish(*, pledge: Pledge, moderator=None) -> bool:
+def _publish(pledge: Pledge) -> bool:
     """Put a held or hidden pledge on the wall. Publishing one that reports hid is keeping it
-    (pledge_keep): its reports are marked as read, and later ones no longer hide it."""
-    with transaction.atomic():
-        return _restore_hidden(pledge) or _transition(
-            pledge, Pledge.Status.PUBLISHED, allowed_from={Pledge.Status.HELD}, held_reason=""
-        )
+    (_keep): its reports are marked as read, and later ones no longer hide it."""
+    return _restore_hidden(pledge) or _transition(
+        pledge, Pledge.Status.PUBLISHED, allowed_from={Pledge.Status.HELD}, held_reason=""
+    )
 
 
 def _restore_hidden(pledge: Pledge) -> bool:
@@ -562,14 +556,58 @@ def _restore_hidden(pledge: Pledge) -> bool:
     )
 
 
-def pledge_hide(*, pledge: Pledge, moderator=None) -> bool:
-    with transaction.atomic():
-        return _transition(pledge, Pledge.Status.HIDDEN, allowed_from=Pledge.PUBLIC | {Pledge.Status.HELD})
+def _hide(pledge: Pledge) -> bool:
+    return _transition(pledge, Pledge.Status.HIDDEN, allowed_from=Pledge.PUBLIC | {Pledge.Status.HELD})
 
 
-def pledge_reject(*, pledge: Pledge, moderator=None) -> bool:
+def _reject(pledge: Pledge) -> bool:
+    return _transition(pledge, Pledge.Status.REJECTED, allowed_from=Pledge.PUBLIC | Pledge.WAITING)
+
+
+DECISIONS = {"publish": _publish, "keep": _keep, "hide": _hide, "reject": _reject}
+
+
+def _rejected_email(pledge: Pledge, reason) -> None:
+    if not pledge.email:
+        return
+    email_queue(
+        kind="pledge-rejected",
+        to=pledge.email,
+        key=f"pledge-rejected:{pledge.pk}",
+        about=pledge,
+        category=Email.Category.TRANSACTIONAL,
+        context={
+            "name": pledge.first_name,
+            # Masked: the outbox keeps this row, and mail is no place for an NHS number.
+            "text": mask_personal_data(pledge.text),
+            "campaign": pledge.campaign.name,
+            "reason": reason.label,
+            "explanation": reason.explanation,
+            "new_url": settings.SITE_URL + "/pledges/new/",
+        },
+    )
+
+
+def pledge_decide(*, pledge: Pledge, action: str, moderator=None, reason=None, note: str = "") -> bool:
+    """A moderator's decision on a pledge, from any page: "publish" (held or hidden), "keep"
+    (reported: reports read, stays on the wall), "hide" or "reject". Writes the audit row and,
+    when a rejection's reason says so, emails the author. False, with nothing written, if the
+    pledge was not in a state the decision applies to (someone decided it first)."""
     with transaction.atomic():
-        return _transition(pledge, Pledge.Status.REJECTED, allowed_from=Pledge.PUBLIC | Pledge.WAITING)
+        if not DECISIONS[action](pledge):
+            return False
+        decision_record(
+            item_type="pledge",
+            item_id=pledge.pk,
+            summary=pledge.text,
+            action=action,
+            actor=moderator,
+            reason=reason,
+            note=note,
+        )
+        if action == "reject" and reason_tells_author(reason):
+            _rejected_email(pledge, reason)
+    return True
 
 
 # --- Privacy re-check ----------------------------------------------------------------

@@ -23,9 +23,10 @@ from pages.csv_stream import csv_response
 from pages.ratelimit import client_network, ratelimit_all
 
 from . import drafts, images, selectors, services
-from .cache import blank_form_page, public_microcache
+from .cache import blank_form_page
 from .forms import HONEYPOT, DoneForm, PledgeForm, PledgeLinksForm, ReportForm, WallFilterForm
-from .models import Campaign, Pledge, Theme, normalise_email
+from .microcache import public_microcache
+from .models import Campaign, Pledge, normalise_email
 
 HOUR = 3600
 
@@ -93,57 +94,18 @@ def _cursor(request, name: str) -> int | None:
 @public_microcache
 def index(request):
     """The wall: newest first, filtered, searched, paged by id."""
-    campaigns = list(Campaign.objects.all())
-    themes = list(Theme.objects.all())
-    current = next((c for c in campaigns if c.is_current), None)
+    campaigns, themes = selectors.wall_choices()
     form = WallFilterForm(request.GET or None, themes=themes, campaigns=campaigns)
-    filters = form.filters() if request.GET else {}
-    campaign = next((c for c in campaigns if c.slug == filters.get("campaign")), current)
-    pledges = selectors.public_pledges()
-    if campaign:
-        pledges = pledges.filter(campaign=campaign)
-    theme = next((t for t in themes if t.slug == filters.get("theme")), None)
-    if theme:
-        pledges = pledges.filter(theme=theme)
-    for key, field in (("role", "job_role"), ("sector", "sector"), ("region", "region"), ("kind", "kind")):
-        if filters.get(key):
-            pledges = pledges.filter(**{field: filters[key]})
-    pledges = selectors.search(pledges, filters.get("q", ""))
-    page = selectors.wall_page(pledges, before=_cursor(request, "before"), after=_cursor(request, "after"))
-    kept = {k: v for k, v in request.GET.items() if k not in {"before", "after"} and v}
-    filtered = bool({k for k in filters if k != "campaign"})
-    totals = selectors.campaign_totals(campaign)
-    target = campaign.target if campaign else None
-    theme_names = {t.slug: t.name for t in themes}
-    region_names = dict(Region.choices)
-    return render(
-        request,
-        "pledges/index.html",
-        {
-            "filter_form": form,
-            "page": page,
-            "campaign": campaign,
-            "current": current,
-            "filtered": filtered,
-            "search_words": filters.get("q", ""),
-            "filtered_beyond_search": bool({k for k in filters if k not in {"campaign", "q"}}),
-            # Counted only for a search, and at most to the cap (see match_count).
-            "matches": selectors.match_count(pledges) if filters.get("q") else None,
-            "match_cap": selectors.MATCH_COUNT_CAP,
-            "totals": totals,
-            "target": target,
-            "target_percent": min(100, round(100 * totals["pledges"] / target)) if target else None,
-            "by_theme": sorted(
-                ((theme_names.get(k, k), v) for k, v in totals["by_theme"].items()), key=lambda item: -item[1]
-            ),
-            "by_region": sorted(
-                ((region_names.get(k, k), v) for k, v in totals["by_region"].items()), key=lambda item: -item[1]
-            ),
-            "newer_url": f"?{urlencode({**kept, 'after': page.newer})}" if page.newer else None,
-            "older_url": f"?{urlencode({**kept, 'before': page.older})}" if page.older else None,
-            "open_now": bool(current and current.is_open()),
-        },
+    filters = selectors.WallFilters.from_form(form.filters() if request.GET else {}, campaigns=campaigns, themes=themes)
+    context = selectors.wall_context(
+        filters,
+        campaigns=campaigns,
+        themes=themes,
+        before=_cursor(request, "before"),
+        after=_cursor(request, "after"),
+        query={k: v for k, v in request.GET.items() if k not in {"before", "after"} and v},
     )
+    return render(request, "pledges/index.html", {"filter_form": form, **context})
 
 
 def archive(request):
@@ -296,7 +258,7 @@ def _organisation_from_link(request) -> Organisation | None:
     slug = request.GET.get("organisation", "")
     if not slug or len(slug) > 220:
         return None
-    return Organisation.objects.filter(slug=slug, verified_at__isnull=False).first()
+    return Organisation.objects.listed().filter(slug=slug).first()
 
 
 def _organisation_row(data: dict) -> str:
@@ -497,7 +459,10 @@ def _pledge_of_account(request, pk: int) -> Pledge:
         pledge.email_normalised == normalise_email(request.user.email) and services.user_email_verified(request.user)
     )
     if not owns:
-        raise PermissionDenied
+        raise PermissionDenied(
+            "This pledge was made by someone else, or with an email address your account has not confirmed.",
+            ("Email me links to my pledges", reverse("pledges:links")),
+        )
     if pledge.status in Pledge.ENDED:
         raise Http404
     return pledge

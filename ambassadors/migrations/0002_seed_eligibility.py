@@ -21,8 +21,15 @@ REASONS = [
 
 
 def seed(apps, schema_editor):
-    Eligibility = apps.get_model("ambassadors", "Eligibility")
+    seed_eligibility(apps)
+    # 0007 moves these into moderation.Reason (and seeds them there for tests).
     DeclineReason = apps.get_model("ambassadors", "DeclineReason")
+    for order, text in enumerate(REASONS):
+        DeclineReason.objects.get_or_create(text=text, defaults={"order": order})
+
+
+def seed_eligibility(apps, schema_editor=None):
+    Eligibility = apps.get_model("ambassadors", "Eligibility")
     for kind, values, is_open in [
         ("role", OPEN_ROLES, True),
         ("role", CLOSED_ROLES, False),
@@ -31,8 +38,6 @@ def seed(apps, schema_editor):
     ]:
         for value in values:
             Eligibility.objects.get_or_create(kind=kind, value=value, defaults={"is_open": is_open})
-    for order, text in enumerate(REASONS):
-        DeclineReason.objects.get_or_create(text=text, defaults={"order": order})
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,11 @@
+import ast
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 
 from accounts.roles import MODERATORS, PROGRAMME_ADMINS, REGIONAL_LEADS, ROLE_PERMISSIONS, roles_sync
+from tests.contracts.source import app_sources, keyword_uses, relative
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +74,91 @@ def test_the_role_querysets_hold_exactly_the_active_people_the_predicates_admit(
     assert list(moderators()) == sorted((p for p in active if is_moderator(p)), key=lambda p: p.pk)
     assert list(programme_admins()) == sorted((p for p in active if is_programme_admin(p)), key=lambda p: p.pk)
     assert len(moderators()) == 4  # no one twice for being in two groups
+
+
+def test_regional_leads_are_the_people_with_that_region_and_the_programme_admins(programme_admin, outsider):
+    from accounts.choices import Region
+    from accounts.roles import emails, is_regional_lead, regional_leads
+    from tests.factories import UserFactory
+
+    lead = UserFactory(email="lead.sw@example.org")
+    lead.care_maker_regions.create(region=Region.SOUTH_WEST)
+    elsewhere = UserFactory(email="lead.london@example.org")
+    elsewhere.care_maker_regions.create(region=Region.LONDON)
+    gone = UserFactory(email="former.lead@example.org", is_active=False)
+    gone.care_maker_regions.create(region=Region.SOUTH_WEST)
+    group_only = UserFactory(email="group.only@example.org", groups=[REGIONAL_LEADS])
+    assert list(regional_leads(Region.SOUTH_WEST)) == sorted([lead, programme_admin], key=lambda p: p.pk)
+    assert emails(regional_leads(Region.LONDON)) == sorted([elsewhere.email, programme_admin.email])
+    assert [is_regional_lead(p) for p in (lead, programme_admin, group_only, outsider)] == [True, True, False, False]
+
+
+def test_milestone_and_verification_emails_go_to_the_programme_admins_the_roles_define(programme_admin, moderator):
+    from accounts.roles import emails, programme_admins
+    from counters.milestones import programme_admin_emails
+    from organisations.selectors import admin_emails
+    from tests.factories import UserFactory
+
+    root = UserFactory(email="root@example.org", is_superuser=True)
+    UserFactory(email="staff.flag.only@example.org", is_staff=True)
+    UserFactory(email="retired.admin@example.org", groups=[PROGRAMME_ADMINS], is_active=False)
+    expected = sorted([programme_admin.email, root.email])
+    assert programme_admin_emails() == admin_emails() == emails(programme_admins()) == expected
+
+
+def test_an_unverified_organisation_page_is_for_its_members_and_programme_admins_not_the_staff_flag(
+    client, programme_admin
+):
+    from tests.factories import UserFactory
+    from tests.organisations.factories import make_organisation
+
+    organisation = make_organisation(verified=False)
+    client.force_login(UserFactory(email="staff.flag.only@example.org", is_staff=True))
+    assert client.get(organisation.get_absolute_url()).status_code == 404
+    client.force_login(programme_admin)
+    assert client.get(organisation.get_absolute_url()).status_code == 200
+
+
+# --- One definition of each role --------------------------------------------------------
+
+ROLE_FILTER = re.compile(r"(groups__name(__in)?|is_superuser|is_staff|care_maker_regions__region)")
+
+
+def role_filters(source: str) -> list[int]:
+    return keyword_uses(ast.parse(source), ROLE_FILTER)
+
+
+def test_no_one_defines_a_role_outside_accounts_roles():
+    found = []
+    for path in app_sources():
+        # Demo and bench data make their people with these flags; they ask nothing of them.
+        if relative(path) == "accounts/roles.py" or path.name == "demo.py" or relative(path).startswith("bench/"):
+            continue
+        found += [f"{relative(path)}:{line}" for line in role_filters(path.read_text())]
+    assert found == [], "ask accounts.roles for staff (programme_admins(), moderators(), regional_leads())"
+
+
+def test_the_role_check_finds_a_second_definition():
+    assert role_filters("User.objects.filter(Q(is_superuser=True) | Q(groups__name=ADMINS))") == [1, 1]
+    assert role_filters("x = User.objects.filter(is_staff=True)") == [1]
+    assert role_filters("User.objects.filter(memberships__organisation=o)") == []
+
+
+def test_a_verified_email_is_the_sign_in_address_verified_in_allauth():
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    verified = UserFactory(email="jo@example.org")
+    EmailAddress.objects.filter(user=verified).update(email="JO@example.org")  # case aside, the same
+    unverified = UserFactory(email="sam@example.org", verified_email=False)
+    other_address = UserFactory(email="ali@example.org", verified_email=False)
+    EmailAddress.objects.filter(user=other_address).delete()
+    EmailAddress.objects.create(user=other_address, email="ali.old@example.org", verified=True)
+    assert [verified.has_verified_email(), unverified.has_verified_email(), other_address.has_verified_email()] == [
+        True,
+        False,
+        False,
+    ]
+    assert list(User.objects.with_verified_email()) == [verified]

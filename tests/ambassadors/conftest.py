@@ -1,7 +1,8 @@
 import pytest
 
 from accounts.choices import Region
-from ambassadors.models import DeclineReason, RegionalLead
+from ambassadors.models import RegionalLead
+from moderation.models import Reason
 from tests.ambassadors.factories import CareMakerFactory, IntakeFactory
 from tests.factories import UserFactory
 
@@ -27,7 +28,7 @@ def london_lead(db):
 
 @pytest.fixture
 def reason(db):
-    return DeclineReason.objects.order_by("order").first()
+    return Reason.objects.filter(applies_to=Reason.AppliesTo.APPLICATION).order_by("position").first()
 
 
 @pytest.fixture
@@ -43,4 +44,5 @@ def seeded_eligibility(db):
 
     from django.apps import apps
 
-    importlib.import_module("ambassadors.migrations.0002_seed_eligibility").seed(apps, None)
+    importlib.import_module("ambassadors.migrations.0002_seed_eligibility").seed_eligibility(apps)
+    importlib.import_module("ambassadors.migrations.0007_decisions_into_audit_log").application_reasons_seed(apps)

@@ -25,7 +25,7 @@ def test_simultaneous_approvals_get_distinct_numbers(programme_admin):
 
         try:
             barrier.wait()
-            services.application_approve(application=application, decider=programme_admin)
+            services.application_decide(action="approve", applications=[application], decider=programme_admin)
         except Exception as exc:  # collected: a failure in a thread must fail the test
             errors.append(exc)
         finally:

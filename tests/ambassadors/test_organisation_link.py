@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from ambassadors import data_rights, services
+from ambassadors import keys as ambassador_keys
 from ambassadors.models import Application, CareMaker
 from counters.services import counter_set, counter_value, counters_recount
 from tests.ambassadors.factories import ApplicationFactory, CareMakerFactory
@@ -22,7 +23,7 @@ def oak(db):
 
 
 def org_care_makers(organisation) -> int:
-    return counter_value(f"organisations:{organisation.pk}:care-makers")
+    return counter_value(ambassador_keys.organisation(organisation.pk))
 
 
 @pytest.mark.parametrize("typed", ["Oak Lodge Care Home, Exeter", "1-123456789", "OAK LODGE CARE HOME"])
@@ -53,7 +54,7 @@ def test_approval_keeps_the_link_and_counts_the_care_maker_for_the_organisation(
     supporter, intake, oak, south_west_lead
 ):
     application = ApplicationFactory(user=supporter, intake=intake, listed_organisation=oak)
-    services.application_approve(application=application, decider=south_west_lead)
+    services.application_decide(action="approve", applications=[application], decider=south_west_lead)
     care_maker = CareMaker.objects.get(user=supporter)
     assert care_maker.listed_organisation == oak
     assert org_care_makers(oak) == 1
@@ -63,7 +64,7 @@ def test_approval_keeps_the_link_and_counts_the_care_maker_for_the_organisation(
 
 def test_a_declined_application_counts_nothing(supporter, intake, oak, south_west_lead, reason):
     application = ApplicationFactory(user=supporter, intake=intake, listed_organisation=oak)
-    services.application_decline(application=application, decider=south_west_lead, reason=reason)
+    services.application_decide(action="decline", applications=[application], decider=south_west_lead, reason=reason)
     assert org_care_makers(oak) == 0
 
 
@@ -96,14 +97,15 @@ def test_erasing_a_lapsed_care_maker_changes_nothing(oak):
     assert counters_recount(dry_run=True) == {}
 
 
-def test_the_recount_repairs_the_organisation_count_and_the_care_makers_one_does_not_claim_it(oak):
+def test_the_care_makers_recount_owns_and_repairs_the_organisation_count(oak):
     CareMakerFactory(listed_organisation=oak)
     CareMakerFactory()
-    key = f"organisations:{oak.pk}:care-makers"
-    assert all(k.startswith("ambassadors:") for k in services.recount_active())
+    key = ambassador_keys.organisation(oak.pk)
+    assert key.startswith(ambassador_keys.PREFIX)
+    assert services.recount_active()[key] == 1
     counter_set(key, 9)
-    assert key not in counters_recount(prefixes=["ambassadors:"], dry_run=True)
-    assert counters_recount(prefixes=["organisations:"]) == {key: (9, 1)}
+    assert key not in counters_recount(prefixes=["organisations:"], dry_run=True)
+    assert counters_recount(prefixes=["ambassadors:"]) == {key: (9, 1)}
     assert counters_recount(dry_run=True) == {}
 
 

@@ -10,13 +10,13 @@ from ambassadors import services
 from ambassadors.models import (
     Application,
     CareMaker,
-    Decision,
     Eligibility,
     EligibilityWaitlist,
     Story,
 )
 from counters.services import counter_values, counters_recount
 from mail.models import Email
+from moderation.models import Decision
 from tests.ambassadors.factories import ApplicationFactory, CareMakerFactory, IntakeFactory, StoryFactory, words
 from tests.factories import UserFactory
 
@@ -109,7 +109,7 @@ def test_after_withdrawing_a_person_can_apply_again(supporter, intake):
 
 def test_withdrawing_a_decided_application_is_refused(supporter, intake, south_west_lead):
     application = ApplicationFactory(user=supporter, intake=intake)
-    services.application_approve(application=application, decider=south_west_lead)
+    services.application_decide(action="approve", applications=[application], decider=south_west_lead)
     with pytest.raises(ValidationError):
         services.application_withdraw(application=application, user=supporter)
 
@@ -147,7 +147,9 @@ def test_approval_makes_a_care_maker_with_the_next_number_and_counts_them(
     application = ApplicationFactory(user=supporter, intake=intake)
     before = counter_values(ACTIVE_KEYS)
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_approve(application=application, decider=south_west_lead, note="Welcome")
+        services.application_decide(
+            action="approve", applications=[application], decider=south_west_lead, note="Welcome"
+        )
     care_maker = CareMaker.objects.get(user=supporter)
     assert care_maker.number == 42
     assert care_maker.intake == intake
@@ -155,8 +157,8 @@ def test_approval_makes_a_care_maker_with_the_next_number_and_counts_them(
     assert not care_maker.public_profile
     after = counter_values(ACTIVE_KEYS)
     assert all(after[key] == before[key] + 1 for key in ACTIVE_KEYS)
-    decision = Decision.objects.get(application=application)
-    assert (decision.outcome, decision.decided_by, decision.note) == ("approved", south_west_lead, "Welcome")
+    decision = Decision.objects.get(item_type="application", item_id=application.pk)
+    assert (decision.action, decision.actor, decision.note) == ("approve", south_west_lead, "Welcome")
     assert [m.to for m in mailoutbox] == [[supporter.email]]
     assert "Care Maker number 42" in mailoutbox[0].body
 
@@ -164,19 +166,22 @@ def test_approval_makes_a_care_maker_with_the_next_number_and_counts_them(
 def test_decline_needs_a_reason_and_records_it(supporter, intake, south_west_lead, reason):
     application = ApplicationFactory(user=supporter, intake=intake)
     with pytest.raises(ValidationError):
-        services.applications_decide(applications=[application], decider=south_west_lead, approve=False)
-    services.application_decline(application=application, decider=south_west_lead, reason=reason, note="Try again")
+        services.application_decide(applications=[application], decider=south_west_lead, action="decline")
+    services.application_decide(
+        action="decline", applications=[application], decider=south_west_lead, reason=reason, note="Try again"
+    )
     application.refresh_from_db()
     assert application.status == Application.Status.DECLINED
     assert application.decline_reason == reason
-    assert Decision.objects.get(application=application).reason == reason
+    decision = Decision.objects.get(item_type="application", item_id=application.pk)
+    assert (decision.action, decision.reason, decision.reason_label) == ("decline", reason, reason.label)
     assert not CareMaker.objects.filter(user=supporter).exists()
 
 
 def test_a_lead_of_another_region_cannot_approve(supporter, intake, london_lead):
     application = ApplicationFactory(user=supporter, intake=intake, region=Region.SOUTH_WEST)
     with pytest.raises(PermissionDenied):
-        services.application_approve(application=application, decider=london_lead)
+        services.application_decide(action="approve", applications=[application], decider=london_lead)
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
     assert not Decision.objects.exists()
@@ -186,13 +191,13 @@ def test_bulk_decision_outside_a_leads_regions_changes_nothing(intake, london_le
     mine = ApplicationFactory(intake=intake, region=Region.LONDON)
     theirs = ApplicationFactory(intake=intake, region=Region.WALES)
     with pytest.raises(PermissionDenied):
-        services.applications_decide(applications=[mine, theirs], decider=london_lead, approve=True)
+        services.application_decide(applications=[mine, theirs], decider=london_lead, action="approve")
     assert Application.objects.filter(status=Application.Status.SUBMITTED).count() == 2
 
 
 def test_programme_admin_may_decide_any_region(intake, programme_admin):
     application = ApplicationFactory(intake=intake, region=Region.NORTHERN_IRELAND)
-    result = services.application_approve(application=application, decider=programme_admin)
+    result = services.application_decide(action="approve", applications=[application], decider=programme_admin)
     assert result["decided"] == [application]
 
 
@@ -201,8 +206,8 @@ def test_deciding_an_already_decided_application_is_skipped_not_repeated(
 ):
     application = ApplicationFactory(intake=intake)
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_approve(application=application, decider=south_west_lead)
-        result = services.application_approve(application=application, decider=south_west_lead)
+        services.application_decide(action="approve", applications=[application], decider=south_west_lead)
+        result = services.application_decide(action="approve", applications=[application], decider=south_west_lead)
     assert result == {"decided": [], "already": [application]}
     assert CareMaker.objects.count() == 1
     assert Email.objects.filter(kind="care-makers-outcome").count() == 1
@@ -211,7 +216,7 @@ def test_deciding_an_already_decided_application_is_skipped_not_repeated(
 
 def test_bulk_approve_numbers_each_new_care_maker(intake, south_west_lead):
     applications = ApplicationFactory.create_batch(3, intake=intake)
-    services.applications_decide(applications=applications, decider=south_west_lead, approve=True)
+    services.application_decide(applications=applications, decider=south_west_lead, action="approve")
     assert sorted(CareMaker.objects.values_list("number", flat=True)) == [1, 2, 3]
 
 
@@ -292,8 +297,8 @@ def test_inactive_care_maker_cannot_post_a_story():
 def test_publishing_a_story_emails_its_author_once(moderator, django_capture_on_commit_callbacks, mailoutbox):
     story = StoryFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.story_publish(story=story, moderator=moderator)
-        assert not services.story_publish(story=story, moderator=moderator)
+        assert services.story_decide(action="publish", story=story, moderator=moderator)
+        assert not services.story_decide(action="publish", story=story, moderator=moderator)
     story.refresh_from_db()
     assert story.status == Story.Status.PUBLISHED and story.moderated_by == moderator
     assert len(mailoutbox) == 1
@@ -301,12 +306,12 @@ def test_publishing_a_story_emails_its_author_once(moderator, django_capture_on_
 
 def test_only_moderators_can_publish(outsider):
     with pytest.raises(PermissionDenied):
-        services.story_publish(story=StoryFactory(), moderator=outsider)
+        services.story_decide(action="publish", story=StoryFactory(), moderator=outsider)
 
 
 def test_rejected_story_stays_unpublished(moderator):
     story = StoryFactory()
-    services.story_reject(story=story, moderator=moderator)
+    services.story_decide(action="reject", story=story, moderator=moderator)
     story.refresh_from_db()
     assert story.status == Story.Status.REJECTED and story.published_at is None
 
@@ -316,9 +321,9 @@ def test_approval_past_an_intakes_places_is_refused_and_nothing_changes(south_we
     CareMakerFactory(intake=intake)
     first, second = ApplicationFactory.create_batch(2, intake=intake)
     with pytest.raises(ValidationError, match="2 places and 1 left"):
-        services.applications_decide(applications=[first, second], decider=south_west_lead, approve=True)
+        services.application_decide(applications=[first, second], decider=south_west_lead, action="approve")
     assert CareMaker.objects.count() == 1
-    services.application_approve(application=first, decider=south_west_lead)
+    services.application_decide(action="approve", applications=[first], decider=south_west_lead)
     assert CareMaker.objects.count() == 2
 
 
@@ -336,8 +341,8 @@ def test_the_55th_care_maker_is_recorded_as_a_milestone_once(south_west_lead, dj
         CareMakerFactory(intake=intake)
     first, second = ApplicationFactory.create_batch(2, intake=intake)
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_approve(application=first, decider=south_west_lead)
+        services.application_decide(action="approve", applications=[first], decider=south_west_lead)
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_approve(application=second, decider=south_west_lead)
+        services.application_decide(action="approve", applications=[second], decider=south_west_lead)
     milestones = Milestone.objects.filter(key="ambassadors:active")
     assert [(m.threshold, m.value_at_crossing) for m in milestones] == [(55, 55)]

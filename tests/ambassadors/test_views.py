@@ -294,7 +294,7 @@ def test_lead_of_another_region_gets_403_and_nothing_changes(client, london_lead
 
 def test_bulk_decline_with_reason_and_already_decided_message(client, south_west_lead, intake, reason):
     first, second = ApplicationFactory.create_batch(2, intake=intake)
-    services.application_approve(application=first, decider=south_west_lead)
+    services.application_decide(action="approve", applications=[first], decider=south_west_lead)
     client.force_login(south_west_lead)
     response = client.post(
         reverse("ambassadors:review"),

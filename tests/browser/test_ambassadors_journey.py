@@ -19,7 +19,8 @@ def seed():
     """Migration data that an earlier transactional test's flush may have removed."""
     from django.contrib.auth.models import Group
 
-    importlib.import_module("ambassadors.migrations.0002_seed_eligibility").seed(apps, None)
+    importlib.import_module("ambassadors.migrations.0002_seed_eligibility").seed_eligibility(apps)
+    importlib.import_module("ambassadors.migrations.0007_decisions_into_audit_log").application_reasons_seed(apps)
     for name in ("Moderators", "Programme admins"):
         Group.objects.get_or_create(name=name)
 
@@ -227,4 +228,5 @@ def test_lead_outside_the_region_gets_a_clear_accessible_refusal(page, axe, live
     response = page.goto(f"{live_server.url}/care-makers/review/{application.pk}/")
     axe()
     assert response.status == 403
-    expect(page.locator("h1")).to_have_text("This application is not in your region")
+    expect(page.locator("h1")).to_have_text("You do not have access to this page")
+    expect(page.locator("main")).to_contain_text("This application is not in your region")

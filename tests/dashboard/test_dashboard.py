@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dashboard.models import DailyTotal
 from dashboard.services import campaign_series, daily_totals_backfill, daily_totals_snapshot
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Pledge
 from tests.pledges.factories import CampaignFactory
@@ -101,7 +102,7 @@ def test_daily_history_is_backfilled_and_the_series_fills_quiet_days(campaign, p
 def test_snapshot_records_each_total_once_a_day(campaign, pledged):
     daily_totals_snapshot()
     daily_totals_snapshot()
-    assert DailyTotal.objects.filter(key=f"pledges:{campaign.pk}:total", day=timezone.localdate()).get().value == 3
+    assert DailyTotal.objects.filter(key=pledge_keys.total(campaign.pk), day=timezone.localdate()).get().value == 3
 
 
 def test_previous_campaign_is_drawn_beside_the_current_one(client, programme_admin, campaign, pledged):
@@ -115,3 +116,12 @@ def test_previous_campaign_is_drawn_beside_the_current_one(client, programme_adm
     client.force_login(programme_admin)
     html = client.get("/dashboard/").content.decode()
     assert "against Change Day 2026" in html
+
+
+def test_dashboard_signed_out_is_sent_to_sign_in_and_others_are_told_who_it_is_for(client, supporter):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/login/")
+    client.force_login(supporter)
+    response = client.get("/dashboard/")
+    assert response.status_code == 403
+    assert "Only programme admins can see the counts dashboard" in response.content.decode()

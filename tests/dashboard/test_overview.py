@@ -9,6 +9,7 @@ from counters.models import Milestone, MilestoneRule
 from counters.services import counter_set
 from dashboard.models import DailyTotal
 from dashboard.selectors import campaign_progress
+from pledges import keys as pledge_keys
 from pledges import services
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def _history(campaign, **values_by_days_ago):
     today = timezone.localdate()
     for name, value in values_by_days_ago.items():
         days = int(name.removeprefix("d"))
-        DailyTotal.objects.create(key=f"pledges:{campaign.pk}:total", day=today - timedelta(days=days), value=value)
+        DailyTotal.objects.create(key=pledge_keys.total(campaign.pk), day=today - timedelta(days=days), value=value)
 
 
 def test_today_and_this_week_are_the_live_total_less_the_recorded_ones(campaign):
@@ -62,7 +63,7 @@ def test_no_projection_when_the_pace_would_miss_the_close(campaign):
 def test_dashboard_shows_today_target_next_milestone_and_numbered_milestones(client, programme_admin, campaign):
     campaign.target = 1000
     campaign.save()
-    counter_set(f"pledges:{campaign.pk}:total", 250)
+    counter_set(pledge_keys.total(campaign.pk), 250)
     Milestone.objects.create(
         key="organisations:7:pledges",
         threshold=10,
@@ -91,7 +92,7 @@ def test_campaign_milestones_name_the_campaign(campaign, service_data, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         made = services.pledge_submit(campaign=campaign, data=service_data, user=None).pledge
         services.pledge_confirm(pledge_id=made.pk)
-    milestone = Milestone.objects.get(key=f"pledges:{campaign.pk}:total", threshold=1)
+    milestone = Milestone.objects.get(key=pledge_keys.total(campaign.pk), threshold=1)
     assert str(milestone) == "1 pledges made in Change Day 2027"
 
 

@@ -12,6 +12,7 @@ from counters.models import Milestone
 from counters.services import counter_set, counters_add
 from mail import services
 from mail.models import Email
+from pledges import keys as pledge_keys
 from tests.factories import UserFactory
 from tests.mail.conftest import celery_publishing, free_port, wait_until
 from tests.pledges.factories import CampaignFactory
@@ -63,7 +64,7 @@ def test_sixteen_publishers_cross_a_milestone_once_and_each_recipient_gets_one_e
     UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
     for n in range(3):
         services.campaign_news_opt_in(email=f"fan{n}@example.org")
-    key = f"pledges:{CampaignFactory(name='Change Day 2027').pk}:total"
+    key = pledge_keys.total(CampaignFactory(name="Change Day 2027").pk)
     counter_set(key, 990)
     barrier, errors = threading.Barrier(16), []
 

@@ -9,6 +9,7 @@ from counters.selectors import latest_milestone
 from counters.services import counter_set, counters_add, counters_recount
 from mail import services as mail_services
 from mail.models import Email, MailPreference
+from pledges import keys as pledge_keys
 from tests.factories import UserFactory
 from tests.pledges.factories import CampaignFactory
 
@@ -67,7 +68,7 @@ def test_falling_totals_and_unmatched_keys_record_nothing(django_capture_on_comm
 
 def test_wildcard_rules_name_what_the_star_stood_for(django_capture_on_commit_callbacks):
     campaign = CampaignFactory(name="Change Day 2027")
-    key = f"pledges:{campaign.pk}:region:london"
+    key = pledge_keys.facet(campaign.pk, "region", "london")
     add(django_capture_on_commit_callbacks, {key: 100})
     milestone = Milestone.objects.get()
     assert milestone.key == key and milestone.label == "pledges made in London in Change Day 2027"
@@ -98,7 +99,7 @@ def test_campaign_milestone_goes_to_opted_in_people_in_batches(
         milestones, "milestone_announce_batch", lambda **kw: calls.append(kw.get("after")) or original(**kw)
     )
     campaign = CampaignFactory(name="Change Day 2027")
-    add(django_capture_on_commit_callbacks, {f"pledges:{campaign.pk}:total": 1000})
+    add(django_capture_on_commit_callbacks, {pledge_keys.total(campaign.pk): 1000})
     news = sorted(m.to[0] for m in mailoutbox if m.subject.startswith("We have reached"))
     assert news == [f"fan{n}@example.org" for n in range(5)]
     # Batches of 2, 2 and 1; each next batch starts after the last recipient's row id.
@@ -122,14 +123,14 @@ def test_regional_milestone_goes_only_to_subscribers_in_that_region(
     mail_services.campaign_news_opt_in(email="london@example.org", region="london")
     mail_services.campaign_news_opt_in(email="nowhere@example.org")  # no region given
     campaign = CampaignFactory(name="Change Day 2027")
-    add(django_capture_on_commit_callbacks, {f"pledges:{campaign.pk}:region:north-west": 100})
+    add(django_capture_on_commit_callbacks, {pledge_keys.facet(campaign.pk, "region", "north-west"): 100})
     milestone = Milestone.objects.get()
     assert milestone.audience == MilestoneRule.Audience.REGION
     news = sorted(m.to[0] for m in mailoutbox if m.subject.startswith("We have reached"))
     assert news == ["north@example.org"]
     assert [m.to[0] for m in mailoutbox if m.subject.startswith("Milestone reached")] == ["programme.admin@example.org"]
     assert milestones.milestone_region(milestone.key) == "north-west"
-    assert milestones.milestone_region(f"pledges:{campaign.pk}:total") is None
+    assert milestones.milestone_region(pledge_keys.total(campaign.pk)) is None
 
 
 def test_organisation_milestone_goes_to_registered_representatives(

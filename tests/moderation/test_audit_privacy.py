@@ -50,7 +50,12 @@ def test_pledge_admin_action_logs_the_text_masked(client, programme_admin):
     pledge = PledgeFactory(held=True, text=HELD_TEXT)
     client.force_login(programme_admin)
     client.post(
-        reverse("admin:pledges_pledge_changelist"), {"action": "action_rejected", "_selected_action": [pledge.pk]}
+        reverse("admin:pledges_pledge_changelist"),
+        {
+            "action": "decide_reject",
+            "_selected_action": [pledge.pk],
+            "reason": Reason.objects.filter(applies_to__in=["any", "pledge"]).first().pk,
+        },
     )
     _assert_masked(Decision.objects.get(item_type="pledge", item_id=pledge.pk).item_summary)
 

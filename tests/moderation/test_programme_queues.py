@@ -84,16 +84,16 @@ def test_a_quiet_reason_rejects_a_story_without_an_email(
 def test_decisions_made_in_the_admin_and_in_application_review_are_in_the_audit_log(
     client, programme_admin, moderator, org_rep
 ):
-    from ambassadors.services import application_approve
+    from ambassadors.services import application_decide
     from tests.ambassadors.factories import ApplicationFactory
 
     application = ApplicationFactory()
-    application_approve(application=application, decider=programme_admin, note="Strong statement")
+    application_decide(action="approve", applications=[application], decider=programme_admin, note="Strong statement")
     organisation = make_organisation(rep=org_rep, verified=False, name="Willow Court")
     client.force_login(programme_admin)
     client.post(
         reverse("admin:organisations_organisation_changelist"),
-        {"action": "verify", "_selected_action": [organisation.pk]},
+        {"action": "decide_verify", "_selected_action": [organisation.pk]},
     )
     logged = {(d.item_type, d.action) for d in Decision.objects.all()}
     assert {("application", "approve"), ("organisation", "verify")} <= logged
@@ -111,7 +111,7 @@ def test_pledge_admin_actions_are_logged(client, programme_admin):
     pledge = PledgeFactory(held=True)
     client.force_login(programme_admin)
     client.post(
-        reverse("admin:pledges_pledge_changelist"), {"action": "action_published", "_selected_action": [pledge.pk]}
+        reverse("admin:pledges_pledge_changelist"), {"action": "decide_publish", "_selected_action": [pledge.pk]}
     )
     decision = Decision.objects.get(item_type="pledge", item_id=pledge.pk)
     assert decision.actor == programme_admin and decision.note == "Decided in the admin"

@@ -16,16 +16,31 @@ from tests.queue_app.models import Item
 pytestmark = pytest.mark.django_db
 
 
+def _audit(item, action, *, moderator, reason, note):
+    # What a programme's decision service does: one audit row per decision.
+    services.decision_record(
+        item_type="testitem",
+        item_id=item.pk,
+        summary=item.name,
+        action=action,
+        actor=moderator,
+        reason=reason,
+        note=note,
+    )
+
+
 def _approve(item, *, moderator, reason, note):
     if not item.name.startswith("waiting"):
         raise services.AlreadyDecided
     item.name = "approved " + item.name
     item.save()
+    _audit(item, "approve", moderator=moderator, reason=reason, note=note)
 
 
 def _reject(item, *, moderator, reason, note):
     item.name = f"rejected ({reason.code}) {item.name}"
     item.save()
+    _audit(item, "reject", moderator=moderator, reason=reason, note=note)
 
 
 @pytest.fixture
@@ -41,7 +56,6 @@ def test_queue():
             "approve": queues.Action("Approve", _approve),
             "reject": queues.Action("Reject", _reject, needs_reason=True, style="warning"),
         },
-        summary=lambda item: item.name,
         contact=lambda item: {"Email": item.email},
     )
     queues.register(queue)

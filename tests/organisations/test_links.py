@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from counters import keys as linked_keys
 from counters import milestones
 from counters.models import Milestone, MilestoneRule
 from mail.models import Email
@@ -87,7 +88,7 @@ def test_the_dashboard_is_still_for_representatives_only(client, committed, outs
 
 
 def test_a_default_rule_celebrates_staff_pledges_per_organisation():
-    rule = MilestoneRule.objects.get(pattern="organisations:*:pledges")
+    rule = MilestoneRule.objects.get(pattern="pledges:organisation:*")
     assert rule.thresholds == [10, 50, 100, 500]
     assert rule.audience == MilestoneRule.Audience.ORGANISATION
 
@@ -100,7 +101,7 @@ def test_the_tenth_staff_pledge_is_a_milestone_for_the_organisations_representat
     champion = UserFactory(email="champion@oaklodge.example")
     committed.memberships.create(user=champion, role="champion")
     milestones.rules_cache_clear()
-    key = f"organisations:{committed.pk}:pledges"
+    key = linked_keys.organisation_pledges(committed.pk)
     for n in range(9):
         pledge_for(campaign, committed, n)
     assert not Milestone.objects.filter(key=key).exists()
@@ -136,9 +137,9 @@ def test_demo_links_pledges_and_care_makers_to_organisations_once():
 
     accounts_demo.load(StringIO())
     UserFactory(email="root@demo.example", is_superuser=True, is_staff=True)
+    demo.load(StringIO())
     pledges_demo.load(StringIO())
     ambassadors_demo.load(StringIO())
-    demo.load(StringIO())
     oak = Organisation.objects.get(name="Oak Lodge Care Home")
     linked = (
         Pledge.objects.filter(organisation=oak).count(),
@@ -146,9 +147,11 @@ def test_demo_links_pledges_and_care_makers_to_organisations_once():
     )
     assert linked == (12, 2)
     demo.load(StringIO())
-    assert Pledge.objects.filter(organisation__isnull=False).count() == sum(p for p, _ in demo.LINKS.values())
-    assert counter_value(f"organisations:{oak.pk}:pledges") == 12
-    assert counter_value(f"organisations:{oak.pk}:care-makers") == 2
+    pledges_demo.load(StringIO())
+    ambassadors_demo.load(StringIO())
+    assert Pledge.objects.filter(organisation__isnull=False).count() == sum(pledges_demo.ORGANISATION_LINKS.values())
+    assert counter_value(linked_keys.organisation_pledges(oak.pk)) == 12
+    assert counter_value(linked_keys.organisation_care_makers(oak.pk)) == 2
     assert counters_recount(dry_run=True) == {}
 
 

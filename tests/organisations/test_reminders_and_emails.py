@@ -8,6 +8,7 @@ from django.utils import timezone
 from mail.models import Email
 from mail.reminders import reminder_job, reminders_run
 from mail.rendering import render_email
+from organisations import keys as organisation_keys
 from organisations.emails import PREVIEWS
 from organisations.models import Organisation
 from organisations.reminders import JOBS
@@ -97,7 +98,7 @@ def test_representative_who_turned_reminders_off_gets_none(org_rep):
 def test_organisation_milestones_go_to_its_representatives(committed, org_rep):
     from counters.milestones import milestone_recipients_for
 
-    assert milestone_recipients_for(f"organisations:{committed.pk}:staff-commitments") == [org_rep.email]
+    assert milestone_recipients_for(organisation_keys.staff_commitments(committed.pk)) == [org_rep.email]
 
 
 def test_dry_run_prints_and_queues_nothing(org_rep):

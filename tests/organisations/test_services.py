@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from counters.services import counter_value, counter_values, counters_recount
+from organisations import keys as organisation_keys
 from organisations import services
 from organisations.models import AccessRequest, Audience, Membership, Organisation
 from organisations.selectors import organisation_representative_emails
@@ -163,7 +164,7 @@ def test_task_done_needs_evidence_and_counts_once(committed, org_rep):
     assert services.commitment_task_done(task=task, user=org_rep, evidence="again") is False
     task.refresh_from_db()
     assert task.evidence == "New interview questions in use"
-    assert counter_value(f"organisations:{committed.pk}:tasks-done") == 1
+    assert counter_value(organisation_keys.tasks_done(committed.pk)) == 1
 
 
 def test_renewing_a_lapsed_commitment_makes_it_current_for_a_year_from_today(org_rep):
@@ -194,7 +195,7 @@ def test_employee_commitment_counts_for_the_employer_and_only_once_per_person(co
     services.employee_commit(organisation=committed, user=supporter, chosen=one_task_each(Audience.EMPLOYEE))
     with pytest.raises(services.CommitmentError):
         services.employee_commit(organisation=committed, user=supporter, chosen=one_task_each(Audience.EMPLOYEE))
-    assert counter_value(f"organisations:{committed.pk}:staff-commitments") == 1
+    assert counter_value(organisation_keys.staff_commitments(committed.pk)) == 1
     assert counter_value("organisations:staff-commitments") == 1
 
 
@@ -205,8 +206,8 @@ def test_champion_records_an_assisted_commitment_with_name_and_role_only(committ
         organisation=committed, champion=champion, name="Marta K", job_role="care-worker"
     )
     assert record.user is None and record.assisted_by == champion and record.is_assisted
-    assert counter_value(f"organisations:{committed.pk}:staff-commitments") == 1
-    assert counter_value(f"organisations:{committed.pk}:assisted") == 1
+    assert counter_value(organisation_keys.staff_commitments(committed.pk)) == 1
+    assert counter_value(organisation_keys.assisted(committed.pk)) == 1
 
 
 def test_outsider_cannot_record_assisted_commitments(committed, outsider):
@@ -220,15 +221,15 @@ def test_recount_finds_no_drift_after_the_services_and_repairs_drift(committed, 
     assert counters_recount(prefixes=["organisations:"]) == {}
     from counters.services import counter_add
 
-    counter_add(f"organisations:{committed.pk}:staff-commitments", 5)
-    assert counters_recount(prefixes=["organisations:"]) == {f"organisations:{committed.pk}:staff-commitments": (6, 1)}
-    assert counter_value(f"organisations:{committed.pk}:staff-commitments") == 1
+    counter_add(organisation_keys.staff_commitments(committed.pk), 5)
+    assert counters_recount(prefixes=["organisations:"]) == {organisation_keys.staff_commitments(committed.pk): (6, 1)}
+    assert counter_value(organisation_keys.staff_commitments(committed.pk)) == 1
 
 
 def test_milestone_hook_returns_representative_emails_for_organisation_keys(committed, org_rep):
     champion = UserFactory()
     Membership.objects.create(organisation=committed, user=champion, role=Membership.Role.CHAMPION)
-    assert organisation_representative_emails(f"organisations:{committed.pk}:staff-commitments") == [org_rep.email]
+    assert organisation_representative_emails(organisation_keys.staff_commitments(committed.pk)) == [org_rep.email]
     assert organisation_representative_emails("organisations:committed") == []
     assert organisation_representative_emails("pledges:1:total") == []
 
@@ -253,8 +254,8 @@ def test_erasing_an_employee_keeps_or_removes_their_commitment_and_counts_stay_t
 
     services.employee_commit(organisation=committed, user=supporter, chosen=one_task_each(Audience.EMPLOYEE))
     personal_data_erase(user=supporter, keep_contributions=keep)
-    assert counter_value(f"organisations:{committed.pk}:staff-commitments") == staff_after
-    assert counter_value(f"organisations:{committed.pk}:assisted") == 0
+    assert counter_value(organisation_keys.staff_commitments(committed.pk)) == staff_after
+    assert counter_value(organisation_keys.assisted(committed.pk)) == 0
     assert counters_recount(prefixes=["organisations:"]) == {}
     if keep:
         record = committed.employee_commitments.get()

@@ -37,3 +37,86 @@ def test_inside_a_wider_transaction_a_session_write_leaves_its_settings_alone():
         store.create()
     assert not any("synchronous_commit" in q["sql"] for q in queries.captured_queries)
     assert SessionStore(store.session_key)["x"] == 1
+
+
+# --- The plain path: Django's database sessions behave the same -----------------------
+
+PLAIN = "django.contrib.sessions.backends.db"
+OURS = "pages.sessions"
+
+
+def _lifecycle(store_class) -> list:
+    """What a session shows at each step of its life: created, read, changed, cycled, ended."""
+    seen = []
+    store = store_class()
+    store["pledge_draft"] = {"text": "I will learn Makaton", "region": "london"}
+    store.save(must_create=True)
+    key = store.session_key
+    seen.append(dict(store_class(key).items()))
+    store["pledge_draft"]["text"] = "I will learn Makaton signs"
+    store.modified = True
+    store["pledges_managed"] = [1, 2]
+    store.save()
+    seen.append(dict(store_class(key).items()))
+    store.cycle_key()
+    seen.append((store_class(key).exists(key), dict(store_class(store.session_key).items())))
+    store.flush()
+    seen.append((store_class().exists(store.session_key or ""), Session.objects.count()))
+    return seen
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.needs_postgres
+def test_a_session_lives_the_same_life_with_and_without_the_setting():
+    from django.contrib.sessions.backends.db import SessionStore as PlainStore
+
+    with CaptureQueriesContext(connection) as queries:
+        ours = _lifecycle(SessionStore)
+    assert any("synchronous_commit" in q["sql"] for q in queries.captured_queries)  # the setting was used
+    Session.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        plain = _lifecycle(PlainStore)
+    assert not any("synchronous_commit" in q["sql"] for q in queries.captured_queries)
+    assert ours == plain
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.needs_postgres
+def test_a_pledge_draft_reaches_check_your_answers_the_same_either_way(settings):
+    """Over HTTP: the draft kept between the form and check-your-answers, with each engine."""
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from pledges.models import Pledge, Theme
+    from tests.pledges.factories import CampaignFactory
+
+    CampaignFactory(name="Change Day 2027", slug="change-day-2027", is_current=True)
+    form = {
+        "text": "I will learn more about dementia and share it with my team.",
+        "theme": str(Theme.objects.get(slug="dementia").pk),
+        "kind": Pledge.Kind.TEAM,
+        "job_role": "care-worker",
+        "sector": "adult-social-care",
+        "region": "south-west",
+        "organisation_name": "Oak Lodge",
+        "show_name": Pledge.ShowName.ROLE_AND_AREA,
+        "name": "Jo Bloggs",
+        "email": "jo@example.org",
+        "consent": "on",
+        "website": "",
+    }
+    pages, writes = {}, {}
+    for engine in (PLAIN, OURS):
+        settings.SESSION_ENGINE = engine
+        client = Client()  # a new client loads the session middleware with this engine
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("pledges:new"), form)
+        assert response.status_code == 302 and response["Location"] == reverse("pledges:check")
+        writes[engine] = any("synchronous_commit" in q["sql"] for q in queries.captured_queries)
+        html = client.get(reverse("pledges:check")).content.decode()
+        pages[engine] = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    assert writes == {PLAIN: False, OURS: True}
+    assert "I will learn more about dementia" in pages[OURS]
+    assert pages[PLAIN] == pages[OURS]

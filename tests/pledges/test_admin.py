@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from counters.services import counter_value
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Pledge, PledgeSettings
 
@@ -29,11 +30,11 @@ def test_admin_action_publishes_held_pledges_through_the_service(admin_client_, 
         campaign=campaign, data={**service_data, "text": "Email me at jo@example.org please"}, user=supporter
     ).pledge
     admin_client_.post(
-        reverse("admin:pledges_pledge_changelist"), {"action": "action_published", "_selected_action": [held.pk]}
+        reverse("admin:pledges_pledge_changelist"), {"action": "decide_publish", "_selected_action": [held.pk]}
     )
     held.refresh_from_db()
     assert held.status == Pledge.Status.PUBLISHED
-    assert counter_value(f"pledges:{campaign.pk}:total") == 1
+    assert counter_value(pledge_keys.total(campaign.pk)) == 1
 
 
 def test_pre_moderation_switch_is_editable_in_the_admin(admin_client_):

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from counters.services import counter_values, counters_recount
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Pledge, Theme
 
@@ -61,7 +62,7 @@ def test_concurrent_pledges_confirms_and_withdrawals_leave_no_drift():
     assert errors == []
     published = THREADS * PER_THREAD - THREADS // 2
     assert Pledge.objects.filter(status=Pledge.Status.PUBLISHED).count() == published
-    base = f"pledges:{campaign.pk}"
-    kept = counter_values([f"{base}:total", f"{base}:people", f"{base}:done"])
-    assert kept == {f"{base}:total": published, f"{base}:people": 4, f"{base}:done": THREADS}
+    base = pledge_keys.campaign(campaign.pk)
+    kept = counter_values([f"{base}total", f"{base}people", f"{base}done"])
+    assert kept == {f"{base}total": published, f"{base}people": 4, f"{base}done": THREADS}
     assert counters_recount(dry_run=True) == {}

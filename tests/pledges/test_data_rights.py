@@ -2,6 +2,7 @@ import pytest
 
 from accounts.data_rights import personal_data_erase, personal_data_export
 from counters.services import counter_values, counters_recount
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Pledge
 
@@ -28,7 +29,7 @@ def test_erase_keeping_contributions_anonymises_and_keeps_the_counts(campaign, t
     assert not Pledge.objects.filter(email__iexact="jo@example.org").exists()
     assert set(Pledge.objects.values_list("name", flat=True)) == {""}
     assert Pledge.objects.filter(status="published").count() == 2
-    keys = [f"pledges:{campaign.pk}:total", f"pledges:{campaign.pk}:people"]
+    keys = [pledge_keys.total(campaign.pk), pledge_keys.people(campaign.pk)]
     assert list(counter_values(keys).values()) == [2, 1]
     assert counters_recount(dry_run=True) == {}
 

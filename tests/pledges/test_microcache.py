@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from pledges import cache as microcache
-from pledges import services
+from pledges import cache as form_cache
+from pledges import microcache, services
 
 from .factories import PledgeFactory
 
@@ -134,10 +134,10 @@ def test_blank_form_is_rendered_once_and_each_person_gets_their_own_token(campai
     new = reverse("pledges:new")
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     html_1 = first.get(new).content.decode()
-    assert list(microcache._forms)  # kept
+    assert list(form_cache._forms)  # kept
     html_2 = second.get(new).content.decode()
     token_1, token_2 = _token(html_1), _token(html_2)
-    assert microcache.CSRF_PLACEHOLDER not in html_1 + html_2
+    assert form_cache.CSRF_PLACEHOLDER not in html_1 + html_2
     assert token_1 != token_2
     assert html_1.replace(token_1, "T") == html_2.replace(token_2, "T")
     # Each token works with its own person's cookie, and only with it.
@@ -173,9 +173,48 @@ def test_a_new_theme_reaches_the_kept_form_after_its_minute(client, campaign, mo
     client.get(new)
     Theme.objects.create(slug="night-shifts", name="Night shifts", position=99)
     assert "Night shifts" not in client.get(new).content.decode()
-    later = microcache.time.monotonic() + microcache.FORM_TTL + 1
-    monkeypatch.setattr(microcache.time, "monotonic", lambda: later)
+    later = form_cache.time.monotonic() + form_cache.FORM_TTL + 1
+    monkeypatch.setattr(form_cache.time, "monotonic", lambda: later)
     assert "Night shifts" in client.get(new).content.decode()
+
+
+# --- The plain path: a kept page is the page the view renders -------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("pledges:index"),
+        reverse("pledges:index") + "?q=porter",
+        reverse("pledges:index") + "?theme=dementia&region=london",
+        reverse("pledges:counts"),
+        "published",  # the pledge's own page
+    ],
+)
+def test_a_kept_page_is_byte_for_byte_the_page_the_view_renders(
+    client, published, settings, url, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = published.get_absolute_url() if url == "published" else url
+    client.get(url)  # rendered, and kept
+    with django_assert_num_queries(0):
+        kept = client.get(url)  # from the micro-cache
+    settings.PLEDGES_MICROCACHE_ENABLED = False
+    with CaptureQueriesContext(connection) as rendered:
+        plain = client.get(url)
+    assert rendered.captured_queries  # rendered again, not kept
+    assert kept.status_code == plain.status_code == 200
+    assert kept.content == plain.content
+    for header in ("Content-Type", "Access-Control-Allow-Origin", "Cache-Control"):
+        assert kept.get(header) == plain.get(header)
+
+
+def test_with_the_micro_cache_off_nothing_is_kept(client, published, settings):
+    settings.PLEDGES_MICROCACHE_ENABLED = False
+    client.get(reverse("pledges:index"))
+    assert not microcache._pages
 
 
 def test_the_current_campaign_is_kept_a_few_seconds_per_process(campaign, settings, django_assert_num_queries):
@@ -201,10 +240,10 @@ def test_the_kept_blank_form_is_the_page_the_plain_path_renders(client, campaign
     from pledges import views
 
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
-    microcache.clear_forms()
+    form_cache.clear_forms()
     client.get(reverse("pledges:new"))  # rendered and kept
     kept = client.get(reverse("pledges:new")).content.decode()  # served from what was kept
     monkeypatch.setattr(views, "_blank_form_for_anyone", lambda request, draft: False)
     plain = client.get(reverse("pledges:new")).content.decode()
-    assert token.search(kept) and microcache.CSRF_PLACEHOLDER not in kept
+    assert token.search(kept) and form_cache.CSRF_PLACEHOLDER not in kept
     assert token.sub("TOKEN", kept) == token.sub("TOKEN", plain)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from counters.services import counter_set, counter_value, counters_recount
 from organisations.models import Organisation
 from pledges import data_rights, services
+from pledges import keys as pledge_keys
 from pledges.models import Pledge
 from tests.organisations.factories import make_organisation
 
@@ -21,7 +22,7 @@ def oak(db):
 
 
 def org_pledges(organisation: Organisation) -> int:
-    return counter_value(f"organisations:{organisation.pk}:pledges")
+    return counter_value(pledge_keys.organisation(organisation.pk))
 
 
 def published(campaign, service_data, organisation, **overrides) -> Pledge:
@@ -43,15 +44,10 @@ def test_a_pledge_counts_for_its_organisation_only_once_published(campaign, serv
 
 def test_the_organisation_total_follows_every_status_change(campaign, service_data, oak, moderator):
     pledge = published(campaign, service_data, oak)
-    steps = [
-        (services.pledge_hide, 0),
-        (services.pledge_publish, 1),
-        (services.pledge_reject, 0),
-    ]
-    for step, expected in steps:
-        kwargs = {"moderator": moderator}
-        assert step(pledge=pledge, **kwargs)
-        assert org_pledges(oak) == expected, step.__name__
+    steps = [("hide", 0), ("publish", 1), ("reject", 0)]
+    for action, expected in steps:
+        assert services.pledge_decide(pledge=pledge, action=action, moderator=moderator)
+        assert org_pledges(oak) == expected, action
         assert counters_recount(dry_run=True) == {}
     other = published(campaign, service_data, oak, text="I will ask every new starter how they are doing.")
     assert org_pledges(oak) == 1
@@ -64,7 +60,7 @@ def test_a_held_pledge_does_not_count_until_a_moderator_publishes_it(campaign, s
     pledge = published(campaign, service_data, oak, text="I will call Mrs Jones on 07700 900123 every week.")
     assert pledge.status == Pledge.Status.HELD
     assert org_pledges(oak) == 0
-    services.pledge_publish(pledge=pledge, moderator=moderator)
+    services.pledge_decide(action="publish", pledge=pledge, moderator=moderator)
     assert org_pledges(oak) == 1
 
 
@@ -73,7 +69,7 @@ def test_pledges_of_every_campaign_add_up_for_the_organisation(campaign, service
     published(campaign, service_data, oak, email="colleague@example.org")
     published(campaign, service_data, None, email="elsewhere@example.org")
     assert org_pledges(oak) == 2
-    assert counter_value(f"pledges:{campaign.pk}:total") == 3
+    assert counter_value(pledge_keys.total(campaign.pk)) == 3
 
 
 def test_erasing_a_person_takes_their_pledges_off_the_organisation_total(campaign, service_data, oak):
@@ -91,13 +87,13 @@ def test_an_erasure_that_keeps_contributions_keeps_the_count(campaign, service_d
     assert counters_recount(dry_run=True) == {}
 
 
-def test_the_recount_repairs_the_organisation_total_and_pledges_do_not_claim_it(campaign, service_data, oak):
+def test_the_pledges_recount_owns_and_repairs_the_organisation_total(campaign, service_data, oak):
     published(campaign, service_data, oak)
-    key = f"organisations:{oak.pk}:pledges"
+    key = pledge_keys.organisation(oak.pk)
     counter_set(key, 40)
-    # The pledges: recount leaves keys under organisations: alone; the organisations one owns them.
-    assert key not in counters_recount(prefixes=["pledges:"], dry_run=True)
-    assert counters_recount(prefixes=["organisations:"]) == {key: (40, 1)}
+    # Kept under the pledges prefix: the pledges recount owns it, the organisations one never sees it.
+    assert key not in counters_recount(prefixes=["organisations:"], dry_run=True)
+    assert counters_recount(prefixes=["pledges:"]) == {key: (40, 1)}
     assert org_pledges(oak) == 1
     assert counters_recount(dry_run=True) == {}
 

@@ -4,6 +4,7 @@ import pytest
 
 from accounts.data_rights import personal_data_erase, personal_data_export
 from counters.services import counter_values_with_prefix, counters_recount
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import PledgeOutcome
 from pledges.outcomes import outcome_question_set, outcome_record
@@ -28,7 +29,7 @@ def test_export_includes_the_answers_in_words(answered):
 def test_erase_without_contributions_takes_the_answers_out_of_the_totals(campaign, answered):
     personal_data_erase(email="jo@example.org", keep_contributions=False)
     assert not PledgeOutcome.objects.exists()
-    assert not any(counter_values_with_prefix(f"pledges:{campaign.pk}:outcomes:").values())
+    assert not any(counter_values_with_prefix(pledge_keys.outcomes(campaign.pk)).values())
     assert counters_recount(dry_run=True) == {}
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from counters.services import counter_values_with_prefix, counters_recount
 from mail.models import Email, MailPreference
 from mail.reminders import reminder_job, reminders_run
+from pledges import keys as pledge_keys
 from pledges import outcomes
 from pledges.models import OutcomeQuestionSet, PledgeOutcome
 from pledges.outcomes import OutcomeError, outcome_question_set, outcome_record, outcome_withdraw
@@ -27,7 +28,7 @@ def ago(days):
 
 
 def kept(campaign) -> dict[str, int]:
-    return {k: v for k, v in counter_values_with_prefix(f"pledges:{campaign.pk}:outcomes:").items() if v}
+    return {k: v for k, v in counter_values_with_prefix(pledge_keys.outcomes(campaign.pk)).items() if v}
 
 
 def made(*pledges):
@@ -53,14 +54,14 @@ def test_the_default_question_set_is_seeded_and_asks_the_four_questions(campaign
 def test_recording_an_answer_counts_it_in_the_same_transaction(campaign):
     pledge = made(PledgeFactory())
     record(pledge, change="Handover is calmer now.", publish=True)
-    base = f"pledges:{campaign.pk}:outcomes"
+    base = pledge_keys.outcomes(campaign.pk)
     assert kept(campaign) == {
-        f"{base}:answered": 1,
-        f"{base}:benefit:patients": 1,
-        f"{base}:benefit:colleagues": 1,
-        f"{base}:reach:team": 1,
-        f"{base}:ongoing:yes": 1,
-        f"{base}:published": 1,
+        f"{base}answered": 1,
+        f"{base}benefit:patients": 1,
+        f"{base}benefit:colleagues": 1,
+        f"{base}reach:team": 1,
+        f"{base}ongoing:yes": 1,
+        f"{base}published": 1,
     }
     assert counters_recount(dry_run=True) == {}
 
@@ -69,12 +70,12 @@ def test_changing_an_answer_moves_the_totals_and_does_not_count_the_person_twice
     pledge = made(PledgeFactory())
     record(pledge, change="Handover is calmer now.", publish=True)
     record(pledge, benefit=["carers"], reach="beyond", ongoing="partly")
-    base = f"pledges:{campaign.pk}:outcomes"
+    base = pledge_keys.outcomes(campaign.pk)
     assert kept(campaign) == {
-        f"{base}:answered": 1,
-        f"{base}:benefit:carers": 1,
-        f"{base}:reach:beyond": 1,
-        f"{base}:ongoing:partly": 1,
+        f"{base}answered": 1,
+        f"{base}benefit:carers": 1,
+        f"{base}reach:beyond": 1,
+        f"{base}ongoing:partly": 1,
     }
     assert PledgeOutcome.objects.get().publish_change is False
     assert counters_recount(dry_run=True) == {}
@@ -87,13 +88,13 @@ def test_withdrawing_deletes_the_answers_and_takes_them_out_of_the_totals(campai
     assert outcome_withdraw(pledge=pledge) is True
     assert outcome_withdraw(pledge=pledge) is False
     assert not PledgeOutcome.objects.filter(pledge=pledge).exists()
-    base = f"pledges:{campaign.pk}:outcomes"
+    base = pledge_keys.outcomes(campaign.pk)
     assert kept(campaign) == {
-        f"{base}:answered": 1,
-        f"{base}:benefit:patients": 1,
-        f"{base}:benefit:colleagues": 1,
-        f"{base}:reach:team": 1,
-        f"{base}:ongoing:yes": 1,
+        f"{base}answered": 1,
+        f"{base}benefit:patients": 1,
+        f"{base}benefit:colleagues": 1,
+        f"{base}reach:team": 1,
+        f"{base}ongoing:yes": 1,
     }
     assert counters_recount(dry_run=True) == {}
 
@@ -178,8 +179,8 @@ def test_recount_repairs_drift_in_the_outcome_totals(campaign):
     PledgeOutcome.objects.update(reach="beyond")  # behind the services' back
     drift = counters_recount()
     assert drift == {
-        f"pledges:{campaign.pk}:outcomes:reach:team": (1, 0),
-        f"pledges:{campaign.pk}:outcomes:reach:beyond": (0, 1),
+        pledge_keys.outcome_choice(campaign.pk, "reach", "team"): (1, 0),
+        pledge_keys.outcome_choice(campaign.pk, "reach", "beyond"): (0, 1),
     }
     assert counters_recount(dry_run=True) == {}
 
@@ -193,7 +194,7 @@ def test_a_burst_of_answers_changes_and_withdrawals_leaves_no_drift(campaign):
     for pledge in pledges[::4]:
         outcome_withdraw(pledge=pledge)
     assert counters_recount(dry_run=True) == {}
-    assert kept(campaign)[f"pledges:{campaign.pk}:outcomes:answered"] == PledgeOutcome.objects.count() == 9
+    assert kept(campaign)[pledge_keys.outcomes_answered(campaign.pk)] == PledgeOutcome.objects.count() == 9
 
 
 # --- The job -------------------------------------------------------------------------

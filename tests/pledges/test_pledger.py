@@ -18,6 +18,7 @@ from accounts import data_rights
 from mail.models import Email
 from mail.previews import all_previews
 from pledges import images, selectors, services
+from pledges import keys as pledge_keys
 from pledges.models import Pledge
 
 from .factories import PledgeFactory
@@ -210,7 +211,7 @@ def test_wall_shows_closing_date_and_progress_to_target(client, campaign):
     campaign.save()
     from counters.services import counters_add
 
-    counters_add({f"pledges:{campaign.pk}:total": 2500})
+    counters_add({pledge_keys.total(campaign.pk): 2500})
     html = client.get(WALL).content.decode()
     assert f"Pledging closes on {campaign.closes_at:%-d %B %Y}." in html
     assert "The target is 10,000 pledges: 25% of the way there." in html

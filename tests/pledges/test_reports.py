@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from moderation.models import Decision, Reason
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Pledge, PledgeReport
 from pledges.moderation import reported
@@ -56,29 +57,29 @@ def test_one_reporter_counts_towards_hiding_five_pledges_a_day(campaign):
 def test_a_kept_pledge_is_never_hidden_by_reports_again_but_they_reach_the_queue(campaign, moderator):
     pledge = PledgeFactory()
     assert _report(pledge, "ip:a", "ip:b", "user:1") == Pledge.Status.HIDDEN
-    assert services.pledge_keep(pledge=pledge, moderator=moderator)
+    assert services.pledge_decide(action="keep", pledge=pledge, moderator=moderator)
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.PUBLISHED and pledge.reports_reviewed_at is not None
     assert pledge not in reported()
-    assert not services.pledge_keep(pledge=pledge, moderator=moderator)  # nothing new to read
+    assert not services.pledge_decide(action="keep", pledge=pledge, moderator=moderator)  # nothing new to read
 
     assert _report(pledge, "ip:c", "user:2", "user:3", "user:4") == Pledge.Status.PUBLISHED
     assert list(reported()) == [pledge]
-    assert services.pledge_keep(pledge=pledge, moderator=moderator)
+    assert services.pledge_decide(action="keep", pledge=pledge, moderator=moderator)
     assert pledge not in reported()
 
 
 def test_publishing_a_hidden_pledge_from_the_admin_is_keeping_it(campaign, moderator):
     pledge = PledgeFactory()
     _report(pledge, "ip:a", "ip:b", "user:1")
-    assert services.pledge_publish(pledge=pledge, moderator=moderator)
+    assert services.pledge_decide(action="publish", pledge=pledge, moderator=moderator)
     assert _report(pledge, "user:2", "user:3", "user:4") == Pledge.Status.PUBLISHED
 
 
 def test_a_rejected_reported_pledge_leaves_the_queue(campaign, moderator):
     pledge = PledgeFactory()
     _report(pledge, "ip:a")
-    assert services.pledge_reject(pledge=pledge, moderator=moderator)
+    assert services.pledge_decide(action="reject", pledge=pledge, moderator=moderator)
     assert pledge not in reported()
 
 
@@ -163,7 +164,7 @@ def test_reports_sent_at_the_same_moment_still_hide_the_pledge_once(campaign, mo
     }
     from counters.services import counter_value, counters_recount
 
-    assert counter_value(f"pledges:{campaign.pk}:total") == 0
+    assert counter_value(pledge_keys.total(campaign.pk)) == 0
     assert counters_recount(dry_run=True) == {}
 
 

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from counters.services import counter_values, counters_recount
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Campaign, Pledge, PledgerCampaign, PledgeSettings, normalise_email, normalise_text
 from tests.factories import UserFactory
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def totals(campaign, *suffixes):
-    keys = [f"pledges:{campaign.pk}:{s}" for s in suffixes]
+    keys = [pledge_keys.campaign(campaign.pk) + s for s in suffixes]
     values = counter_values(keys)
     return [values[k] for k in keys]
 
@@ -267,7 +268,7 @@ def test_moderator_publishing_a_held_pledge_counts_it(campaign, service_data, su
     held = services.pledge_submit(
         campaign=campaign, data={**service_data, "text": "Call me on 07700 900123 to join in"}, user=supporter
     ).pledge
-    assert services.pledge_publish(pledge=held, moderator=moderator)
+    assert services.pledge_decide(action="publish", pledge=held, moderator=moderator)
     assert totals(campaign, "total") == [1]
     assert counters_recount(dry_run=True) == {}
 
@@ -276,7 +277,7 @@ def test_recount_repairs_drift(campaign, service_data):
     pledge = submit_and_confirm(campaign, service_data).pledge
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.REJECTED)  # behind the services' back
     drift = counters_recount()
-    assert drift[f"pledges:{campaign.pk}:total"] == (1, 0)
+    assert drift[pledge_keys.total(campaign.pk)] == (1, 0)
     assert counters_recount(dry_run=True) == {}
 
 

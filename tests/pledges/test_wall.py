@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from counters.services import counters_add
 from pages.csv_stream import csv_safe
+from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Pledge, Theme
 
@@ -91,7 +92,7 @@ def test_search_on_postgres_matches_word_forms(client, campaign):
 
 def test_past_campaign_is_browsable_from_the_archive(client, campaign, past_campaign):
     PledgeFactory(campaign=past_campaign, text="I pledged this in an earlier year")
-    counters_add({f"pledges:{past_campaign.pk}:total": 1})
+    counters_add({pledge_keys.total(past_campaign.pk): 1})
     archive = client.get(reverse("pledges:archive")).content.decode()
     assert "Change Day 2026" in archive and "1 pledges" in archive
     html = client.get(WALL, {"campaign": past_campaign.slug}).content.decode()
@@ -123,7 +124,7 @@ def test_pledge_page_query_count_is_pinned(client, campaign, django_assert_max_n
 
 
 def test_wall_shows_totals_from_counters_with_role_status(client, campaign):
-    counters_add({f"pledges:{campaign.pk}:total": 1234, f"pledges:{campaign.pk}:people": 1000})
+    counters_add({pledge_keys.total(campaign.pk): 1234, pledge_keys.people(campaign.pk): 1000})
     html = client.get(WALL).content.decode()
     assert 'role="status"' in html
     assert "1,234" in html and "1,000" in html
@@ -155,7 +156,7 @@ def test_unpublished_pledge_pages_are_404(client, campaign):
 
 def test_home_page_shows_recent_pledges_and_totals(client, campaign):
     PledgeFactory(text="I will be on the home page")
-    counters_add({f"pledges:{campaign.pk}:total": 77})
+    counters_add({pledge_keys.total(campaign.pk): 77})
     html = client.get("/").content.decode()
     assert "I will be on the home page" in html
     assert '<span class="app-totals__number">77</span> pledges this campaign' in html
@@ -271,7 +272,7 @@ def test_counts_json(client, campaign, supporter, service_data):
 
 
 def test_counter_svg_and_embed_snippet(client, campaign):
-    counters_add({f"pledges:{campaign.pk}:total": 4321})
+    counters_add({pledge_keys.total(campaign.pk): 4321})
     svg = client.get(reverse("pledges:counter_svg"))
     assert svg["Content-Type"].startswith("image/svg+xml")
     assert "4,321" in svg.content.decode()
@@ -334,9 +335,9 @@ def test_atom_feed_summaries_are_the_pledge_text_as_plain_text(client, campaign)
 
 @pytest.mark.needs_postgres
 def test_search_with_common_words_uses_the_full_text_filter(client, campaign, monkeypatch):
-    from pledges import selectors
+    from pledges import search
 
-    monkeypatch.setattr(selectors, "SEARCH_PROBE_CAP", 1)  # every word now counts as common
+    monkeypatch.setattr(search, "SEARCH_PROBE_CAP", 1)  # every word now counts as common
     PledgeFactory(text="I will learn sign language")
     PledgeFactory(text="I will learn about sepsis")
     PledgeFactory(text="I will take my breaks")
@@ -368,13 +369,13 @@ def test_search_reads_the_stored_document_through_its_index(campaign):
     """The probe tests the stored tsvector (GIN-indexed), never recomputing to_tsvector per row."""
     from django.db import connection, transaction
 
-    from pledges import selectors
+    from pledges import search
 
     PledgeFactory(text="I will learn sign language")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
         cursor.execute(
-            f"EXPLAIN SELECT id FROM pledges_pledge WHERE status = %s AND {selectors._MATCH} LIMIT 10",
+            f"EXPLAIN SELECT id FROM pledges_pledge WHERE status = %s AND {search._MATCH} LIMIT 10",
             ["published", "language"],
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -382,21 +383,21 @@ def test_search_reads_the_stored_document_through_its_index(campaign):
         assert "gin (search_document)" in cursor.fetchone()[0]
     assert "search_document @@" in plan
     assert "to_tsvector" not in plan
-    assert selectors._search_probe("languages") != []
+    assert search._search_probe("languages") != []
 
 
 @pytest.mark.needs_postgres
 def test_search_tells_common_words_from_rare_ones_by_the_column_statistics(campaign):
     from django.db import connection
 
-    from pledges import selectors
+    from pledges import search
 
     for i in range(150):
         PledgeFactory(text=f"I will learn one new thing a week, week {i}")
     PledgeFactory(text="I will learn sign language")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE pledges_pledge")
-    selectors._unseen_estimate = (0.0, 0.0)  # re-read the floor after ANALYZE
-    assert selectors._is_common("week")
-    assert not selectors._is_common("language")
-    assert not selectors._is_common("nothingmatchesthis")
+    search._unseen_estimate = (0.0, 0.0)  # re-read the floor after ANALYZE
+    assert search._is_common("week")
+    assert not search._is_common("language")
+    assert not search._is_common("nothingmatchesthis")

@@ -101,6 +101,7 @@ class Command(BaseCommand):
 
         from counters.models import MilestoneRule
         from counters.services import counter_values
+        from pledges import keys as pledge_keys
         from pledges.models import Pledge, Theme
         from pledges.selectors import current_campaign
 
@@ -122,7 +123,7 @@ class Command(BaseCommand):
         client.force_login(moderator)
         campaign = current_campaign()
         theme = Theme.objects.get(slug=MILESTONE_THEME)
-        key = f"pledges:{campaign.pk}:theme:{theme.slug}"
+        key = pledge_keys.theme(campaign.pk, theme.slug)
         # Just above today's total: the next published pledge with this theme crosses it.
         threshold = counter_values([key])[key] + 1
         MilestoneRule.objects.update_or_create(
@@ -167,13 +168,14 @@ class Command(BaseCommand):
         """The crossing pledge's confirmation to the milestone email row existing."""
         from counters.models import Milestone, MilestoneRule
         from mail.models import Email
+        from pledges import keys as pledge_keys
         from pledges import services
         from pledges.models import Theme
         from pledges.selectors import current_campaign
 
         campaign = current_campaign()
         theme = Theme.objects.get(slug=MILESTONE_THEME)
-        key = f"pledges:{campaign.pk}:theme:{theme.slug}"
+        key = pledge_keys.theme(campaign.pk, theme.slug)
         threshold = MilestoneRule.objects.get(pattern=key).thresholds[0]
         pledge = _submit(campaign, theme, f"milestone-{uuid.uuid4().hex[:8]}")
         started = time.monotonic()

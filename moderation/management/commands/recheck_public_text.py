@@ -28,7 +28,7 @@ class Command(BaseCommand):
             f"{care_makers['stories_masked']} stories {verb}masked"
         )
         # Names and towns are the organisation's own: listed for an administrator to correct.
-        for organisation in Organisation.objects.filter(verified_at__isnull=False).only("pk", "name", "town"):
+        for organisation in Organisation.objects.listed().only("pk", "name", "town"):
             found = find_personal_data(organisation.name, organisation.town)
             if found:
                 self.stdout.write(

@@ -7,7 +7,8 @@ from django.db import transaction
 
 DEMO_ADMIN_EMAIL = "admin@carepledge.example"
 DEMO_ADMIN_PASSWORD = "care-pledge-demo"
-PROGRAMMES = ["accounts", "pledges", "ambassadors", "organisations", "mail", "moderation", "dashboard"]
+# Organisations before the programmes whose demo people name them.
+PROGRAMMES = ["accounts", "organisations", "pledges", "ambassadors", "mail", "moderation", "dashboard"]
 
 
 class Command(BaseCommand):

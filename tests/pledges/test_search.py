@@ -1,0 +1,85 @@
+"""The planner-probing search (pledges/search.py) finds exactly what the plain query finds."""
+
+import pytest
+from django.db import connection
+
+from pledges import search
+from pledges.models import Pledge
+from pledges.selectors import public_pledges
+
+from .factories import PledgeFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.needs_postgres]
+
+QUERIES = [
+    "week",  # common: in most pledges, listed in the column's statistics
+    "weeks",  # the same word, stemmed
+    "learn",  # in every pledge
+    "language",  # rare
+    "sign language",  # two words, rare together
+    '"sign language"',  # a phrase
+    "language OR sepsis",
+    "makaton",  # one public pledge, two that are not
+    "week -thing",  # common, with a word left out
+    "nothingmatchesthis",
+    "the",  # a stop word: matches nothing
+    "  ",  # blank: no search
+]
+
+
+@pytest.fixture
+def pledges(campaign):
+    for i in range(150):
+        PledgeFactory(text=f"I will learn one new thing a week, week {i}")
+    PledgeFactory(text="I will learn sign language")
+    PledgeFactory(text="I will learn the signs of sepsis")
+    PledgeFactory(text="I will use Makaton with the team")
+    # Matching, but not public: neither path may show them.
+    PledgeFactory(text="I will learn Makaton signs", held=True)
+    PledgeFactory(text="I will teach Makaton", unconfirmed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE pledges_pledge")
+    search._unseen_estimate = (0.0, 0.0)  # re-read the planner's floor after ANALYZE
+
+
+def _ids(queryset) -> list[int]:
+    return list(queryset.order_by("-id").values_list("id", flat=True))
+
+
+def test_both_paths_of_the_probing_search_are_taken(pledges):
+    assert search._is_common("week")
+    assert not search._is_common("language")
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_probing_search_finds_what_the_plain_query_finds(pledges, q):
+    found = _ids(search.search(public_pledges(), q))
+    assert found == _ids(search.plain_search(public_pledges(), q))
+    assert all(Pledge.objects.get(pk=pk).is_public for pk in found)
+
+
+@pytest.mark.parametrize("q", ["learn", "sign", "language"])
+def test_past_the_probe_cap_the_plain_query_is_used_with_the_same_result(pledges, q, monkeypatch):
+    monkeypatch.setattr(search, "SEARCH_PROBE_CAP", 1)
+    monkeypatch.setattr(search, "_is_common", lambda q: False)  # every word is probed first
+    assert _ids(search.search(public_pledges(), q)) == _ids(search.plain_search(public_pledges(), q))
+
+
+def test_the_probe_answers_within_the_filters_of_the_wall(pledges, campaign):
+    """The probe returns ids; the wall's own filters still apply to them."""
+    sepsis = Pledge.objects.get(text__contains="sepsis")
+    themed = public_pledges().filter(theme=sepsis.theme)
+    assert _ids(search.search(themed, "sepsis")) == _ids(search.plain_search(themed, "sepsis")) == [sepsis.pk]
+
+
+def test_the_wall_page_is_the_same_through_either_path(client, pledges, monkeypatch):
+    """Over HTTP: the wall searched with the probe and with the plain query shows the same page."""
+    from pledges import microcache
+
+    pages = []
+    for searcher in (search.search, search.plain_search):
+        monkeypatch.setattr("pledges.selectors.search", searcher)
+        microcache._pages.clear()
+        pages.append(client.get("/pledges/", {"q": "language"}).content)
+    assert pages[0] == pages[1]
+    assert b"sign language" in pages[0]

@@ -5,6 +5,7 @@ from accounts.choices import JobRole, Region, Sector
 from moderation.models import Reason
 from moderation.privacy import refuse_personal_data
 from organisations.selectors import organisation_matches
+from pages.forms import DateField
 
 from . import selectors, services
 from .models import Activity, Application, CareMaker, Intake, SixC, Story
@@ -299,17 +300,14 @@ class StoryFilterForm(forms.Form):
     c = forms.ChoiceField(label="Show stories about", choices=[("", "All 6Cs")] + SixC.choices, required=False)
 
 
-class DateInput(forms.DateInput):
-    """The browser's own date picker. To do: the NHS.UK three-box date input
-    (pages.forms.DateField), as the commitment forms use."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "nhsuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d")
-
-
 class ActivityForm(forms.ModelForm):
+    # The NHS.UK date input (three boxes), as the commitment forms use, not the browser's picker.
+    done_on = DateField(
+        label="When did you do it?",
+        name="Date you did it",
+        help_text="The day you did it. It cannot be in the future. For example, 27 3 2026.",
+        error_messages={"required": "Enter the date you did it"},
+    )
     cs = forms.MultipleChoiceField(
         label="Which of the 6Cs did it show?",
         help_text="Select all that apply.",
@@ -323,28 +321,21 @@ class ActivityForm(forms.ModelForm):
         fields = ["kind", "done_on", "cs", "reach", "description"]
         labels = {
             "kind": "What did you do?",
-            "done_on": "When did you do it?",
             "reach": "Roughly how many people did it reach?",
             "description": "A few words about it (optional)",
         }
         widgets = {
             "kind": forms.RadioSelect,
             "reach": forms.RadioSelect,
-            "done_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "done_on": "The day you did it. It cannot be in the future.",
             "reach": "A guess is fine: count everyone who heard, saw or took part.",
             "description": f"Up to {Activity.MAX_DESCRIPTION} characters. It is public if you list your activities "
             "on your profile, so do not include names, NHS numbers, phone numbers, email addresses or postcodes.",
         }
         error_messages = {
             "kind": {"required": "Choose what you did"},
-            "done_on": {
-                "required": "Enter the date you did it",
-                "invalid": "Enter a real date, for example 27/03/2026",
-            },
             "reach": {"required": "Choose roughly how many people it reached"},
             "description": {
                 "max_length": f"A few words about it must be {Activity.MAX_DESCRIPTION} characters or fewer"
@@ -367,8 +358,10 @@ class ActivityForm(forms.ModelForm):
 
     def clean_done_on(self):
         done_on = self.cleaned_data["done_on"]
+        if done_on is None:
+            return done_on
         if done_on > timezone.localdate():
-            raise forms.ValidationError("The date you did it must be today or in the past")
+            raise forms.ValidationError("Date you did it must be today or in the past")
         if done_on < Activity.EARLIEST:
             raise forms.ValidationError(
                 f"The date must be on or after {Activity.EARLIEST:%-d %B %Y}, when Care Makers began"

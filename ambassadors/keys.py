@@ -26,3 +26,16 @@ def active(facet: str, value: str) -> str:
 def activities(facet: str, value: str) -> str:
     """Activities of one kind, region or C."""
     return f"{ACTIVITIES}:{facet}:{value}"
+
+
+# Activities by the year they were done on, for the impact report's year on year:
+#     ambassadors:activities:year:<yyyy>            activities done that year
+#     ambassadors:activities:reach:year:<yyyy>      people reached by them (lower bounds)
+
+
+def activities_in(year: int) -> str:
+    return activities("year", str(year))
+
+
+def activities_reach_in(year: int) -> str:
+    return f"{ACTIVITIES_REACH}:year:{year}"

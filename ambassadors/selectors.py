@@ -53,6 +53,84 @@ def activity_counts() -> dict:
     }
 
 
+def impact_report(*, today=None) -> dict:
+    """The Care Makers impact report, from kept totals only (two prefix reads): Care Makers by
+    region, role and sector, what they logged, and this year's activities against last year's.
+    Every count under the minimum is "fewer than 5"."""
+    from django.utils import timezone
+
+    from dashboard.charts import bar_chart
+
+    year = (today or timezone.localdate()).year
+    kept = counter_values_with_prefix(ambassador_keys.PREFIX)
+    activities = activity_counts()
+
+    def column(kind: str, choices, *, key, adds_up: bool = True) -> list[dict]:
+        counts = [kept.get(key(kind, value), 0) for value, _ in choices]
+        cells = shown_column(counts, adds_up=adds_up)
+        return [
+            {"label": label, "count": count, "shown": cell}
+            for (_, label), count, cell in zip(choices, counts, cells, strict=True)
+        ]
+
+    def chart(title: str, rows: list[dict]) -> str:
+        items = [(row["label"], row["count"] if row["shown"][:1].isdigit() else None) for row in rows]
+        return bar_chart(title=title, items=items, texts=[row["shown"] for row in rows], width=360, labels_above=True)
+
+    active = {
+        "regions": column("region", Region.choices, key=ambassador_keys.active),
+        "roles": [row for row in column("role", JobRole.choices, key=ambassador_keys.active) if row["count"]],
+        "sectors": [row for row in column("sector", Sector.choices, key=ambassador_keys.active) if row["count"]],
+    }
+    by = {
+        "kinds": column("kind", Activity.Kind.choices, key=ambassador_keys.activities),
+        "cs": column("c", SixC.choices, key=ambassador_keys.activities, adds_up=False),
+        "regions": column("region", Region.choices, key=ambassador_keys.activities),
+    }
+    years = []
+    for y in (year, year - 1):
+        logged = kept.get(ambassador_keys.activities_in(y), 0)
+        reach = kept.get(ambassador_keys.activities_reach_in(y), 0)
+        # The people reached could single out a lone activity's band: hidden with the count.
+        years.append({"year": y, "activities": shown(logged), "reach": shown(reach if logged >= MINIMUM_CELL else 0)})
+    return {
+        "active": shown(kept.get(ambassador_keys.ACTIVE, 0)),
+        "active_by": active,
+        "activities": activities,
+        "by": by,
+        "years": years,
+        "charts": {
+            "kinds": chart("Activities by kind", by["kinds"]),
+            "cs": chart("Activities by the C they showed", by["cs"]),
+            "regions": chart("Activities by region", by["regions"]),
+            "active_regions": chart("Active Care Makers by region", active["regions"]),
+        },
+        "minimum": MINIMUM_CELL,
+    }
+
+
+def impact_rows(report: dict) -> list[list]:
+    """The report's figures as the page shows them: (section, answer, figure)."""
+    rows = [["active", "Active Care Makers", report["active"]]]
+    for name, group in (("active-by-region", "regions"), ("active-by-role", "roles"), ("active-by-sector", "sectors")):
+        rows += [[name, row["label"], row["shown"]] for row in report["active_by"][group]]
+    rows.append(["activities", "Activities logged", report["activities"]["total"]])
+    rows.append(["activities", "People reached, at least", report["activities"]["reach"]])
+    for name, group in (
+        ("activities-by-kind", "kinds"),
+        ("activities-by-c", "cs"),
+        ("activities-by-region", "regions"),
+    ):
+        rows += [[name, row["label"], row["shown"]] for row in report["by"][group]]
+    for year in report["years"]:
+        rows.append(["year", f"Activities done in {year['year']}", year["activities"]])
+        rows.append(["year", f"People reached in {year['year']}, at least", year["reach"]])
+    return rows
+
+
+IMPACT_FIELDS = ["section", "answer", "figure"]
+
+
 def directory(*, region="", role="", sector="", c=""):
     qs = CareMaker.objects.filter(active=True, public_profile=True).select_related("user")
     if region:
@@ -114,6 +192,29 @@ def milestones_reached(limit: int = 10):
     return Milestone.objects.filter(key__startswith=ambassador_keys.PREFIX).order_by("-reached_at", "-threshold")[
         :limit
     ]
+
+
+EXPORT_ACTIVITY_FIELDS = ["kind", "done_month", "cs", "reach", "region", "role", "sector"]
+
+
+def export_activity_rows():
+    """Every activity, one row each, for the programme admins' evaluation download: what, when
+    (the month), the Cs and the reach band, with the Care Maker's region, role and sector. No
+    Care Maker, name, number or description (the words are public only on opted-in profiles)."""
+    fields = [Activity.c_field(c) for c in SixC.values]
+    rows = Activity.objects.order_by("pk").values_list(
+        "kind", "done_on", "reach", "care_maker__region", "care_maker__role", "care_maker__sector", *fields
+    )
+    for kind, done_on, reach, region, role, sector, *flags in rows.iterator(chunk_size=2000):
+        yield {
+            "kind": kind,
+            "done_month": done_on.strftime("%Y-%m"),
+            "cs": ";".join(c for c, flag in zip(SixC.values, flags, strict=True) if flag),
+            "reach": reach,
+            "region": region,
+            "role": role,
+            "sector": sector,
+        }
 
 
 # --- Applying ------------------------------------------------------------------------

@@ -451,6 +451,9 @@ def activity_counts(activity: Activity, region: str) -> dict[str, int]:
     }
     for c in activity.cs:
         amounts[ambassador_keys.activities("c", c)] = 1
+    # By the year it was done, for the impact report's year on year.
+    amounts[ambassador_keys.activities_in(activity.done_on.year)] = 1
+    amounts[ambassador_keys.activities_reach_in(activity.done_on.year)] = Activity.REACH_AT_LEAST[activity.reach]
     return amounts
 
 
@@ -527,7 +530,7 @@ def activity_delete(*, activity: Activity, care_maker: CareMaker) -> bool:
 
 def activities_uncount_all(*, care_maker: CareMaker) -> None:
     """Take every activity of a Care Maker out of the totals, before their erasure deletes them."""
-    for activity in Activity.objects.filter(care_maker=care_maker).only("kind", "reach", *ACTIVITY_C_FIELDS):
+    for activity in Activity.objects.filter(care_maker=care_maker).only("kind", "reach", "done_on", *ACTIVITY_C_FIELDS):
         _count_activity(activity, care_maker.region, -1)
 
 
@@ -667,6 +670,13 @@ def activities_truth() -> dict[str, int]:
             ambassador_keys.activities("region", row["care_maker__region"]),
         ):
             truth[key] = truth.get(key, 0) + row["n"]
+    for row in Activity.objects.values("done_on__year", "reach").annotate(n=Count("pk")).order_by():
+        year = row["done_on__year"]
+        for key, amount in (
+            (ambassador_keys.activities_in(year), row["n"]),
+            (ambassador_keys.activities_reach_in(year), row["n"] * Activity.REACH_AT_LEAST[row["reach"]]),
+        ):
+            truth[key] = truth.get(key, 0) + amount
     by_c = Activity.objects.aggregate(**{c: Count("pk", filter=Q(**{Activity.c_field(c): True})) for c in SixC.values})
     truth.update({ambassador_keys.activities("c", c): n for c, n in by_c.items() if n})
     return truth

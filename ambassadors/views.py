@@ -1,16 +1,18 @@
+import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Region
+from pages.csv_stream import csv_response
 
 from . import permissions, selectors, services
 from .forms import (
@@ -324,6 +326,25 @@ def counts(request):
             "activities": selectors.activity_counts(),
         },
     )
+
+
+def impact(request):
+    return render(request, "ambassadors/impact.html", selectors.impact_report())
+
+
+def impact_csv(request):
+    rows = selectors.impact_rows(selectors.impact_report())
+    return csv_response([selectors.IMPACT_FIELDS, *rows], "care-makers-impact.csv")
+
+
+def impact_json(request):
+    rows = selectors.impact_rows(selectors.impact_report())
+    body = {
+        "note": "Figures under 5 are given as 'fewer than 5', as on the page.",
+        "fields": selectors.IMPACT_FIELDS,
+        "figures": [dict(zip(selectors.IMPACT_FIELDS, row, strict=True)) for row in rows],
+    }
+    return HttpResponse(json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8")
 
 
 @login_required

@@ -173,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
     "milestones-sweep": {"task": "counters.tasks.sweep_milestones", "schedule": 30.0},
     "dashboard-daily-totals": {"task": "dashboard.tasks.record_daily_totals", "schedule": crontab(minute=55, hour=23)},
     "pledge-retention": {"task": "pledges.tasks.purge_unconfirmed_pledges", "schedule": crontab(minute=30, hour=2)},
+    # Just after midnight, so a task past its target date yesterday shows as overdue all today.
+    "organisations-overdue-rollup": {
+        "task": "organisations.tasks.rollup_overdue_tasks",
+        "schedule": crontab(minute=10, hour=0),
+    },
     # One entry per job of mail.reminders, each the same task with the job's name
     # (`manage.py send_reminders --list` names the jobs; a test checks the two lists match).
     # Each morning and afternoon: at most one digest per person per half day.

@@ -6,6 +6,7 @@ from pages import views as pages_views
 
 urlpatterns = [
     path("", pages_views.home, name="home"),
+    path("impact/", pages_views.impact, name="impact"),
     path("privacy/", pages_views.privacy, name="privacy"),
     path("privacy/retention/", pages_views.retention, name="retention"),
     path("accessibility/", pages_views.accessibility, name="accessibility"),

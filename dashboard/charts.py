@@ -80,27 +80,95 @@ def line_chart(*, title: str, series: list[Series], x_labels: list[str], width: 
     return "".join(parts) + f'<ul class="app-chart-legend">{legend}</ul>'
 
 
-def bar_chart(*, title: str, items: list[tuple[str, int]], width: int = 640) -> str:
-    """Horizontal bars, largest first, each labelled with its value."""
-    bar_h, gap, label_w = 22, 8, 220
-    height = max(len(items), 1) * (bar_h + gap) + gap
-    top_value = max((v for _, v in items), default=0) or 1
+def bar_chart(
+    *,
+    title: str,
+    items: list[tuple[str, int | None]],
+    width: int = 640,
+    texts: list[str] | None = None,
+    labels_above: bool = False,
+) -> str:
+    """Horizontal bars, each labelled with its value.
+
+    `texts`: what to write beside each bar instead of the number (a public page's suppressed
+    figures, "fewer than 5"); an item whose value is None draws no bar, so its length cannot
+    give the hidden count away. `labels_above`: each label on its own line above its bar, so a
+    narrow chart (width=360) stays readable on a phone."""
+    texts = texts or [f"{value:,}" for _, value in items]
+    bar_h, gap = 22, 8
+    label_w = 0 if labels_above else 220
+    label_h = 20 if labels_above else 0
+    row_h = label_h + bar_h + gap
+    height = max(len(items), 1) * row_h + gap
+    top_value = max((v for _, v in items if v is not None), default=0) or 1
     ident = "bars-" + "".join(c for c in title.lower() if c.isalnum())[:40]
     parts = [
         f'<svg class="app-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-labelledby="{ident}-title {ident}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{ident}-title">{escape(title)}</title>',
-        f'<desc id="{ident}-desc">' + escape("; ".join(f"{label}: {value:,}" for label, value in items)) + "</desc>",
+        f'<desc id="{ident}-desc">'
+        + escape("; ".join(f"{label}: {text}" for (label, _), text in zip(items, texts, strict=True)))
+        + "</desc>",
     ]
-    for i, (label, value) in enumerate(items):
-        y = gap + i * (bar_h + gap)
-        length = (width - label_w - 70) * value / top_value
+    value_room = 110 if labels_above else 70
+    for i, ((label, value), text) in enumerate(zip(items, texts, strict=True)):
+        y = gap + i * row_h
+        if labels_above:
+            parts.append(f'<text x="0" y="{y + 14}" font-size="14" fill="#212b32">{escape(label)}</text>')
+        else:
+            parts.append(
+                f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="13" fill="#212b32">{escape(label)}</text>'
+            )
+        bar_y = y + label_h
+        length = (width - label_w - value_room) * (value or 0) / top_value
+        if value:
+            parts.append(f'<rect x="{label_w}" y="{bar_y}" width="{length:.1f}" height="{bar_h}" fill="#005eb8"/>')
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" font-size="13" fill="#212b32">{escape(label)}</text>'
-        )
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="{bar_h}" fill="#005eb8"/>')
-        parts.append(
-            f'<text x="{label_w + length + 6:.1f}" y="{y + 16}" font-size="13" fill="#212b32">{value:,}</text>'
+            f'<text x="{label_w + length + 6:.1f}" y="{bar_y + 16}" font-size="13" fill="#212b32">{escape(text)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def stacked_bar_chart(
+    *, title: str, labels: list[str], parts: list[Series], colours: list[int], width: int = 640
+) -> str:
+    """One horizontal bar per label, split into `parts` (each a Series with one value per label),
+    for example the tasks chosen under each statement split into done, overdue and still to do.
+    Each label is written above its bar, so long ones need no margin; the whole is written after
+    the bar. `colours` picks each part's colour from COLOURS (and its legend key)."""
+    label_h, bar_h, gap, right = 18, 22, 14, 70
+    row_h = label_h + bar_h + gap
+    height = max(len(labels), 1) * row_h + 4
+    totals = [sum(part.values[i] for part in parts) for i in range(len(labels))]
+    top_value = max(totals, default=0) or 1
+    ident = "stack-" + "".join(c for c in title.lower() if c.isalnum())[:40]
+    described = "; ".join(
+        f"{label}: " + ", ".join(f"{part.values[i]:,} {part.label.lower()}" for part in parts)
+        for i, label in enumerate(labels)
+    )
+    svg = [
+        f'<svg class="app-chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-labelledby="{ident}-title {ident}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(described)}</desc>',
+    ]
+    for i, label in enumerate(labels):
+        y = i * row_h
+        svg.append(f'<text x="0" y="{y + 13}" font-size="14" fill="#212b32">{escape(label)}</text>')
+        x = 0.0
+        for part, colour in zip(parts, colours, strict=True):
+            length = (width - right) * part.values[i] / top_value
+            if length:
+                svg.append(
+                    f'<rect x="{x:.1f}" y="{y + label_h}" width="{length:.1f}" height="{bar_h}" '
+                    f'fill="{COLOURS[colour % len(COLOURS)]}"/>'
+                )
+            x += length
+        svg.append(f'<text x="{x + 6:.1f}" y="{y + label_h + 16}" font-size="14" fill="#212b32">{totals[i]:,}</text>')
+    svg.append("</svg>")
+    legend = "".join(
+        f'<li><span class="app-chart-key app-chart-key--{colour % len(COLOURS)}"></span>{escape(part.label)}</li>'
+        for part, colour in zip(parts, colours, strict=True)
+    )
+    return "".join(svg) + f'<ul class="app-chart-legend">{legend}</ul>'

@@ -133,6 +133,45 @@ def _per_day(current: Campaign, previous: Campaign | None, live_total: int) -> d
     }
 
 
+def follow_up_rates(campaigns: list[Campaign]) -> list[dict]:
+    """The outcome follow-up's response rate for each campaign, from kept totals: asked (the
+    follow-up sent about a pledge still on the wall), answered, and the rate. Exact figures:
+    this page is for programme admins, not the public."""
+    from pledges import keys as pledge_keys
+    from pledges.outcomes import STILL_GOING_ANSWER
+
+    keys = {}
+    for campaign in campaigns:
+        keys[campaign.pk] = {
+            "asked": pledge_keys.outcomes_asked(campaign.pk),
+            "answered": pledge_keys.outcomes_answered(campaign.pk),
+            "still_going": pledge_keys.outcome_choice(campaign.pk, "ongoing", STILL_GOING_ANSWER),
+            "published": pledge_keys.outcomes_published(campaign.pk),
+            "done": pledge_keys.done(campaign.pk),
+        }
+    values = counter_values(key for named in keys.values() for key in named.values())
+    rows = []
+    for campaign in campaigns:
+        figures = {name: values[key] for name, key in keys[campaign.pk].items()}
+        asked, answered = figures["asked"], figures["answered"]
+        rate = min(100, round(100 * answered / asked)) if asked else None
+        rows.append({"campaign": campaign, **figures, "rate": rate})
+    return rows
+
+
+def impact_overview(current: Campaign | None, previous: Campaign | None) -> dict:
+    """Headline impact figures for the dashboard: the follow-up's response rates and what Care
+    Makers logged (kept totals only)."""
+    from ambassadors import keys as ambassador_keys
+
+    kept = counter_values([ambassador_keys.ACTIVITIES, ambassador_keys.ACTIVITIES_REACH])
+    return {
+        "follow_ups": follow_up_rates([c for c in (current, previous) if c is not None]),
+        "activities": kept[ambassador_keys.ACTIVITIES],
+        "activities_reach": kept[ambassador_keys.ACTIVITIES_REACH],
+    }
+
+
 def dashboard_overview() -> dict:
     """Everything the dashboard page shows, as template context."""
     current, previous = campaigns_compared()
@@ -147,6 +186,7 @@ def dashboard_overview() -> dict:
         },
         "breakdowns": [],
         "milestones": Milestone.objects.order_by("-reached_at", "-threshold")[:20],
+        "impact": impact_overview(current, previous),
     }
     if current is None:
         return context
@@ -171,3 +211,14 @@ def dashboard_overview() -> dict:
             }
         )
     return context
+
+
+def commitment_overview() -> dict:
+    """The Social Care Commitment in practice: employers' tasks by statement, from kept totals."""
+    from organisations.selectors import commitment_task_figures, commitment_tasks_chart
+
+    figures = commitment_task_figures()
+    return {
+        "figures": figures,
+        "chart": commitment_tasks_chart(figures, title="Employers' tasks under each statement"),
+    }

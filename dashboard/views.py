@@ -1,6 +1,9 @@
+import itertools
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -20,7 +23,11 @@ def _require_programme_admin(user):
 @login_required
 def index(request):
     _require_programme_admin(request.user)
-    return render(request, "dashboard/index.html", selectors.dashboard_overview())
+    return render(
+        request,
+        "dashboard/index.html",
+        {**selectors.dashboard_overview(), "commitment": selectors.commitment_overview()},
+    )
 
 
 def _csv_response(rows, filename: str):
@@ -91,3 +98,50 @@ def pledges_csv(request):
             yield row
 
     return _csv_response(rows(), f"care-pledge-all-pledges-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+@login_required
+def impact_outcomes_csv(request):
+    """The evaluation dataset's outcome answers: no names, addresses, pledges or unpublished words."""
+    _require_programme_admin(request.user)
+    from pledges.impact import EXPORT_OUTCOME_FIELDS, export_outcome_rows
+
+    rows = ([row[f] for f in EXPORT_OUTCOME_FIELDS] for row in export_outcome_rows())
+    return _csv_response(
+        itertools.chain([EXPORT_OUTCOME_FIELDS], rows), f"care-pledge-outcomes-{timezone.localdate():%Y-%m-%d}.csv"
+    )
+
+
+@login_required
+def impact_activities_csv(request):
+    """The evaluation dataset's Care Maker activities: no Care Maker, name or description."""
+    _require_programme_admin(request.user)
+    from ambassadors.selectors import EXPORT_ACTIVITY_FIELDS, export_activity_rows
+
+    rows = ([row[f] for f in EXPORT_ACTIVITY_FIELDS] for row in export_activity_rows())
+    return _csv_response(
+        itertools.chain([EXPORT_ACTIVITY_FIELDS], rows),
+        f"care-makers-activities-{timezone.localdate():%Y-%m-%d}.csv",
+    )
+
+
+@login_required
+def impact_json(request):
+    """The whole evaluation dataset in one JSON file, streamed: outcome answers and activities."""
+    _require_programme_admin(request.user)
+    from ambassadors.selectors import export_activity_rows
+    from pledges.impact import export_outcome_rows
+
+    def chunks():
+        for n, (name, rows) in enumerate((("outcomes", export_outcome_rows()), ("activities", export_activity_rows()))):
+            yield ("{" if n == 0 else "],") + json.dumps(name) + ": ["
+            first = True
+            for row in rows:
+                yield ("" if first else ",") + "\n" + json.dumps(row, ensure_ascii=False)
+                first = False
+        yield "\n]}\n"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="care-pledge-impact-{timezone.localdate():%Y-%m-%d}.json"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -107,8 +107,17 @@ class StatementSetAdmin(admin.ModelAdmin):
 class CommitmentTaskInline(admin.TabularInline):
     model = CommitmentTask
     extra = 0
-    fields = ["statement_number", "task_text", "target_date", "done_at", "evidence"]
-    readonly_fields = ["statement_number", "task_text"]
+    fields = [
+        "statement_number",
+        "task_text",
+        "target_date",
+        "done_at",
+        "evidence",
+        "evidence_published_at",
+        "overdue_since",
+    ]
+    # Published by a representative after the privacy check; counted overdue by the nightly rollup.
+    readonly_fields = ["statement_number", "task_text", "evidence_published_at", "overdue_since"]
 
 
 @admin.register(EmployerCommitment)

@@ -78,6 +78,18 @@ ORGANISATIONS = [
 ASSISTED = [("Marta Kowalska", JobRole.CARE_WORKER), ("Joseph Mensah", JobRole.CATERER), ("Ann Pryce", JobRole.CLEANER)]
 
 
+# What the demo employers wrote as evidence, by statement; every other note is published.
+EVIDENCE = {
+    1: "Every interview now has three questions about kindness and respect, agreed with two people who live here.",
+    2: "New starters shadow a named buddy for their first four weeks. The induction plan is kept in each staff file.",
+    3: "The training record is checked each quarter at the team meeting; gaps are booked within a month.",
+    4: "All care workers started the Care Certificate within twelve weeks of joining; progress is on the rota board.",
+    5: "Equality and dignity training for every team, and a values section added to supervision notes.",
+    6: "Observations of practice twice a year with written feedback, kept with each supervision record.",
+    7: "Staff chose one task each from their own commitment and we gave paid time to do it.",
+}
+
+
 def _chosen(audience: str, committed_on, per_statement: int = 1) -> list[services.ChosenTask]:
     statement_set = services.statement_set_current()
     chosen = []
@@ -131,10 +143,14 @@ def load(stdout) -> None:
                 signatory_job_title="Registered manager",
                 today=committed_on,
             )
-            # Older commitments have some tasks already done.
-            for task in commitment.tasks.filter(target_date__lt=today)[: max(1, age // 60)]:
+            # Older commitments have some tasks already done, half with their evidence published;
+            # the rest past their date stay overdue.
+            past = list(commitment.tasks.filter(target_date__lt=today))
+            wanted = max(1, age // 60)
+            # Spread over the statements rather than the first few.
+            for n, task in enumerate(past[:: max(1, len(past) // wanted)][:wanted]):
                 services.commitment_task_done(
-                    task=task, user=rep, evidence="Done and recorded in the team meeting minutes for that month."
+                    task=task, user=rep, evidence=EVIDENCE.get(task.statement_number, EVIDENCE[1]), publish=n % 2 == 0
                 )
     oak = Organisation.objects.get(name="Oak Lodge Care Home")
     champion = people[19]  # Uzma Ali
@@ -151,8 +167,9 @@ def load(stdout) -> None:
                 job_role=role,
                 chosen=_chosen(Audience.EMPLOYEE, today)[:3],
             )
+    overdue = services.commitment_tasks_overdue_rollup()
     # The pledges and Care Makers demos, loaded next, name some of these organisations.
-    stdout.write(f"Organisations: {made} added")
+    stdout.write(f"Organisations: {made} added, {overdue} tasks newly overdue")
     stdout.write(
         f"Demo representative (Oak Lodge Care Home): {people[8].email} / password: {DEMO_PASSWORD}; "
         f"champion: {champion.email}"

@@ -275,6 +275,28 @@ class TaskDoneForm(forms.Form):
             "max_length": "What was done must be 2,000 characters or fewer",
         },
     )
+    publish = forms.BooleanField(
+        label="Publish this note on our public page",
+        help_text="Only if you publish it can anyone outside your organisation read it. It must not name anyone "
+        "or include contact details. You can take it down at any time.",
+        required=False,
+    )
+
+
+class EvidenceForm(forms.Form):
+    """The evidence of a done task, as it will be shown on the organisation's public page."""
+
+    evidence = forms.CharField(
+        label="Evidence to publish",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Change it if it says anything that is not for the public. Do not name anyone or include "
+        "contact details such as phone numbers, email addresses or postcodes. 2,000 characters or fewer.",
+        error_messages={
+            "required": "Enter the evidence to publish",
+            "max_length": "The evidence must be 2,000 characters or fewer",
+        },
+    )
 
 
 class DirectoryForm(forms.Form):

@@ -374,7 +374,13 @@ class CommitmentTask(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Private to the organisation until a representative publishes it on the public page.
     evidence = models.TextField(blank=True, max_length=2000)
+    evidence_published_at = models.DateTimeField(null=True, blank=True)
+    # The day the overdue rollup first counted it as overdue (past its target date, not done).
+    # The overdue counters count tasks with this set and not done, so they move once per task
+    # whenever the rollup runs, and marking the task done takes it out of them.
+    overdue_since = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["statement_number", "target_date", "pk"]
@@ -384,6 +390,24 @@ class CommitmentTask(models.Model):
                 condition=Q(done_at__isnull=True) | ~Q(evidence=""), name="organisations_done_task_has_evidence"
             ),
             length_at_most("evidence", 2000, name="organisations_task_evidence_length"),
+            models.CheckConstraint(
+                condition=Q(evidence_published_at__isnull=True) | Q(done_at__isnull=False),
+                name="organisations_published_evidence_is_done",
+            ),
+        ]
+        indexes = [
+            # The overdue rollup's search: tasks not done and not yet counted as overdue.
+            models.Index(
+                fields=["target_date"],
+                condition=Q(done_at__isnull=True, overdue_since__isnull=True),
+                name="organisations_task_to_roll_idx",
+            ),
+            # The newest published evidence, for the impact page.
+            models.Index(
+                fields=["-evidence_published_at"],
+                condition=Q(evidence_published_at__isnull=False),
+                name="organisations_evidence_pub_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -391,6 +415,10 @@ class CommitmentTask(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.done_at is None and self.target_date < today
+
+    @property
+    def evidence_is_published(self) -> bool:
+        return self.evidence_published_at is not None
 
 
 class EmployeeCommitment(models.Model):

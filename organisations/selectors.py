@@ -7,9 +7,10 @@ from django.db.models import Q
 from accounts import roles
 from counters import keys as linked_keys
 from counters.services import counter_values
+from dashboard.charts import Series, stacked_bar_chart
 
 from . import keys as organisation_keys
-from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, Membership, Organisation
+from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, Audience, CommitmentTask, Membership, Organisation, Statement
 
 
 def home_summary() -> dict:
@@ -92,6 +93,87 @@ def organisation_counts(organisation: Organisation) -> dict:
     }
     totals = counter_values(keys.values())
     return {name: totals[key] for name, key in keys.items()}
+
+
+# --- The commitment in practice: employers' tasks by statement ---------------------------
+
+
+def _statement_titles() -> dict[int, str]:
+    """Employer statement titles of the newest published set, by number."""
+    from .services import statement_set_current
+
+    statement_set = statement_set_current()
+    if statement_set is None:
+        return {}
+    return dict(
+        Statement.objects.filter(statement_set=statement_set, audience=Audience.EMPLOYER).values_list("number", "title")
+    )
+
+
+def commitment_task_figures(organisation: Organisation | None = None, *, titles: dict[int, str] | None = None) -> dict:
+    """Tasks chosen, done, overdue and still to do under each employer statement: one
+    organisation's (titles as it signed them) or the whole programme's (titles of the current
+    statements). Read from the kept totals in one query; overdue is as the nightly rollup found it.
+
+    Tasks are an employer's public promises, not people, so these counts are shown whole: the
+    small-number rule of counters.suppression is for counts of people and what they did."""
+    if titles is None:
+        if organisation is not None and hasattr(organisation, "commitment"):
+            titles = {s["number"]: s["title"] for s in organisation.commitment.statements}
+        else:
+            titles = _statement_titles()
+    numbers = sorted(titles) or list(range(1, 8))
+    pk = organisation.pk if organisation is not None else None
+    wanted = {
+        (state, n): organisation_keys.commitment_tasks(state, n, pk)
+        for state in organisation_keys.TASK_STATES
+        for n in numbers
+    }
+    extra = [organisation_keys.EVIDENCE_PUBLISHED, organisation_keys.COMMITTED] if pk is None else []
+    kept = counter_values([*wanted.values(), *extra])
+    rows = []
+    for n in numbers:
+        row = {"number": n, "title": titles.get(n, f"Statement {n}")}
+        row.update({state: kept[wanted[(state, n)]] for state in organisation_keys.TASK_STATES})
+        row["to_do"] = max(0, row["chosen"] - row["done"] - row["overdue"])
+        rows.append(row)
+    totals = {name: sum(row[name] for row in rows) for name in (*organisation_keys.TASK_STATES, "to_do")}
+    figures = {"rows": rows, "totals": totals}
+    if pk is None:
+        figures["evidence_published"] = kept[organisation_keys.EVIDENCE_PUBLISHED]
+        figures["committed"] = kept[organisation_keys.COMMITTED]
+    return figures
+
+
+def commitment_tasks_chart(figures: dict, *, title: str) -> str:
+    """The tasks under each statement as bars split into done, overdue and not yet due."""
+    rows = figures["rows"]
+    return stacked_bar_chart(
+        title=title,
+        labels=[f"{row['number']}. {row['title']}" for row in rows],
+        parts=[
+            Series("Done", [row["done"] for row in rows]),
+            Series("Overdue", [row["overdue"] for row in rows]),
+            Series("Not yet due", [row["to_do"] for row in rows]),
+        ],
+        colours=[2, 5, 0],
+    )
+
+
+def published_evidence(organisation: Organisation):
+    """The organisation's done tasks whose evidence it has published, by statement."""
+    return CommitmentTask.objects.filter(
+        commitment__organisation=organisation, evidence_published_at__isnull=False
+    ).order_by("statement_number", "done_at", "pk")
+
+
+def latest_published_evidence(limit: int = 6):
+    """The newest published evidence across the programme, with its organisation."""
+    return (
+        CommitmentTask.objects.filter(evidence_published_at__isnull=False)
+        .select_related("commitment__organisation")
+        .order_by("-evidence_published_at")[:limit]
+    )
 
 
 # --- Naming an organisation on a pledge or a Care Maker application ------------------

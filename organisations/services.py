@@ -4,6 +4,8 @@ Counters (see HELPERS.md for the agreed names) move in the same transaction as t
 they count; the recount registered in apps.py repairs any drift.
 """
 
+import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +21,7 @@ from accounts.roles import is_programme_admin
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue
-from moderation.privacy import find_personal_data
+from moderation.privacy import find_personal_data, refuse_personal_data
 from moderation.services import decision_record, reason_tells_author
 
 from . import keys as organisation_keys
@@ -41,6 +43,8 @@ from .models import (
 )
 from .regulators import Nation, nation_for_region
 from .selectors import admin_emails, is_representative, representatives
+
+logger = logging.getLogger(__name__)
 
 INVITE_SALT = "organisations.invite"
 
@@ -454,7 +458,7 @@ def employer_commit(
             committed_on=today,
             renewal_due_on=add_one_year(today),
         )
-        CommitmentTask.objects.bulk_create(
+        created = CommitmentTask.objects.bulk_create(
             CommitmentTask(
                 commitment=commitment,
                 task=tasks[c.task_id] if c.task_id else None,
@@ -465,13 +469,16 @@ def employer_commit(
             )
             for c in chosen
         )
-        counters_add(
+        amounts = Counter(
             {
                 organisation_keys.COMMITTED: 1,
                 organisation_keys.committed("region", locked.region): 1,
                 organisation_keys.committed("type", locked.type): 1,
             }
         )
+        for task in created:
+            amounts.update(_task_keys("chosen", task.statement_number, locked.pk))
+        counters_add(dict(amounts))
         _queue_committed_emails(commitment)
     return commitment
 
@@ -493,21 +500,142 @@ def _queue_committed_emails(commitment: EmployerCommitment) -> None:
     )
 
 
-def commitment_task_done(*, task: CommitmentTask, user, evidence: str) -> bool:
-    """Mark a task done with a note of evidence. Returns False if it was already done."""
+def _task_keys(state: str, statement_number: int, organisation_id: int) -> list[str]:
+    """The organisation's total and the programme's for tasks in `state` under a statement."""
+    return [
+        organisation_keys.commitment_tasks(state, statement_number, organisation_id),
+        organisation_keys.commitment_tasks(state, statement_number),
+    ]
+
+
+EVIDENCE_FIELD = "The evidence"
+
+
+def commitment_task_done(*, task: CommitmentTask, user, evidence: str, publish: bool = False) -> bool:
+    """Mark a task done with a note of evidence, private to the organisation unless `publish`
+    (then the privacy check runs first). Returns False if it was already done."""
     if not is_representative(user, task.commitment.organisation):
         raise PermissionDenied("Only a representative of this organisation can record its tasks.")
     evidence = (evidence or "").strip()
     if not evidence:
         raise ValidationError("Describe what was done, as evidence.")
+    if publish:
+        refuse_personal_data(evidence, what=EVIDENCE_FIELD)
+    organisation_id = task.commitment.organisation_id
     with transaction.atomic():
+        now = timezone.now()
         updated = CommitmentTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
-            done_at=timezone.now(), done_by=user, evidence=evidence
+            done_at=now, done_by=user, evidence=evidence, evidence_published_at=now if publish else None
         )
         if updated:
-            counters_add({organisation_keys.tasks_done(task.commitment.organisation_id): 1})
+            # The row is ours until commit, so the rollup cannot count it overdue from here on;
+            # if it already did, the task leaves the overdue totals as it joins the done ones.
+            task.refresh_from_db()
+            amounts = Counter({organisation_keys.tasks_done(organisation_id): 1})
+            amounts.update(_task_keys("done", task.statement_number, organisation_id))
+            if task.overdue_since is not None:
+                amounts.subtract(_task_keys("overdue", task.statement_number, organisation_id))
+            if publish:
+                amounts[organisation_keys.EVIDENCE_PUBLISHED] += 1
+            counters_add(dict(amounts))
     task.refresh_from_db()
     return bool(updated)
+
+
+def commitment_task_evidence_publish(*, task: CommitmentTask, user, evidence: str) -> CommitmentTask:
+    """Show a done task's evidence on the organisation's public page. `evidence` is the text as
+    it will be shown (the representative may take out what is not for the public first) and
+    replaces the private note; it must pass the privacy check."""
+    if not is_representative(user, task.commitment.organisation):
+        raise PermissionDenied("Only a representative of this organisation can publish its evidence.")
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise ValidationError("Describe what was done, as evidence.", code="required")
+    refuse_personal_data(evidence, what=EVIDENCE_FIELD)
+    with transaction.atomic():
+        locked = CommitmentTask.objects.select_for_update().get(pk=task.pk)
+        if locked.done_at is None:
+            raise ValidationError("Mark the task done before you publish its evidence.", code="not_done")
+        newly = locked.evidence_published_at is None
+        locked.evidence = evidence
+        if newly:
+            locked.evidence_published_at = timezone.now()
+        locked.save(update_fields=["evidence", "evidence_published_at"])
+        if newly:
+            counters_add({organisation_keys.EVIDENCE_PUBLISHED: 1})
+    return locked
+
+
+def commitment_task_evidence_unpublish(*, task: CommitmentTask, user) -> bool:
+    """Take a task's evidence off the public page; it stays as the organisation's private note.
+    Returns False if it was not published."""
+    if not is_representative(user, task.commitment.organisation):
+        raise PermissionDenied("Only a representative of this organisation can unpublish its evidence.")
+    with transaction.atomic():
+        updated = CommitmentTask.objects.filter(pk=task.pk, evidence_published_at__isnull=False).update(
+            evidence_published_at=None
+        )
+        if updated:
+            counters_add({organisation_keys.EVIDENCE_PUBLISHED: -1})
+    task.refresh_from_db()
+    return bool(updated)
+
+
+# Tasks counted into the overdue totals per transaction: a short lock even on the first run.
+OVERDUE_BATCH = 2000
+
+
+def commitment_tasks_overdue_rollup(*, today: date | None = None, dry_run: bool = False) -> int:
+    """Count every task that has passed its target date undone, and was not counted before, into
+    the overdue totals; returns how many. Overdue comes from time passing, not from an event, so
+    this runs each night (and by hand: `manage.py rollup_overdue_tasks`). Running it again the
+    same day counts nothing twice: each task is marked with the day it was first counted."""
+    today = today or timezone.localdate()
+    due = CommitmentTask.objects.filter(done_at__isnull=True, overdue_since__isnull=True, target_date__lt=today)
+    if dry_run:
+        return due.count()
+    counted = 0
+    while True:
+        with transaction.atomic():
+            # A task being marked done right now is skipped: it is done, not overdue, once that commits.
+            rows = list(
+                due.select_for_update(of=("self",), skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", "commitment__organisation_id", "statement_number")[:OVERDUE_BATCH]
+            )
+            if not rows:
+                break
+            CommitmentTask.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(overdue_since=today)
+            amounts = Counter()
+            for _pk, organisation_id, number in rows:
+                amounts.update(_task_keys("overdue", number, organisation_id))
+            counters_add(dict(amounts))
+        counted += len(rows)
+        if len(rows) < OVERDUE_BATCH:
+            break
+    logger.info("overdue rollup: %s tasks newly overdue on %s", counted, today.isoformat())
+    return counted
+
+
+def commitment_evidence_recheck_privacy(*, dry_run: bool = False) -> int:
+    """Run today's privacy check over published evidence: any it catches goes back to private,
+    for the organisation to publish again without it. The private note is the organisation's
+    record of work done, so it is kept as written. Returns how many."""
+    caught = 0
+    published = CommitmentTask.objects.filter(evidence_published_at__isnull=False).only("pk", "evidence")
+    for task in published.iterator(chunk_size=500):
+        if not find_personal_data(task.evidence):
+            continue
+        caught += 1
+        if dry_run:
+            continue
+        with transaction.atomic():
+            updated = CommitmentTask.objects.filter(pk=task.pk, evidence_published_at__isnull=False).update(
+                evidence_published_at=None
+            )
+            if updated:
+                counters_add({organisation_keys.EVIDENCE_PUBLISHED: -1})
+    return caught
 
 
 def commitment_renew(*, commitment: EmployerCommitment, user, today: date | None = None) -> EmployerCommitment:
@@ -708,7 +836,7 @@ def champion_record_commitment(
 
 def organisations_recount() -> dict[str, int]:
     """The true value of every organisations:* counter."""
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     truth: dict[str, int] = {}
     committed = EmployerCommitment.objects.values("organisation__region", "organisation__type")
@@ -733,6 +861,18 @@ def organisations_recount() -> dict[str, int]:
     )
     for row in done:
         truth[organisation_keys.tasks_done(row["commitment__organisation_id"])] = row["n"]
+    by_statement = CommitmentTask.objects.values("commitment__organisation_id", "statement_number").annotate(
+        chosen=Count("pk"),
+        done=Count("pk", filter=Q(done_at__isnull=False)),
+        overdue=Count("pk", filter=Q(done_at__isnull=True, overdue_since__isnull=False)),
+    )
+    for row in by_statement:
+        for state in organisation_keys.TASK_STATES:
+            for key in _task_keys(state, row["statement_number"], row["commitment__organisation_id"]):
+                truth[key] = truth.get(key, 0) + row[state]
+    truth[organisation_keys.EVIDENCE_PUBLISHED] = CommitmentTask.objects.filter(
+        evidence_published_at__isnull=False
+    ).count()
     return {key: value for key, value in truth.items() if value}
 
 
@@ -762,6 +902,16 @@ def personal_data_export(*, user, email: str) -> dict:
             }
             for c in EmployerCommitment.objects.filter(signed_by=user).select_related("organisation")
         ],
+        "commitment_tasks_you_recorded": [
+            {
+                "organisation": t.commitment.organisation.name,
+                "task": t.task_text,
+                "done_at": t.done_at.isoformat(),
+                "evidence": t.evidence,
+                "evidence_published": t.evidence_published_at is not None,
+            }
+            for t in CommitmentTask.objects.filter(done_by=user).select_related("commitment__organisation")
+        ],
         "your_commitments": [
             {
                 "organisation": c.organisation.name,
@@ -782,6 +932,9 @@ def personal_data_erase(*, user, email: str, keep_contributions: bool) -> None:
     Membership.objects.filter(user=user).delete()
     AccessRequest.objects.filter(user=user).delete()
     EmployerCommitment.objects.filter(signed_by=user).update(signed_by=None, signatory_name=ERASED_NAME)
+    # The evidence is the organisation's record of its work, written for it: it stays (and, if the
+    # organisation published it, stays public) without the name of who recorded it.
+    CommitmentTask.objects.filter(done_by=user).update(done_by=None)
     mine = EmployeeCommitment.objects.filter(user=user)
     if keep_contributions:
         mine.update(user=None, name=ERASED_NAME, job_role="")

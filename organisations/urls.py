@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import impact_views, views
 
 app_name = "organisations"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("impact/", impact_views.impact, name="impact"),
+    path("impact/figures.csv", impact_views.impact_csv, name="impact-csv"),
+    path("impact/figures.json", impact_views.impact_json, name="impact-json"),
     path("register/", views.register, name="register"),
     path("register/ask-to-join/<str:cqc_id>/", views.request_access, name="request-access"),
     path("access-requests/<int:pk>/", views.access_request_review, name="access-request"),
@@ -26,6 +29,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/commit/", views.commit, name="commit"),
     path("organisations/<slug:slug>/commit/sign/", views.commit_sign, name="commit-sign"),
     path("organisations/<slug:slug>/tasks/<int:pk>/done/", views.task_done, name="task-done"),
+    path("organisations/<slug:slug>/tasks/<int:pk>/evidence/", views.task_evidence, name="task-evidence"),
     path("organisations/<slug:slug>/renew/", views.renew, name="renew"),
     path("organisations/<slug:slug>/join/", views.join, name="join"),
     path("organisations/<slug:slug>/champion/", views.champion, name="champion"),

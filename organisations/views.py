@@ -25,6 +25,7 @@ from .forms import (
     AccessRequestForm,
     ChampionForm,
     DirectoryForm,
+    EvidenceForm,
     JoinCodeForm,
     MemberForm,
     OrganisationForm,
@@ -44,12 +45,14 @@ from .models import (
     Organisation,
 )
 from .selectors import (
+    commitment_task_figures,
     directory,
     home_summary,
     is_member,
     is_representative,
     organisation_counts,
     organisation_suggestions,
+    published_evidence,
 )
 
 SESSION_CHOSEN = "organisations:chosen:{}"
@@ -346,10 +349,51 @@ def task_done(request, slug: str, pk: int):
     )
     form = TaskDoneForm(_post(request))
     if request.method == "POST" and form.is_valid():
-        services.commitment_task_done(task=task, user=request.user, evidence=form.cleaned_data["evidence"])
-        messages.success(request, "Task marked as done.")
-        return redirect("organisations:dashboard", slug)
+        publish = form.cleaned_data["publish"]
+        try:
+            services.commitment_task_done(
+                task=task, user=request.user, evidence=form.cleaned_data["evidence"], publish=publish
+            )
+        except ValidationError as exc:
+            form.add_error("evidence", exc.messages[0])
+        else:
+            messages.success(
+                request,
+                "Task marked as done. Its evidence is on your public page." if publish else "Task marked as done.",
+            )
+            return redirect("organisations:dashboard", slug)
     return render(request, "organisations/task_done.html", {"organisation": organisation, "task": task, "form": form})
+
+
+@login_required
+def task_evidence(request, slug: str, pk: int):
+    """Publish a done task's evidence on the public page (after the privacy check), change what
+    is published, or take it down."""
+    organisation = organisation_for_representative(request, slug)
+    task = get_object_or_404(
+        CommitmentTask.objects.select_related("commitment"),
+        pk=pk,
+        commitment__organisation=organisation,
+        done_at__isnull=False,
+    )
+    if request.method == "POST" and request.POST.get("action") == "unpublish":
+        services.commitment_task_evidence_unpublish(task=task, user=request.user)
+        messages.success(request, "The evidence is no longer on your public page. It is still in your records.")
+        return redirect("organisations:dashboard", slug)
+    form = EvidenceForm(_post(request), initial={"evidence": task.evidence})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commitment_task_evidence_publish(
+                task=task, user=request.user, evidence=form.cleaned_data["evidence"]
+            )
+        except ValidationError as exc:
+            form.add_error("evidence", exc.messages[0])
+        else:
+            messages.success(request, "The evidence is on your public page.")
+            return redirect("organisations:dashboard", slug)
+    return render(
+        request, "organisations/task_evidence.html", {"organisation": organisation, "task": task, "form": form}
+    )
 
 
 @login_required
@@ -484,6 +528,8 @@ def detail(request, slug: str):
             "status": commitment.status(today) if commitment else None,
             "today": today,
             "counts": organisation_counts(organisation),
+            "tasks": commitment_task_figures(organisation) if commitment else None,
+            "evidence": published_evidence(organisation) if commitment else [],
             "is_rep": is_representative(request.user, organisation),
             "badge_url": request.build_absolute_uri(reverse("organisations:badge", args=[slug])),
             "page_url": request.build_absolute_uri(organisation.get_absolute_url()),

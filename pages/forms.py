@@ -47,18 +47,20 @@ class DateInputWidget(forms.MultiWidget):
 
 class DateField(forms.MultiValueField):
     """A date typed in three boxes, with the NHS.UK error messages ("<Label> must be a real date"),
-    what was typed kept on error. `future=True` refuses today and earlier days."""
+    what was typed kept on error. `future=True` refuses today and earlier days. `name`: how the
+    messages speak of the date when the label is a question ("When did you do it?" -> "Date you
+    did it must be a real date"); the label by default."""
 
     widget = DateInputWidget
 
-    def __init__(self, *, future: bool = False, today=None, **kwargs):
+    def __init__(self, *, future: bool = False, today=None, name: str = "", **kwargs):
         self.future = future
         self.today = today
         own_messages = kwargs.pop("error_messages", None) or {}
         fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         kwargs.setdefault("require_all_fields", False)
         super().__init__(fields, **kwargs)
-        label = self.label or "Date"
+        label = self.name = name or self.label or "Date"
         self.error_messages = {
             "required": f"Enter the {label.lower()}",
             "incomplete": f"{label} must include a day, month and year",
@@ -82,7 +84,7 @@ class DateField(forms.MultiValueField):
         parts = [str(part or "").strip() for part in data_list]
         missing = [name for (name, _, _), part in zip(DateInputWidget.parts, parts, strict=True) if not part]
         if missing:
-            label = self.label or "Date"
+            label = self.name
             raise forms.ValidationError(
                 f"{label} must include a {' and '.join(missing)}"
                 if len(missing) < 3

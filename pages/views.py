@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 
 from ambassadors.selectors import home_summary as ambassadors_summary
@@ -23,6 +24,27 @@ def home(request):
             "ambassadors": ambassadors_summary(),
             "organisations": organisations_summary(),
         },
+    )
+
+
+# The Social Care Commitment's report is its own app's page; linked by path once it is there.
+COMMITMENT_IMPACT_PATH = "/social-care-commitment/impact/"
+
+
+def _serves(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def impact(request):
+    """What changed: the hub linking each programme's impact report."""
+    return render(
+        request,
+        "pages/impact.html",
+        {"commitment_impact": COMMITMENT_IMPACT_PATH if _serves(COMMITMENT_IMPACT_PATH) else None},
     )
 
 

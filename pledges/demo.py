@@ -4,6 +4,7 @@ Change Day 2026 for the archive. Deterministic and idempotent: running it twice 
 import random
 from datetime import date, datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector
@@ -286,6 +287,14 @@ def load(stdout) -> None:
     added += _fill(current, CURRENT_COUNT, 2027, current.opens_at, now - timedelta(days=1))
     added += _people_pledges()
     answered = _outcomes()
+    # Done demo pledges, and every pledge of the closed campaign, have been asked what they
+    # changed (the done ones answered): the dashboard's response rate has something to show.
+    Pledge.objects.filter(
+        Q(done_at__isnull=False) | Q(campaign__closes_at__lt=now),
+        status=Pledge.Status.PUBLISHED,
+        outcome_asked_at__isnull=True,
+        email__endswith="@demo.carepledge.example",
+    ).update(outcome_asked_at=now)
     linked = _link_organisations()
     # Bulk rows skip the services, so set the kept totals (and per-person rows) from the table.
     pledgers_rebuild()

@@ -71,3 +71,57 @@ def outcome_choice(campaign_id: int, question: str, choice: str) -> str:
 def last_part(key: str) -> str:
     """What a breakdown key is about: 'london' for pledges:3:region:london."""
     return key.rsplit(":", 1)[1]
+
+
+# --- Impact: what the pledges changed, broken down ----------------------------------------
+#
+#     pledges:<campaign>:done:<facet>:<value>                   counted pledges done, by theme, role, sector, region
+#     pledges:<campaign>:outcomes:asked                         counted pledges whose pledger was asked what it changed
+#     pledges:<campaign>:outcomes:by:<facet>:<value>:<measure>  answers by theme, role, sector, region;
+#                                                               measure: answered, or still-going (answered "yes")
+#     pledges:organisation:<organisation>:done                  counted pledges naming a directory entry, done
+#     pledges:organisation:<organisation>:outcomes:answered     ... whose pledgers told us what changed
+#     pledges:organisation:<organisation>:outcomes:<question>:<choice>
+#
+# An outcome answer counts while its pledge counts: when a pledge leaves the wall (withdrawn,
+# hidden, rejected) its answers leave every figure with it, and come back if it returns.
+
+IMPACT_FACETS = ("theme", "role", "sector", "region")
+ANSWERED = "answered"
+STILL_GOING = "still-going"
+
+
+def done_facet(campaign_id: int, name: str, value: str) -> str:
+    """Counted pledges done, of one theme, role, sector or region."""
+    return f"{campaign(campaign_id)}done:{name}:{value}"
+
+
+def done_facet_prefix(campaign_id: int, name: str) -> str:
+    return f"{campaign(campaign_id)}done:{name}:"
+
+
+def outcomes_asked(campaign_id: int) -> str:
+    return f"{outcomes(campaign_id)}asked"
+
+
+def outcome_facet(campaign_id: int, name: str, value: str, measure: str) -> str:
+    """Answers (`ANSWERED`) or answers saying it is still going (`STILL_GOING`) of one facet value."""
+    return f"{outcomes(campaign_id)}by:{name}:{value}:{measure}"
+
+
+def organisation_impact(organisation_id: int) -> str:
+    """The prefix of the impact totals of one organisation's staff (with its trailing colon).
+    Apart from `organisation(id)`, the count of pledges itself, which has no trailing part."""
+    return f"{organisation(organisation_id)}:"
+
+
+def organisation_done(organisation_id: int) -> str:
+    return f"{organisation_impact(organisation_id)}done"
+
+
+def organisation_outcomes_answered(organisation_id: int) -> str:
+    return f"{organisation_impact(organisation_id)}outcomes:answered"
+
+
+def organisation_outcome_choice(organisation_id: int, question: str, choice: str) -> str:
+    return f"{organisation_impact(organisation_id)}outcomes:{question}:{choice}"

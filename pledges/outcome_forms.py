@@ -71,3 +71,24 @@ class OutcomeForm(forms.Form):
             "change": outcome.change,
             "publish": outcome.publish_change,
         }
+
+
+class SentenceFilterForm(forms.Form):
+    """Search and filters for the published sentences. Choices come from lists the view already
+    loaded; unknown values are ignored, not errors (old links must not break)."""
+
+    q = forms.CharField(label="Search what changed", required=False, max_length=200)
+    theme = forms.ChoiceField(label="Theme", required=False)
+    benefit = forms.ChoiceField(label="Who benefited", required=False)
+    reach = forms.ChoiceField(label="How far it reached", required=False)
+
+    def __init__(self, *args, themes=(), question_set: OutcomeQuestionSet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "All themes"), *themes]
+        self.fields["benefit"].choices = [("", "Anyone"), *question_set.choices("benefit")]
+        self.fields["reach"].choices = [("", "Any reach"), *question_set.choices("reach")]
+
+    def filters(self) -> dict:
+        if self.is_valid():
+            return {k: v for k, v in self.cleaned_data.items() if v}
+        return {k: v for k, v in self.cleaned_data.items() if v and k not in self.errors}

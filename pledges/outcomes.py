@@ -12,8 +12,12 @@ recount (`pledges_truth`) covers them:
     pledges:<campaign>:outcomes:reach:<choice>
     pledges:<campaign>:outcomes:ongoing:<choice>
     pledges:<campaign>:outcomes:published           sentences published
+    pledges:<campaign>:outcomes:by:<facet>:<value>:<measure>, and per organisation (pledges/keys.py)
 
-The impact page reads only these (and one page of published sentences), never a count of rows.
+An answer counts while its pledge counts (is on the wall): a withdrawn, hidden or rejected
+pledge's answers leave every figure with it (pledges.services._transition moves them), and the
+recount counts only the answers of counted pledges. The impact pages (pledges/impact.py) read
+only these (and one page of published sentences), never a count of rows.
 """
 
 import logging
@@ -48,6 +52,8 @@ OUTCOME_SALT = "pledges.outcome"
 # The email goes once; the link keeps working long enough to come back and change an answer.
 OUTCOME_MAX_AGE = timedelta(days=365)
 SENTENCES_PER_PAGE = 20
+# The answer to "is it still going?" that the impact figures count as still going.
+STILL_GOING_ANSWER = "yes"
 
 
 class OutcomeError(Exception):
@@ -105,7 +111,9 @@ def outcome_question_set_save(*, question_set: OutcomeQuestionSet) -> OutcomeQue
 # --- Counting ------------------------------------------------------------------------
 
 
-def _amounts(outcome: PledgeOutcome, sign: int) -> dict[str, int]:
+def _amounts(outcome: PledgeOutcome, sign: int, pledge: Pledge) -> dict[str, int]:
+    from .services import facet_values
+
     campaign_id = outcome.campaign_id
     amounts = {pledge_keys.outcomes_answered(campaign_id): sign}
     for value in set(outcome.benefit):
@@ -114,7 +122,25 @@ def _amounts(outcome: PledgeOutcome, sign: int) -> dict[str, int]:
     amounts[pledge_keys.outcome_choice(campaign_id, "ongoing", outcome.ongoing)] = sign
     if outcome.publish_change:
         amounts[pledge_keys.outcomes_published(campaign_id)] = sign
+    for name, value in facet_values(pledge).items():
+        amounts[pledge_keys.outcome_facet(outcome.campaign_id, name, value, pledge_keys.ANSWERED)] = sign
+        if outcome.ongoing == STILL_GOING_ANSWER:
+            amounts[pledge_keys.outcome_facet(outcome.campaign_id, name, value, pledge_keys.STILL_GOING)] = sign
+    if pledge.organisation_id:
+        organisation = pledge.organisation_id
+        amounts[pledge_keys.organisation_outcomes_answered(organisation)] = sign
+        for value in set(outcome.benefit):
+            amounts[pledge_keys.organisation_outcome_choice(organisation, "benefit", value)] = sign
+        for name in OUTCOME_SINGLE:
+            amounts[pledge_keys.organisation_outcome_choice(organisation, name, getattr(outcome, name))] = sign
     return amounts
+
+
+def outcome_amounts(pledge: Pledge, sign: int) -> dict[str, int]:
+    """What the pledge's answers add to the totals (nothing if it has none), for the pledge's
+    own moves on or off the wall."""
+    outcome = PledgeOutcome.objects.filter(pledge_id=pledge.pk).first()
+    return _amounts(outcome, sign, pledge) if outcome else {}
 
 
 def _net(*parts: dict[str, int]) -> dict[str, int]:
@@ -127,8 +153,15 @@ def _net(*parts: dict[str, int]) -> dict[str, int]:
 
 def outcomes_truth() -> dict[str, int]:
     """Every outcome total recounted from the table, for the nightly recount (via pledges_truth)."""
+    from .services import facets_of
+
     truth: dict[str, int] = {}
-    answers = PledgeOutcome.objects.all()
+
+    def add(key: str, n: int = 1) -> None:
+        truth[key] = truth.get(key, 0) + n
+
+    # Only the answers of pledges that count: a pledge off the wall takes its answers with it.
+    answers = PledgeOutcome.objects.filter(pledge__status__in=Pledge.COUNTED)
     for row in answers.values("campaign_id").annotate(n=Count("id")):
         truth[pledge_keys.outcomes_answered(row["campaign_id"])] = row["n"]
     for row in answers.filter(publish_change=True).values("campaign_id").annotate(n=Count("id")):
@@ -143,6 +176,29 @@ def outcomes_truth() -> dict[str, int]:
         for value in set(benefit or []):
             key = pledge_keys.outcome_choice(campaign_id, "benefit", value)
             truth[key] = truth.get(key, 0) + 1
+    # By theme, role, sector and region, and per organisation: grouped in the database.
+    facets = ("pledge__theme__slug", "pledge__job_role", "pledge__sector", "pledge__region")
+    for row in answers.values("campaign_id", "ongoing", *facets).annotate(n=Count("id")).order_by():
+        values = facets_of(
+            theme=row["pledge__theme__slug"],
+            role=row["pledge__job_role"],
+            sector=row["pledge__sector"],
+            region=row["pledge__region"],
+        )
+        for name, value in values.items():
+            add(pledge_keys.outcome_facet(row["campaign_id"], name, value, pledge_keys.ANSWERED), row["n"])
+            if row["ongoing"] == STILL_GOING_ANSWER:
+                add(pledge_keys.outcome_facet(row["campaign_id"], name, value, pledge_keys.STILL_GOING), row["n"])
+    linked = answers.filter(pledge__organisation__isnull=False)
+    for row in linked.values("pledge__organisation_id").annotate(n=Count("id")).order_by():
+        add(pledge_keys.organisation_outcomes_answered(row["pledge__organisation_id"]), row["n"])
+    for name in OUTCOME_SINGLE:
+        for row in linked.values("pledge__organisation_id", name).annotate(n=Count("id")).order_by():
+            add(pledge_keys.organisation_outcome_choice(row["pledge__organisation_id"], name, row[name]), row["n"])
+    rows = linked.values_list("pledge__organisation_id", "benefit").order_by()
+    for organisation_id, benefit in rows.iterator(chunk_size=2000):
+        for value in set(benefit or []):
+            add(pledge_keys.organisation_outcome_choice(organisation_id, "benefit", value))
     return truth
 
 
@@ -185,11 +241,20 @@ def outcome_record(*, pledge: Pledge, question_set: OutcomeQuestionSet, answers:
     tidy = _check(question_set, answers)
     with transaction.atomic():
         # The pledge row is the lock: two tabs saving at once move the totals once each, in turn.
-        locked = Pledge.objects.select_for_update().filter(pk=pledge.pk).exclude(status__in=Pledge.ENDED).first()
+        locked = (
+            Pledge.objects.select_for_update(of=("self",))
+            .select_related("theme")
+            .filter(pk=pledge.pk)
+            .exclude(status__in=Pledge.ENDED | {Pledge.Status.UNCONFIRMED})
+            .first()
+        )
         if locked is None:
             raise OutcomeError("This pledge has been withdrawn.")
         outcome = PledgeOutcome.objects.filter(pledge=locked).first()
-        before = _amounts(outcome, -1) if outcome else {}
+        # Answers about a pledge off the wall (held or hidden) are kept, and counted if it returns.
+        counted = locked.status in Pledge.COUNTED
+        existed = outcome is not None
+        before = _amounts(outcome, -1, locked) if existed and counted else {}
         now = timezone.now()
         if outcome is None:
             outcome = PledgeOutcome(pledge=locked, campaign_id=locked.campaign_id, answered_at=now)
@@ -198,21 +263,22 @@ def outcome_record(*, pledge: Pledge, question_set: OutcomeQuestionSet, answers:
         for name, value in tidy.items():
             setattr(outcome, name, value)
         outcome.save()
-        counters_add(_net(before, _amounts(outcome, 1)))
+        counters_add(_net(before, _amounts(outcome, 1, locked) if counted else {}))
         public_pages_changed()
-    logger.info("pledge %s: outcome %s", pledge.pk, "changed" if before else "answered")
+    logger.info("pledge %s: outcome %s", pledge.pk, "changed" if existed else "answered")
     return outcome
 
 
 def outcome_withdraw(*, pledge: Pledge) -> bool:
     """Delete the answers about a pledge and take them out of the totals. True if there were any."""
     with transaction.atomic():
-        Pledge.objects.select_for_update().filter(pk=pledge.pk).first()
+        locked = Pledge.objects.select_for_update(of=("self",)).select_related("theme").filter(pk=pledge.pk).first()
         outcome = PledgeOutcome.objects.filter(pledge_id=pledge.pk).first()
         if outcome is None:
             return False
         outcome.delete()
-        counters_add(_amounts(outcome, -1))
+        if locked is not None and locked.status in Pledge.COUNTED:
+            counters_add(_amounts(outcome, -1, locked))
         public_pages_changed()
     logger.info("pledge %s: outcome withdrawn", pledge.pk)
     return True

@@ -18,11 +18,14 @@ pledges not yet reminded, not every pledge ever made.
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from counters.services import counters_add
 from mail.reminders import Reminder, ReminderJob
 
+from . import keys as pledge_keys
 from .models import Campaign, Pledge, PledgerCampaign
 from .outcomes import outcome_token
 from .services import CONFIRM_MAX_AGE, confirm_token, manage_token
@@ -126,7 +129,23 @@ class PledgeOutcomeAsk(ReminderJob):
             )
 
     def settle(self, reminders, now):
-        _stamp(Pledge, reminders, "outcome_asked_at", now)
+        # Stamped and counted together: the asked total (for the response rate) moves with the
+        # stamp, for pledges that count, as every outcome figure does (pledges/outcomes.py).
+        ids = [reminder.item.pk for reminder in reminders]
+        with transaction.atomic():
+            rows = list(
+                Pledge.objects.select_for_update()
+                .filter(pk__in=ids, outcome_asked_at__isnull=True)
+                .order_by("pk")
+                .values_list("pk", "campaign_id", "status")
+            )
+            Pledge.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(outcome_asked_at=now)
+            asked: dict[str, int] = {}
+            for _, campaign_id, status in rows:
+                if status in Pledge.COUNTED:
+                    key = pledge_keys.outcomes_asked(campaign_id)
+                    asked[key] = asked.get(key, 0) + 1
+            counters_add(asked)
 
 
 class PledgeClosing(ReminderJob):

@@ -125,11 +125,37 @@ def _pledger_add(pledge: Pledge, amount: int) -> int:
     return int(now > 0) - int(before > 0)
 
 
-def _count(pledge: Pledge, sign: int) -> None:
+def facet_values(pledge: Pledge) -> dict[str, str]:
+    """The pledge's value of each impact breakdown (theme, role, sector, region), when it has one."""
+    return facets_of(theme=pledge.theme.slug, role=pledge.job_role, sector=pledge.sector, region=pledge.region)
+
+
+def facets_of(**values: str) -> dict[str, str]:
+    return {name: value for name, value in values.items() if value}
+
+
+def done_keys(pledge: Pledge) -> list[str]:
+    """The totals a counted pledge moves while it is done."""
+    keys = [pledge_keys.done(pledge.campaign_id)]
+    keys += [pledge_keys.done_facet(pledge.campaign_id, name, value) for name, value in facet_values(pledge).items()]
+    if pledge.organisation_id:
+        keys.append(pledge_keys.organisation_done(pledge.organisation_id))
+    return keys
+
+
+def _count(pledge: Pledge, sign: int, *, answers: bool = True) -> None:
+    """Move every total the pledge is in. `answers`: its outcome answers too, if it has any
+    (a pledge never published has none, as the follow-up asks only about published ones)."""
     amounts = dict.fromkeys(counter_keys(pledge), sign)
     amounts[pledge_keys.people(pledge.campaign_id)] = _pledger_add(pledge, sign)
     if pledge.done_at:
-        amounts[pledge_keys.done(pledge.campaign_id)] = sign
+        amounts.update(dict.fromkeys(done_keys(pledge), sign))
+    if pledge.outcome_asked_at:
+        amounts[pledge_keys.outcomes_asked(pledge.campaign_id)] = sign
+    if answers:
+        from .outcomes import outcome_amounts
+
+        amounts.update(outcome_amounts(pledge, sign))
     counters_add(amounts)
     if pledge.joined_from_id:
         Pledge.objects.filter(pk=pledge.joined_from_id).update(joins_count=F("joins_count") + sign)
@@ -138,12 +164,17 @@ def _count(pledge: Pledge, sign: int) -> None:
 def _transition(pledge: Pledge, to: str, *, allowed_from, **fields) -> bool:
     """Move the pledge to `to` if it is still in one of `allowed_from`; keep totals. True if it moved."""
     allowed_from = set(allowed_from) - {to}
-    current = Pledge.objects.select_for_update().filter(pk=pledge.pk).values_list("status", "done_at").first()
+    current = (
+        Pledge.objects.select_for_update()
+        .filter(pk=pledge.pk)
+        .values_list("status", "done_at", "outcome_asked_at")
+        .first()
+    )
     if current is None or current[0] not in allowed_from:
         if current:
             pledge.status = current[0]
         return False
-    before, done_at = current
+    before, done_at, asked_at = current
     now = timezone.now()
     if to in Pledge.PUBLIC:
         fields.setdefault("published_at", now)
@@ -153,10 +184,10 @@ def _transition(pledge: Pledge, to: str, *, allowed_from, **fields) -> bool:
     public_pages_changed()
     for name, value in fields.items():
         setattr(pledge, name, value)
-    pledge.status, pledge.done_at = to, done_at
+    pledge.status, pledge.done_at, pledge.outcome_asked_at = to, done_at, asked_at
     was, now_counted = before in Pledge.COUNTED, to in Pledge.COUNTED
     if was != now_counted:
-        _count(pledge, 1 if now_counted else -1)
+        _count(pledge, 1 if now_counted else -1, answers=before != Pledge.Status.UNCONFIRMED)
     logger.info("pledge %s: %s -> %s", pledge.pk, before, to)
     return True
 
@@ -172,6 +203,14 @@ def pledges_truth() -> dict[str, int]:
         truth[pledge_keys.people(row["campaign_id"])] = row["people"]
     for row in counted.filter(done_at__isnull=False).values("campaign_id").annotate(n=Count("id")):
         truth[pledge_keys.done(row["campaign_id"])] = row["n"]
+    for row in counted.filter(outcome_asked_at__isnull=False).values("campaign_id").annotate(n=Count("id")):
+        truth[pledge_keys.outcomes_asked(row["campaign_id"])] = row["n"]
+    done = counted.filter(done_at__isnull=False)
+    for facet, field in (("theme", "theme__slug"), ("role", "job_role"), ("sector", "sector"), ("region", "region")):
+        for row in done.exclude(**{field: ""}).values("campaign_id", field).annotate(n=Count("id")):
+            truth[pledge_keys.done_facet(row["campaign_id"], facet, row[field])] = row["n"]
+    for row in done.filter(organisation__isnull=False).values("organisation_id").annotate(n=Count("id")):
+        truth[pledge_keys.organisation_done(row["organisation_id"])] = row["n"]
     for row in counted.values("campaign_id", "theme__slug").annotate(n=Count("id")):
         truth[pledge_keys.theme(row["campaign_id"], row["theme__slug"])] = row["n"]
     for facet, field in (("region", "region"), ("role", "job_role"), ("sector", "sector")):
@@ -397,7 +436,7 @@ def pledge_mark_done(*, pledge: Pledge, story: str = "") -> Pledge:
         if locked.done_at is None:
             locked.done_at = timezone.now()
             if locked.status in Pledge.COUNTED:
-                counters_add({pledge_keys.done(locked.campaign_id): 1})
+                counters_add(dict.fromkeys(done_keys(locked), 1))
         locked.done_story = story.strip()
         locked.save(update_fields=["done_at", "done_story"])
         public_pages_changed()

@@ -20,3 +20,18 @@ def my_pledges(user) -> list:
             Pledge.objects.filter(mine).exclude(status__in=Pledge.ENDED).select_related("campaign").order_by("-id")[:50]
         )
     return pledges
+
+
+@register.inclusion_tag("pledges/_organisation_impact.html")
+def organisation_pledge_impact(organisation_id: int, organisation_name: str = "") -> dict:
+    """What the pledges of an organisation's staff changed, for the organisation's page: kept
+    totals only, and no breakdown below the minimum group size. A tag here, so the
+    organisations app shows pledge figures without importing pledges."""
+    from .. import keys as pledge_keys
+    from ..impact import organisation_report
+
+    made_key = pledge_keys.organisation(organisation_id)
+    return {
+        "report": organisation_report(organisation_id, made_key=made_key),
+        "organisation_name": organisation_name,
+    }

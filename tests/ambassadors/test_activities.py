@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Region
+from ambassadors import keys as ambassador_keys
 from ambassadors import services
 from ambassadors.models import Activity
 from counters.services import counter_set, counter_values, counter_values_with_prefix, counters_recount
@@ -36,7 +37,11 @@ def data(**overrides) -> dict:
 
 def form(**overrides) -> dict:
     values = data(**overrides)
-    values["done_on"] = values["done_on"].isoformat() if isinstance(values["done_on"], date) else values["done_on"]
+    done_on = values.pop("done_on")
+    if isinstance(done_on, str):
+        done_on = date.fromisoformat(done_on)
+    # The NHS.UK date input: three boxes.
+    values |= {"done_on_day": done_on.day, "done_on_month": done_on.month, "done_on_year": done_on.year}
     return values
 
 
@@ -58,6 +63,8 @@ def test_logging_an_activity_counts_it_by_kind_c_region_and_reach():
         "ambassadors:activities:c:courage": 1,
         "ambassadors:activities:region:london": 1,
         "ambassadors:activities:reach": 11,
+        ambassador_keys.activities_in(activity.done_on.year): 1,
+        ambassador_keys.activities_reach_in(activity.done_on.year): 11,
     }
 
 
@@ -219,7 +226,7 @@ def test_form_errors_follow_the_nhs_pattern_and_keep_what_was_typed(client, amba
     assert response.status_code == 200
     assert "nhsuk-error-summary" in html
     assert "Select at least one of the 6Cs it showed" in html
-    assert "The date you did it must be today or in the past" in html
+    assert "Date you did it must be today or in the past" in html
     assert "email address" in html
     assert "Email me at a@b.com" in html
     assert not Activity.objects.exists()
@@ -397,3 +404,21 @@ def test_counts_page_hides_a_second_kind_when_only_one_is_under_5(client):
     assert 'Something else</th><td class="nhsuk-table__cell nhsuk-table__cell--numeric">fewer than 5<' in kinds
     assert 'An event stall</th><td class="nhsuk-table__cell nhsuk-table__cell--numeric">not shown<' in kinds
     assert ">9<" in kinds and ">7<" in kinds and ">8<" in kinds
+
+
+def test_the_date_is_the_nhs_date_input_with_its_error_pattern(client, ambassador, care_maker):
+    client.force_login(ambassador)
+    html = client.get(NEW).content.decode()
+    assert 'type="date"' not in html
+    for part in ("day", "month", "year"):
+        assert f'name="done_on_{part}"' in html
+    values = form()
+    values |= {"done_on_day": "31", "done_on_month": "2", "done_on_year": "2026"}
+    html = client.post(NEW, values).content.decode()
+    assert '<a href="#id_done_on_day">Date you did it must be a real date</a>' in html
+    assert 'value="31"' in html  # what was typed is kept
+    values |= {"done_on_day": "3", "done_on_month": "", "done_on_year": "2026"}
+    assert "Date you did it must include a month" in client.post(NEW, values).content.decode()
+    values |= {"done_on_day": "", "done_on_month": "", "done_on_year": ""}
+    assert '<a href="#id_done_on_day">Enter the date you did it</a>' in client.post(NEW, values).content.decode()
+    assert not Activity.objects.exists()

@@ -8,8 +8,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from counters.services import counters_recount
 from mail.reminders import reminder_job, reminders_run
 from pledges.models import PledgeOutcome
+from pledges.outcomes import outcome_question_set, outcome_record
 from tests.pledges.factories import CampaignFactory, PledgeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,3 +50,37 @@ def test_a_pledger_answers_from_the_email_and_sees_their_sentence_on_the_impact_
     assert page.get_by_text("Families now hear the plan at handover.").is_visible()
     # One answer: every cell is under 5, so none is shown as a number.
     assert page.get_by_role("row", name="My team fewer than 5").is_visible()
+
+    # Five more answer: six reached their team, three of them say it is still going.
+    for n in range(5):
+        other = PledgeFactory(published_at=long_ago, done_at=long_ago)
+        outcome_record(
+            pledge=other,
+            question_set=outcome_question_set(other.campaign),
+            answers={
+                "benefit": ["patients"],
+                "reach": "team",
+                "ongoing": ["yes", "no"][n % 2],
+                "change": "",
+                "publish": False,
+            },
+        )
+    counters_recount()
+    page.goto(live_server.url + "/")
+    axe()
+    page.get_by_role("link", name="What changed because people pledged").click()
+    axe()
+    page.get_by_role("link", name="What pledges changed").click()
+    axe()
+    assert page.get_by_role("row", name="My team 6").is_visible()
+    # Three said "yes" (their own and two more): a cell of 3, hidden, and no bar drawn for it.
+    still_going = page.locator("table", has_text="Is it still going?")
+    assert still_going.get_by_role("row", name="Yes fewer than 5").is_visible()
+    assert "fewer than 5" in page.get_by_role("img", name="Is it still going?").inner_html()
+    assert page.get_by_text("any figure under 5 is shown as “fewer than 5”").is_visible()
+    # Searching the sentences finds theirs.
+    page.get_by_label("Search what changed").fill("handover")
+    page.get_by_role("button", name="Show sentences").click()
+    axe()
+    assert page.get_by_text("Families now hear the plan at handover.").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -29,3 +29,20 @@ def test_bar_lengths_are_proportional():
 def test_empty_charts_do_not_fail():
     assert "<svg" in line_chart(title="Nothing yet", series=[Series("Now", [])], x_labels=[])
     assert "<svg" in bar_chart(title="Nothing yet", items=[])
+
+
+def test_stacked_bar_chart_splits_each_bar_and_describes_every_part():
+    from dashboard.charts import stacked_bar_chart
+
+    svg = stacked_bar_chart(
+        title="Tasks <by> statement",
+        labels=["1. Recruit <for> values", "2. Induction"],
+        parts=[Series("Done", [3, 0]), Series("Overdue", [1, 2])],
+        colours=[2, 5],
+    )
+    assert "Tasks &lt;by&gt; statement" in svg and "1. Recruit &lt;for&gt; values" in svg
+    assert "1. Recruit &lt;for&gt; values: 3 done, 1 overdue; 2. Induction: 0 done, 2 overdue" in svg
+    assert svg.count("<rect") == 3  # no bar drawn for a part of nought
+    assert 'fill="#007f3b"' in svg and 'fill="#d5281b"' in svg
+    assert "app-chart-key--2" in svg and "app-chart-key--5" in svg
+    assert ">4</text>" in svg and ">2</text>" in svg  # each bar's whole

@@ -64,7 +64,8 @@ def test_dashboard_shows_totals_breakdowns_and_charts_with_text_alternatives(
         html = client.get("/dashboard/").content.decode()
     assert "3</span> pledges in" in html
     assert "By region" in html and "London" in html and "Wales" in html
-    assert html.count('<svg class="app-chart"') == 5  # per day, theme, role, sector, region
+    # Per day, theme, role, sector, region, and the Social Care Commitment's tasks by statement.
+    assert html.count('<svg class="app-chart"') == 6
     assert "<title" in html and "Pledges by day as a table" in html
 
 

@@ -6,9 +6,10 @@ Every refusal is raised by a loader in organisations/views.py and shown by the o
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from organisations import services
-from organisations.models import EmployerCommitment, Membership
+from organisations.models import CommitmentTask, EmployerCommitment, Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ REPRESENTATIVE_PAGES = [
     ("commit", "get", None),
     ("commit-sign", "get", None),
     ("task-done", "get", "task"),
+    ("task-evidence", "get", "done task"),
     ("renew", "post", None),
 ]
 
@@ -34,7 +36,12 @@ def _url(name: str, extra: str | None, organisation, champion) -> str:
         args.append(Membership.objects.get(user=champion, organisation=organisation).pk)
     elif extra == "task":
         args.append(EmployerCommitment.objects.get(organisation=organisation).tasks.first().pk)
-    return reverse(f"organisations:{name}", args=args)
+    elif extra == "done task":
+        task = EmployerCommitment.objects.get(organisation=organisation).tasks.first()
+        # Only a done task has evidence to publish.
+        CommitmentTask.objects.filter(pk=task.pk).update(done_at=timezone.now(), evidence="Recorded in the minutes.")
+        args.append(task.pk)
+    return reverse("organisations:" + name, args=args)
 
 
 @pytest.fixture

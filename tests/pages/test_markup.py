@@ -157,6 +157,11 @@ def _form_error_pages(pages: htmlcheck.PageSet) -> None:
     rep = _client("isla.thompson" + DEMO)
     _post_invalid(rep, f"/social-care-commitment/organisations/{oak.slug}/people/", {}, pages, "representative")
     _post_invalid(rep, f"/social-care-commitment/organisations/{oak.slug}/tasks/{task.pk}/done/", {}, pages, "rep")
+    done = CommitmentTask.objects.filter(commitment__organisation=oak, done_at__isnull=False).first()
+    evidence = {"action": "publish", "evidence": "Ring 01392 496123 for the records"}
+    _post_invalid(
+        rep, f"/social-care-commitment/organisations/{oak.slug}/tasks/{done.pk}/evidence/", evidence, pages, "rep"
+    )
     _post_invalid(
         _client("uzma.ali" + DEMO), f"/social-care-commitment/organisations/{oak.slug}/champion/", {}, pages, "champ"
     )

@@ -37,3 +37,21 @@ def test_demo_answers_outcome_follow_ups_once_with_some_published_sentences(clie
     assert counters_recount(dry_run=True) == {}
     page = client.get("/pledges/impact/").content.decode()
     assert "people told us what their pledge changed" in page and "<bdi>" in page
+
+
+def test_the_whole_demo_gives_the_impact_reports_real_figures(client):
+    """After make run's demo data, each impact report shows numbers, not only "fewer than 5"."""
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert counters_recount(dry_run=True) == {}
+    pledges = client.get("/pledges/impact/").content.decode()
+    told = pledges.split('<span class="app-totals__number">', 4)[3].split("<", 1)[0]
+    assert told.isdigit() and int(told) >= 5
+    assert "Change Day 2027 against Change Day 2026" in pledges and "<bdi>" in pledges
+    care_makers = client.get("/care-makers/impact/").content.decode()
+    assert care_makers.split('id="impact-activities-total">', 1)[1].split("<", 1)[0].isdigit()
+    from organisations.models import Organisation
+
+    oak = Organisation.objects.get(name="Oak Lodge Care Home")
+    assert "What pledges by people who work here changed" in client.get(oak.get_absolute_url()).content.decode()

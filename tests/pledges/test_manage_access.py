@@ -22,14 +22,14 @@ def pledge(campaign, author):
 
 @pytest.mark.parametrize("name", ["manage", "withdraw"])
 def test_signed_out_people_are_sent_to_sign_in(client, pledge, name):
-    response = client.get(reverse(f"pledges:{name}", args=[pledge.pk]))
+    response = client.get(reverse("pledges:" + name, args=[pledge.pk]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", ["manage", "withdraw"])
 def test_someone_else_gets_the_one_403_page_with_the_way_to_their_own_pledges(client, pledge, supporter, name):
     client.force_login(supporter)
-    response = client.get(reverse(f"pledges:{name}", args=[pledge.pk]))
+    response = client.get(reverse("pledges:" + name, args=[pledge.pk]))
     assert response.status_code == 403
     html = response.content.decode()
     assert "This pledge was made by someone else" in html
@@ -46,4 +46,4 @@ def test_someone_else_cannot_withdraw_it(client, pledge, supporter):
 @pytest.mark.parametrize("name", ["manage", "withdraw"])
 def test_its_author_gets_through(client, pledge, author, name):
     client.force_login(author)
-    assert client.get(reverse(f"pledges:{name}", args=[pledge.pk])).status_code == 200
+    assert client.get(reverse("pledges:" + name, args=[pledge.pk])).status_code == 200

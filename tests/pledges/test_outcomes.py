@@ -28,7 +28,9 @@ def ago(days):
 
 
 def kept(campaign) -> dict[str, int]:
-    return {k: v for k, v in counter_values_with_prefix(pledge_keys.outcomes(campaign.pk)).items() if v}
+    """The campaign's outcome totals, without the breakdowns by theme, role, sector and region."""
+    totals = counter_values_with_prefix(pledge_keys.outcomes(campaign.pk))
+    return {k: v for k, v in totals.items() if v and ":by:" not in k}
 
 
 def made(*pledges):

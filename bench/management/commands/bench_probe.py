@@ -131,12 +131,22 @@ class Command(BaseCommand):
             defaults={"label": "bench: dementia pledges", "thresholds": [threshold], "audience": "admins"},
         )
         pledge = Pledge.objects.filter(campaign=campaign, status="published").order_by("-id").values("pk")[500]
+        from organisations.models import Organisation
+
+        # A committed employer that has done some of its tasks: its page shows them by statement.
+        organisation = (
+            Organisation.objects.filter(commitment__tasks__done_at__isnull=False)
+            .order_by("-commitment__tasks__done_at", "pk")
+            .values("slug")
+            .first()
+        )
         _emit(
             self.stdout,
             {
                 "cookie": f"sessionid={client.cookies['sessionid'].value}",
                 "theme": Theme.objects.exclude(slug=MILESTONE_THEME).filter(is_active=True).first().pk,
                 "pledge": pledge["pk"],
+                "organisation": organisation["slug"] if organisation else "",
                 "milestone_key": key,
                 "threshold": threshold,
             },

@@ -459,6 +459,7 @@ class Command(BaseCommand):
                 task = rng.choice(list(statement.tasks.all()))
                 target = commitment.committed_on + timedelta(days=30 + 40 * position)
                 done = target < today and rng.random() < 0.6
+                done_at = now - timedelta(days=rng.randint(0, 30)) if done else None
                 tasks.append(
                     CommitmentTask(
                         commitment=commitment,
@@ -466,8 +467,12 @@ class Command(BaseCommand):
                         statement_number=statement.number,
                         task_text=task.text,
                         target_date=target,
-                        done_at=now - timedelta(days=rng.randint(0, 30)) if done else None,
+                        done_at=done_at,
                         evidence="Recorded in the team meeting minutes." if done else "",
+                        # About a third of employers publish the evidence of a done task.
+                        evidence_published_at=done_at if done and rng.random() < 0.33 else None,
+                        # As the nightly rollup would have marked it.
+                        overdue_since=target + timedelta(days=1) if not done and target < today else None,
                     )
                 )
         report = self.progress("commitment tasks", len(tasks))

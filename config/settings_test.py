@@ -52,3 +52,5 @@ STORAGES = {  # noqa: F811
 SITE_URL = "http://testserver"
 # Every test clears the cache; the pledges micro-cache must notice at once.
 PLEDGES_MICROCACHE_VERSION_TTL = 0
+# Tests switch campaigns between requests: read the current one every time.
+PLEDGES_CAMPAIGN_TTL = 0

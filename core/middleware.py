@@ -19,8 +19,9 @@ class PrivatePagesMiddleware:
     """`Cache-Control: private, no-store` on every page that may show someone's own data.
 
     Every staff page and every account page is behind sign-in, and a signed-out person's own
-    data (the pledge they are checking, the email address they typed) lives in their session,
-    so any request that carries a session is answered for that person alone. Pages reached by
+    data lives in their session, so any request that carries a session is answered for that
+    person alone (a pledge being made signed out is kept in signed cookies instead, and
+    pledges/drafts.py marks its pages the same way). Pages reached by
     a secret link (a URL with a `token`: manage my pledge, confirm, endorse, preferences) are
     for the link's holder alone too. Neither a shared cache nor the browser's disk may keep
     them. Pages without a session or a token are the same for everyone and keep their own

@@ -1,7 +1,8 @@
 """Database sessions whose writes do not wait for the disk.
 
-A session row is rewritten whenever a signed-out person's pledge draft changes: two of the
-three requests of making a pledge. With PostgreSQL's default each of those commits waits
+A session row is rewritten whenever what it keeps changes (a signed-in person's pledge
+draft, a sign-in, a message). A signed-out person's pledge draft is kept in a signed
+cookie instead (pledges/drafts.py). With PostgreSQL's default each of those commits waits
 for its WAL flush (the commonest wait in the bench's pg_stat_activity). A session write is
 worth less than that: `synchronous_commit = off` for its transaction alone lets it return
 before the flush. Should PostgreSQL itself crash, the last fraction of a second of session

@@ -129,6 +129,42 @@ def email_claim(*, email_id: int) -> bool:
     return claimed == 1
 
 
+def email_claim_read(*, email_id: int) -> Email | None:
+    """Claim the row as `email_claim` does and return it, its Message-ID stored (None: not claimed).
+
+    On PostgreSQL this is one UPDATE ... RETURNING: the worker's claim, read and Message-ID
+    were three statements, about a third of its CPU for each email sent.
+    """
+    if connection.vendor != "postgresql":
+        if not email_claim(email_id=email_id):
+            return None
+        email = Email.objects.get(pk=email_id)
+        if not email.message_id:
+            email.message_id = message_id_for(email)
+            Email.objects.filter(pk=email_id).update(message_id=email.message_id)
+        return email
+    table = Email._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in Email._meta.concrete_fields)
+    # The same Message-ID as message_id_for() builds (created_at in UTC, to the second).
+    sql = f"""
+        UPDATE {table} SET status = %(sending)s, claimed_at = %(now)s, updated_at = %(now)s,
+            message_id = CASE WHEN message_id = '' THEN
+                '<carepledge.' || id || '.' || to_char(created_at AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISS')
+                || '@' || %(domain)s || '>'
+            ELSE message_id END
+        WHERE id = %(id)s AND status = %(queued)s AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s)
+        RETURNING {columns}"""
+    params = {
+        "sending": Email.Status.SENDING,
+        "queued": Email.Status.QUEUED,
+        "now": timezone.now(),
+        "domain": _message_id_domain(),
+        "id": email_id,
+    }
+    claimed = list(Email.objects.raw(sql, params))
+    return claimed[0] if claimed else None
+
+
 def claim_lease() -> timedelta:
     """How long a worker's claim on a row lasts unless renewed (MAIL_CLAIM_LEASE_SECONDS).
 
@@ -166,8 +202,11 @@ def claim_renewed(email_id: int):
 
 def message_id_for(email: Email) -> str:
     """A Message-ID of the row's own: the same on every attempt, unique to the row."""
-    domain = urlparse(settings.SITE_URL).hostname or "carepledge.localhost"
-    return f"<carepledge.{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{domain}>"
+    return f"<carepledge.{email.pk}.{email.created_at:%Y%m%d%H%M%S}@{_message_id_domain()}>"
+
+
+def _message_id_domain() -> str:
+    return urlparse(settings.SITE_URL).hostname or "carepledge.localhost"
 
 
 def is_permanent_failure(exc: Exception) -> bool:
@@ -215,10 +254,10 @@ def email_build(email: Email) -> EmailMultiAlternatives:
 def email_deliver(*, email_id: int) -> str:
     """Claim, render, send and record. Returns the row's status afterwards ('skipped' if not claimed)."""
     started = time.monotonic()
-    if not email_claim(email_id=email_id):
+    email = email_claim_read(email_id=email_id)
+    if email is None:
         logger.info("outbox: email %s not claimed (already taken, sent or not due)", email_id)
         return "skipped"
-    email = Email.objects.get(pk=email_id)
     attempts = email.attempts + 1
     if email.category in Email.OPTIONAL_CATEGORIES and not preference_for(email.to).allows(email.category):
         # Checked when sending, not when queuing: a person who opted out in between is respected.
@@ -227,11 +266,9 @@ def email_deliver(*, email_id: int) -> str:
             "outbox: email %s %s suppressed (%s turned off by the recipient)", email_id, email.kind, email.category
         )
         return Email.Status.SUPPRESSED
-    if not email.message_id:
-        # Stored before the first attempt: a send that a dying worker leaves unfinished may
-        # still have reached the recipient, and its repeat must be recognisable as the same.
-        email.message_id = message_id_for(email)
-        Email.objects.filter(pk=email_id).update(message_id=email.message_id)
+    # The Message-ID was stored with the claim, before the first attempt: a send that a
+    # dying worker leaves unfinished may still have reached the recipient, and its repeat
+    # must be recognisable as the same.
     try:
         with claim_renewed(email_id):
             email_build(email).send()

@@ -11,6 +11,7 @@ from accounts.choices import Region
 from counters.services import counter_values, counter_values_with_prefix
 
 from . import keys as pledge_keys
+from .cache import kept_current_campaign
 from .models import Campaign, Pledge, Theme
 from .search import search
 
@@ -18,7 +19,8 @@ WALL_PAGE_SIZE = 20
 
 
 def current_campaign() -> Campaign | None:
-    return Campaign.objects.filter(is_current=True).first()
+    """The campaign the form and totals are for (kept a few seconds per process: see cache.py)."""
+    return kept_current_campaign(lambda: Campaign.objects.filter(is_current=True).first())
 
 
 def campaign_totals(campaign: Campaign | None) -> dict:

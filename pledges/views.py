@@ -22,14 +22,12 @@ from core.ratelimit import client_network, ratelimit_all
 from organisations.models import Organisation
 from organisations.selectors import organisation_label
 
-from . import images, selectors, services
+from . import drafts, images, selectors, services
 from .cache import blank_form_page
 from .forms import HONEYPOT, DoneForm, PledgeForm, PledgeLinksForm, ReportForm, WallFilterForm
 from .microcache import public_microcache
 from .models import Campaign, Pledge, normalise_email
 
-DRAFT = "pledge_draft"
-RESULT = "pledge_result"
 HOUR = 3600
 
 # (per IP, per email) attempts an hour; RATELIMIT_MULTIPLIER raises them for benchmarks.
@@ -60,17 +58,18 @@ def _profile_initial(user) -> dict:
     }
 
 
-def _remember_result(request, result) -> None:
-    request.session[RESULT] = {
-        "outcome": result.outcome,
-        "pledge": result.pledge.pk if result.pledge else None,
-        "found": list(result.found),
-    }
+def _to_sent(result=None):
+    """The "sent" page, told what happened (a bot is told what a person would be)."""
+    response = redirect("pledges:sent")
+    if result is None:
+        drafts.result_keep(response, outcome="unconfirmed")
+    else:
+        drafts.result_keep(response, outcome=result.outcome, pledge=result.pledge, found=result.found)
+    return response
 
 
 def _after_submit(request, result):
     """Send the person where their pledge now is, with a kind word."""
-    _remember_result(request, result)
     pledge = result.pledge
     if result.outcome == "published":
         messages.success(request, "Thank you: your pledge is on the wall.")
@@ -78,7 +77,7 @@ def _after_submit(request, result):
     if result.outcome == "duplicate" and pledge.is_public:
         messages.info(request, "You have already made this pledge, so we have not added it twice. Here it is.")
         return redirect(pledge)
-    return redirect("pledges:sent")
+    return _to_sent(result)
 
 
 # --- The wall -----------------------------------------------------------------------
@@ -199,6 +198,7 @@ def image(request, pk: int):
 # --- Making a pledge ----------------------------------------------------------------
 
 
+@drafts.private_to_its_holder
 def new(request):
     campaign = selectors.current_campaign()
     if campaign is None:
@@ -207,42 +207,40 @@ def new(request):
         form = PledgeForm(request.POST, campaign=campaign, user=request.user)
         if form.is_bot:
             # Look like success to the bot and save nothing.
-            request.session[RESULT] = {"outcome": "unconfirmed", "pledge": None, "found": []}
-            return redirect("pledges:sent")
-        request.session[DRAFT] = form.draft()
+            return _to_sent()
         if form.is_valid():
-            return redirect("pledges:check")
-        for_organisation = None
-    else:
-        draft = request.session.get(DRAFT)
-        if _blank_form_for_anyone(request, draft):
-            window = campaign.window()
-            return blank_form_page(
-                request,
-                ("pledges:new", campaign.pk, campaign.name, window),
-                lambda csrf_token: render_to_string(
-                    "pledges/new.html",
-                    {
-                        "form": PledgeForm(campaign=campaign, user=request.user),
-                        "campaign": campaign,
-                        "window": window,
-                        "for_organisation": None,
-                        "csrf_token": csrf_token,
-                    },
-                    request,
-                ),
-            )
+            response = redirect("pledges:check")
+            cleaned = {**form.cleaned_data, "organisation_several": form.organisation_several}
+            drafts.draft_keep(request, response, form.draft(), cleaned)
+            return response
+        response = HttpResponse(_new_page(request, form, campaign, None))
+        drafts.draft_keep(request, response, form.draft())
+        return response
+    draft = drafts.draft_typed(request)
+    # "Make a pledge as part of <organisation>" links from its page: the link wins over a draft.
+    for_organisation = _organisation_from_link(request)
+
+    def page(csrf_token: str | None = None) -> str:
         initial = draft or _profile_initial(request.user)
-        # "Make a pledge as part of <organisation>" links from its page: the link wins over a draft.
-        for_organisation = _organisation_from_link(request)
         if for_organisation is not None:
             initial = {**initial, "organisation_name": organisation_label(for_organisation)}
         form = PledgeForm(initial=initial, campaign=campaign, user=request.user)
-    return render(
+        return _new_page(request, form, campaign, for_organisation, csrf_token=csrf_token)
+
+    # The page everyone signed out with nothing typed sees is kept rendered (see cache.py).
+    return blank_form_page(
         request,
-        "pledges/new.html",
-        {"form": form, "campaign": campaign, "window": campaign.window(), "for_organisation": for_organisation},
+        ("pledges:new", campaign.pk, campaign.name, campaign.window()),
+        page,
+        keep=_blank_form_for_anyone(request, draft),
     )
+
+
+def _new_page(request, form, campaign, for_organisation, *, csrf_token: str | None = None) -> str:
+    context = {"form": form, "campaign": campaign, "window": campaign.window(), "for_organisation": for_organisation}
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    return render_to_string("pledges/new.html", context, request)
 
 
 def _blank_form_for_anyone(request, draft) -> bool:
@@ -263,14 +261,13 @@ def _organisation_from_link(request) -> Organisation | None:
     return Organisation.objects.listed().filter(slug=slug).first()
 
 
-def _organisation_row(form: PledgeForm) -> str:
-    data = form.cleaned_data
+def _organisation_row(data: dict) -> str:
     organisation = data.get("organisation")
     if organisation is not None:
         return f"{organisation_label(organisation)} (in our directory: your pledge adds to its count)"
     if not data.get("organisation_name"):
         return "Not given"
-    if form.organisation_several:
+    if data.get("organisation_several"):
         return (
             f"{data['organisation_name']} (more than one organisation in our directory has this name, so your "
             "pledge is not linked to one: add the town after a comma, or give its CQC provider ID)"
@@ -278,29 +275,42 @@ def _organisation_row(form: PledgeForm) -> str:
     return f"{data['organisation_name']} (not in our directory, so kept private)"
 
 
+def _draft_data(request, kept: dict, campaign: Campaign) -> dict | None:
+    """The draft's checked values: kept from the form's POST, or checked again (None: not valid)."""
+    data = drafts.draft_checked(request, kept)
+    # Not open any more: the form below says why.
+    if data is not None and campaign.is_open():
+        return data
+    form = PledgeForm(kept["typed"], campaign=campaign, user=request.user)
+    if not form.is_valid():
+        return None
+    return {**form.cleaned_data, "organisation_several": form.organisation_several}
+
+
+@drafts.private_to_its_holder
 def check(request):
     campaign = selectors.current_campaign()
-    draft = request.session.get(DRAFT)
-    if campaign is None or not draft:
-        if request.method == "POST" and request.session.get(RESULT):
+    kept = drafts.draft_read(request)
+    if campaign is None or not kept:
+        if request.method == "POST" and drafts.result_read(request):
             # A second press of "Send my pledge": the first one already did the work.
             return redirect("pledges:sent")
         return redirect("pledges:new")
-    form = PledgeForm(draft, campaign=campaign, user=request.user)
-    if not form.is_valid():
+    data = _draft_data(request, kept, campaign)
+    if data is None:
         return redirect("pledges:new")
     if request.method == "POST":
-        email = request.user.email if request.user.is_authenticated else form.cleaned_data["email"]
+        email = request.user.email if request.user.is_authenticated else data["email"]
         if not _rate_ok(request, "pledge", email):
             return _too_many(request)
         try:
-            result = services.pledge_submit(campaign=campaign, data=form.cleaned_data, user=request.user)
+            result = services.pledge_submit(campaign=campaign, data=data, user=request.user)
         except services.PledgeError as exc:
             messages.error(request, str(exc))
             return redirect("pledges:new")
-        request.session.pop(DRAFT, None)
-        return _after_submit(request, result)
-    data = form.cleaned_data
+        response = _after_submit(request, result)
+        drafts.draft_forget(request, response)
+        return response
     rows = [
         ("Your pledge", data["text"], "text"),
         ("Theme", data["theme"].name, "theme"),
@@ -308,7 +318,7 @@ def check(request):
         ("Your role", dict(JobRole.choices)[data["job_role"]], "job_role"),
         ("Where you work", dict(Sector.choices)[data["sector"]], "sector"),
         ("Region", dict(Region.choices)[data["region"]], "region"),
-        ("Organisation", _organisation_row(form), "organisation_name"),
+        ("Organisation", _organisation_row(data), "organisation_name"),
         ("Name", data.get("name") or "Not given", "name"),
     ]
     if not request.user.is_authenticated:
@@ -328,8 +338,9 @@ def check(request):
     )
 
 
+@drafts.private_to_its_holder
 def sent(request):
-    result = request.session.get(RESULT)
+    result = drafts.result_read(request)
     if not result:
         return redirect("pledges:new")
     pledge = Pledge.objects.filter(pk=result["pledge"]).select_related("campaign").first() if result["pledge"] else None
@@ -354,11 +365,10 @@ def confirm(request, token: str):
             messages.info(request, "Your pledge was already confirmed. Thank you.")
             if result.pledge.is_public:
                 return redirect(result.pledge)
-        _remember_result(request, result)
         if result.outcome == "published":
             messages.success(request, "Thank you: your pledge is confirmed and on the wall.")
             return redirect(result.pledge)
-        return redirect("pledges:sent")
+        return _to_sent(result)
     return render(request, "pledges/confirm.html", {"pledge": pledge})
 
 
@@ -373,8 +383,7 @@ def join(request, pk: int):
     if request.method == "POST":
         form = PledgeForm(request.POST, campaign=original.campaign, user=request.user, join=True)
         if form.is_bot:
-            request.session[RESULT] = {"outcome": "unconfirmed", "pledge": None, "found": []}
-            return redirect("pledges:sent")
+            return _to_sent()
         if form.is_valid():
             email = request.user.email if request.user.is_authenticated else form.cleaned_data["email"]
             if not _rate_ok(request, "join", email):

@@ -51,7 +51,8 @@ response = function(status, headers, body)
         local key = pair:match("^([%w_]+)=")
         if key == "csrftoken" and cookie and cookie:find("csrftoken=") then
           new_csrf = true -- keep the secret we already have; its tokens are the ones we hold
-        elseif key == "csrftoken" or key == "sessionid" then
+        elseif key == "csrftoken" or key == "sessionid" or key:match("^pledge_") then
+          -- pledge_*: the signed-out pledge's draft and outcome (pledges/drafts.py)
           cookie = (cookie or ""):gsub(key .. "=[^;]*;? ?", "")
           cookie = (cookie ~= "" and (cookie .. "; ") or "") .. pair
         end

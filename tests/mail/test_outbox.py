@@ -377,3 +377,13 @@ def test_a_slow_send_renews_its_claim_so_the_sweep_leaves_it_be(settings, monkey
     assert sweeps == [0] * 10
     email.refresh_from_db()
     assert email.attempts == 1
+
+
+def test_the_claim_stores_the_message_id_message_id_for_would_build():
+    email = Email.objects.create(kind="k", to="a@example.org", key="k:mid")
+    claimed = services.email_claim_read(email_id=email.pk)
+    assert claimed.pk == email.pk and claimed.status == Email.Status.SENDING
+    assert claimed.message_id == services.message_id_for(email)
+    email.refresh_from_db()
+    assert email.message_id == claimed.message_id and email.claimed_at
+    assert services.email_claim_read(email_id=email.pk) is None

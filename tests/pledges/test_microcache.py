@@ -215,3 +215,35 @@ def test_with_the_micro_cache_off_nothing_is_kept(client, published, settings):
     settings.PLEDGES_MICROCACHE_ENABLED = False
     client.get(reverse("pledges:index"))
     assert not microcache._pages
+
+
+def test_the_current_campaign_is_kept_a_few_seconds_per_process(campaign, settings, django_assert_num_queries):
+    from pledges import cache
+    from pledges.selectors import current_campaign
+
+    settings.PLEDGES_CAMPAIGN_TTL = 5
+    cache.clear_forms()
+    with django_assert_num_queries(1):
+        first = current_campaign()
+        second = current_campaign()
+    assert first == second == campaign
+    second.name = "Changed by a caller"
+    assert current_campaign().name == "Change Day 2027"  # each caller has its own copy
+    cache.clear_forms()
+    with django_assert_num_queries(1):
+        current_campaign()
+
+
+def test_the_kept_blank_form_is_the_page_the_plain_path_renders(client, campaign, monkeypatch):
+    import re
+
+    from pledges import views
+
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    form_cache.clear_forms()
+    client.get(reverse("pledges:new"))  # rendered and kept
+    kept = client.get(reverse("pledges:new")).content.decode()  # served from what was kept
+    monkeypatch.setattr(views, "_blank_form_for_anyone", lambda request, draft: False)
+    plain = client.get(reverse("pledges:new")).content.decode()
+    assert token.search(kept) and form_cache.CSRF_PLACEHOLDER not in kept
+    assert token.sub("TOKEN", kept) == token.sub("TOKEN", plain)

@@ -301,9 +301,9 @@ def organisation_report(organisation_id: int, *, made_key: str) -> dict:
     kept = counter_values_with_prefix(pledge_keys.organisation_impact(organisation_id))
     made = counter_values([made_key])[made_key]
     answered = kept.get(pledge_keys.organisation_outcomes_answered(organisation_id), 0)
-    question_set = outcomes.outcome_question_set(None)
     tables = []
     if answered >= suppression.MINIMUM_CELL:
+        question_set = outcomes.outcome_question_set(None)
         for name in ("benefit", *OUTCOME_SINGLE):
             choices = question_set.choices(name)
             counts = [

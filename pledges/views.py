@@ -287,6 +287,43 @@ def _draft_data(request, kept: dict, campaign: Campaign) -> dict | None:
     return {**form.cleaned_data, "organisation_several": form.organisation_several}
 
 
+def _check_rows(data: dict, signed_in: bool) -> list[tuple[str, str, str]]:
+    """The check-your-answers summary: (label, what they gave, the field to change it)."""
+    rows = [
+        ("Your pledge", data["text"], "text"),
+        ("Theme", data["theme"].name, "theme"),
+        ("Who it is for", dict(Pledge.Kind.choices)[data["kind"]], "kind_0"),
+        ("Your role", dict(JobRole.choices)[data["job_role"]], "job_role"),
+        ("Where you work", dict(Sector.choices)[data["sector"]], "sector"),
+        ("Region", dict(Region.choices)[data["region"]], "region"),
+        ("Organisation", _organisation_row(data), "organisation_name"),
+        ("Name", data.get("name") or "Not given", "name"),
+    ]
+    if not signed_in:
+        rows.append(("Email address", data["email"], "email"))
+    rows.append(("Milestone emails", "Yes" if data.get("news_opt_in") else "No", "news_opt_in"))
+    preview = Pledge(
+        job_role=data["job_role"], region=data["region"], show_name=data["show_name"], name=data.get("name") or ""
+    )
+    rows.append(("Shown on the wall as", preview.shown_as, "show_name_0"))
+    return rows
+
+
+def _check_submit(request, campaign: Campaign, data: dict):
+    """ "Send my pledge": rate limited, then the one submission service."""
+    email = request.user.email if request.user.is_authenticated else data["email"]
+    if not _rate_ok(request, "pledge", email):
+        return _too_many(request)
+    try:
+        result = services.pledge_submit(campaign=campaign, data=data, user=request.user)
+    except services.PledgeError as exc:
+        messages.error(request, str(exc))
+        return redirect("pledges:new")
+    response = _after_submit(request, result)
+    drafts.draft_forget(request, response)
+    return response
+
+
 @drafts.private_to_its_holder
 def check(request):
     campaign = selectors.current_campaign()
@@ -300,41 +337,15 @@ def check(request):
     if data is None:
         return redirect("pledges:new")
     if request.method == "POST":
-        email = request.user.email if request.user.is_authenticated else data["email"]
-        if not _rate_ok(request, "pledge", email):
-            return _too_many(request)
-        try:
-            result = services.pledge_submit(campaign=campaign, data=data, user=request.user)
-        except services.PledgeError as exc:
-            messages.error(request, str(exc))
-            return redirect("pledges:new")
-        response = _after_submit(request, result)
-        drafts.draft_forget(request, response)
-        return response
-    rows = [
-        ("Your pledge", data["text"], "text"),
-        ("Theme", data["theme"].name, "theme"),
-        ("Who it is for", dict(Pledge.Kind.choices)[data["kind"]], "kind_0"),
-        ("Your role", dict(JobRole.choices)[data["job_role"]], "job_role"),
-        ("Where you work", dict(Sector.choices)[data["sector"]], "sector"),
-        ("Region", dict(Region.choices)[data["region"]], "region"),
-        ("Organisation", _organisation_row(data), "organisation_name"),
-        ("Name", data.get("name") or "Not given", "name"),
-    ]
-    if not request.user.is_authenticated:
-        rows.append(("Email address", data["email"], "email"))
-    rows.append(("Milestone emails", "Yes" if data.get("news_opt_in") else "No", "news_opt_in"))
-    preview = Pledge(
-        job_role=data["job_role"], region=data["region"], show_name=data["show_name"], name=data.get("name") or ""
-    )
-    rows.append(("Shown on the wall as", preview.shown_as, "show_name_0"))
+        return _check_submit(request, campaign, data)
     found = services.personal_data_found(
         text=data["text"], organisation_name=data.get("organisation_name") or "", name=data.get("name") or ""
     )
+    signed_in = request.user.is_authenticated
     return render(
         request,
         "pledges/check.html",
-        {"rows": rows, "campaign": campaign, "signed_in": request.user.is_authenticated, "found": found},
+        {"rows": _check_rows(data, signed_in), "campaign": campaign, "signed_in": signed_in, "found": found},
     )
 
 

@@ -145,7 +145,7 @@ def draft_checked(request, kept: dict) -> dict | None:
         return None
     organisation = None
     if cleaned.get("organisation"):
-        organisation = Organisation.objects.filter(pk=cleaned["organisation"], verified_at__isnull=False).first()
+        organisation = Organisation.objects.listed().filter(pk=cleaned["organisation"]).first()
         if organisation is None:
             return None
     return {**cleaned, "theme": theme, "organisation": organisation}

@@ -66,7 +66,7 @@ def test_register_verify_commit_list_invite_count_and_mark_done(live_server, pag
     page.goto(base + "/admin/organisations/organisation/")
     axe()
     page.locator(f"input[name=_selected_action][value='{organisation.pk}']").check()
-    page.locator("select[name=action]").select_option("verify")
+    page.locator("select[name=action]").select_option("decide_verify")
     page.get_by_role("button", name="Go").click()
     axe()
     assert "1 organisation(s) verified" in page.content()

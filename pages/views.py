@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from ambassadors.selectors import home_summary as ambassadors_summary
 from organisations.selectors import home_summary as organisations_summary
+from pledges import drafts
 from pledges.selectors import home_summary as pledges_summary
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,13 @@ def impact(request):
 
 
 def privacy(request):
-    return render(request, "pages/privacy.html")
+    cookies = {
+        "session": settings.SESSION_COOKIE_NAME,
+        "csrf": settings.CSRF_COOKIE_NAME,
+        "draft": drafts.DRAFT_COOKIE,
+        "result": drafts.RESULT_COOKIE,
+    }
+    return render(request, "pages/privacy.html", {"cookies": cookies})
 
 
 def retention(request):

@@ -80,3 +80,34 @@ def test_every_url_in_the_vendored_css_resolves_to_a_file():
 def test_vendored_frontend_records_its_version():
     version = (Path(settings.BASE_DIR) / "static/vendor/nhsuk-frontend/VERSION").read_text()
     assert version.startswith("nhsuk-frontend 10.")
+
+
+@pytest.mark.django_db
+def test_the_privacy_notice_names_every_cookie_the_pledge_journey_sets(client):
+    """Each cookie a signed-out pledger is given is named on the privacy notice."""
+    from pledges.models import Pledge, Theme
+    from tests.pledges.factories import CampaignFactory
+
+    CampaignFactory(is_current=True)
+    client.get("/pledges/new/")
+    client.post(
+        "/pledges/new/",
+        {
+            "text": "I will learn more about dementia and share it with my team.",
+            "theme": str(Theme.objects.get(slug="dementia").pk),
+            "kind": Pledge.Kind.TEAM,
+            "job_role": "care-worker",
+            "sector": "adult-social-care",
+            "region": "south-west",
+            "show_name": Pledge.ShowName.ROLE_AND_AREA,
+            "email": "jo@example.org",
+            "consent": "on",
+            "website": "",
+        },
+    )
+    set_by_the_site = set(client.cookies.keys())
+    assert "pledge_draft" in set_by_the_site
+    page = client.get("/privacy/").content.decode()
+    assert '<h2 class="nhsuk-heading-m">Cookies</h2>' in page
+    for name in set_by_the_site | {"pledge_result", "sessionid", "messages"}:
+        assert f">{name}<" in page, name

@@ -323,25 +323,3 @@ class _KeptCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._kept_count
-
-
-def published_sentences(campaign: Campaign, *, page_number, count: int):
-    """One page of the campaign's published sentences, newest first, with their pledges."""
-    sentences = (
-        PledgeOutcome.objects.filter(campaign=campaign, publish_change=True, pledge__status__in=Pledge.PUBLIC)
-        .select_related("pledge")
-        .only(
-            "id",
-            "change",
-            "campaign_id",
-            "pledge__id",
-            "pledge__text",
-            "pledge__status",
-            "pledge__job_role",
-            "pledge__region",
-            "pledge__show_name",
-            "pledge__name",
-        )
-        .order_by("-id")
-    )
-    return _KeptCountPaginator(sentences, SENTENCES_PER_PAGE, count=count).get_page(page_number)

@@ -350,7 +350,7 @@ class PledgeReport(models.Model):
 
 # --- Outcomes: what a pledge changed, asked a few months on ---------------------------
 
-# The starting question set (seeded by migration 0007 with no campaign: the set for every
+# The starting question set (seeded by migration 0008 with no campaign: the set for every
 # campaign that has none of its own). Admins edit labels, hints and choices; the question
 # names and kinds are fixed, because the kept counters are named after them. A choice's
 # value is its counter's name (`pledges:<campaign>:outcomes:benefit:<value>`), so keep it.

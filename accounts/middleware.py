@@ -1,7 +1,8 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import redirect
-from django.urls import reverse
+
+from core.urls import reverse
 
 ASKED = "accounts_name_asked"
 # Never in the way of signing in or out, the name page itself, files, staff previews and

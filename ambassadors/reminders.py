@@ -13,10 +13,10 @@ next step reads (`recommit_requested_at`, the lapse itself, `endorsement_reminde
 from datetime import datetime, timedelta
 
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Region
+from core.urls import reverse
 from mail.models import Email
 from mail.reminders import Reminder, ReminderJob, Waiting
 

@@ -10,10 +10,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from core.privacy import find_personal_data, mask_personal_data, refuse_personal_data
+from core.urls import reverse
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue

@@ -106,6 +106,8 @@ TEMPLATES = [
                 "pages.context_processors.site",
                 "pages.context_processors.navigation",
             ],
+            # {% url %} with each address kept once worked out (core/urls.py).
+            "builtins": ["core.templatetags.urls"],
         },
     }
 ]

@@ -8,3 +8,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Site infrastructure"
+
+    def ready(self):
+        from django.core.signals import setting_changed
+
+        from core.urls import urls_changed
+
+        setting_changed.connect(urls_changed, dispatch_uid="core.urls.urls_changed")

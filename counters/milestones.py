@@ -19,10 +19,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
+from core.urls import reverse
 
 from .models import Counter, Milestone, MilestoneRule
 

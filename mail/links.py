@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+
+from core.urls import reverse
 
 PREFERENCES_SALT = "mail.preferences"
 UNSUBSCRIBE_SALT = "mail.unsubscribe"

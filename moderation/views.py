@@ -7,10 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import is_programme_admin
+from core.urls import reverse
 
 from . import services
 from .forms import BulkDecideForm, ClaimForm, ContactForm, DecideForm, ItemIntentForm, LogSearchForm

@@ -8,9 +8,9 @@ holds more than MODERATION_ALERT_SIZE items; it goes to whoever may work that qu
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.urls import reverse
 
 from accounts.roles import moderators
+from core.urls import reverse
 from mail.reminders import Waiting
 
 from .queues import all_queues

@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from accounts.choices import JobRole, Region
 from core.constraints import length_at_most
+from core.urls import reverse
 
 from .regulators import REGULATORS, Nation
 

@@ -9,10 +9,10 @@ reminded about again.
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import programme_admins
+from core.urls import reverse
 from mail.models import Email
 from mail.reminders import Reminder, ReminderJob
 

@@ -13,12 +13,12 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.roles import is_programme_admin
 from core.privacy import find_personal_data, refuse_personal_data
+from core.urls import reverse
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import email_queue

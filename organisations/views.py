@@ -11,13 +11,13 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_programme_admin
 from core.ratelimit import client_ip, ratelimit_all
+from core.urls import reverse
 
 from . import services
 from .badge import badge_describe, badge_png

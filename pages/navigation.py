@@ -9,9 +9,9 @@ import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.urls import reverse
 
 from accounts import roles
+from core.urls import reverse
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,8 @@ import uuid
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
+
+from core.urls import reverse
 
 from . import services
 from .microcache import public_pages_changed

@@ -1,6 +1,7 @@
 from django.contrib.syndication.views import Feed
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+
+from core.urls import reverse
 
 from .models import Pledge
 

@@ -1,11 +1,11 @@
 from django import forms
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 
 from accounts.choices import JobRole, Region, Sector
 from core.privacy import refuse_personal_data
+from core.urls import reverse
 from organisations.selectors import organisation_matches
 
 from .models import Campaign, Pledge, PledgeReport, Theme

@@ -4,11 +4,11 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector, region_phrase, role_phrase
 from core.constraints import length_at_most
+from core.urls import reverse
 
 # Providers that ignore dots and/or "+tags" in the part before the @: the same inbox can
 # be written many ways, so duplicates are checked against one spelling.

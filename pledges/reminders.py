@@ -19,9 +19,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from core.urls import reverse
 from counters.services import counters_add
 from mail.reminders import Reminder, ReminderJob
 

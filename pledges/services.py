@@ -14,11 +14,11 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.data_rights import LINK_MAX_AGE, data_link_token
 from core.privacy import find_personal_data, mask_personal_data, personal_data_error
+from core.urls import reverse
 from counters.services import counters_add
 from mail.models import Email
 from mail.services import campaign_news_opt_in, email_key, email_queue

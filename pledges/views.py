@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 
@@ -19,6 +18,7 @@ from accounts.choices import JobRole, Region, Sector
 from accounts.data_rights import data_link_token
 from core.csv_stream import csv_response
 from core.ratelimit import client_network, ratelimit_all
+from core.urls import reverse
 from organisations.models import Organisation
 from organisations.selectors import organisation_label
 

@@ -13,6 +13,7 @@ is the web and worker side, where the profile puts the cost.
     ... scripts/profile_paths.py                              # every path, 200 times each
     ... scripts/profile_paths.py --only pledge,email -n 500
     ... scripts/profile_paths.py --only search --profile      # and the top of a cProfile
+    ... scripts/profile_paths.py --only search --templates    # CPU by template line
 
 The database named in DATABASE_URL is used as it is (never a test database): give it one
 of your own. The email rows this makes are left sent; the pledges unconfirmed. The send
@@ -206,13 +207,65 @@ def email_rows(count: int) -> list[int]:
     )
 
 
-def time_it(name: str, operation, n: int, *, profile: bool) -> float:
+class TemplateLines:
+    """CPU per template line: each node's own time (its children's taken out), summed by
+    the template and line it was written on. Tags that render other templates ({% include %},
+    {% extends %}) keep only their own overhead; the included template's lines have the rest."""
+
+    def __init__(self):
+        self.own: dict[tuple[str, int], float] = {}
+        self.calls: dict[tuple[str, int], int] = {}
+        self.stack: list[float] = []
+
+    def __enter__(self):
+        from django.template import base
+
+        self.original = original = base.Node.render_annotated
+        lines = self
+
+        def timed(node, context):
+            started = time.process_time()
+            lines.stack.append(0.0)
+            try:
+                return original(node, context)
+            finally:
+                children = lines.stack.pop()
+                spent = time.process_time() - started
+                origin = getattr(node, "origin", None)
+                where = (getattr(origin, "template_name", None) or "?", (node.token.lineno if node.token else 0))
+                lines.own[where] = lines.own.get(where, 0.0) + spent - children
+                lines.calls[where] = lines.calls.get(where, 0) + 1
+                if lines.stack:
+                    lines.stack[-1] += spent
+
+        base.Node.render_annotated = timed
+        return self
+
+    def __exit__(self, *exc):
+        from django.template import base
+
+        base.Node.render_annotated = self.original
+
+    def report(self, n: int, top: int = 30) -> None:
+        total = sum(self.own.values())
+        print(f"template nodes: {total / n * 1000:.2f} ms CPU/op (timer overhead included), by line:")
+        for (name, line), spent in sorted(self.own.items(), key=lambda kv: -kv[1])[:top]:
+            calls = self.calls[(name, line)] / n
+            print(f"  {spent / n * 1000:6.2f} ms  {spent / total:4.0%}  x{calls:<5.0f} {name}:{line}")
+
+
+def time_it(name: str, operation, n: int, *, profile: bool, templates: bool = False) -> float:
     for _ in range(max(3, n // 20)):  # warm: template loader, connections, first queries
         operation()
     profiler = cProfile.Profile(time.process_time) if profile else None
     samples = []
     if profiler:
         profiler.enable()
+    if templates:
+        with TemplateLines() as lines:
+            for _ in range(n):
+                operation()
+        lines.report(n)
     started = time.process_time()
     for _ in range(n):
         one = time.process_time()
@@ -234,6 +287,7 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated: " + ", ".join(ALL))
     parser.add_argument("-n", type=int, default=200, help="operations per path (default 200)")
     parser.add_argument("--profile", action="store_true", help="print the top of a cProfile per path")
+    parser.add_argument("--templates", action="store_true", help="print CPU by template line per path")
     parser.add_argument("--setup", action="store_true", help="migrate and generate 40,000 pledges, then stop")
     args = parser.parse_args()
     configure()
@@ -264,7 +318,9 @@ def main() -> None:
         elif name == "email-render":
             results[name] = time_render(args.n, profile=args.profile)
         else:
-            results[name] = time_it(name, getattr(paths, name.replace("-", "_")), args.n, profile=args.profile)
+            results[name] = time_it(
+                name, getattr(paths, name.replace("-", "_")), args.n, profile=args.profile, templates=args.templates
+            )
     if "bare" in results:
         print("\nratio to the bare view (CPU in this process):")
         for name, per in results.items():

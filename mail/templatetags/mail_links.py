@@ -1,6 +1,6 @@
 from django import template
-from django.urls import reverse
 
+from core.urls import reverse
 from mail.links import preferences_token
 
 register = template.Library()

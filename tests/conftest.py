@@ -83,10 +83,12 @@ def _clean_cache():
     """
     from django.core.cache import cache
 
+    from core import fragments
     from pledges import cache as pledges_cache
 
     yield
     pledges_cache.clear_forms()
+    fragments.clear()
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         client = cache._cache.get_client(write=True)
         prefix = settings.CACHES["default"]["KEY_PREFIX"]

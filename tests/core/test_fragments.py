@@ -1,0 +1,97 @@
+"""Cards and rows kept rendered per process (core/fragments.py): the same pages either way,
+a changed column shows at once, and every such template keeps the rule."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from core import fragments
+from pledges import microcache
+from pledges.models import Pledge, Theme
+from tests.ambassadors.factories import CareMakerFactory
+from tests.organisations.factories import make_organisation
+from tests.pledges.factories import CampaignFactory, PledgeFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("*/templates/**/*.html")]
+FRAGMENT_TAG = re.compile(r'{%\s*fragment\s+"([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    microcache._pages.clear()
+    fragments.clear()
+    with override_settings(PLEDGES_MICROCACHE_ENABLED=False):
+        yield
+    fragments.clear()
+
+
+@pytest.fixture
+def lists(db):
+    campaign = CampaignFactory(name="Change Day 2027", slug="change-day-2027", is_current=True)
+    theme = Theme.objects.get(slug="dementia")
+    for n in range(5):
+        PledgeFactory(campaign=campaign, theme=theme, text=f"I will learn the name of porter number {n} on my ward.")
+    done = PledgeFactory(campaign=campaign, theme=theme, text="I will sit with one lonely patient a day " * 4)
+    Pledge.objects.filter(pk=done.pk).update(joins_count=3)
+    for n in range(3):
+        CareMakerFactory(display_name=f"Care Maker {n}")
+    for n in range(3):
+        make_organisation(name=f"Oak Lodge {n}")
+
+
+PAGES = [
+    reverse("pledges:index"),
+    reverse("pledges:index") + "?q=porter",
+    reverse("ambassadors:directory"),
+    reverse("organisations:directory"),
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_each_list_page_is_the_same_kept_or_rendered(client, lists, path):
+    with override_settings(CORE_FRAGMENTS_KEPT=False):
+        rendered = client.get(path)
+    first = client.get(path)  # renders and keeps
+    kept = client.get(path)  # from what was kept
+    assert rendered.status_code == first.status_code == kept.status_code == 200
+    assert fragments._kept, "nothing was kept: the page does not render its rows through fragments"
+    assert kept.content == first.content == rendered.content
+
+
+def test_a_changed_column_shows_at_once(client, lists):
+    pledge = Pledge.objects.filter(joins_count=3).get()
+    assert "3 joined" in client.get(reverse("pledges:index")).content.decode()
+    Pledge.objects.filter(pk=pledge.pk).update(joins_count=4, text="I will sit with a lonely patient every day.")
+    page = client.get(reverse("pledges:index")).content.decode()
+    assert "4 joined" in page and "3 joined" not in page
+    assert "I will sit with a lonely patient every day." in page
+    Theme.objects.filter(slug="dementia").update(name="Dementia care")  # a select_related row
+    assert "Dementia care" in client.get(reverse("pledges:index")).content.decode()
+
+
+def test_at_most_max_kept(settings, monkeypatch, lists):
+    monkeypatch.setattr(fragments, "MAX_KEPT", 3)
+    for pledge in Pledge.objects.select_related("theme", "campaign"):
+        fragments.render_fragment("pledges/_pledge_card.html", pledge=pledge)
+    assert len(fragments._kept) == 3
+
+
+def fragment_templates() -> set[str]:
+    found = set()
+    for path in TEMPLATES:
+        found.update(FRAGMENT_TAG.findall(path.read_text()))
+    return found
+
+
+def test_fragment_templates_read_only_their_arguments():
+    """The rule in core/fragments.py: no request, user, query or context processor."""
+    names = fragment_templates()
+    assert {"pledges/_pledge_card.html", "ambassadors/_directory_card.html"} <= names
+    forbidden = re.compile(r"\brequest\b|\buser\b|csrf|\bmessages\b|\.all\b|\.count\b|\bperms\b|service_name|navigation")
+    for name in names:
+        source = next(p for p in TEMPLATES if p.as_posix().endswith("templates/" + name)).read_text()
+        assert not forbidden.search(source), name

@@ -144,6 +144,14 @@ else:
         }
     }
 
+# Rendered parts of pages that are the same for everyone (the filter forms' selects), kept in
+# each process's memory: no network call, and a Redis that is down cannot take a page with it.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "carepledge-local",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

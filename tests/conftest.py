@@ -81,7 +81,7 @@ def _clean_cache():
     Only this run's keys are removed (the prefix is per process), so test runs side by
     side on one Redis do not disturb each other.
     """
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from core import fragments
     from pledges import cache as pledges_cache
@@ -89,6 +89,7 @@ def _clean_cache():
     yield
     pledges_cache.clear_forms()
     fragments.clear()
+    caches["local"].clear()
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         client = cache._cache.get_client(write=True)
         prefix = settings.CACHES["default"]["KEY_PREFIX"]

@@ -95,3 +95,16 @@ def test_fragment_templates_read_only_their_arguments():
     for name in names:
         source = next(p for p in TEMPLATES if p.as_posix().endswith("templates/" + name)).read_text()
         assert not forbidden.search(source), name
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_list_pages_answer_with_the_shared_cache_down(client, lists, monkeypatch, path):
+    """Their kept selects and filter forms are in each process's memory, not the shared cache."""
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    for method in ("get", "set", "add", "get_many", "set_many"):
+        monkeypatch.setattr(cache, method, down)
+    assert client.get(path).status_code == 200

@@ -224,6 +224,14 @@ class WallFilterForm(forms.Form):
         self.fields["theme"].choices = [("", "All themes"), *[(t.slug, t.name) for t in themes]]
         self.fields["campaign"].choices = [("", "Current campaign"), *[(c.slug, c.name) for c in campaigns]]
 
+    def selects(self) -> list:
+        """Every field but the search box, in order: the selects."""
+        return [self[name] for name in self.fields if name != "q"]
+
+    def selects_key(self) -> str:
+        """What the selects show depends on: the value each has (as typed, or none given)."""
+        return repr([(field.name, field.value()) for field in self.selects()])
+
     def filters(self) -> dict:
         """The valid filters given, ignoring anything unknown (old links must not break)."""
         if self.is_valid():

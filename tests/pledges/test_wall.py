@@ -401,3 +401,15 @@ def test_search_tells_common_words_from_rare_ones_by_the_column_statistics(campa
     assert search._is_common("week")
     assert not search._is_common("language")
     assert not search._is_common("nothingmatchesthis")
+
+
+def test_the_kept_filter_selects_follow_what_was_chosen(client, campaign, theme):
+    """The selects are kept a minute by what each is set to: one choice never shows on another page."""
+    chosen = client.get(reverse("pledges:index") + "?theme=dementia&region=london&q=porters").content.decode()
+    assert '<option value="dementia" selected>' in chosen and '<option value="london" selected>' in chosen
+    searched = client.get(reverse("pledges:index") + "?q=tea").content.decode()
+    assert '<option value="dementia" selected>' not in searched and '<option value="london" selected>' not in searched
+    assert 'value="tea"' in searched
+    again = client.get(reverse("pledges:index") + "?theme=dementia&q=names").content.decode()
+    assert '<option value="dementia" selected>' in again and '<option value="london" selected>' not in again
+    assert 'value="names"' in again

@@ -22,24 +22,41 @@ against 80-150 us to render.
 from django.conf import settings
 from django.db.models import Model
 from django.template.loader import get_template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 MAX_KEPT = 5_000  # fragments per process (a few kB each: at most some tens of MB)
 
 _kept: dict[tuple, SafeString] = {}
 
 
-_columns: dict[type, tuple[str, ...]] = {}  # model -> its columns' attribute names
+# model -> its columns' attribute names, and which of them hold JSON (lists and dicts)
+_columns: dict[type, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+
+
+def _frozen(value):
+    """A JSON value as something that can be part of a key (a list or dict made a tuple)."""
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((key, _frozen(item)) for key, item in value.items())))
+    if isinstance(value, list):
+        return ("list", tuple(_frozen(item) for item in value))
+    return value
 
 
 def _row(obj: Model, related: bool = True) -> tuple:
     """Every column value this instance holds, and those of the rows select_related
     loaded with it (one level), read from the instance without a query."""
     model = type(obj)
-    names = _columns.get(model)
-    if names is None:
-        names = _columns[model] = tuple(field.attname for field in model._meta.concrete_fields)
+    columns = _columns.get(model)
+    if columns is None:
+        fields = model._meta.concrete_fields
+        columns = _columns[model] = (
+            tuple(field.attname for field in fields),
+            tuple(i for i, field in enumerate(fields) if field.get_internal_type() == "JSONField"),
+        )
+    names, json_at = columns
     own = tuple(map(obj.__dict__.get, names))
+    if json_at:
+        own = tuple(_frozen(value) if i in json_at else value for i, value in enumerate(own))
     cached = obj._state.fields_cache
     if not (related and cached):
         return (model, own)
@@ -50,26 +67,39 @@ def _row(obj: Model, related: bool = True) -> tuple:
     return (model, own, rows)
 
 
-def _key(template_name: str, arguments: dict) -> tuple:
-    parts = []
-    for name, value in sorted(arguments.items()):
-        parts.append((name, _row(value) if isinstance(value, Model) else value))
-    key = (template_name, tuple(parts))
+def _value(value):
+    if isinstance(value, Model):
+        return _row(value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_value(item) for item in value)
+    return value
+
+
+def _key(template_name: str, arguments: dict) -> tuple | None:
+    """None when an argument cannot be part of a key (a dict, a set, a JSON column's list):
+    the fragment is then rendered every time, never kept under a key that misses part of it."""
+    key = (template_name, tuple((name, _value(value)) for name, value in sorted(arguments.items())))
     try:
         hash(key)
-    except TypeError:  # a JSON column (a list or dict): its text stands in
-        key = (template_name, repr(parts))
+    except TypeError:
+        return None
     return key
+
+
+def _render(template_name: str, arguments: dict) -> SafeString:
+    return get_template(template_name).render(arguments)  # Django's templates give SafeString
 
 
 def render_fragment(template_name: str, **arguments) -> SafeString:
     """The template rendered with these arguments only, kept while they are unchanged."""
     if not getattr(settings, "CORE_FRAGMENTS_KEPT", True):
-        return mark_safe(get_template(template_name).render(arguments))
+        return _render(template_name, arguments)
     key = _key(template_name, arguments)
+    if key is None:
+        return _render(template_name, arguments)
     html = _kept.get(key)
     if html is None:
-        html = mark_safe(get_template(template_name).render(arguments))
+        html = _render(template_name, arguments)
         if len(_kept) >= MAX_KEPT:
             try:
                 del _kept[next(iter(_kept))]  # the oldest kept

@@ -60,6 +60,7 @@ def test_each_list_page_is_the_same_kept_or_rendered(client, lists, path):
     assert rendered.status_code == first.status_code == kept.status_code == 200
     assert fragments._kept, "nothing was kept: the page does not render its rows through fragments"
     assert kept.content == first.content == rendered.content
+    assert b"&lt;li" not in kept.content and b"<li class=" in kept.content  # markup, not escaped text
 
 
 def test_a_changed_column_shows_at_once(client, lists):
@@ -91,7 +92,9 @@ def test_fragment_templates_read_only_their_arguments():
     """The rule in core/fragments.py: no request, user, query or context processor."""
     names = fragment_templates()
     assert {"pledges/_pledge_card.html", "ambassadors/_directory_card.html"} <= names
-    forbidden = re.compile(r"\brequest\b|\buser\b|csrf|\bmessages\b|\.all\b|\.count\b|\bperms\b|service_name|navigation")
+    forbidden = re.compile(
+        r"\brequest\b|\buser\b|csrf|\bmessages\b|\.all\b|\.count\b|\bperms\b|service_name|navigation"
+    )
     for name in names:
         source = next(p for p in TEMPLATES if p.as_posix().endswith("templates/" + name)).read_text()
         assert not forbidden.search(source), name
@@ -108,3 +111,22 @@ def test_list_pages_answer_with_the_shared_cache_down(client, lists, monkeypatch
     for method in ("get", "set", "add", "get_many", "set_many"):
         monkeypatch.setattr(cache, method, down)
     assert client.get(path).status_code == 200
+
+
+def test_a_row_with_a_json_column_is_kept_and_its_json_is_part_of_the_key(lists):
+    from organisations.models import Organisation
+
+    organisation = Organisation.objects.select_related("commitment").first()
+    commitment = organisation.commitment if hasattr(organisation, "commitment") else None
+    key = fragments._key("organisations/_directory_item.html", {"organisation": organisation, "today": 1})
+    assert key is not None
+    if commitment is not None:
+        changed = list(commitment.statements) + ["another"]
+        commitment.statements = changed
+        assert fragments._key("organisations/_directory_item.html", {"organisation": organisation, "today": 1}) != key
+
+
+def test_arguments_that_cannot_be_keyed_are_rendered_every_time(lists):
+    pledge = Pledge.objects.select_related("theme", "campaign").first()
+    fragments.render_fragment("pledges/_pledge_card.html", pledge=pledge, extra={"a": 1})
+    assert not fragments._kept

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from accounts.roles import is_programme_admin
 from core.urls import reverse
@@ -109,7 +110,13 @@ def _rows(queue, items) -> list[dict]:
     for item in items:
         since = getattr(item, queue.since_field)
         rows.append(
-            {"item": item, "claim": claims.get(item.pk), "overdue": now - since > OVERDUE_AFTER, "since": since}
+            {
+                "item": item,
+                "claim": claims.get(item.pk),
+                "overdue": now - since > OVERDUE_AFTER,
+                "waited": timesince(since, now),
+                "url": reverse("moderation:item", args=[queue.key, item.pk]),
+            }
         )
     return rows
 

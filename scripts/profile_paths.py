@@ -14,6 +14,7 @@ is the web and worker side, where the profile puts the cost.
     ... scripts/profile_paths.py --only pledge,email -n 500
     ... scripts/profile_paths.py --only search --profile      # and the top of a cProfile
     ... scripts/profile_paths.py --only search --templates    # CPU by template line
+    PROFILE_PLEDGE=<id> ... --only pledge-page               # another pledge's page
 
 The database named in DATABASE_URL is used as it is (never a test database): give it one
 of your own. The email rows this makes are left sent; the pledges unconfirmed. The send
@@ -96,7 +97,7 @@ class Paths:
         self.Client = Client
         self.campaign = current_campaign()
         self.theme = Theme.objects.filter(is_active=True).exclude(slug="dementia").first().pk
-        self.pledge_pk = (
+        self.pledge_pk = int(os.environ.get("PROFILE_PLEDGE") or 0) or (
             Pledge.objects.filter(campaign=self.campaign, status="published").order_by("-id").values_list("pk")[500][0]
         )
         self.moderator = self._moderator()

@@ -1,7 +1,9 @@
 """Reused reads: the wall, the current campaign and its totals. No COUNT(*) over pledges here."""
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
@@ -57,6 +59,7 @@ def public_pledges() -> QuerySet[Pledge]:
 # ("more than 1,000"), and giving up after MATCH_COUNT_TIMEOUT_MS: no COUNT(*) over the table.
 MATCH_COUNT_CAP = 1000
 MATCH_COUNT_TIMEOUT_MS = 100
+MATCH_COUNT_KEPT = 30  # seconds
 
 
 def match_count(queryset: QuerySet[Pledge], *, cap: int = MATCH_COUNT_CAP) -> int | None:
@@ -76,6 +79,19 @@ def match_count(queryset: QuerySet[Pledge], *, cap: int = MATCH_COUNT_CAP) -> in
         sql, params = capped.query.sql_with_params()
     except EmptyResultSet:  # e.g. a search whose probe found nothing: `id IN ()`
         return 0
+    # The same words and filters within MATCH_COUNT_KEPT seconds reuse the count (this
+    # process's memory): counting reads up to cap + 1 rows, most of a search's database time.
+    key = "pledges:match-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    kept = caches["local"].get(key)
+    if kept is not None:
+        return kept
+    n = _capped_count(sql, params)
+    if n is not None:
+        caches["local"].set(key, n, MATCH_COUNT_KEPT)
+    return n
+
+
+def _capped_count(sql: str, params) -> int | None:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             # One round trip: the timeout (local to this transaction) and the capped count.

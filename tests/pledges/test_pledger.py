@@ -400,3 +400,20 @@ def test_an_expired_manage_link_offers_new_links(client, campaign, monkeypatch):
     response = client.get(reverse("pledges:manage_signed", args=[token]))
     assert response.status_code == 410
     assert f'href="{LINKS}"' in response.content.decode()
+
+
+@pytest.mark.needs_postgres
+def test_a_count_is_reused_for_a_short_while(campaign):
+    """The same query within MATCH_COUNT_KEPT seconds reuses the count already made; any
+    other query (other words, filters, or a rare word whose matching ids changed) is counted."""
+    from django.core.cache import caches
+
+    for n in range(3):
+        PledgeFactory(text=f"I will practise hand hygiene, promise {n}", region="london")
+    london = selectors.public_pledges().filter(region="london")
+    assert selectors.match_count(london) == 3
+    PledgeFactory(text="I will practise hand hygiene, promise 4", region="london")
+    assert selectors.match_count(london) == 3
+    assert selectors.match_count(london.filter(kind=Pledge.Kind.ME)) == Pledge.objects.filter(kind="me").count()
+    caches["local"].clear()  # as MATCH_COUNT_KEPT seconds passing would
+    assert selectors.match_count(london) == 4

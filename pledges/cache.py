@@ -54,24 +54,35 @@ def clear_forms() -> None:
     _campaign.clear()
 
 
-# --- The current campaign ---------------------------------------------------------------
-# Every pledge request reads it (three per submission), and the query cost about 1 ms of
-# CPU each, most of it the ORM building the SQL. It changes when an admin switches
-# campaigns, a few times a year. Each process keeps it CAMPAIGN_TTL seconds
-# (PLEDGES_CAMPAIGN_TTL; 0, never kept, in tests). Opening and closing stay exact: the
-# window is worked out from its dates on every request. An admin's edit shows within the TTL.
+# --- The current campaign, and every campaign and theme ---------------------------------
+# Every pledge request reads the current campaign (three per submission), and the wall and
+# search read every campaign and theme for their filters: about 1 ms of CPU a query, most of
+# it the ORM building the SQL. They change when an admin edits them, a few times a year.
+# Each process keeps them CAMPAIGN_TTL seconds (PLEDGES_CAMPAIGN_TTL; 0, never kept, in
+# tests). Opening and closing stay exact: the window is worked out from its dates on every
+# request. An admin's edit shows within the TTL.
 
 _campaign: dict[str, tuple[float, object]] = {}
 
 
-def kept_current_campaign(load):
-    """`load()` reads the current campaign; each caller gets its own copy of the kept one."""
+def _kept(name: str, load):
     ttl = getattr(settings, "PLEDGES_CAMPAIGN_TTL", 5.0)
     if ttl <= 0:
         return load()
     now = time.monotonic()
-    hit = _campaign.get("current")
+    hit = _campaign.get(name)
     if hit is None or hit[0] <= now:
         hit = (now + ttl, load())
-        _campaign["current"] = hit
-    return copy.copy(hit[1])
+        _campaign[name] = hit
+    return hit[1]
+
+
+def kept_current_campaign(load):
+    """`load()` reads the current campaign; each caller gets its own copy of the kept one."""
+    return copy.copy(_kept("current", load))
+
+
+def kept_campaigns_and_themes(load):
+    """`load()` reads (campaigns, themes); each caller gets its own copies of the rows."""
+    campaigns, themes = _kept("campaigns-and-themes", load)
+    return [copy.copy(c) for c in campaigns], [copy.copy(t) for t in themes]

@@ -13,7 +13,7 @@ from accounts.choices import Region
 from counters.services import counter_values, counter_values_with_prefix
 
 from . import keys as pledge_keys
-from .cache import kept_current_campaign
+from .cache import kept_campaigns_and_themes, kept_current_campaign
 from .models import Campaign, Pledge, Theme
 from .search import search
 
@@ -139,7 +139,7 @@ _WALL_EQUALS = {"role": "job_role", "sector": "sector", "region": "region", "kin
 
 def wall_choices() -> tuple[list[Campaign], list[Theme]]:
     """Every campaign and theme, loaded once: the filter form's choices and the filters' objects."""
-    return list(Campaign.objects.all()), list(Theme.objects.all())
+    return kept_campaigns_and_themes(lambda: (list(Campaign.objects.all()), list(Theme.objects.all())))
 
 
 @dataclass(frozen=True)

@@ -234,6 +234,23 @@ def test_the_current_campaign_is_kept_a_few_seconds_per_process(campaign, settin
         current_campaign()
 
 
+def test_campaigns_and_themes_are_kept_a_few_seconds_per_process(campaign, settings, django_assert_num_queries):
+    from pledges import cache
+    from pledges.selectors import wall_choices
+
+    settings.PLEDGES_CAMPAIGN_TTL = 5
+    cache.clear_forms()
+    with django_assert_num_queries(2):
+        campaigns, themes = wall_choices()
+        again, _ = wall_choices()
+    assert campaigns == again == [campaign] and themes
+    again[0].name = "Changed by a caller"
+    assert wall_choices()[0][0].name == "Change Day 2027"  # each caller has its own copies
+    cache.clear_forms()
+    with django_assert_num_queries(2):
+        wall_choices()
+
+
 def test_the_kept_blank_form_is_the_page_the_plain_path_renders(client, campaign, monkeypatch):
     import re
 

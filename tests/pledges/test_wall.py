@@ -403,6 +403,19 @@ def test_search_tells_common_words_from_rare_ones_by_the_column_statistics(campa
     assert not search._is_common("nothingmatchesthis")
 
 
+@pytest.mark.needs_postgres
+def test_whether_words_are_common_is_asked_once_per_words(campaign, django_assert_num_queries):
+    from pledges import search
+
+    search._unseen_estimate = (0.0, 0.0)
+    with django_assert_num_queries(2):  # the unseen word's estimate, then these words'
+        first = search._is_common("porters")
+    with django_assert_num_queries(0):
+        assert search._is_common("porters") == first
+    with django_assert_num_queries(1):
+        search._is_common("night staff")
+
+
 def test_the_kept_filter_selects_follow_what_was_chosen(client, campaign, theme):
     """The selects are kept a minute by what each is set to: one choice never shows on another page."""
     chosen = client.get(reverse("pledges:index") + "?theme=dementia&region=london&q=porters").content.decode()

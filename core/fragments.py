@@ -8,16 +8,20 @@ keeps the rendered fragment under a key made of the template's name and the valu
 column of its arguments, including the rows loaded with them by select_related. A change
 to any column is a new key, so a kept fragment is never stale; no invalidation is needed.
 
-The rule for a template rendered this way: it may read its arguments' columns and their
-select_related rows, and plain values passed beside them (a date, a flag), nothing else:
-no request, no user, no query (a related manager's `.all()`), no context processor. It is
-rendered with exactly the arguments given. tests/core/test_fragments.py checks the rule
-for every template rendered through here, and that each page is byte-for-byte the same with
-keeping on and off (CORE_FRAGMENTS_KEPT = False renders every time).
+The rule for a template rendered this way: it may read its arguments' columns, the rows
+select_related loaded with them and the rows prefetch_related loaded for them (all part of
+the key), and plain values passed beside them (a date, a flag, a string), nothing else: no
+request, no user, no query, no context processor. It is rendered with exactly the arguments
+given. tests/core/test_fragments.py checks that no fragment runs a query or reads the
+request, and that each page is byte-for-byte the same with keeping on and off
+(CORE_FRAGMENTS_KEPT = False renders every time).
 
 Measured (`scripts/profile_paths.py`, one process): a kept card costs about 5 us to find
 against 80-150 us to render.
 """
+
+import datetime
+import decimal
 
 from django.conf import settings
 from django.db.models import Model
@@ -58,13 +62,28 @@ def _row(obj: Model, related: bool = True) -> tuple:
     if json_at:
         own = tuple(_frozen(value) if i in json_at else value for i, value in enumerate(own))
     cached = obj._state.fields_cache
-    if not (related and cached):
+    prefetched = getattr(obj, "_prefetched_objects_cache", None)
+    if not related or not (cached or prefetched):
         return (model, own)
     rows = tuple(
         (name, _row(other, related=False) if isinstance(other, Model) else other)
         for name, other in sorted(cached.items())
     )
+    if prefetched:
+        rows += tuple(
+            (name, tuple(_row(other, related=False) for other in queryset))
+            for name, queryset in sorted(prefetched.items())
+        )
     return (model, own, rows)
+
+
+class _NotKeyable(Exception):
+    pass
+
+
+# Values that stand for themselves in a key (equal values, equal text). Anything else (an
+# object hashed by its identity, say) could wrongly match a later one: never kept.
+_PLAIN = (str, int, float, bool, type(None), datetime.date, datetime.datetime, datetime.timedelta, decimal.Decimal)
 
 
 def _value(value):
@@ -72,18 +91,20 @@ def _value(value):
         return _row(value)
     if isinstance(value, (list, tuple)):
         return tuple(_value(item) for item in value)
-    return value
+    if isinstance(value, dict):  # a row the view put together
+        return tuple(sorted((key, _value(item)) for key, item in value.items()))
+    if isinstance(value, _PLAIN):
+        return value
+    raise _NotKeyable
 
 
 def _key(template_name: str, arguments: dict) -> tuple | None:
-    """None when an argument cannot be part of a key (a dict, a set, a JSON column's list):
-    the fragment is then rendered every time, never kept under a key that misses part of it."""
-    key = (template_name, tuple((name, _value(value)) for name, value in sorted(arguments.items())))
+    """None when an argument cannot be part of a key (a set, an object that is not a row or
+    a plain value): the fragment is then rendered every time."""
     try:
-        hash(key)
-    except TypeError:
+        return (template_name, tuple((name, _value(value)) for name, value in sorted(arguments.items())))
+    except _NotKeyable:
         return None
-    return key
 
 
 def _render(template_name: str, arguments: dict) -> SafeString:

@@ -86,24 +86,25 @@ def queue_view(request, key):
         )
         _report(request, outcome)
         return redirect(request.get_full_path())
+    # After an error the items ticked stay ticked.
+    ticked = {int(v) for v in form.data.getlist("items") if v.isdigit()} if form.is_bound else set()
     return render(
         request,
         "moderation/queue.html",
         {
             "queue": queue,
             "tabs": _tabs(request.user, queue),
-            "rows": _rows(queue, items),
+            "rows": _rows(queue, items, ticked),
             "page": page,
             "form": form,
-            # After an error the items ticked stay ticked.
-            "ticked": {int(v) for v in form.data.getlist("items") if v.isdigit()} if form.is_bound else set(),
             "overdue_only": overdue_only,
             "overdue_count": _capped_count(_overdue(queue)),
         },
     )
 
 
-def _rows(queue, items) -> list[dict]:
+def _rows(queue, items, ticked: set[int]) -> list[dict]:
+    """What each row shows, all of it passed to the row's fragment (core/fragments.py)."""
     claims = services.live_claims(item_type=queue.item_type, item_ids=[item.pk for item in items])
     now = timezone.now()
     rows = []
@@ -116,6 +117,7 @@ def _rows(queue, items) -> list[dict]:
                 "overdue": now - since > OVERDUE_AFTER,
                 "waited": timesince(since, now),
                 "url": reverse("moderation:item", args=[queue.key, item.pk]),
+                "ticked": item.pk in ticked,
             }
         )
     return rows

@@ -97,8 +97,13 @@ class Paths:
         self.Client = Client
         self.campaign = current_campaign()
         self.theme = Theme.objects.filter(is_active=True).exclude(slug="dementia").first().pk
-        self.pledge_pk = int(os.environ.get("PROFILE_PLEDGE") or 0) or (
-            Pledge.objects.filter(campaign=self.campaign, status="published").order_by("-id").values_list("pk")[500][0]
+        self.pledge_pk = (
+            int(os.environ.get("PROFILE_PLEDGE") or 0)
+            or (
+                Pledge.objects.filter(campaign=self.campaign, status="published")
+                .order_by("-id")
+                .values_list("pk")[500][0]
+            )
         )
         self.moderator = self._moderator()
         self.words = ["porters", "names", "listen", "kind", "time", "thank", "smile", "tea", "night", "team"]

@@ -246,3 +246,18 @@ def test_ticked_items_stay_ticked_after_an_error(client, test_queue, items, mode
         assert (box + " checked" in html) == (item.pk in ticked), item
     # The select-all box is there for JavaScript to reveal; without it each item is ticked by hand.
     assert 'data-select-all="items"' in html
+
+
+def test_the_kept_bulk_fields_never_show_one_moderators_answers_to_another(client, test_queue, items, moderator):
+    """The blank action, reason and note are kept a minute per queue; a form sent back with
+    errors is drawn afresh with what was typed, and the next blank page is blank again."""
+    client.force_login(moderator)
+    blank = client.get("/moderation/test-items/").content.decode()
+    response = client.post(
+        "/moderation/test-items/", {"items": [items[0].pk], "action": "reject", "note": "Typed note"}
+    )
+    html = response.content.decode()
+    assert "Select a reason for this decision" in html and "Typed note" in html
+    again = client.get("/moderation/test-items/").content.decode()
+    assert "Typed note" not in again and "Select a reason for this decision" not in again
+    assert 'name="note"' in blank and 'name="note"' in again

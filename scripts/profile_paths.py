@@ -185,6 +185,32 @@ class Paths:
     def care_makers(self):
         self._get(self.anon, "/care-makers/directory/")
 
+    def impact(self):
+        self.n += 1
+        self._get(self.anon, f"/pledges/impact/?r={self.n}")
+
+    def impact_search(self):
+        self.n += 1
+        self._get(self.anon, f"/pledges/impact/?q={self.words[self.n % len(self.words)]}&reach=team&r={self.n}")
+
+    def commitment_impact(self):
+        self.n += 1
+        self._get(self.anon, f"/social-care-commitment/impact/?r={self.n}")
+
+    def organisation_page(self):
+        from organisations.models import Organisation
+
+        if not hasattr(self, "_organisation"):
+            self._organisation = Organisation.objects.listed().order_by("pk").first().get_absolute_url()
+        self.n += 1
+        self._get(self.anon, f"{self._organisation}?r={self.n}")
+
+    def care_maker_figures(self):
+        self._get(self.anon, "/care-makers/counts/")
+
+    def care_makers_impact(self):
+        self._get(self.anon, "/care-makers/impact/")
+
     def person(self):
         """A new signed-out visitor: no cookies. (One client, so its handler and middleware
         are built once, as in a server process.)"""
@@ -364,6 +390,12 @@ ALL = [
     "moderation",
     "directory",
     "care-makers",
+    "impact",
+    "impact-search",
+    "commitment-impact",
+    "organisation-page",
+    "care-maker-figures",
+    "care-makers-impact",
 ]
 
 if __name__ == "__main__":

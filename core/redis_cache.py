@@ -36,8 +36,10 @@ _fail_open_logged_at = 0.0
 
 
 def cache_breaker_reset() -> None:
-    """Forget every failure (tests that stop and start their own Redis)."""
+    """Forget every failure, and when the last was logged (tests that stop and start their own Redis)."""
+    global _fail_open_logged_at
     _down_until.clear()
+    _fail_open_logged_at = 0.0
 
 
 class _FailFast:

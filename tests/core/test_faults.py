@@ -87,6 +87,7 @@ def cache_on_own_redis(own_redis, settings):
     if not own_redis.running():
         own_redis.start()
     settings.CACHES = {
+        **settings.CACHES,  # the per-process `local` alias stays as it is
         "default": {
             **settings.CACHES["default"],
             "BACKEND": "core.redis_cache.RedisCache",

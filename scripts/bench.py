@@ -420,21 +420,52 @@ class Scenario:
     env: dict | None = None
 
 
+def _check_one(target: str, figure: Figure, base: Figure | None) -> bool:
+    if target.startswith("ratio>="):
+        return bool(base) and figure.rps / base.rps >= float(target.split(">=")[1])
+    if target.startswith("p99<"):
+        return figure.p99_ms < float(target.split("<")[1])
+    if target.startswith("cpu<="):  # machine time per operation: web, PostgreSQL and the worker
+        return bool(figure.cpu_ms) and sum(figure.cpu_ms.get(g, 0.0) for g in CPU_GROUPS) <= float(target[5:])
+    raise ValueError(target)
+
+
 def check_target(figure: Figure, scenario: Scenario, base: Figure | None) -> str:
-    if scenario.target.startswith("ratio>="):
-        want = float(scenario.target.split(">=")[1])
-        return "met" if base and figure.rps / base.rps >= want else "MISSED"
-    if scenario.target.startswith("p99<"):
-        return "met" if figure.p99_ms < float(scenario.target.split("<")[1]) else "MISSED"
-    return ""
+    """ "met" when every target of the scenario (comma-separated) is; else which are missed."""
+    if not scenario.target:
+        return ""
+    missed = [t for t in scenario.target.split(",") if not _check_one(t, figure, base)]
+    return "met" if not missed else "MISSED: " + ", ".join(target_text(t) for t in missed)
 
 
 def target_text(target: str) -> str:
-    if target.startswith("ratio>="):
-        return f"≥ {float(target.split('>=')[1]):.0%} of baseline"
-    if target.startswith("p99<"):
-        return f"p99 < {target.split('<')[1]} ms"
-    return ""
+    texts = []
+    for one in target.split(",") if target else []:
+        if one.startswith("ratio>="):
+            texts.append(f"≥ {float(one.split('>=')[1]):.0%} of baseline")
+        elif one.startswith("p99<"):
+            texts.append(f"p99 < {one.split('<')[1]} ms")
+        elif one.startswith("cpu<="):
+            texts.append(f"≤ {one[5:]} ms of machine time")
+    return " and ".join(texts)
+
+
+# Every page the micro-cache does not answer (signed in, staff, cache-busting, or not
+# micro-cached at all) has to reach a fifth of the bare view with its own rendering.
+UNCACHED_RATIO = "ratio>=0.2"
+UNCACHED_PAGES = {
+    "search-uncached",
+    "pledge-page-uncached",
+    "impact-uncached",
+    "impact-search-uncached",
+    "care-makers-impact",
+    "moderation",
+    "directory",
+    "commitment-impact",
+    "organisation-page",
+    "care-makers",
+    "care-maker-figures",
+}
 
 
 def main() -> None:
@@ -509,7 +540,7 @@ def main() -> None:
             "/pledges/new/",
             ["/pledges/new/", pledge_body(theme), "/pledges/new/check/", ""],
             baseline="form",
-            target="ratio>=0.6",
+            target="ratio>=0.6,cpu<=15",
         ),
         Scenario("wall", "The wall, first page", "get.lua", "/pledges/", baseline="bare", target="ratio>=0.5"),
         Scenario(
@@ -612,6 +643,10 @@ def main() -> None:
             baseline="bare",
         ),
     ]
+
+    for scenario in scenarios:
+        if scenario.name in UNCACHED_PAGES:
+            scenario.target = ",".join(filter(None, [UNCACHED_RATIO, scenario.target]))
 
     procs = Processes()
     figures: dict[str, Figure] = {}

@@ -68,3 +68,23 @@ def test_table_shows_cpu_per_operation_beside_the_rate(bench):
     assert row[header.index("CPU ms/op web, db, worker")] == "4.0 + 1.5 + 0.0 = 5.5"
     assert row[header.index("Ratio")] == "25% of bare"
     assert len(row) == len(header)
+
+
+def test_targets_combine_and_machine_time_is_one_of_them(bench):
+    """Each scenario's targets, comma-separated, are all checked; the result says which missed."""
+    base = bench.Figure("bare", rps=1000.0)
+    page = bench.Scenario("page", "A page", "get.lua", "/", baseline="bare", target="ratio>=0.2,p99<100")
+    fast = bench.Figure("page", rps=250.0, p99_ms=80.0)
+    slow = bench.Figure("page", rps=150.0, p99_ms=120.0)
+    assert bench.check_target(fast, page, base) == "met"
+    assert bench.check_target(slow, page, base) == "MISSED: ≥ 20% of baseline, p99 < 100 ms"
+    assert bench.target_text(page.target) == "≥ 20% of baseline and p99 < 100 ms"
+    submit = bench.Scenario("pledge", "A pledge", "form.lua", "/", baseline="form", target="cpu<=15")
+    assert (
+        bench.check_target(bench.Figure("pledge", cpu_ms={"web": 9.0, "postgres": 2.0, "worker": 3.0}), submit, None)
+        == "met"
+    )
+    assert bench.check_target(
+        bench.Figure("pledge", cpu_ms={"web": 9.0, "postgres": 4.0, "worker": 3.0}), submit, None
+    ) == ("MISSED: ≤ 15 ms of machine time")
+    assert bench.check_target(bench.Figure("pledge"), submit, None).startswith("MISSED")  # not measured is not met

@@ -1,11 +1,11 @@
 """The project's `reverse()`: an address worked out once per process, then kept.
 
 Django's `reverse()` walks the URL patterns, formats a candidate and checks it against the
-pattern's regular expression: about 70 microseconds a call here. A page calls it 10 to 60
-times (the header and footer alone a dozen, then one per card or row), which made it a third
-of a pledge page's CPU. The URL patterns do not change while a process runs, so the same
-name and arguments always give the same address: they are kept in a bounded LRU (about a
-microsecond to read).
+pattern's regular expression: about 22 microseconds a call here. A page calls it 10 to 60
+times (the header and footer alone a dozen, then one per card or row). The URL patterns do
+not change while a process runs, so the same name and arguments always give the same
+address: they are kept in a bounded LRU (about 5 microseconds to read, most of it Django's
+two thread-locals for the URLconf and the script prefix).
 
 Kept only when every argument is a plain int or str (a model instance or a lazy string goes
 to Django's `reverse()` each time, as its text could change). The key holds everything the

@@ -105,9 +105,9 @@ class CpuMeter:
     """CPU time of process groups from /proc: a gunicorn or Celery process with all its
     descendants, and every process named postgres (the server and its backends).
 
-    A process that ends inside a round takes its time with it, so groups are measured around
-    rounds in which none is expected to end: gunicorn and Celery keep their workers, and
-    Django keeps its database connections (CONN_MAX_AGE)."""
+    A process that ends inside a round takes its time in that round with it (`ticks_between`
+    leaves it out), so groups are measured around rounds in which few end: gunicorn and
+    Celery keep their workers, and Django keeps its database connections (CONN_MAX_AGE)."""
 
     def __init__(self):
         self.roots: dict[str, int] = {}
@@ -115,21 +115,33 @@ class CpuMeter:
     def add(self, name: str, pid: int) -> None:
         self.roots[name] = pid
 
-    def snapshot(self) -> dict[str, int]:
+    def snapshot(self) -> dict[str, dict[int, int]]:
+        """CPU ticks so far of each process in each group, by process id."""
         stats = _all_stats()
         children: dict[int, list[int]] = {}
         for pid, fields in stats.items():
             children.setdefault(int(fields[2]), []).append(pid)
-        ticks = {"postgres": sum(_cpu_ticks(f) for f in stats.values() if f[0] == "postgres")}
+        ticks = {"postgres": {pid: _cpu_ticks(f) for pid, f in stats.items() if f[0] == "postgres"}}
         for name, root in self.roots.items():
-            total, todo = 0, [root]
+            group, todo = {}, [root]
             while todo:
                 pid = todo.pop()
                 if pid in stats:
-                    total += _cpu_ticks(stats[pid])
+                    group[pid] = _cpu_ticks(stats[pid])
                 todo.extend(children.get(pid, ()))
-            ticks[name] = total
+            ticks[name] = group
         return ticks
+
+    @staticmethod
+    def ticks_between(before: dict[str, dict[int, int]], after: dict[str, dict[int, int]]) -> dict[str, int]:
+        """Ticks each group spent between two snapshots, process by process: one that started
+        in between counts from zero; one that ended in between (an autovacuum worker, a
+        backend whose connection closed) is left out, rather than taking its whole lifetime
+        off the group's total."""
+        return {
+            name: sum(ticks - before.get(name, {}).get(pid, 0) for pid, ticks in group.items())
+            for name, group in after.items()
+        }
 
     @staticmethod
     def per_operation(before: dict[str, int], after: dict[str, int], operations: int) -> dict[str, float]:
@@ -283,7 +295,7 @@ def measured_round(wrk: str, script: str, url: str, seconds: int, args) -> dict:
     before = METER.snapshot()
     result = run_wrk(wrk, script, url, seconds, args)
     after = METER.snapshot()
-    result["cpu_ticks"] = {name: after[name] - before.get(name, 0) for name in after}
+    result["cpu_ticks"] = CpuMeter.ticks_between(before, after)
     return result
 
 

@@ -215,7 +215,7 @@ def cpu_snapshot(bench, meter, env: dict) -> dict:
     trouble), Redis by name (one server shared with anything else on the machine), wrk (this
     process's waited-for children) and this process itself (the SMTP server)."""
     stats = bench._all_stats()
-    ticks = meter.snapshot()
+    ticks = {name: sum(group.values()) for name, group in meter.snapshot().items()}
     ticks.pop("postgres", None)  # every PostgreSQL process on the machine: others' too
     ticks["redis"] = sum(bench._cpu_ticks(f) for f in stats.values() if f[0] == "redis-server")
     seconds = {name: value / bench.CLOCK_TICKS for name, value in ticks.items()}
@@ -291,7 +291,8 @@ def wait_idle(bench, meter, log, names=None, timeout: float = 120) -> None:
     while time.monotonic() < deadline:
         time.sleep(1)
         after = meter.snapshot()
-        busiest = max((after[name] - before.get(name, 0)) / bench.CLOCK_TICKS for name in names)
+        spent = bench.CpuMeter.ticks_between(before, after)
+        busiest = max(spent[name] / bench.CLOCK_TICKS for name in names)
         if busiest < 0.05:
             return
         before = after

@@ -93,7 +93,7 @@ def cache_on_own_redis(own_redis, settings):
             "BACKEND": "core.redis_cache.RedisCache",
             "LOCATION": own_redis.url(0),
             "KEY_PREFIX": f"faults-{os.getpid()}",
-        }
+        },
     }
     settings.PLEDGES_MICROCACHE_VERSION_TTL = 0
     cache_breaker_reset()

@@ -51,6 +51,7 @@ PAGES = [
     reverse("ambassadors:directory"),
     reverse("organisations:directory"),
     reverse("pledges:impact"),
+    reverse("organisations:impact"),
 ]
 
 

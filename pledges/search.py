@@ -21,7 +21,6 @@ p50 192 ms with no time-outs. tests/pledges/test_search.py checks that `search` 
 
 import hashlib
 import json
-import time
 
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -39,9 +38,11 @@ SEARCH_PROBE_CAP = 1000
 _MATCH = f"{Pledge._meta.db_table}.search_document @@ websearch_to_tsquery('english'::regconfig, %s)"
 
 # A word no pledge contains: the planner's estimate for it is its floor for any word it
-# keeps no statistics on. Re-read every ten minutes (ANALYZE moves it).
+# keeps no statistics on.
 _UNSEEN_WORD = "qzxjvkwq"
-_unseen_estimate: tuple[float, float] = (0.0, 0.0)  # (read at, estimated rows)
+# Estimates are kept this long in each process: the column's statistics move only when
+# ANALYZE runs.
+ESTIMATE_KEPT = 600  # seconds
 
 
 def _estimated_matches(q: str) -> float:
@@ -62,17 +63,12 @@ def _is_common(q: str) -> bool:
     least twice the unseen word's means every word of `q` is listed: matches are dense and
     walking the newest pledges finds a page at once, with no need to probe the index first.
     """
-    global _unseen_estimate
-    now = time.monotonic()
-    if now - _unseen_estimate[0] > 600:
-        _unseen_estimate = (now, _estimated_matches(_UNSEEN_WORD))
-    # The answer for these words is kept as long (statistics move only when ANALYZE runs).
-    key = "pledges:common-words:" + hashlib.sha256(q.encode()).hexdigest()
-    common = caches["local"].get(key)
-    if common is None:
-        common = _estimated_matches(q) >= 2 * max(_unseen_estimate[1], 1.0)
-        caches["local"].set(key, common, 600)
-    return common
+    return _kept_estimate(q) >= 2 * max(_kept_estimate(_UNSEEN_WORD), 1.0)
+
+
+def _kept_estimate(q: str) -> float:
+    key = "pledges:estimate:" + hashlib.sha256(q.encode()).hexdigest()
+    return caches["local"].get_or_set(key, lambda: _estimated_matches(q), ESTIMATE_KEPT)
 
 
 def _search_probe(q: str) -> list[int]:

@@ -81,14 +81,9 @@ def match_count(queryset: QuerySet[Pledge], *, cap: int = MATCH_COUNT_CAP) -> in
         return 0
     # The same words and filters within MATCH_COUNT_KEPT seconds reuse the count (this
     # process's memory): counting reads up to cap + 1 rows, most of a search's database time.
+    # A count that gave up is kept too, so the page does not wait out the timeout again.
     key = "pledges:match-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    kept = caches["local"].get(key)
-    if kept is not None:
-        return kept
-    n = _capped_count(sql, params)
-    if n is not None:
-        caches["local"].set(key, n, MATCH_COUNT_KEPT)
-    return n
+    return caches["local"].get_or_set(key, lambda: _capped_count(sql, params), MATCH_COUNT_KEPT)
 
 
 def _capped_count(sql: str, params) -> int | None:

@@ -206,6 +206,18 @@ def test_match_count_gives_up_rather_than_hold_up_the_page(campaign, monkeypatch
     assert Pledge.objects.filter(RawSQL("(SELECT true FROM pg_sleep(0.05))", [], output_field=BooleanField())).exists()
 
 
+@pytest.mark.needs_postgres
+def test_a_count_that_gave_up_is_not_waited_for_again_at_once(campaign, monkeypatch, django_assert_num_queries):
+    PledgeFactory()
+    monkeypatch.setattr(selectors, "MATCH_COUNT_TIMEOUT_MS", 20)
+    slow = Pledge.objects.filter(
+        RawSQL("(SELECT true FROM pg_sleep(0.2))", [], output_field=BooleanField())  # noqa: S611
+    )
+    assert selectors.match_count(slow) is None
+    with django_assert_num_queries(0):
+        assert selectors.match_count(slow) is None
+
+
 def test_wall_shows_closing_date_and_progress_to_target(client, campaign):
     campaign.target = 10000
     campaign.save()

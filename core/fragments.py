@@ -39,15 +39,6 @@ _kept: dict[tuple, SafeString] = {}
 _columns: dict[type, tuple[tuple[str, ...], tuple[int, ...]]] = {}
 
 
-def _frozen(value):
-    """A JSON value as something that can be part of a key (a list or dict made a tuple)."""
-    if isinstance(value, dict):
-        return ("dict", tuple(sorted((key, _frozen(item)) for key, item in value.items())))
-    if isinstance(value, list):
-        return ("list", tuple(_frozen(item) for item in value))
-    return value
-
-
 def _row(obj: Model, related: bool = True) -> tuple:
     """Every column value this instance holds, and those of the rows select_related
     loaded with it (one level), read from the instance without a query."""
@@ -62,7 +53,7 @@ def _row(obj: Model, related: bool = True) -> tuple:
     names, json_at = columns
     own = tuple(map(obj.__dict__.get, names))
     if json_at:
-        own = tuple(_frozen(value) if i in json_at else value for i, value in enumerate(own))
+        own = tuple(_value(value) if i in json_at else value for i, value in enumerate(own))
     cached = obj._state.fields_cache
     prefetched = getattr(obj, "_prefetched_objects_cache", None)
     if not related or not (cached or prefetched):
@@ -93,8 +84,8 @@ def _value(value):
         return _row(value)
     if isinstance(value, (list, tuple)):
         return tuple(_value(item) for item in value)
-    if isinstance(value, dict):  # a row the view put together
-        return tuple(sorted((key, _value(item)) for key, item in value.items()))
+    if isinstance(value, dict):  # a row the view put together, or a JSON column's object
+        return ("dict", tuple(sorted((key, _value(item)) for key, item in value.items())))
     if isinstance(value, _PLAIN):
         return value
     raise _NotKeyable

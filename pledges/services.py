@@ -626,7 +626,7 @@ def _rejected_email(pledge: Pledge, reason) -> None:
             "campaign": pledge.campaign.name,
             "reason": reason.label,
             "explanation": reason.explanation,
-            "new_url": settings.SITE_URL + "/pledges/new/",
+            "new_url": settings.SITE_URL + reverse("pledges:new"),
         },
     )
 

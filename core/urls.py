@@ -7,8 +7,9 @@ not change while a process runs, so the same name and arguments always give the 
 address: they are kept in a bounded LRU (about 5 microseconds to read, most of it Django's
 two thread-locals for the URLconf and the script prefix).
 
-Kept only when every argument is a plain int or str (a model instance or a lazy string goes
-to Django's `reverse()` each time, as its text could change). The key holds everything the
+Kept only when the name and every argument are plain: an int (not a bool, which would share
+1's key) or a str, including the SafeString a template literal resolves to. A model
+instance or a lazy string goes to Django's `reverse()` each time, as its text could change. The key holds everything the
 answer depends on: the URLconf in force, the script prefix and the current app. A change of
 ROOT_URLCONF (tests) empties it. The `{% url %}` tag uses it too (core.templatetags.urls,
 a template builtin that replaces Django's tag of the same name and behaviour).
@@ -24,8 +25,12 @@ from django.urls import reverse as django_reverse
 KEPT = 20_000  # addresses per process, a few MB at most
 
 
+def _plain_one(value) -> bool:
+    return type(value) is int or isinstance(value, str)
+
+
 def _plain(values) -> bool:
-    return all(type(value) is int or type(value) is str for value in values)
+    return all(_plain_one(value) for value in values)
 
 
 @lru_cache(maxsize=KEPT)
@@ -40,7 +45,7 @@ def reverse(viewname, urlconf=None, args=None, kwargs=None, current_app=None, **
     """django.urls.reverse(), the same arguments and answer, kept when they are plain."""
     args = tuple(args) if args else ()
     kwargs = tuple(sorted(kwargs.items())) if kwargs else ()
-    if extra or type(viewname) is not str or not _plain(args) or (kwargs and not _plain(v for _, v in kwargs)):
+    if extra or not isinstance(viewname, str) or not _plain(args) or (kwargs and not _plain(v for _, v in kwargs)):
         return django_reverse(
             viewname, urlconf=urlconf, args=args or None, kwargs=dict(kwargs) or None, current_app=current_app, **extra
         )

@@ -95,6 +95,26 @@ def test_the_url_tag_is_the_kept_one_and_renders_as_django_does(rf):
     assert template.render({}, rf.get("/")) == "/pledges/5/|/pledges/6/|[]|/pledges/?a=1&amp;b=2".replace("&amp;", "&")
 
 
+@pytest.mark.django_db
+def test_the_url_tag_keeps_its_addresses(rf):
+    """Template literals resolve to SafeString: they are plain, and kept like any str."""
+    template = engines["django"].from_string(
+        "{% url 'pledges:detail' 5 %}{% url 'home' %}{% url 'pledges:detail' '7' %}"
+    )
+    kept_urls.clear()
+    assert template.render({}, rf.get("/")) == "/pledges/5///pledges/7/"
+    assert template.render({}, rf.get("/")) == "/pledges/5///pledges/7/"
+    info = kept_urls._kept.cache_info()
+    assert (info.misses, info.hits) == (3, 3)
+
+
+def test_a_bool_is_not_kept_as_the_int_it_equals():
+    kept_urls.clear()
+    assert kept_urls.reverse("pledges:detail", args=[1]) == "/pledges/1/"
+    with pytest.raises(NoReverseMatch):
+        kept_urls.reverse("pledges:detail", args=[True])
+
+
 def test_app_code_reverses_through_core_urls():
     """One way to reverse: app code imports core.urls.reverse, never Django's directly."""
     offenders = []

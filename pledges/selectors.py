@@ -55,6 +55,27 @@ def public_pledges() -> QuerySet[Pledge]:
     return Pledge.objects.filter(status__in=Pledge.PUBLIC).select_related("theme", "campaign")
 
 
+# The columns a pledge card shows (pledges/_pledge_card.html): the wall reads only these,
+# not the 40-odd of a pledge and its campaign. A card reading any other column would cost a
+# query per card, which tests/core/test_fragments.py catches.
+CARD_FIELDS = (
+    "id",
+    "text",
+    "show_name",
+    "name",
+    "job_role",
+    "region",
+    "joins_count",
+    "done_at",
+    "done_story",
+    "theme__name",
+)
+
+
+def card_pledges(queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
+    return queryset.select_related(None).select_related("theme").only(*CARD_FIELDS)
+
+
 # A search or filter says how many pledges match, counting at most this many plus one
 # ("more than 1,000"), and giving up after MATCH_COUNT_TIMEOUT_MS: no COUNT(*) over the table.
 MATCH_COUNT_CAP = 1000
@@ -201,7 +222,7 @@ def wall_context(
     `query` is the request's query string without its cursor, kept in the paging links.
     """
     pledges = filters.apply(public_pledges())
-    page = wall_page(pledges, before=before, after=after)
+    page = wall_page(card_pledges(pledges), before=before, after=after)
     campaign = filters.campaign
     current = next((c for c in campaigns if c.is_current), None)
     totals = campaign_totals(campaign)

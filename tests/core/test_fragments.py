@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from django.test import override_settings
 from django.urls import reverse
 
@@ -37,7 +38,15 @@ def lists(db):
     for n in range(5):
         PledgeFactory(campaign=campaign, theme=theme, text=f"I will learn the name of porter number {n} on my ward.")
     done = PledgeFactory(campaign=campaign, theme=theme, text="I will sit with one lonely patient a day " * 4)
-    Pledge.objects.filter(pk=done.pk).update(joins_count=3)
+    # A card showing everything it can (a name, joins, done with its story), so a column the
+    # card reads but the wall does not load is caught by the no-query test below.
+    Pledge.objects.filter(pk=done.pk).update(
+        joins_count=3,
+        done_at=timezone.now(),
+        done_story="We sat with six people this week.",
+        show_name=Pledge.ShowName.NAME,
+        name="Sam Okafor",
+    )
     for n in range(3):
         CareMakerFactory(display_name=f"Care Maker {n}")
     for n in range(3):
@@ -141,7 +150,7 @@ def queues(lists, moderator):
     from moderation import services as moderation_services
     from pledges import services as pledge_services
 
-    held = Pledge.objects.first()
+    held = Pledge.objects.filter(done_at__isnull=True).first()  # the done card stays on the wall
     Pledge.objects.filter(pk=held.pk).update(status=Pledge.Status.HELD, held_reason="May contain a phone number")
     moderation_services.claim_take(item_type="pledge", item_id=held.pk, moderator=moderator)
     reported = Pledge.objects.filter(status=Pledge.Status.PUBLISHED).last()

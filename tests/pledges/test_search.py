@@ -59,6 +59,39 @@ def test_probing_search_finds_what_the_plain_query_finds(pledges, q):
     assert all(Pledge.objects.get(pk=pk).is_public for pk in found)
 
 
+def _probe_fails(q):
+    raise AssertionError(f"probed {q!r}")
+
+
+def test_common_words_found_together_are_walked_not_probed(pledges, monkeypatch):
+    # As at a million pledges: each word listed as common, the pair taken for rare.
+    monkeypatch.setattr(search, "_is_common", lambda q: " " not in q)
+    monkeypatch.setattr(search, "_search_probe", _probe_fails)
+    found = _ids(search.search(public_pledges(), "learn week"))
+    assert len(found) == 150
+    assert found == _ids(search.plain_search(public_pledges(), "learn week"))
+
+
+@pytest.mark.parametrize("q", ["makaton week", "sign language", "learn -week", '"learn week"', "learn or week"])
+def test_words_seldom_together_or_not_plain_words_are_probed(pledges, monkeypatch, q):
+    monkeypatch.setattr(search, "_is_common", lambda q: " " not in q)
+    probed, probe = [], search._search_probe
+    monkeypatch.setattr(search, "_search_probe", lambda q: probed.append(q) or probe(q))
+    assert _ids(search.search(public_pledges(), q)) == _ids(search.plain_search(public_pledges(), q))
+    assert probed == [q]
+
+
+def test_the_window_decides_what_is_dense(pledges, monkeypatch):
+    assert search._dense("learn week")
+    caches["local"].clear()
+    monkeypatch.setattr(search, "DENSE_WINDOW", 20)  # 20 newest: too few to hold 21 matches
+    assert not search._dense("learn week")
+    caches["local"].clear()
+    monkeypatch.setattr(search, "DENSE_WINDOW", 5000)
+    monkeypatch.setattr(search, "DENSE_MATCHES", 151)  # more than ever match
+    assert not search._dense("learn week")
+
+
 @pytest.mark.parametrize("q", ["learn", "sign", "language"])
 def test_past_the_probe_cap_the_plain_query_is_used_with_the_same_result(pledges, q, monkeypatch):
     monkeypatch.setattr(search, "SEARCH_PROBE_CAP", 1)

@@ -14,6 +14,10 @@ class Counter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "shard"], name="counters_counter_key_shard_unique")]
+        # Breakdowns read every key under a prefix (`key LIKE 'pledges:3:%'`). Under a
+        # collation other than C the unique constraint's index cannot answer LIKE, and the
+        # read scanned every counter row: 2.6 ms of each wall page at a million pledges.
+        indexes = [models.Index(fields=["key"], name="counters_key_prefix_idx", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return f"{self.key}[{self.shard}] = {self.value}"

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region, Sector
-from core.forms import DateField
+from core.forms import DateField, FilterForm
 from core.privacy import refuse_personal_data
 from moderation.models import Reason
 from organisations.selectors import organisation_matches
@@ -134,13 +134,16 @@ class EligibilityCheckForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class _Filters(forms.Form):
+def _full_width(fields) -> None:
     """GET filters laid out in a row: each select fills its column."""
+    for field in fields.values():
+        field.widget.attrs["class"] = "nhsuk-u-width-full"
 
+
+class _Filters(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "nhsuk-u-width-full"
+        _full_width(self.fields)
 
 
 class ReviewFilterForm(_Filters):
@@ -224,11 +227,15 @@ class BulkDecisionForm(DecisionForm):
         return list(self.cleaned_data["applications"].select_related("user", "intake"))
 
 
-class DirectoryFilterForm(_Filters):
+class DirectoryFilterForm(FilterForm):
     region = forms.ChoiceField(label="Region", choices=[("", "All regions")] + Region.choices, required=False)
     role = forms.ChoiceField(label="Role", choices=[("", "All roles")] + JobRole.choices, required=False)
     sector = forms.ChoiceField(label="Sector", choices=[("", "All sectors")] + Sector.choices, required=False)
     c = forms.ChoiceField(label="The C they champion", choices=[("", "All 6Cs")] + SixC.choices, required=False)
+
+    @classmethod
+    def prepare_fields(cls, fields):
+        _full_width(fields)
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 """Form fields shared by every programme, rendered by the NHS.UK template pack (core/templates/nhsuk/)."""
 
+import copy
 from datetime import date
 
 from django import forms
@@ -102,3 +103,43 @@ class DateField(forms.MultiValueField):
         if self.future and value <= today:
             raise forms.ValidationError(self.error_messages["future"], code="future")
         return value
+
+
+class _SharedFields(dict):
+    """A form's fields that every instance reads and none changes: `BaseForm.__init__`
+    deep-copies its `base_fields`, and for these the copy is a plain dict of the same fields."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+_shared: dict[tuple, _SharedFields] = {}
+SHARED_KEPT = 200  # sets of fields per process (one per form and set of choices)
+
+
+class FilterForm(forms.Form):
+    """A GET filter form whose fields no request changes (the wall's filters, the directories'
+    selects). Django deep-copies every field and its choices for each form made: about 200
+    copies, a third of a millisecond, on each wall page. Here the fields are made once per
+    process for each set of `choices` given (field name -> [(value, label), ...], such as the
+    themes the view loaded) and shared by every instance. Rules for a FilterForm: nothing
+    changes `self.fields` after `__init__`; per-class changes go in `prepare_fields`.
+    tests/core/test_filter_forms.py checks instances share fields and behave as before."""
+
+    def __init__(self, *args, choices: dict[str, list] | None = None, **kwargs):
+        key = (type(self), tuple((name, tuple(map(tuple, values))) for name, values in sorted((choices or {}).items())))
+        fields = _shared.get(key)
+        if fields is None:
+            fields = _SharedFields(copy.deepcopy(dict(type(self).base_fields)))
+            for name, values in (choices or {}).items():
+                fields[name].choices = list(values)
+            self.prepare_fields(fields)
+            if len(_shared) >= SHARED_KEPT:
+                _shared.clear()
+            _shared[key] = fields
+        self.base_fields = fields
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def prepare_fields(cls, fields: dict) -> None:
+        """Change the fields once, as they are first made (widget classes, say)."""

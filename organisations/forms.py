@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.choices import JobRole, Region
-from core.forms import DateField
+from core.forms import DateField, FilterForm
 from core.privacy import refuse_personal_data
 
 from .models import ODS_CODE_PATTERN, AccessRequest, Membership, Organisation
@@ -299,7 +299,7 @@ class EvidenceForm(forms.Form):
     )
 
 
-class DirectoryForm(forms.Form):
+class DirectoryForm(FilterForm):
     q = forms.CharField(label="Name, town or CQC provider ID", required=False, max_length=100)
     region = forms.ChoiceField(label="Region", required=False, choices=[("", "All regions"), *Region.choices])
     type = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *Organisation.Type.choices])

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 
 from accounts.choices import JobRole, Region, Sector
+from core.forms import FilterForm
 from core.privacy import refuse_personal_data
 from core.urls import reverse
 from organisations.selectors import organisation_matches
@@ -207,7 +208,7 @@ class DoneForm(forms.Form):
         return refuse_personal_data(self.cleaned_data["story"], what="Your story")
 
 
-class WallFilterForm(forms.Form):
+class WallFilterForm(FilterForm):
     """Filters for the wall. Theme and campaign choices come from lists the view already
     loaded, so building the form costs no queries. Unknown values are ignored, not errors."""
 
@@ -220,9 +221,11 @@ class WallFilterForm(forms.Form):
     campaign = forms.ChoiceField(label="Campaign", required=False)
 
     def __init__(self, *args, themes=(), campaigns=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", "All themes"), *[(t.slug, t.name) for t in themes]]
-        self.fields["campaign"].choices = [("", "Current campaign"), *[(c.slug, c.name) for c in campaigns]]
+        choices = {
+            "theme": [("", "All themes"), *[(t.slug, t.name) for t in themes]],
+            "campaign": [("", "Current campaign"), *[(c.slug, c.name) for c in campaigns]],
+        }
+        super().__init__(*args, choices=choices, **kwargs)
 
     def selects(self) -> list:
         """Every field but the search box, in order: the selects."""

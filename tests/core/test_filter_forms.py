@@ -1,0 +1,94 @@
+"""core.forms.FilterForm: fields made once per set of choices and shared, behaving as before."""
+
+import pytest
+
+from ambassadors.forms import DirectoryFilterForm
+from core import forms as core_forms
+from organisations.forms import DirectoryForm
+from pledges.forms import WallFilterForm
+
+
+class Theme:
+    def __init__(self, slug, name):
+        self.slug, self.name = slug, name
+
+
+THEMES = [Theme("dementia", "Dementia"), Theme("end-of-life", "End of life care")]
+
+
+def test_instances_share_their_fields_but_not_the_class_fields():
+    one = WallFilterForm({"theme": "dementia"}, themes=THEMES)
+    two = WallFilterForm(themes=THEMES)
+    assert one.fields["theme"] is two.fields["theme"]
+    assert one.fields["theme"] is not WallFilterForm.base_fields["theme"]
+    assert not WallFilterForm.base_fields["theme"].choices  # the class is never changed
+    assert two["theme"].value() is None  # what was given stays with its own form
+
+
+def test_other_choices_get_their_own_fields():
+    one = WallFilterForm(themes=THEMES)
+    other = WallFilterForm(themes=[*THEMES, Theme("sepsis", "Sepsis")])
+    assert one.fields["theme"] is not other.fields["theme"]
+    assert list(one.fields["theme"].choices) == [
+        ("", "All themes"),
+        ("dementia", "Dementia"),
+        ("end-of-life", "End of life care"),
+    ]
+    assert ("sepsis", "Sepsis") in other.fields["theme"].choices
+
+
+def test_values_are_checked_against_the_choices_as_before():
+    form = WallFilterForm({"theme": "sepsis", "region": "london", "q": "tea"}, themes=THEMES)
+    assert form.filters() == {"region": "london", "q": "tea"}  # an unknown theme is ignored
+    form = WallFilterForm({"theme": "dementia"}, themes=THEMES)
+    assert form.filters() == {"theme": "dementia"}
+
+
+def test_prepare_fields_runs_once_and_forms_without_choices_share_too():
+    one, two = DirectoryFilterForm({"region": "london"}), DirectoryFilterForm()
+    assert one.fields is not two.fields  # each form has its own dict...
+    assert one.fields["region"] is two.fields["region"]  # ...of the same fields
+    assert one.fields["region"].widget.attrs["class"] == "nhsuk-u-width-full"
+    assert "class" not in DirectoryFilterForm.base_fields["region"].widget.attrs
+    assert DirectoryForm().fields["q"] is DirectoryForm({"q": "Oak"}).fields["q"]
+
+
+def test_the_kept_sets_are_bounded(monkeypatch):
+    monkeypatch.setattr(core_forms, "SHARED_KEPT", 3)
+    core_forms._shared.clear()
+    for n in range(10):
+        WallFilterForm(themes=[Theme(f"t{n}", f"Theme {n}")])
+    assert len(core_forms._shared) <= 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/pledges/?theme=dementia&q=tea",
+        "/care-makers/directory/?region=london",
+        "/social-care-commitment/organisations/?q=Oak",
+    ],
+)
+def test_pages_leave_the_shared_fields_as_they_found_them(client, path):
+    """The rule: nothing changes a FilterForm's fields after __init__ (a change would show
+    on every later page of the process)."""
+
+    def snapshot():
+        return {
+            key: {
+                name: (
+                    repr(list(field.choices)) if hasattr(field, "choices") else "",
+                    dict(field.widget.attrs),
+                    field.required,
+                )
+                for name, field in fields.items()
+            }
+            for key, fields in core_forms._shared.items()
+        }
+
+    assert client.get(path).status_code == 200
+    before = snapshot()
+    assert before
+    assert client.get(path + "&region=north-east").status_code == 200
+    assert {key: value for key, value in snapshot().items() if key in before} == before

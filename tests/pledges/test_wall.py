@@ -124,6 +124,37 @@ def test_pledge_page_query_count_is_pinned(client, campaign, django_assert_max_n
         assert client.get(pledge.get_absolute_url()).status_code == 200
 
 
+def test_a_pledge_page_showing_everything_is_one_query(client, campaign, django_assert_num_queries):
+    """The page reads only DETAIL_FIELDS: a column it shows but does not load costs a query."""
+    from django.utils import timezone
+
+    from tests.organisations.factories import make_organisation
+
+    first = PledgeFactory(text="I will learn the names of the porters")
+    oak = make_organisation(name="Oak Lodge Care Home")
+    pledge = PledgeFactory(text="I will learn the names of the porters too", joined_from=first, organisation=oak)
+    Pledge.objects.filter(pk=pledge.pk).update(
+        done_at=timezone.now(),
+        done_story="Forty names learnt.",
+        joins_count=2,
+        show_name=Pledge.ShowName.NAME,
+        name="Priya Shah",
+    )
+    with django_assert_num_queries(1):
+        html = client.get(pledge.get_absolute_url()).content.decode()
+    for shown in (
+        "I will learn the names of the porters too",
+        "Forty names learnt.",
+        "Priya, ",
+        oak.name,
+        oak.get_absolute_url(),
+        first.get_absolute_url(),
+        campaign.name,
+        pledge.theme.name,
+    ):
+        assert shown in html, shown
+
+
 def test_wall_shows_totals_from_counters_with_role_status(client, campaign):
     counters_add({pledge_keys.total(campaign.pk): 1234, pledge_keys.people(campaign.pk): 1000})
     html = client.get(WALL).content.decode()

@@ -1,6 +1,7 @@
 """Form fields shared by every programme, rendered by the NHS.UK template pack (core/templates/nhsuk/)."""
 
 import copy
+import hashlib
 from datetime import date
 
 from django import forms
@@ -126,11 +127,15 @@ class FilterForm(forms.Form):
     changes `self.fields` after `__init__`; per-class changes go in `prepare_fields`.
     tests/core/test_filter_forms.py checks instances share fields and behave as before."""
 
+    # The search box, drawn by the page; every other field is a select.
+    search_fields = ("q",)
+
     def __init__(self, *args, choices: dict[str, list] | None = None, **kwargs):
         key = (type(self), tuple((name, tuple(map(tuple, values))) for name, values in sorted((choices or {}).items())))
         fields = _shared.get(key)
         if fields is None:
             fields = _SharedFields(copy.deepcopy(dict(type(self).base_fields)))
+            fields.digest = hashlib.sha256(repr(key[1]).encode()).hexdigest()[:16]
             for name, values in (choices or {}).items():
                 fields[name].choices = list(values)
             self.prepare_fields(fields)
@@ -143,3 +148,19 @@ class FilterForm(forms.Form):
     @classmethod
     def prepare_fields(cls, fields: dict) -> None:
         """Change the fields once, as they are first made (widget classes, say)."""
+
+    def selects(self) -> list:
+        """Every field but the search box, in order."""
+        return [self[name] for name in self.fields if name not in self.search_fields]
+
+    def selects_key(self) -> str:
+        """What the selects look like depends on: their choices and the value each has (as
+        typed, or none given). For `{% cache ... using="local" %}` around them."""
+        values = [(field.name, field.value()) for field in self.selects()]
+        return f"{type(self).__name__}:{self.base_fields.digest}:{values!r}"
+
+    def filters(self) -> dict:
+        """The valid filters given, ignoring anything unknown (old links must not break)."""
+        if self.is_valid():
+            return {k: v for k, v in self.cleaned_data.items() if v}
+        return {k: v for k, v in self.cleaned_data.items() if v and k not in self.errors}

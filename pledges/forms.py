@@ -227,20 +227,6 @@ class WallFilterForm(FilterForm):
         }
         super().__init__(*args, choices=choices, **kwargs)
 
-    def selects(self) -> list:
-        """Every field but the search box, in order: the selects."""
-        return [self[name] for name in self.fields if name != "q"]
-
-    def selects_key(self) -> str:
-        """What the selects show depends on: the value each has (as typed, or none given)."""
-        return repr([(field.name, field.value()) for field in self.selects()])
-
-    def filters(self) -> dict:
-        """The valid filters given, ignoring anything unknown (old links must not break)."""
-        if self.is_valid():
-            return {k: v for k, v in self.cleaned_data.items() if v}
-        return {k: v for k, v in self.cleaned_data.items() if v and k not in self.errors}
-
 
 class PledgeLinksForm(forms.Form):
     """ "Email me links to my pledges": the address the pledges were made with."""

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import FilterForm
 from core.privacy import refuse_personal_data
 
 from .models import OutcomeQuestionSet, PledgeOutcome
@@ -73,7 +74,7 @@ class OutcomeForm(forms.Form):
         }
 
 
-class SentenceFilterForm(forms.Form):
+class SentenceFilterForm(FilterForm):
     """Search and filters for the published sentences. Choices come from lists the view already
     loaded; unknown values are ignored, not errors (old links must not break)."""
 
@@ -83,12 +84,9 @@ class SentenceFilterForm(forms.Form):
     reach = forms.ChoiceField(label="How far it reached", required=False)
 
     def __init__(self, *args, themes=(), question_set: OutcomeQuestionSet, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["theme"].choices = [("", "All themes"), *themes]
-        self.fields["benefit"].choices = [("", "Anyone"), *question_set.choices("benefit")]
-        self.fields["reach"].choices = [("", "Any reach"), *question_set.choices("reach")]
-
-    def filters(self) -> dict:
-        if self.is_valid():
-            return {k: v for k, v in self.cleaned_data.items() if v}
-        return {k: v for k, v in self.cleaned_data.items() if v and k not in self.errors}
+        choices = {
+            "theme": [("", "All themes"), *themes],
+            "benefit": [("", "Anyone"), *question_set.choices("benefit")],
+            "reach": [("", "Any reach"), *question_set.choices("reach")],
+        }
+        super().__init__(*args, choices=choices, **kwargs)

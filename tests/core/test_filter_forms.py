@@ -53,6 +53,14 @@ def test_prepare_fields_runs_once_and_forms_without_choices_share_too():
     assert DirectoryForm().fields["q"] is DirectoryForm({"q": "Oak"}).fields["q"]
 
 
+def test_the_selects_key_follows_the_choices_and_the_values():
+    plain = WallFilterForm(themes=THEMES)
+    assert plain.selects_key() == WallFilterForm(themes=THEMES).selects_key()
+    assert plain.selects_key() != WallFilterForm({"theme": "dementia"}, themes=THEMES).selects_key()
+    assert plain.selects_key() != WallFilterForm(themes=[*THEMES, Theme("sepsis", "Sepsis")]).selects_key()
+    assert [field.name for field in plain.selects()] == ["theme", "role", "sector", "region", "kind", "campaign"]
+
+
 def test_the_kept_sets_are_bounded(monkeypatch):
     monkeypatch.setattr(core_forms, "SHARED_KEPT", 3)
     core_forms._shared.clear()
@@ -68,6 +76,7 @@ def test_the_kept_sets_are_bounded(monkeypatch):
         "/pledges/?theme=dementia&q=tea",
         "/care-makers/directory/?region=london",
         "/social-care-commitment/organisations/?q=Oak",
+        "/pledges/impact/?reach=team&q=tea",
     ],
 )
 def test_pages_leave_the_shared_fields_as_they_found_them(client, path):

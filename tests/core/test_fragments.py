@@ -5,14 +5,15 @@ import re
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from core import fragments
 from counters.services import counters_recount
 from pledges import microcache
 from pledges.models import Pledge, Theme
+from pledges.outcomes import outcome_question_set, outcome_record
 from tests.ambassadors.factories import CareMakerFactory
 from tests.organisations.factories import make_organisation
 from tests.pledges.factories import CampaignFactory, PledgeFactory
@@ -51,6 +52,18 @@ def lists(db):
         CareMakerFactory(display_name=f"Care Maker {n}")
     for n in range(3):
         make_organisation(name=f"Oak Lodge {n}")
+    # A published sentence of what changed, for the impact page's sentence cards.
+    outcome_record(
+        pledge=done,
+        question_set=outcome_question_set(campaign),
+        answers={
+            "benefit": ["patients"],
+            "reach": "team",
+            "ongoing": "yes",
+            "change": "Six lonely patients had someone to talk to each week.",
+            "publish": True,
+        },
+    )
     counters_recount()  # the kept totals the impact page's tables are drawn from
 
 

@@ -19,7 +19,7 @@ from counters.services import counter_values, counter_values_with_prefix
 from . import keys as pledge_keys
 from . import outcomes
 from .models import OUTCOME_SINGLE, Campaign, Pledge, PledgeOutcome, Theme
-from .selectors import match_count
+from .selectors import match_count, wall_choices
 
 FACET_LABELS = {"theme": "Theme", "role": "Role", "sector": "Sector", "region": "Region"}
 # Columns of each breakdown table: (name, heading).
@@ -209,15 +209,17 @@ def impact_page(*, slug: str | None, params) -> dict | None:
 
     from .outcome_forms import SentenceFilterForm
 
-    # Every campaign at once (a handful of rows): the one shown, the one before and the others.
-    campaigns = list(Campaign.objects.order_by("-opens_at"))
+    # Every campaign and theme (a handful of rows each), as the wall keeps them for a few
+    # seconds per process: the campaign shown, the one before and the others.
+    all_campaigns, all_themes = wall_choices()
+    campaigns = sorted(all_campaigns, key=lambda c: c.opens_at, reverse=True)
     wanted = (lambda c: c.is_current) if slug is None else (lambda c: c.slug == slug)
     campaign = next((c for c in campaigns if wanted(c)), None)
     if campaign is None and slug is None:
         return None
     if campaign is None:
         raise Http404("No such campaign")
-    themes = list(Theme.objects.values_list("slug", "name"))
+    themes = [(theme.slug, theme.name) for theme in all_themes]
     report = campaign_report(campaign, campaigns=campaigns, themes=themes)
     form = SentenceFilterForm(params or None, themes=themes, question_set=report["question_set"])
     filters = form.filters() if params else {}

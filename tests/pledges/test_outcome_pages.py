@@ -186,7 +186,7 @@ def test_the_impact_page_shows_only_published_sentences_in_bdi_and_pages_them(cl
 def test_the_impact_page_reads_kept_totals_not_the_answers(client, campaign, django_assert_max_num_queries):
     for pledge in PledgeFactory.create_batch(6):
         record(pledge, change="Things changed.", publish=True)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         assert client.get(reverse("pledges:impact")).status_code == 200
 
 

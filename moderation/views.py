@@ -37,10 +37,14 @@ def _queue_or_404(request, key):
     return queue
 
 
-def _tabs(user, current):
+def _tabs(user, current, current_count: int | None = None):
+    """Each queue this person sees, with how many wait in it (`current_count`: the queue
+    shown, when its paginator counted all of it)."""
     tabs = []
     for queue in _visible_queues(user):
-        tabs.append({"queue": queue, "count": _capped_count(queue.waiting()), "current": queue is current})
+        counted = queue is current and current_count is not None
+        count = _capped(current_count) if counted else _capped_count(queue.waiting())
+        tabs.append({"queue": queue, "count": count, "current": queue is current})
     return tabs
 
 
@@ -69,7 +73,10 @@ def _overdue(queue):
 
 
 def _capped_count(queryset) -> str | int:
-    count = queryset[:COUNT_CAP].count()
+    return _capped(queryset[:COUNT_CAP].count())
+
+
+def _capped(count: int) -> str | int:
     return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else count
 
 
@@ -95,12 +102,14 @@ def queue_view(request, key):
         "moderation/queue.html",
         {
             "queue": queue,
-            "tabs": _tabs(request.user, queue),
+            # The paginator has counted what it pages: the whole queue, or its overdue items.
+            "tabs": _tabs(request.user, queue, None if overdue_only else page.paginator.count),
             "rows": _rows(queue, items, ticked),
             "page": page,
             "form": form,
             "overdue_only": overdue_only,
-            "overdue_count": _capped_count(_overdue(queue)),
+            # Shown beside the whole queue only (the overdue page says what it shows instead).
+            "overdue_count": None if overdue_only else _capped_count(_overdue(queue)),
         },
     )
 

@@ -261,3 +261,28 @@ def test_the_kept_bulk_fields_never_show_one_moderators_answers_to_another(clien
     again = client.get("/moderation/test-items/").content.decode()
     assert "Typed note" not in again and "Select a reason for this decision" not in again
     assert 'name="note"' in blank and 'name="note"' in again
+
+
+def _tab_count(html: str, label: str) -> str:
+    start = html.index(f"{label} <span")
+    return html[start:].split('app-tabs__count">', 1)[1].split("<", 1)[0]
+
+
+@pytest.mark.parametrize("overdue", [False, True])
+def test_the_tab_and_overdue_counts_agree_with_the_queue_shown(
+    client, test_queue, items, moderator, monkeypatch, overdue
+):
+    """The queue shown takes its tab count from its paginator, unless it shows only overdue items."""
+    from moderation import views
+
+    Item.objects.filter(pk=items[1].pk).update(created_at=timezone.now() - timedelta(days=3))
+    client.force_login(moderator)
+    html = client.get("/moderation/test-items/" + ("?overdue=1" if overdue else "")).content.decode()
+    assert _tab_count(html, "Test items") == "3"
+    if overdue:
+        assert "Showing only items waiting more than 2 days." in html and "waiting 0" not in html
+    else:
+        assert "1 waiting more than 2 days." in html
+    monkeypatch.setattr(views, "COUNT_CAP", 3)  # 3 or more: "2+"
+    html = client.get("/moderation/test-items/" + ("?overdue=1" if overdue else "")).content.decode()
+    assert _tab_count(html, "Test items") == "2+"

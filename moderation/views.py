@@ -102,14 +102,11 @@ def queue_view(request, key):
         "moderation/queue.html",
         {
             "queue": queue,
-            # The paginator has counted what it pages: the whole queue, or its overdue items.
-            "tabs": _tabs(request.user, queue, None if overdue_only else page.paginator.count),
+            **_counts(request.user, queue, page, overdue_only),
             "rows": _rows(queue, items, ticked),
             "page": page,
             "form": form,
             "overdue_only": overdue_only,
-            # Shown beside the whole queue only (the overdue page says what it shows instead).
-            "overdue_count": None if overdue_only else _capped_count(_overdue(queue)),
         },
     )
 
@@ -139,6 +136,15 @@ def waited(since, now) -> str:
     if timedelta(0) <= delta < _CALENDAR_FREE:
         return _waited_minutes(int(delta.total_seconds() // 60), get_language())
     return _waited_since(since, now, get_language())
+
+
+def _counts(user, queue, page, overdue_only: bool) -> dict:
+    """The tabs' counts, and how many of this queue are overdue (shown beside the whole queue
+    only: the overdue page says what it shows instead). The paginator has counted what it
+    pages: the whole queue, or only its overdue items."""
+    if overdue_only:
+        return {"tabs": _tabs(user, queue), "overdue_count": None}
+    return {"tabs": _tabs(user, queue, page.paginator.count), "overdue_count": _capped_count(_overdue(queue))}
 
 
 def _rows(queue, items, ticked: set[int]) -> list[dict]:

@@ -1,4 +1,5 @@
-"""The blank "Make a pledge" form, kept rendered per process; and the current campaign.
+"""The blank "Make a pledge" form, kept rendered per process; the current campaign; and
+search's answers, kept by what they depend on.
 
 The busiest page on Change Day after the wall is the empty "Make a pledge" form: twelve
 NHS.UK fields cost about 11 ms to render, every time the same for anyone signed out with no
@@ -12,9 +13,11 @@ same page.
 """
 
 import copy
+import hashlib
 import time
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse
 
 MAX_ENTRIES = 500  # per process
@@ -86,3 +89,14 @@ def kept_campaigns_and_themes(load):
     """`load()` reads (campaigns, themes); each caller gets its own copies of the rows."""
     campaigns, themes = _kept("campaigns-and-themes", load)
     return [copy.copy(c) for c in campaigns], [copy.copy(t) for t in themes]
+
+
+# --- Answers kept by what they depend on ------------------------------------------------
+
+
+def kept_answer(kind: str, depends_on, compute, seconds: float):
+    """`compute()`, kept `seconds` in this process's memory (the `local` cache) under `kind`
+    and a digest of `depends_on` (its repr). None and False are kept like any answer. Search
+    keeps its planner estimates, its window tests and its capped counts this way."""
+    key = f"pledges:{kind}:" + hashlib.sha256(repr(depends_on).encode()).hexdigest()
+    return caches["local"].get_or_set(key, compute, seconds)

@@ -25,15 +25,14 @@ p50 192 ms with no time-outs. tests/pledges/test_search.py checks that `search` 
 `plain_search` find the same pledges, common words included.
 """
 
-import hashlib
 import json
 import re
 
-from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from .cache import kept_answer
 from .models import Pledge
 
 # Up to this many matches, search fetches the matching ids from the GIN index; beyond it
@@ -74,8 +73,7 @@ def _is_common(q: str) -> bool:
 
 
 def _kept_estimate(q: str) -> float:
-    key = "pledges:estimate:" + hashlib.sha256(q.encode()).hexdigest()
-    return caches["local"].get_or_set(key, lambda: _estimated_matches(q), ESTIMATE_KEPT)
+    return kept_answer("estimate", q, lambda: _estimated_matches(q), ESTIMATE_KEPT)
 
 
 # Several common words are walked when this many of the newest published pledges hold at
@@ -95,7 +93,6 @@ def _dense(q: str) -> bool:
     """True when the newest DENSE_WINDOW published pledges hold DENSE_MATCHES of `q`'s
     matches: a walk back from the newest finds a page within a few thousand rows. About 3-6
     ms at a million pledges, kept per process like the estimates."""
-    key = "pledges:dense:" + hashlib.sha256(q.encode()).hexdigest()
 
     def count() -> bool:
         with connection.cursor() as cursor:
@@ -106,7 +103,7 @@ def _dense(q: str) -> bool:
             )
             return cursor.fetchone()[0] >= DENSE_MATCHES
 
-    return caches["local"].get_or_set(key, count, ESTIMATE_KEPT)
+    return kept_answer("dense", q, count, ESTIMATE_KEPT)
 
 
 def _search_probe(q: str) -> list[int]:

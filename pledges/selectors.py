@@ -1,9 +1,7 @@
 """Reused reads: the wall, the current campaign and its totals. No COUNT(*) over pledges here."""
 
-import hashlib
 from dataclasses import dataclass, field
 
-from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
@@ -13,7 +11,7 @@ from accounts.choices import Region
 from counters.services import counter_values, counter_values_with_prefix
 
 from . import keys as pledge_keys
-from .cache import kept_campaigns_and_themes, kept_current_campaign
+from .cache import kept_answer, kept_campaigns_and_themes, kept_current_campaign
 from .models import Campaign, Pledge, Theme
 from .search import search
 
@@ -103,8 +101,7 @@ def match_count(queryset: QuerySet[Pledge], *, cap: int = MATCH_COUNT_CAP) -> in
     # The same words and filters within MATCH_COUNT_KEPT seconds reuse the count (this
     # process's memory): counting reads up to cap + 1 rows, most of a search's database time.
     # A count that gave up is kept too, so the page does not wait out the timeout again.
-    key = "pledges:match-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    return caches["local"].get_or_set(key, lambda: _capped_count(sql, params), MATCH_COUNT_KEPT)
+    return kept_answer("match-count", (sql, params), lambda: _capped_count(sql, params), MATCH_COUNT_KEPT)
 
 
 def _capped_count(sql: str, params) -> int | None:

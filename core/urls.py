@@ -9,9 +9,9 @@ two thread-locals for the URLconf and the script prefix).
 
 Kept only when the name and every argument are plain: an int (not a bool, which would share
 1's key) or a str, including the SafeString a template literal resolves to. A model
-instance or a lazy string goes to Django's `reverse()` each time, as its text could change. The key holds everything the
-answer depends on: the URLconf in force, the script prefix and the current app. A change of
-ROOT_URLCONF (tests) empties it. The `{% url %}` tag uses it too (core.templatetags.urls,
+instance or a lazy string goes to Django's `reverse()` each time, as its text could change.
+The key holds everything the answer depends on: the URLconf in force, the script prefix and
+the current app. A change of ROOT_URLCONF (tests) empties it. The `{% url %}` tag uses it too (core.templatetags.urls,
 a template builtin that replaces Django's tag of the same name and behaviour).
 tests/core/test_urls.py checks every named pattern gives the same address both ways.
 """

@@ -98,5 +98,5 @@ def kept_answer(kind: str, depends_on, compute, seconds: float):
     """`compute()`, kept `seconds` in this process's memory (the `local` cache) under `kind`
     and a digest of `depends_on` (its repr). None and False are kept like any answer. Search
     keeps its planner estimates, its window tests and its capped counts this way."""
-    key = f"pledges:{kind}:" + hashlib.sha256(repr(depends_on).encode()).hexdigest()
+    key = f"kept-answer:{kind}:" + hashlib.sha256(repr(depends_on).encode()).hexdigest()
     return caches["local"].get_or_set(key, compute, seconds)

@@ -91,6 +91,15 @@ def kept_campaigns_and_themes(load):
     return [copy.copy(c) for c in campaigns], [copy.copy(t) for t in themes]
 
 
+def kept_campaign_and_theme(load, campaign_id: int, theme_id: int | None):
+    """The campaign and the theme with these ids from the same kept lists (copies of those
+    two rows only), None for one that is not there (new since the lists were read)."""
+    campaigns, themes = _kept("campaigns-and-themes", load)
+    campaign = next((c for c in campaigns if c.pk == campaign_id), None)
+    theme = next((t for t in themes if t.pk == theme_id), None)
+    return copy.copy(campaign), copy.copy(theme)
+
+
 # --- Answers kept by what they depend on ------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from pledges import keys as pledge_keys
 from pledges import services
 from pledges.models import Pledge, Theme
 
-from .factories import PledgeFactory
+from .factories import CampaignFactory, PledgeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,11 +124,17 @@ def test_pledge_page_query_count_is_pinned(client, campaign, django_assert_max_n
         assert client.get(pledge.get_absolute_url()).status_code == 200
 
 
-def test_a_pledge_page_showing_everything_is_one_query(client, campaign, django_assert_num_queries):
-    """The page reads only DETAIL_FIELDS: a column it shows but does not load costs a query."""
+def test_a_pledge_page_showing_everything_is_one_query(client, campaign, settings, django_assert_num_queries):
+    """The page reads only DETAIL_FIELDS, and its campaign and theme from the kept lists: a
+    column it shows but does not load costs a query."""
     from django.utils import timezone
 
+    from pledges import cache
+    from pledges.selectors import wall_choices
     from tests.organisations.factories import make_organisation
+
+    settings.PLEDGES_CAMPAIGN_TTL = 5
+    cache.clear_forms()
 
     first = PledgeFactory(text="I will learn the names of the porters")
     oak = make_organisation(name="Oak Lodge Care Home")
@@ -140,6 +146,7 @@ def test_a_pledge_page_showing_everything_is_one_query(client, campaign, django_
         show_name=Pledge.ShowName.NAME,
         name="Priya Shah",
     )
+    wall_choices()  # the kept lists, as any page before this one leaves them
     with django_assert_num_queries(1):
         html = client.get(pledge.get_absolute_url()).content.decode()
     for shown in (
@@ -153,6 +160,20 @@ def test_a_pledge_page_showing_everything_is_one_query(client, campaign, django_
         pledge.theme.name,
     ):
         assert shown in html, shown
+
+
+def test_a_pledge_in_a_campaign_and_theme_newer_than_the_kept_lists_is_shown(client, campaign, settings):
+    from pledges import cache
+    from pledges.selectors import wall_choices
+
+    settings.PLEDGES_CAMPAIGN_TTL = 5
+    cache.clear_forms()
+    wall_choices()
+    later = CampaignFactory(name="Change Day 2028", slug="change-day-2028")
+    theme = Theme.objects.create(name="Hydration rounds", slug="hydration-rounds")
+    pledge = PledgeFactory(campaign=later, theme=theme)
+    html = client.get(pledge.get_absolute_url()).content.decode()
+    assert "A pledge for Change Day 2028" in html and "Hydration rounds" in html
 
 
 def test_wall_shows_totals_from_counters_with_role_status(client, campaign):

@@ -119,7 +119,7 @@ def test_fragment_templates_read_only_their_arguments():
     """The rule in core/fragments.py: no request, user or context processor (queries: below)."""
     names = fragment_templates()
     assert {"pledges/_pledge_card.html", "ambassadors/_directory_card.html"} <= names
-    forbidden = re.compile(r"\brequest\b|\buser\b|csrf|\bmessages\b|\bperms\b|service_name|navigation")
+    forbidden = re.compile(r"\brequest\b|\buser\b|csrf|\bmessages\b|\bperms\b|service_name|\bnavigation\b")
     for name in names:
         source = next(p for p in TEMPLATES if p.as_posix().endswith("templates/" + name)).read_text()
         assert not forbidden.search(source), name
@@ -215,3 +215,23 @@ def test_moderation_queues_are_the_same_kept_or_rendered_and_show_a_new_report(c
     pledge_services.pledge_report(pledge=reported, reporter="ip:192.0.2.3", reason="spam", detail="A third report")
     again = client.get(path).content.decode()
     assert ("A third report" in again) == ("reported" in path)
+
+
+def test_the_signed_out_header_is_kept_per_section_and_the_signed_in_one_never(client, lists, moderator):
+    sections = {
+        reverse("pledges:index"): "Pledges",
+        reverse("ambassadors:directory"): "Care Makers",
+        reverse("organisations:directory"): "Social Care Commitment",
+    }
+    for _ in range(2):  # rendered and kept, then from what was kept
+        for path, current in sections.items():
+            html = client.get(path).content.decode()
+            assert re.findall(r'aria-current="true">([^<]+)<', html) == [current], path
+            assert "Sign in" in html and "Sign out" not in html
+    headers = [key for key in fragments._kept if key[0] == "includes/header.html"]
+    assert sorted(dict(key[1])["section"] for key in headers) == ["ambassadors", "organisations", "pledges"]
+
+    client.force_login(moderator)
+    html = client.get(reverse("pledges:index")).content.decode()
+    assert "Sign out" in html and "Staff tools" in html and 'name="csrfmiddlewaretoken"' in html
+    assert len([key for key in fragments._kept if key[0] == "includes/header.html"]) == 3

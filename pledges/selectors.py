@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.http import urlencode
 
 from accounts.choices import Region
+from core.queries import kept_query
 from counters.services import counter_values, counter_values_with_prefix
 
 from . import keys as pledge_keys
@@ -157,6 +158,34 @@ def _campaigns_and_themes() -> tuple[list[Campaign], list[Theme]]:
 def wall_choices() -> tuple[list[Campaign], list[Theme]]:
     """Every campaign and theme, loaded once: the filter form's choices and the filters' objects."""
     return kept_campaigns_and_themes(_campaigns_and_themes)
+
+
+# What a pledge's page reads: the columns it shows of the pledge and the two rows it joins,
+# not all their columns (Django's query compiler works per column and per join; the page's
+# one query cost a third of its time). Its campaign and theme come from the kept lists.
+# Its SQL is compiled once per process (core/queries.py). tests/pledges/test_wall.py renders
+# a pledge with all of it and counts one query.
+DETAIL_FIELDS = (
+    *("id", "text", "kind", "job_role", "region", "show_name", "name", "done_at", "done_story", "joins_count"),
+    *("status", "user", "email_normalised", "campaign", "theme", "joined_from__status"),
+    *("organisation__name", "organisation__slug", "organisation__verified_at"),
+)
+
+
+@kept_query
+def _public_pledge(pk: int) -> QuerySet[Pledge]:
+    return (
+        Pledge.objects.select_related("joined_from", "organisation")
+        .only(*DETAIL_FIELDS)
+        .filter(pk=pk, status__in=Pledge.PUBLIC)
+        .order_by()[:1]
+    )
+
+
+def pledge_for_page(pk: int) -> Pledge | None:
+    """The public pledge a pledge's page shows, with what it shows of the rows it links to."""
+    rows = _public_pledge(pk=pk)
+    return with_campaign_and_theme(rows[0]) if rows else None
 
 
 def with_campaign_and_theme(pledge: Pledge) -> Pledge:

@@ -137,26 +137,11 @@ def _is_owner(request, pledge: Pledge) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES and pledge.pk in request.session.get(MANAGED, [])
 
 
-# What a pledge's page reads: the columns it shows of the pledge and the two rows it joins,
-# not all their columns (Django's query compiler works per column and per join; the page's
-# one query cost a third of its time). Its campaign and theme come from the kept lists.
-# tests/pledges/test_wall.py renders a pledge with all of it and counts one query.
-DETAIL_FIELDS = (
-    *("id", "text", "kind", "job_role", "region", "show_name", "name", "done_at", "done_story", "joins_count"),
-    *("status", "user", "email_normalised", "campaign", "theme", "joined_from__status"),
-    *("organisation__name", "organisation__slug", "organisation__verified_at"),
-)
-
-
 @public_microcache
 def detail(request, pk: int):
-    pledge = selectors.with_campaign_and_theme(
-        get_object_or_404(
-            Pledge.objects.select_related("joined_from", "organisation").only(*DETAIL_FIELDS),
-            pk=pk,
-            status__in=Pledge.PUBLIC,
-        )
-    )
+    pledge = selectors.pledge_for_page(pk)
+    if pledge is None:
+        raise Http404
     url = settings.SITE_URL + pledge.get_absolute_url()
     is_owner = _is_owner(request, pledge)
     if is_owner:

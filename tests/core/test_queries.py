@@ -1,0 +1,147 @@
+"""Read queries compiled once per process (core/queries.py): the same rows as the plain
+query, no compiling after the first call, and built every time when keeping is not safe."""
+
+import threading
+
+import pytest
+from django.db.models.sql.compiler import SQLCompiler
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core.queries import _NOT_KEPT, kept_query
+from pledges.models import Pledge
+from tests.organisations.factories import make_organisation
+from tests.pledges.factories import CampaignFactory, PledgeFactory
+
+
+@pytest.fixture
+def pledges(db):
+    campaign = CampaignFactory(is_current=True)
+    oak = make_organisation(name="Oak Lodge Care Home")
+    first = PledgeFactory(campaign=campaign, text="I will learn the names of the porters")
+    second = PledgeFactory(campaign=campaign, text="I will learn their names too", joined_from=first, organisation=oak)
+    held = PledgeFactory(campaign=campaign, text="I will be held for a moment")
+    Pledge.objects.filter(pk=held.pk).update(status=Pledge.Status.HELD)
+    return first, second, held
+
+
+def by_pk(pk: int):
+    return (
+        Pledge.objects.select_related("joined_from", "organisation")
+        .only("id", "text", "joined_from__text", "organisation__name")
+        .filter(pk=pk, status__in=Pledge.PUBLIC)
+        .order_by()[:1]
+    )
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """How many times Django's query compiler ran."""
+    calls = []
+    original = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return calls
+
+
+def shown(rows):
+    return [
+        (row.pk, row.text, row.joined_from and row.joined_from.text, row.organisation and row.organisation.name)
+        for row in rows
+    ]
+
+
+def test_kept_rows_are_the_plain_query_rows_and_compile_once(pledges, compiles, django_assert_num_queries):
+    kept = kept_query(by_pk)
+    first, second, held = pledges
+    for pk in (first.pk, second.pk, held.pk, 0, second.pk):
+        compiles.clear()
+        with django_assert_num_queries(1):  # the joined rows come with it, as with select_related
+            rows = shown(kept(pk=pk))
+        assert rows == shown(by_pk(pk)), pk
+        if pk != first.pk:
+            assert len(compiles) == 1  # the plain query's only: the kept one was not compiled again
+    assert shown(kept(pk=second.pk)) == [(second.pk, second.text, first.text, "Oak Lodge Care Home")]
+    assert kept(pk=held.pk) == [] and kept(pk=0) == []
+
+
+def test_kept_and_plain_agree_with_keeping_off(pledges):
+    kept = kept_query(by_pk)
+    with override_settings(CORE_QUERIES_KEPT=False):
+        plain = [shown(kept(pk=p.pk)) for p in pledges]
+    assert not kept.kept
+    assert [shown(kept(pk=p.pk)) for p in pledges] == plain
+
+
+def test_string_keywords_are_kept(pledges):
+    kept = kept_query(lambda text, pk: Pledge.objects.filter(text=text, pk__gte=pk).order_by("pk"))
+    first, second, _ = pledges
+    assert [p.pk for p in kept(text=second.text, pk=0)] == [second.pk]
+    assert [p.pk for p in kept(text=first.text, pk=0)] == [first.pk]
+    assert kept(text=first.text, pk=first.pk + 1) == []
+    assert all(value is not _NOT_KEPT for value in kept.kept.values())
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        # reads the time: the two builds differ, so it would be wrong to keep
+        lambda pk: Pledge.objects.filter(pk=pk, created_at__lte=timezone.now()),
+        # the value is changed on its way in (%...%)
+        lambda pk: Pledge.objects.filter(pk__gte=0, text__icontains=str(pk)),
+        # not used as a parameter at all
+        lambda pk: Pledge.objects.filter(pk__gte=0),
+        # rows as dicts, not model instances
+        lambda pk: Pledge.objects.filter(pk=pk).values("pk", "text"),
+    ],
+    ids=["reads-the-time", "changed-value", "unused", "values"],
+)
+def test_queries_that_cannot_be_kept_are_built_every_time(pledges, compiles, build):
+    kept = kept_query(build)
+    first, *_ = pledges
+    expected = list(build(pk=first.pk))
+    assert kept(pk=first.pk) == expected
+    assert list(kept.kept.values()) == [_NOT_KEPT]
+    compiles.clear()
+    assert kept(pk=first.pk) == expected
+    assert compiles  # built and compiled again
+
+
+def test_a_list_is_never_a_kept_value(pledges):
+    kept = kept_query(lambda pks: Pledge.objects.filter(pk__in=pks).order_by("pk"))
+    first, second, _ = pledges
+    assert [p.pk for p in kept(pks=[first.pk, second.pk])] == [first.pk, second.pk]
+    assert [p.pk for p in kept(pks=[second.pk])] == [second.pk]
+    assert list(kept.kept.values()) == [_NOT_KEPT]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_runs_the_kept_query_on_its_own_connection():
+    """gunicorn's threads each have a database connection; the kept SQL is shared."""
+    from django.db import connections
+
+    CampaignFactory(is_current=True)
+    pledge = PledgeFactory(text="I will say good morning to every patient")
+    kept = kept_query(by_pk)
+    assert shown(kept(pk=pledge.pk))  # compiled on this thread's connection
+    here = connections["default"]
+    found, used = [], []
+
+    def elsewhere():
+        try:
+            with CaptureQueriesContext(connections["default"]) as queries:
+                found.extend(shown(kept(pk=pledge.pk)))
+            used.append((connections["default"] is not here, len(queries)))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert found == [(pledge.pk, pledge.text, None, None)]
+    assert used == [(True, 1)]

@@ -9,6 +9,8 @@ permission granted by hand in the admin does not linger unnoticed.
 
 from django.db.models.signals import post_migrate
 
+from core.queries import kept_query
+
 MODERATORS = "Moderators"
 REGIONAL_LEADS = "Regional leads"
 PROGRAMME_ADMINS = "Programme admins"
@@ -70,9 +72,26 @@ def role_names(user) -> frozenset[str]:
         return frozenset()
     names = getattr(user, "_role_names", None)
     if names is None:
-        names = frozenset(user.groups.values_list("name", flat=True))
+        names = frozenset(_group_names(user_id=user.pk))
         user._role_names = names
     return names
+
+
+# Both read on every page a signed-in person opens (the header's staff tools): their SQL is
+# compiled once per process (core/queries.py).
+@kept_query
+def _group_names(user_id: int):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(user=user_id).values_list("name", flat=True)
+
+
+@kept_query
+def _leads_a_region(user_id: int):
+    from django.contrib.auth import get_user_model
+
+    regions = get_user_model()._meta.get_field("care_maker_regions").related_model
+    return regions.objects.filter(user=user_id).values_list("pk", flat=True)[:1]
 
 
 def has_role(user, *names: str) -> bool:
@@ -97,7 +116,12 @@ def is_regional_lead(user) -> bool:
     group only says what a lead may do in the Django admin."""
     if not (user and user.is_authenticated):
         return False
-    return is_programme_admin(user) or user.care_maker_regions.exists()
+    if is_programme_admin(user):
+        return True
+    leads = getattr(user, "_leads_a_region", None)
+    if leads is None:
+        leads = user._leads_a_region = bool(_leads_a_region(user_id=user.pk))
+    return leads
 
 
 # The same roles as querysets, for whoever must tell them something (the staff digest,

@@ -9,7 +9,8 @@ or two changing (an id, a slug), can be compiled once:
     def pledge_for_page(pk: int):
         return Pledge.objects.select_related("organisation").filter(pk=pk)[:1]
 
-    rows = pledge_for_page(pk=pk)  # a list of model instances, as list(queryset) gives
+    rows = pledge_for_page(pk=pk)  # a list, as list(queryset) gives: instances, or the
+                                   # dicts, tuples or values of values() and values_list()
 
 The first call builds the query twice, with two different stand-in values for each keyword
 (ints and strings only), and compares the SQL and parameters: the SQL must be the same and
@@ -18,8 +19,9 @@ calls put their own values in those places. Anything else a build reads (the tim
 setting, a row) would show as a difference between the two builds, or be kept with the SQL:
 so a build may read only its keywords and constants. A query that does not pass the
 comparison (a value changed on its way in, as `icontains` does, or in the SQL text, as a
-list is) is simply built every time. The rows come back through Django's own iterable, so
-select_related, deferred fields and converters behave as they do for the plain query.
+list is), or whose rows come some other way (a named values_list), is simply built every
+time. A build returns a QuerySet: for exists(), ask for `.values_list("pk")[:1]`. The rows come back through Django's own iterables, so select_related,
+deferred fields and converters behave as they do for the plain query.
 
 CORE_QUERIES_KEPT = False builds every query every time (tests/core/test_queries.py runs
 both ways and compares).
@@ -31,10 +33,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models import QuerySet
+from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable
 
 _NOT_KEPT = object()
+
+# How the rows come back: instances, dicts, tuples or single values. Each of these reads
+# its rows through query.get_compiler(), which is where the kept SQL goes in.
+_ITERABLES = (ModelIterable, ValuesIterable, ValuesListIterable, FlatValuesListIterable)
 
 
 class _Compiled:
@@ -45,7 +51,7 @@ class _Compiled:
         self.params = params
         self.slots = slots
 
-    def run(self, values: dict) -> list[Model]:
+    def run(self, values: dict) -> list:
         params = list(self.params)
         for at, name in self.slots:
             params[at] = values[name]
@@ -75,7 +81,7 @@ def _compile(build: Callable[..., QuerySet], values: dict) -> _Compiled | None:
     if first is None:
         return None
     queryset = build(**first)
-    if queryset._iterable_class is not ModelIterable:
+    if queryset._iterable_class not in _ITERABLES:
         return None
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
@@ -99,12 +105,12 @@ def _compile(build: Callable[..., QuerySet], values: dict) -> _Compiled | None:
     return _Compiled(queryset, compiler, sql, list(params), slots)
 
 
-def kept_query(build: Callable[..., QuerySet]) -> Callable[..., list[Model]]:
+def kept_query(build: Callable[..., QuerySet]) -> Callable[..., list]:
     """`build(**values)`'s rows, its SQL compiled once per process and kind of values."""
     kept: dict[tuple, _Compiled | object] = {}
 
     @functools.wraps(build)
-    def rows(**values) -> list[Model]:
+    def rows(**values) -> list:
         if not getattr(settings, "CORE_QUERIES_KEPT", True):
             return list(build(**values))
         kinds = tuple(sorted((name, type(value)) for name, value in values.items()))

@@ -162,3 +162,28 @@ def test_a_verified_email_is_the_sign_in_address_verified_in_allauth():
         False,
     ]
     assert list(User.objects.with_verified_email()) == [verified]
+
+
+def test_each_page_reads_roles_without_compiling_their_sql(monkeypatch, moderator, django_assert_num_queries):
+    """Read on every signed-in page: compiled once per process (core/queries.py)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from accounts.choices import Region
+    from accounts.roles import is_moderator, is_regional_lead, role_names
+    from tests.factories import UserFactory
+
+    lead = UserFactory(email="lead.north@example.org")
+    lead.care_maker_regions.create(region=Region.NORTH_WEST)
+    nobody = UserFactory(email="nobody@example.org")
+    role_names(nobody), is_regional_lead(nobody)  # compiled here
+    compiles = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiles.append(1) or original(self, *a, **k))
+    User = type(lead)
+    for person, roles, leads in ((moderator, {MODERATORS}, False), (lead, set(), True), (nobody, set(), False)):
+        fresh = User.objects.get(pk=person.pk)  # as each request loads its user
+        compiles.clear()
+        with django_assert_num_queries(2):
+            assert (role_names(fresh), is_moderator(fresh), is_regional_lead(fresh)) == (roles, bool(roles), leads)
+            assert is_regional_lead(fresh) == leads and role_names(fresh) == roles  # read once per user object
+        assert compiles == []

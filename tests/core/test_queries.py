@@ -87,6 +87,28 @@ def test_string_keywords_are_kept(pledges):
     assert all(value is not _NOT_KEPT for value in kept.kept.values())
 
 
+@pytest.mark.parametrize("shape", ["values", "values_list", "flat"])
+def test_dicts_tuples_and_single_values_are_kept(pledges, compiles, shape):
+    def build(pk):
+        queryset = Pledge.objects.filter(pk__gte=pk).order_by("pk")
+        if shape == "values":
+            return queryset.values("pk", "text")
+        return (
+            queryset.values_list("pk", "text", flat=False)
+            if shape == "values_list"
+            else queryset.values_list("pk", flat=True)
+        )
+
+    kept = kept_query(build)
+    first, second, _ = pledges
+    kept(pk=0)  # compiled here
+    for pk in (first.pk, second.pk, first.pk):
+        compiles.clear()
+        assert kept(pk=pk) == list(build(pk)) and kept(pk=pk)
+        assert len(compiles) == 1  # the plain build's
+    assert list(kept.kept.values()) != [_NOT_KEPT]
+
+
 @pytest.mark.parametrize(
     "build",
     [
@@ -96,10 +118,10 @@ def test_string_keywords_are_kept(pledges):
         lambda pk: Pledge.objects.filter(pk__gte=0, text__icontains=str(pk)),
         # not used as a parameter at all
         lambda pk: Pledge.objects.filter(pk__gte=0),
-        # rows as dicts, not model instances
-        lambda pk: Pledge.objects.filter(pk=pk).values("pk", "text"),
+        # rows as named tuples, which read their names another way
+        lambda pk: Pledge.objects.filter(pk=pk).values_list("pk", "text", named=True),
     ],
-    ids=["reads-the-time", "changed-value", "unused", "values"],
+    ids=["reads-the-time", "changed-value", "unused", "named-tuples"],
 )
 def test_queries_that_cannot_be_kept_are_built_every_time(pledges, compiles, build):
     kept = kept_query(build)

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from accounts import roles
 from core.charts import Series, stacked_bar_chart
+from core.queries import kept_query
 from counters import keys as linked_keys
 from counters.services import counter_values
 
@@ -160,11 +161,28 @@ def commitment_tasks_chart(figures: dict, *, title: str) -> str:
     )
 
 
-def published_evidence(organisation: Organisation):
-    """The organisation's done tasks whose evidence it has published, by statement."""
+# An employer's page runs these two on every view: their SQL is compiled once per process.
+@kept_query
+def _organisation_by_slug(slug: str):
+    return Organisation.objects.select_related("commitment").filter(slug=slug).order_by()[:1]
+
+
+def organisation_for_page(slug: str) -> Organisation | None:
+    """The organisation at this address, with its commitment (verified or not: the page decides)."""
+    rows = _organisation_by_slug(slug=slug)
+    return rows[0] if rows else None
+
+
+@kept_query
+def _published_evidence(organisation_id: int):
     return CommitmentTask.objects.filter(
-        commitment__organisation=organisation, evidence_published_at__isnull=False
+        commitment__organisation=organisation_id, evidence_published_at__isnull=False
     ).order_by("statement_number", "done_at", "pk")
+
+
+def published_evidence(organisation: Organisation) -> list[CommitmentTask]:
+    """The organisation's done tasks whose evidence it has published, by statement."""
+    return _published_evidence(organisation_id=organisation.pk)
 
 
 def latest_published_evidence(limit: int = 6):

@@ -51,6 +51,7 @@ from .selectors import (
     is_member,
     is_representative,
     organisation_counts,
+    organisation_for_page,
     organisation_suggestions,
     published_evidence,
 )
@@ -509,7 +510,9 @@ def lookup(request):
 
 
 def detail(request, slug: str):
-    organisation = get_object_or_404(Organisation.objects.select_related("commitment"), slug=slug)
+    organisation = organisation_for_page(slug)
+    if organisation is None:
+        raise Http404("No such organisation")
     if (
         not organisation.is_verified
         and not is_member(request.user, organisation)

@@ -311,6 +311,21 @@ def test_the_public_page_shows_tasks_by_statement_and_only_published_evidence(
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"] and "commitmenttask" in q["sql"]]
 
 
+def test_the_public_page_compiles_no_sql_once_seen(client, with_evidence, committed, monkeypatch):
+    """Its organisation and its evidence are kept queries (core/queries.py): the next
+    employer's page runs the same SQL with its own values."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    assert client.get(with_evidence.get_absolute_url()).status_code == 200
+    compiles = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiles.append(1) or original(self, *a, **k))
+    html = client.get(committed.get_absolute_url()).content.decode()
+    assert committed.name in html and "has not published any evidence" in html
+    assert CLEAN in client.get(with_evidence.get_absolute_url()).content.decode()
+    assert compiles == []
+
+
 def test_the_public_page_says_when_nothing_is_published(client, committed):
     html = client.get(committed.get_absolute_url()).content.decode()
     assert "has not published any evidence" in html

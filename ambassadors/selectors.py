@@ -1,4 +1,5 @@
 from accounts.choices import JobRole, Region, Sector
+from core.queries import kept_query
 from counters.services import counter_values, counter_values_with_prefix
 from counters.suppression import MINIMUM_CELL, shown, shown_column
 from moderation.models import Decision
@@ -186,12 +187,12 @@ def latest_application(user) -> Application | None:
     )
 
 
-def milestones_reached(limit: int = 10):
+@kept_query  # on the Care Maker figures page: its SQL compiled once per process
+def milestones_reached():
+    """The ten newest Care Maker milestones."""
     from counters.models import Milestone
 
-    return Milestone.objects.filter(key__startswith=ambassador_keys.PREFIX).order_by("-reached_at", "-threshold")[
-        :limit
-    ]
+    return Milestone.objects.filter(key__startswith=ambassador_keys.PREFIX).order_by("-reached_at", "-threshold")[:10]
 
 
 EXPORT_ACTIVITY_FIELDS = ["kind", "done_month", "cs", "reach", "region", "role", "sector"]

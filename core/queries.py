@@ -17,7 +17,9 @@ The first call builds the query twice, with two different stand-in values for ea
 each stand-in must come through as a parameter unchanged. Then the SQL is kept, and later
 calls put their own values in those places. Anything else a build reads (the time now, a
 setting, a row) would show as a difference between the two builds, or be kept with the SQL:
-so a build may read only its keywords and constants. A query that does not pass the
+so a build may read only its keywords and constants. It may leave out a filter for an
+empty value (0, ""): empty values are part of what is kept, not stand-ins; it must not
+otherwise choose its SQL by a value (a length, a range). A query that does not pass the
 comparison (a value changed on its way in, as `icontains` does, or in the SQL text, as a
 list is), or whose rows come some other way (a named values_list), is simply built every
 time. A build returns a QuerySet: for exists(), ask for `.values_list("pk")[:1]`. The rows come back through Django's own iterables, so select_related,
@@ -64,10 +66,18 @@ class _Compiled:
         return list(queryset)
 
 
+def _empty(value) -> bool:
+    return type(value) in (int, str) and not value
+
+
 def _stand_ins(values: dict, which: int) -> dict | None:
+    """Stand-ins for the values; an empty one (0, "") is given as it is, and is part of the
+    key instead (a build may leave out a filter for an empty value)."""
     stand_ins = {}
     for n, (name, value) in enumerate(sorted(values.items())):
-        if type(value) is int:
+        if _empty(value):
+            stand_ins[name] = value
+        elif type(value) is int:
             stand_ins[name] = 1_900_000_000 + 10 * n + which
         elif type(value) is str:
             stand_ins[name] = f"kept-query-stand-in-{n}-{which}"
@@ -89,7 +99,7 @@ def _compile(build: Callable[..., QuerySet], values: dict) -> _Compiled | None:
     other_sql, other_params = other.query.get_compiler(using=other.db).as_sql()
     if sql != other_sql or len(params) != len(other_params):
         return None
-    names = {stand_in: name for name, stand_in in first.items()}
+    names = {stand_in: name for name, stand_in in first.items() if not _empty(values[name])}
     slots = []
     for at, (one, two) in enumerate(zip(params, other_params, strict=True)):
         name = names.get(one) if isinstance(one, int | str) else None
@@ -100,20 +110,22 @@ def _compile(build: Callable[..., QuerySet], values: dict) -> _Compiled | None:
         if two != second[name]:
             return None
         slots.append((at, name))
-    if {name for _, name in slots} != set(values):
+    if {name for _, name in slots} != {name for name, value in values.items() if not _empty(value)}:
         return None  # a value was changed on its way in, or not used
     return _Compiled(queryset, compiler, sql, list(params), slots)
 
 
 def kept_query(build: Callable[..., QuerySet]) -> Callable[..., list]:
-    """`build(**values)`'s rows, its SQL compiled once per process and kind of values."""
+    """`build(**values)`'s rows, its SQL compiled once per process and kind of values
+    (their types, and which of them are empty)."""
     kept: dict[tuple, _Compiled | object] = {}
 
     @functools.wraps(build)
     def rows(**values) -> list:
         if not getattr(settings, "CORE_QUERIES_KEPT", True):
             return list(build(**values))
-        kinds = tuple(sorted((name, type(value)) for name, value in values.items()))
+        # A value's type is part of the key, and so is an empty value itself.
+        kinds = tuple(sorted((name, type(value), _empty(value)) for name, value in values.items()))
         compiled = kept.get(kinds)
         if compiled is None:
             compiled = kept[kinds] = _compile(build, values) or _NOT_KEPT

@@ -106,8 +106,13 @@ def _statement_titles() -> dict[int, str]:
     statement_set = statement_set_current()
     if statement_set is None:
         return {}
-    return dict(
-        Statement.objects.filter(statement_set=statement_set, audience=Audience.EMPLOYER).values_list("number", "title")
+    return dict(_employer_statements(statement_set_id=statement_set.pk))
+
+
+@kept_query
+def _employer_statements(statement_set_id: int):
+    return Statement.objects.filter(statement_set=statement_set_id, audience=Audience.EMPLOYER).values_list(
+        "number", "title"
     )
 
 
@@ -185,12 +190,13 @@ def published_evidence(organisation: Organisation) -> list[CommitmentTask]:
     return _published_evidence(organisation_id=organisation.pk)
 
 
-def latest_published_evidence(limit: int = 6):
-    """The newest published evidence across the programme, with its organisation."""
+@kept_query
+def latest_published_evidence():
+    """The newest published evidence across the programme (six), with its organisation."""
     return (
         CommitmentTask.objects.filter(evidence_published_at__isnull=False)
         .select_related("commitment__organisation")
-        .order_by("-evidence_published_at")[:limit]
+        .order_by("-evidence_published_at")[:6]
     )
 
 

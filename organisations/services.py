@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from accounts.roles import is_programme_admin
 from core.privacy import find_personal_data, refuse_personal_data
+from core.queries import kept_query
 from core.urls import reverse
 from counters.services import counters_add
 from mail.models import Email
@@ -98,11 +99,17 @@ class ChosenTask:
 # --- statements -------------------------------------------------------------------
 
 
-def statement_set_current() -> StatementSet:
+def statement_set_current() -> StatementSet | None:
     """The newest published set that is complete (seven statements for each audience): what new commitments sign.
 
     A set an admin is still writing, even if marked published too early, is never offered.
     """
+    found = _complete_statement_sets()
+    return found[0] if found else None
+
+
+@kept_query  # read by every commitment page: its SQL is compiled once per process
+def _complete_statement_sets():
     from django.db.models import Count, Q
 
     return (
@@ -112,8 +119,7 @@ def statement_set_current() -> StatementSet:
             employee=Count("statements", filter=Q(statements__audience=Audience.EMPLOYEE)),
         )
         .filter(employer=7, employee=7)
-        .order_by("-version")
-        .first()
+        .order_by("-version")[:1]
     )
 
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from core.privacy import personal_data_error
+from core.queries import kept_query
 from counters import suppression
 from counters.services import counter_values_with_prefix, counters_add
 
@@ -74,7 +75,10 @@ def outcome_token_read(token: str) -> int:
 
 def outcome_question_set(campaign: Campaign) -> OutcomeQuestionSet:
     """The set asked now for this campaign: its own active set, else the one for every campaign."""
-    sets = OutcomeQuestionSet.objects.filter(Q(campaign=campaign) | Q(campaign__isnull=True), is_active=True)
+    if campaign is None:
+        sets = OutcomeQuestionSet.objects.filter(campaign__isnull=True, is_active=True)
+    else:
+        sets = _active_question_sets(campaign_id=campaign.pk)
     found = sorted(sets, key=lambda s: s.campaign_id is None)
     if found:
         return found[0]
@@ -82,6 +86,11 @@ def outcome_question_set(campaign: Campaign) -> OutcomeQuestionSet:
     return OutcomeQuestionSet.objects.get_or_create(
         campaign=None, version=1, defaults={"questions": default_outcome_questions()}
     )[0]
+
+
+@kept_query  # read by the impact pages and each answer: its SQL compiled once per process
+def _active_question_sets(campaign_id: int):
+    return OutcomeQuestionSet.objects.filter(Q(campaign=campaign_id) | Q(campaign__isnull=True), is_active=True)
 
 
 def outcome_question_set_save(*, question_set: OutcomeQuestionSet) -> OutcomeQuestionSet:

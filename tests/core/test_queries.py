@@ -59,7 +59,7 @@ def shown(rows):
 def test_kept_rows_are_the_plain_query_rows_and_compile_once(pledges, compiles, django_assert_num_queries):
     kept = kept_query(by_pk)
     first, second, held = pledges
-    for pk in (first.pk, second.pk, held.pk, 0, second.pk):
+    for pk in (first.pk, second.pk, held.pk, 10**9, second.pk):
         compiles.clear()
         with django_assert_num_queries(1):  # the joined rows come with it, as with select_related
             rows = shown(kept(pk=pk))
@@ -67,7 +67,7 @@ def test_kept_rows_are_the_plain_query_rows_and_compile_once(pledges, compiles, 
         if pk != first.pk:
             assert len(compiles) == 1  # the plain query's only: the kept one was not compiled again
     assert shown(kept(pk=second.pk)) == [(second.pk, second.text, first.text, "Oak Lodge Care Home")]
-    assert kept(pk=held.pk) == [] and kept(pk=0) == []
+    assert kept(pk=held.pk) == [] and kept(pk=10**9) == []
 
 
 def test_kept_and_plain_agree_with_keeping_off(pledges):
@@ -87,6 +87,24 @@ def test_string_keywords_are_kept(pledges):
     assert all(value is not _NOT_KEPT for value in kept.kept.values())
 
 
+def test_a_filter_left_out_for_an_empty_value_is_kept_apart(pledges):
+    """`if text:` in a build: the SQL without the filter is kept for "", the other for the rest."""
+
+    def build(text, pk):
+        queryset = Pledge.objects.filter(pk__gte=pk).order_by("pk")
+        return queryset.filter(text=text) if text else queryset
+
+    kept = kept_query(build)
+    first, second, held = pledges
+    everyone = [first.pk, second.pk, held.pk]
+    for _ in range(2):
+        assert [p.pk for p in kept(text="", pk=0)] == everyone
+        assert [p.pk for p in kept(text=first.text, pk=0)] == [first.pk]
+        assert [p.pk for p in kept(text="", pk=second.pk)] == [second.pk, held.pk]
+        assert [p.pk for p in kept(text=second.text, pk=second.pk)] == [second.pk]
+    assert len(kept.kept) == 4 and _NOT_KEPT not in kept.kept.values()
+
+
 @pytest.mark.parametrize("shape", ["values", "values_list", "flat"])
 def test_dicts_tuples_and_single_values_are_kept(pledges, compiles, shape):
     def build(pk):
@@ -101,7 +119,7 @@ def test_dicts_tuples_and_single_values_are_kept(pledges, compiles, shape):
 
     kept = kept_query(build)
     first, second, _ = pledges
-    kept(pk=0)  # compiled here
+    kept(pk=10**9)  # compiled here
     for pk in (first.pk, second.pk, first.pk):
         compiles.clear()
         assert kept(pk=pk) == list(build(pk)) and kept(pk=pk)

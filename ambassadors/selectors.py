@@ -1,5 +1,5 @@
 from accounts.choices import JobRole, Region, Sector
-from core.queries import kept_query
+from core.queries import KeptPages, kept_query
 from counters.services import counter_values, counter_values_with_prefix
 from counters.suppression import MINIMUM_CELL, shown, shown_column
 from moderation.models import Decision
@@ -132,7 +132,14 @@ def impact_rows(report: dict) -> list[list]:
 IMPACT_FIELDS = ["section", "answer", "figure"]
 
 
-def directory(*, region="", role="", sector="", c=""):
+def directory(*, region="", role="", sector="", c="") -> KeptPages:
+    """The public directory's Care Makers, by number, for Paginator: its count and pages run
+    SQL compiled once per process and set of filters (core/queries.py)."""
+    return _directory.pages(region=region, role=role, sector=sector, c=c)
+
+
+@kept_query
+def _directory(*, region, role, sector, c):
     qs = CareMaker.objects.filter(active=True, public_profile=True).select_related("user")
     if region:
         qs = qs.filter(region=region)

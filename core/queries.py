@@ -25,6 +25,10 @@ list is), or whose rows come some other way (a named values_list), is simply bui
 time. A build returns a QuerySet: for exists(), ask for `.values_list("pk")[:1]`. The rows come back through Django's own iterables, so select_related,
 deferred fields and converters behave as they do for the plain query.
 
+A list page gives Paginator `kept.pages(**values)`: its count and each page are kept SQL
+too, the page as LIMIT and OFFSET parameters (as Django ends a sliced query), the count as
+COUNT(*) over the build's pks.
+
 CORE_QUERIES_KEPT = False builds every query every time (tests/core/test_queries.py runs
 both ways and compares).
 """
@@ -53,17 +57,40 @@ class _Compiled:
         self.params = params
         self.slots = slots
 
-    def run(self, values: dict) -> list:
+    def _params(self, values: dict) -> list:
         params = list(self.params)
         for at, name in self.slots:
             params[at] = values[name]
-        sql, params = self.sql, tuple(params)
+        return params
+
+    def run(self, values: dict, start: int | None = None, stop: int | None = None) -> list:
+        sql, params = self.sql, self._params(values)
+        if stop is not None:  # as Django ends a sliced query
+            sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, stop - start, start]
+        params = tuple(params)
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.queryset.db]  # this thread's connection
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         queryset = self.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
+
+    def count(self, values: dict) -> int:
+        """The rows counted (the build's pks only, without its order: see _count_build)."""
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) AS counted", self._params(values))
+            return cursor.fetchone()[0]
+
+
+def _count_build(build: Callable[..., QuerySet]) -> Callable[..., QuerySet]:
+    """The build's pks without its order (PostgreSQL then counts as for COUNT(*) itself); a
+    sliced build is left as it is, and is not kept."""
+
+    def pks(**values) -> QuerySet:
+        queryset = build(**values)
+        return queryset if queryset.query.is_sliced else queryset.order_by().values("pk")
+
+    return pks
 
 
 def _empty(value) -> bool:
@@ -86,12 +113,15 @@ def _stand_ins(values: dict, which: int) -> dict | None:
     return stand_ins
 
 
-def _compile(build: Callable[..., QuerySet], values: dict) -> _Compiled | None:
+def _compile(build: Callable[..., QuerySet], values: dict, *, paged: bool = False) -> _Compiled | None:
     first, second = _stand_ins(values, 0), _stand_ins(values, 1)
     if first is None:
         return None
     queryset = build(**first)
-    if queryset._iterable_class not in _ITERABLES:
+    query = queryset.query
+    if queryset._iterable_class not in _ITERABLES or query.is_sliced and paged:
+        return None
+    if query.select_for_update or query.combinator:
         return None
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
@@ -115,23 +145,59 @@ def _compile(build: Callable[..., QuerySet], values: dict) -> _Compiled | None:
     return _Compiled(queryset, compiler, sql, list(params), slots)
 
 
-def kept_query(build: Callable[..., QuerySet]) -> Callable[..., list]:
+class KeptPages:
+    """What Django's Paginator pages, from a kept query: count() and a slice per page, each
+    run as kept SQL (the slice as LIMIT and OFFSET parameters, as Django writes them)."""
+
+    def __init__(self, kept: "KeptQuery", values: dict):
+        self.kept = kept
+        self.values = values
+
+    def count(self) -> int:
+        compiled = self.kept.compiled(self.values, counting=True)
+        if compiled is None:
+            return self.kept.build(**self.values).count()
+        return compiled.count(self.values)
+
+    def __getitem__(self, index: slice) -> list:
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            raise TypeError("KeptPages gives pages: a slice with a start and a stop")
+        start = index.start or 0
+        compiled = self.kept.compiled(self.values, paged=True)
+        if compiled is None:
+            return list(self.kept.build(**self.values)[start : index.stop])
+        return compiled.run(self.values, start, index.stop)
+
+
+class KeptQuery:
     """`build(**values)`'s rows, its SQL compiled once per process and kind of values
     (their types, and which of them are empty)."""
-    kept: dict[tuple, _Compiled | object] = {}
 
-    @functools.wraps(build)
-    def rows(**values) -> list:
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self.kept: dict[tuple, _Compiled | object] = {}
+        functools.update_wrapper(self, build)
+
+    def compiled(self, values: dict, *, counting: bool = False, paged: bool = False) -> _Compiled | None:
         if not getattr(settings, "CORE_QUERIES_KEPT", True):
-            return list(build(**values))
+            return None
         # A value's type is part of the key, and so is an empty value itself.
-        kinds = tuple(sorted((name, type(value), _empty(value)) for name, value in values.items()))
-        compiled = kept.get(kinds)
+        kinds = (counting, paged, *sorted((name, type(value), _empty(value)) for name, value in values.items()))
+        compiled = self.kept.get(kinds)
         if compiled is None:
-            compiled = kept[kinds] = _compile(build, values) or _NOT_KEPT
-        if compiled is _NOT_KEPT:
-            return list(build(**values))
-        return compiled.run(values)
+            build = _count_build(self.build) if counting else self.build
+            compiled = self.kept[kinds] = _compile(build, values, paged=paged or counting) or _NOT_KEPT
+        return None if compiled is _NOT_KEPT else compiled
 
-    rows.kept = kept  # for tests
-    return rows
+    def __call__(self, **values) -> list:
+        compiled = self.compiled(values)
+        return list(self.build(**values)) if compiled is None else compiled.run(values)
+
+    def pages(self, **values) -> KeptPages:
+        """For Paginator: `Paginator(kept.pages(**values), 20)`."""
+        return KeptPages(self, values)
+
+
+def kept_query(build: Callable[..., QuerySet]) -> KeptQuery:
+    """`build(**values)`'s rows (a list), its SQL compiled once per process."""
+    return KeptQuery(build)

@@ -1,12 +1,11 @@
 import re
-from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts import roles
 from core.charts import Series, stacked_bar_chart
-from core.queries import kept_query
+from core.queries import KeptPages, kept_query
 from counters import keys as linked_keys
 from counters.services import counter_values
 
@@ -62,10 +61,16 @@ def organisation_milestone_names(key: str, parts: list[str]) -> list[str]:
     return names
 
 
-def directory(*, today: date, q: str = "", region: str = "", type: str = ""):
-    """Verified organisations for the public directory, by name; committed or not, each marked."""
+def directory(*, q: str = "", region: str = "", type: str = "") -> KeptPages:
+    """Verified organisations for the public directory, by name; committed or not, each
+    marked. For Paginator: without a search its count and pages run SQL compiled once per
+    process and set of filters (core/queries.py); a search is built each time."""
+    return _directory.pages(q=q.strip(), region=region, type=type)
+
+
+@kept_query
+def _directory(*, q, region, type):
     organisations = Organisation.objects.listed().select_related("commitment")
-    q = q.strip()
     if q:
         organisations = organisations.filter(
             Q(name__icontains=q)

@@ -488,9 +488,7 @@ def directory_view(request):
     form = DirectoryForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     today = _today()
-    organisations = directory(
-        today=today, q=filters.get("q", ""), region=filters.get("region", ""), type=filters.get("type", "")
-    )
+    organisations = directory(q=filters.get("q", ""), region=filters.get("region", ""), type=filters.get("type", ""))
     page = Paginator(organisations, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -185,3 +185,82 @@ def test_each_thread_runs_the_kept_query_on_its_own_connection():
     thread.join()
     assert found == [(pledge.pk, pledge.text, None, None)]
     assert used == [(True, 1)]
+
+
+def test_pages_are_the_querysets_pages_with_no_compile_once_kept(pledges, compiles):
+    from django.core.paginator import Paginator
+
+    from tests.pledges.factories import PledgeFactory
+
+    first, *_ = pledges
+    for n in range(9):
+        PledgeFactory(campaign=first.campaign, text=f"I will learn porter number {n}'s name", job_role="nurse")
+
+    def build(job_role, pk):
+        queryset = Pledge.objects.select_related("organisation").filter(pk__gte=pk).order_by("-pk")
+        return queryset.filter(job_role=job_role) if job_role else queryset
+
+    kept = kept_query(build)
+    for job_role in ("", "nurse", "nurse", ""):  # compiled on the first of each, then kept
+        compiles.clear()
+        pages = Paginator(kept.pages(job_role=job_role, pk=first.pk), 4)
+        plain = Paginator(build(job_role=job_role, pk=first.pk), 4)
+        assert pages.count == plain.count > 4
+        for number in pages.page_range:
+            assert [p.pk for p in pages.page(number)] == [p.pk for p in plain.page(number)]
+        assert len(pages.page(pages.num_pages)) == plain.count - 4 * (pages.num_pages - 1)
+        compiled_by_plain = 1 + plain.num_pages
+        if len(compiles) != compiled_by_plain:
+            assert len(compiles) == compiled_by_plain + 4, job_role  # two stand-ins each: count, page
+    assert len(compiles) == compiled_by_plain
+    assert Paginator(kept.pages(job_role="nurse", pk=10**9), 4).count == 0
+
+
+def test_pages_of_a_query_that_cannot_be_kept_are_the_querysets(pledges, compiles):
+    from django.core.paginator import Paginator
+
+    kept = kept_query(lambda text: Pledge.objects.filter(text__icontains=text).order_by("pk"))
+    pages = Paginator(kept.pages(text="names"), 1)
+    assert pages.count == 2
+    assert [p.pk for p in pages.page(2)] == [pledges[1].pk]
+    assert set(kept.kept.values()) == {_NOT_KEPT}
+    with pytest.raises(TypeError):
+        kept.pages(text="names")[0]
+
+
+@pytest.fixture
+def public_pages(pledges):
+    from django.urls import reverse
+
+    from tests.ambassadors.factories import CareMakerFactory
+
+    first, second, _ = pledges
+    for n in range(3):
+        CareMakerFactory(display_name=f"Care Maker {n}")
+    oak = second.organisation
+    return [
+        (first.get_absolute_url(), second.get_absolute_url()),
+        (oak.get_absolute_url(), make_organisation(name="Birch House").get_absolute_url()),
+        (reverse("ambassadors:directory"), reverse("ambassadors:directory") + "?page=2"),
+        (reverse("ambassadors:directory") + "?region=london", reverse("ambassadors:directory") + "?region=north-west"),
+        (reverse("organisations:directory"), reverse("organisations:directory") + "?page=2"),
+        (reverse("organisations:directory") + "?type=care-home", reverse("organisations:directory") + "?type=hospice"),
+        (reverse("ambassadors:counts"), reverse("ambassadors:counts")),
+        (reverse("organisations:impact"), reverse("organisations:impact")),
+    ]
+
+
+def test_these_pages_compile_no_sql_once_a_process_has_shown_one_like_them(client, public_pages, compiles, settings):
+    """Their queries are kept (the one a page shows second has the same SQL with other values)."""
+    from pledges import cache
+
+    settings.PLEDGES_CAMPAIGN_TTL = 5  # as in production: the campaign lists are kept too
+    settings.PLEDGES_MICROCACHE_ENABLED = False
+    cache.clear_forms()
+    for seen, like_it in public_pages:
+        assert client.get(seen).status_code == 200
+        compiles.clear()
+        response = client.get(like_it)
+        assert response.status_code == 200, like_it
+        assert compiles == [], like_it
+    cache.clear_forms()

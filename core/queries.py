@@ -13,7 +13,7 @@ or two changing (an id, a slug), can be compiled once:
                                    # dicts, tuples or values of values() and values_list()
 
 The first call builds the query twice, with two different stand-in values for each keyword
-(ints and strings only), and compares the SQL and parameters: the SQL must be the same and
+(ints, strings and aware datetimes only), and compares the SQL and parameters: the SQL must be the same and
 each stand-in must come through as a parameter unchanged. Then the SQL is kept, and later
 calls put their own values in those places. Anything else a build reads (the time now, a
 setting, a row) would show as a difference between the two builds, or be kept with the SQL:
@@ -36,6 +36,7 @@ both ways and compares).
 import copy
 import functools
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connections
@@ -75,10 +76,14 @@ class _Compiled:
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
-    def count(self, values: dict) -> int:
-        """The rows counted (the build's pks only, without its order: see _count_build)."""
+    def count(self, values: dict, cap: int | None = None) -> int:
+        """The rows counted (the build's pks only, without its order: see _count_build), at
+        most `cap` of them."""
+        sql, params = self.sql, self._params(values)
+        if cap is not None:
+            sql, params = f"{sql} LIMIT %s", [*params, cap]
         with connections[self.queryset.db].cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) AS counted", self._params(values))
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)
             return cursor.fetchone()[0]
 
 
@@ -108,6 +113,8 @@ def _stand_ins(values: dict, which: int) -> dict | None:
             stand_ins[name] = 1_900_000_000 + 10 * n + which
         elif type(value) is str:
             stand_ins[name] = f"kept-query-stand-in-{n}-{which}"
+        elif type(value) is datetime and value.tzinfo is not None:
+            stand_ins[name] = datetime(2000, 1, 1, tzinfo=UTC) + timedelta(microseconds=10 * n + which)
         else:
             return None
     return stand_ins
@@ -132,7 +139,7 @@ def _compile(build: Callable[..., QuerySet], values: dict, *, paged: bool = Fals
     names = {stand_in: name for name, stand_in in first.items() if not _empty(values[name])}
     slots = []
     for at, (one, two) in enumerate(zip(params, other_params, strict=True)):
-        name = names.get(one) if isinstance(one, int | str) else None
+        name = names.get(one) if isinstance(one, int | str | datetime) else None
         if name is None:
             if one != two:
                 return None  # the build read something besides its keywords
@@ -154,10 +161,7 @@ class KeptPages:
         self.values = values
 
     def count(self) -> int:
-        compiled = self.kept.compiled(self.values, counting=True)
-        if compiled is None:
-            return self.kept.build(**self.values).count()
-        return compiled.count(self.values)
+        return self.kept.count(**self.values)
 
     def __getitem__(self, index: slice) -> list:
         if not isinstance(index, slice) or index.step is not None or index.stop is None:
@@ -196,6 +200,14 @@ class KeptQuery:
     def pages(self, **values) -> KeptPages:
         """For Paginator: `Paginator(kept.pages(**values), 20)`."""
         return KeptPages(self, values)
+
+    def count(self, cap: int | None = None, **values) -> int:
+        """How many rows, counted to at most `cap` (None: all of them)."""
+        compiled = self.compiled(values, counting=True)
+        if compiled is None:
+            queryset = self.build(**values)
+            return (queryset if cap is None else queryset[:cap]).count()
+        return compiled.count(values, cap)
 
 
 def kept_query(build: Callable[..., QuerySet]) -> KeptQuery:

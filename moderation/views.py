@@ -43,7 +43,7 @@ def _tabs(user, current, current_count: int | None = None):
     tabs = []
     for queue in _visible_queues(user):
         counted = queue is current and current_count is not None
-        count = _capped(current_count) if counted else _capped_count(queue.waiting())
+        count = _capped(current_count if counted else queue.count_waiting(COUNT_CAP))
         tabs.append({"queue": queue, "count": count, "current": queue is current})
     return tabs
 
@@ -68,12 +68,9 @@ def index(request):
     return redirect("moderation:queue", key=queues[0].key)
 
 
-def _overdue(queue):
-    return queue.waiting().filter(**{f"{queue.since_field}__lt": timezone.now() - OVERDUE_AFTER})
-
-
-def _capped_count(queryset) -> str | int:
-    return _capped(queryset[:COUNT_CAP].count())
+def _overdue_before():
+    """Items that started waiting before this are overdue."""
+    return timezone.now() - OVERDUE_AFTER
 
 
 def _capped(count: int) -> str | int:
@@ -84,8 +81,9 @@ def _capped(count: int) -> str | int:
 def queue_view(request, key):
     queue = _queue_or_404(request, key)
     overdue_only = request.GET.get("overdue") == "1"
-    waiting = _overdue(queue) if overdue_only else queue.waiting()
-    page = Paginator(waiting, 50).get_page(request.GET.get("page"))
+    page = Paginator(queue.pages(before=_overdue_before() if overdue_only else None), 50).get_page(
+        request.GET.get("page")
+    )
     items = list(page.object_list)
     item_ids = [item.pk for item in items]
     form = BulkDecideForm(request.POST or None, queue=queue, item_ids=item_ids)
@@ -144,7 +142,8 @@ def _counts(user, queue, page, overdue_only: bool) -> dict:
     pages: the whole queue, or only its overdue items."""
     if overdue_only:
         return {"tabs": _tabs(user, queue), "overdue_count": None}
-    return {"tabs": _tabs(user, queue, page.paginator.count), "overdue_count": _capped_count(_overdue(queue))}
+    overdue = _capped(queue.count_waiting(COUNT_CAP, before=_overdue_before()))
+    return {"tabs": _tabs(user, queue, page.paginator.count), "overdue_count": overdue}
 
 
 def _rows(queue, items, ticked: set[int]) -> list[dict]:

@@ -22,9 +22,8 @@ def queues_waiting(now: datetime) -> list[Waiting]:
     found = []
     staff = None
     for queue in all_queues():
-        waiting = queue.waiting()
-        count = waiting[: size + 1].count()
-        oldest = waiting.first()
+        count = queue.count_waiting(size + 1)
+        oldest = queue.waiting().first()
         since = getattr(oldest, queue.since_field) if oldest else None
         too_old = since is not None and now - since > timedelta(hours=hours)
         if not (too_old or count > size):

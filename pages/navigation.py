@@ -66,7 +66,7 @@ def moderation_waiting(user, person_roles: Roles) -> int:
         logger.warning("navigation: cache unavailable, counting the moderation queues directly")
         total = None
     if total is None:
-        total = sum(queue.waiting()[:COUNT_CAP].count() for queue in all_queues() if queue.can_view(user))
+        total = sum(queue.count_waiting(COUNT_CAP) for queue in all_queues() if queue.can_view(user))
         try:
             cache.set(key, total, WAITING_CACHE_SECONDS)
         except Exception:

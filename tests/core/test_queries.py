@@ -264,3 +264,28 @@ def test_these_pages_compile_no_sql_once_a_process_has_shown_one_like_them(clien
         assert response.status_code == 200, like_it
         assert compiles == [], like_it
     cache.clear_forms()
+
+
+def test_an_aware_datetime_is_a_kept_value_and_counts_can_stop_at_a_cap(pledges, compiles):
+    from datetime import timedelta
+
+    from django.db import connection
+
+    first, second, held = pledges
+    Pledge.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=3))
+
+    def build(before):
+        queryset = Pledge.objects.order_by("created_at", "pk")
+        return queryset.filter(created_at__lt=before) if before else queryset
+
+    kept = kept_query(build)
+    now = timezone.now()
+    for _ in range(2):
+        assert [p.pk for p in kept(before=now - timedelta(days=2))] == [first.pk]
+        assert [p.pk for p in kept(before=now + timedelta(minutes=1))] == [first.pk, second.pk, held.pk]
+        assert kept.count(before="") == 3 and kept.count(2, before="") == 2
+        assert kept.count(10, before=now - timedelta(days=2)) == 1
+    compiles.clear()
+    assert kept.count(2, before=now) == 2 and kept(before=now)
+    if connection.vendor == "postgresql":  # SQLite is given datetimes as text: not kept there
+        assert compiles == []

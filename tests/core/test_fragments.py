@@ -115,6 +115,17 @@ def fragment_templates() -> set[str]:
     return found
 
 
+def test_no_template_has_a_comment_over_several_lines_that_would_print():
+    """{# #} is for one line only: over several it is printed on the page as it is."""
+    found = [
+        f"{path.relative_to(ROOT)}:{path.read_text()[: m.start()].count(chr(10)) + 1}"
+        for path in TEMPLATES
+        for m in re.finditer(r"\{#(.*?)#\}", path.read_text(), re.S)
+        if "\n" in m.group(1)
+    ]
+    assert found == []
+
+
 def test_fragment_templates_read_only_their_arguments():
     """The rule in core/fragments.py: no request, user or context processor (queries: below)."""
     names = fragment_templates()

@@ -98,6 +98,9 @@ def _count_build(build: Callable[..., QuerySet]) -> Callable[..., QuerySet]:
     return pks
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 def _empty(value) -> bool:
     return type(value) in (int, str) and not value
 
@@ -121,6 +124,15 @@ def _stand_ins(values: dict, which: int) -> dict | None:
 
 
 def _compile(build: Callable[..., QuerySet], values: dict, *, paged: bool = False) -> _Compiled | None:
+    try:
+        return _compare(build, values, paged=paged)
+    except Exception:  # noqa: BLE001 - e.g. a stand-in out of a small integer field's range
+        # Whatever the stand-ins could not be built or compiled with, the caller's own
+        # values are built every time, and raise what they raise there.
+        return None
+
+
+def _compare(build: Callable[..., QuerySet], values: dict, *, paged: bool) -> _Compiled | None:
     first, second = _stand_ins(values, 0), _stand_ins(values, 1)
     if first is None:
         return None
@@ -184,6 +196,10 @@ class KeptQuery:
 
     def compiled(self, values: dict, *, counting: bool = False, paged: bool = False) -> _Compiled | None:
         if not getattr(settings, "CORE_QUERIES_KEPT", True):
+            return None
+        if any(type(value) is int and not _INT64[0] <= value <= _INT64[1] for value in values.values()):
+            # Django answers "nothing" for an integer no column can hold; PostgreSQL would
+            # compare it as numeric and scan the table. Built as usual.
             return None
         # A value's type is part of the key, and so is an empty value itself.
         kinds = (counting, paged, *sorted((name, type(value), _empty(value)) for name, value in values.items()))

@@ -289,3 +289,27 @@ def test_an_aware_datetime_is_a_kept_value_and_counts_can_stop_at_a_cap(pledges,
     assert kept.count(2, before=now) == 2 and kept(before=now)
     if connection.vendor == "postgresql":  # SQLite is given datetimes as text: not kept there
         assert compiles == []
+
+
+def test_an_integer_no_column_can_hold_is_built_as_usual_and_finds_nothing(pledges, client, compiles):
+    """Django answers it with no query; kept SQL would send it as numeric, a table scan."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kept = kept_query(by_pk)
+    first, *_ = pledges
+    assert shown(kept(pk=first.pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert kept(pk=10**20) == []
+    assert len(queries) == 0
+    assert client.get(f"/pledges/{10**20}/").status_code == 404
+
+
+def test_a_build_that_cannot_take_the_stand_ins_is_built_every_time(pledges):
+    """A stand-in out of a small integer column's range: Django refuses to compile it."""
+    from pledges.models import Theme
+
+    kept = kept_query(lambda position: Theme.objects.filter(position=position).order_by("pk"))
+    themes = list(Theme.objects.filter(position=1).order_by("pk"))
+    assert kept(position=1) == themes
+    assert list(kept.kept.values()) == [_NOT_KEPT]

@@ -13,17 +13,24 @@ or two changing (an id, a slug), can be compiled once:
                                    # dicts, tuples or values of values() and values_list()
 
 The first call builds the query twice, with two different stand-in values for each keyword
-(ints, strings and aware datetimes only), and compares the SQL and parameters: the SQL must be the same and
-each stand-in must come through as a parameter unchanged. Then the SQL is kept, and later
-calls put their own values in those places. Anything else a build reads (the time now, a
-setting, a row) would show as a difference between the two builds, or be kept with the SQL:
-so a build may read only its keywords and constants. It may leave out a filter for an
-empty value (0, ""): empty values are part of what is kept, not stand-ins; it must not
-otherwise choose its SQL by a value (a length, a range). A query that does not pass the
-comparison (a value changed on its way in, as `icontains` does, or in the SQL text, as a
-list is), or whose rows come some other way (a named values_list), is simply built every
-time. A build returns a QuerySet: for exists(), ask for `.values_list("pk")[:1]`. The rows come back through Django's own iterables, so select_related,
-deferred fields and converters behave as they do for the plain query.
+(ints, strings and aware datetimes only), and compares the SQL and parameters: the SQL must
+be the same and each stand-in must come through as a parameter unchanged. Then the SQL is
+kept, and later calls put their own values in those places.
+
+What a build may do:
+- read only its keywords and constants. Anything else (the time now, a setting, a row)
+  would show as a difference between the two builds, or be kept with the SQL.
+- use its values as given. A string stand-in has spaces round it, capitals and 300 more
+  characters, so a build that strips, changes the case or cuts a value is not kept: tidy
+  values before the call.
+- leave out a filter for an empty value (0, ""): empty values are part of what is kept,
+  not stand-ins. It must not otherwise choose its SQL by a value (a length, a range).
+
+A query that does not pass the comparison (a value changed on its way in, as `icontains`
+does, or in the SQL text, as a list is), or whose rows come some other way (a named
+values_list), is simply built every time. A build returns a QuerySet: for exists(), ask
+for `.values_list("pk")[:1]`. The rows come back through Django's own iterables, so
+select_related, deferred fields and converters behave as they do for the plain query.
 
 A list page gives Paginator `kept.pages(**values)`: its count and each page are kept SQL
 too, the page as LIMIT and OFFSET parameters (as Django ends a sliced query), the count as
@@ -115,7 +122,9 @@ def _stand_ins(values: dict, which: int) -> dict | None:
         elif type(value) is int:
             stand_ins[name] = 1_900_000_000 + 10 * n + which
         elif type(value) is str:
-            stand_ins[name] = f"kept-query-stand-in-{n}-{which}"
+            # Spaces round it, capitals and a length past any field's: a build that strips,
+            # changes the case or cuts its value gives another parameter, and is not kept.
+            stand_ins[name] = f" Kept-Query-Stand-In-{n}-{which} " + "." * 300
         elif type(value) is datetime and value.tzinfo is not None:
             stand_ins[name] = datetime(2000, 1, 1, tzinfo=UTC) + timedelta(microseconds=10 * n + which)
         else:

@@ -313,3 +313,22 @@ def test_a_build_that_cannot_take_the_stand_ins_is_built_every_time(pledges):
     themes = list(Theme.objects.filter(position=1).order_by("pk"))
     assert kept(position=1) == themes
     assert list(kept.kept.values()) == [_NOT_KEPT]
+
+
+@pytest.mark.parametrize(
+    "tidy",
+    [str.strip, str.lower, lambda text: text[:200]],
+    ids=["strip", "lower", "cut"],
+)
+def test_a_build_that_changes_its_string_is_not_kept(pledges, tidy):
+    """Kept SQL would be given the value untidied: "names  " would not find "names"."""
+
+    def build(text):
+        return Pledge.objects.filter(text=tidy(text)).order_by("pk")
+
+    kept = kept_query(build)
+    first, *_ = pledges
+    for given in (first.text + "  ", first.text):
+        assert kept(text=given) == list(build(given))
+    assert kept(text=first.text + "  ") == ([first] if tidy is str.strip else [])
+    assert list(kept.kept.values()) == [_NOT_KEPT]

@@ -147,11 +147,11 @@ def _compare(build: Callable[..., QuerySet], values: dict, *, paged: bool) -> _C
         return None
     queryset = build(**first)
     query = queryset.query
-    if queryset._iterable_class not in _ITERABLES or query.is_sliced and paged:
+    if queryset._iterable_class not in _ITERABLES or (query.is_sliced and paged):
         return None
     if query.select_for_update or query.combinator:
         return None
-    compiler = queryset.query.get_compiler(using=queryset.db)
+    compiler = query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     other = build(**second)
     other_sql, other_params = other.query.get_compiler(using=other.db).as_sql()
@@ -221,6 +221,11 @@ class KeptQuery:
     def __call__(self, **values) -> list:
         compiled = self.compiled(values)
         return list(self.build(**values)) if compiled is None else compiled.run(values)
+
+    def first(self, **values):
+        """The first row, or None: for a build that asks for one row (`[:1]`)."""
+        rows = self(**values)
+        return rows[0] if rows else None
 
     def pages(self, **values) -> KeptPages:
         """For Paginator: `Paginator(kept.pages(**values), 20)`."""

@@ -179,8 +179,7 @@ def _organisation_by_slug(slug: str):
 
 def organisation_for_page(slug: str) -> Organisation | None:
     """The organisation at this address, with its commitment (verified or not: the page decides)."""
-    rows = _organisation_by_slug(slug=slug)
-    return rows[0] if rows else None
+    return _organisation_by_slug.first(slug=slug)
 
 
 @kept_query

@@ -104,8 +104,7 @@ def statement_set_current() -> StatementSet | None:
 
     A set an admin is still writing, even if marked published too early, is never offered.
     """
-    found = _complete_statement_sets()
-    return found[0] if found else None
+    return _complete_statement_sets.first()
 
 
 @kept_query  # read by every commitment page: its SQL is compiled once per process

@@ -184,8 +184,8 @@ def _public_pledge(pk: int) -> QuerySet[Pledge]:
 
 def pledge_for_page(pk: int) -> Pledge | None:
     """The public pledge a pledge's page shows, with what it shows of the rows it links to."""
-    rows = _public_pledge(pk=pk)
-    return with_campaign_and_theme(rows[0]) if rows else None
+    pledge = _public_pledge.first(pk=pk)
+    return with_campaign_and_theme(pledge) if pledge else None
 
 
 def with_campaign_and_theme(pledge: Pledge) -> Pledge:

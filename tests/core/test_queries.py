@@ -332,3 +332,10 @@ def test_a_build_that_changes_its_string_is_not_kept(pledges, tidy):
         assert kept(text=given) == list(build(given))
     assert kept(text=first.text + "  ") == ([first] if tidy is str.strip else [])
     assert list(kept.kept.values()) == [_NOT_KEPT]
+
+
+def test_first_is_the_one_row_or_none(pledges):
+    kept = kept_query(by_pk)
+    first, _, held = pledges
+    assert kept.first(pk=first.pk).pk == first.pk
+    assert kept.first(pk=held.pk) is None  # held: not public

@@ -34,7 +34,8 @@ select_related, deferred fields and converters behave as they do for the plain q
 
 A list page gives Paginator `kept.pages(**values)`: its count and each page are kept SQL
 too, the page as LIMIT and OFFSET parameters (as Django ends a sliced query), the count as
-COUNT(*) over the build's pks.
+COUNT(*) over the build's pks. A page showing several counts asks `counts_together(...)`
+for all of them in one query.
 
 CORE_QUERIES_KEPT = False builds every query every time (tests/core/test_queries.py runs
 both ways and compares).
@@ -243,3 +244,24 @@ class KeptQuery:
 def kept_query(build: Callable[..., QuerySet]) -> KeptQuery:
     """`build(**values)`'s rows (a list), its SQL compiled once per process."""
     return KeptQuery(build)
+
+
+def counts_together(*asks: tuple[KeptQuery, int | None, dict]) -> list[int]:
+    """Several kept counts in one query: each ask is (kept query, cap, values), answered as
+    `kept.count(cap, **values)` would answer it. A page that shows a handful of counts (a
+    tab each) pays one round trip to the database, not one per count. When any of them
+    cannot be kept, or they are not all on one database, each is counted on its own."""
+    compiled = [kept.compiled(values, counting=True) for kept, _, values in asks]
+    databases = {one.queryset.db for one in compiled if one is not None}
+    if not asks or None in compiled or len(databases) != 1:
+        return [kept.count(cap, **values) for kept, cap, values in asks]
+    selects, params = [], []
+    for one, (_, cap, values) in zip(compiled, asks, strict=True):
+        sql, its_params = one.sql, one._params(values)
+        if cap is not None:
+            sql, its_params = f"{sql} LIMIT %s", [*its_params, cap]
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
+        params += its_params
+    with connections[databases.pop()].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)
+        return list(cursor.fetchone())

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.queries import _NOT_KEPT, kept_query
+from core.queries import _NOT_KEPT, counts_together, kept_query
 from pledges.models import Pledge
 from tests.organisations.factories import make_organisation
 from tests.pledges.factories import CampaignFactory, PledgeFactory
@@ -339,3 +339,38 @@ def test_first_is_the_one_row_or_none(pledges):
     first, _, held = pledges
     assert kept.first(pk=first.pk).pk == first.pk
     assert kept.first(pk=held.pk) is None  # held: not public
+
+
+def test_counts_together_are_the_counts_one_by_one_in_one_query(pledges, compiles):
+    from django.db import connection
+
+    first, second, held = pledges
+    by_status = kept_query(lambda status: Pledge.objects.filter(status=status).order_by("pk"))
+    by_text = kept_query(lambda text: Pledge.objects.filter(text=text).order_by("pk"))
+    asks = [
+        (by_status, None, {"status": "published"}),
+        (by_status, 1, {"status": "published"}),
+        (by_status, 1000, {"status": "held"}),
+        (by_text, None, {"text": first.text}),
+        (by_text, 5, {"text": "nobody pledged this"}),
+    ]
+    one_by_one = [kept.count(cap, **values) for kept, cap, values in asks]
+    assert one_by_one == [2, 1, 1, 1, 0]
+    compiles.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert counts_together(*asks) == one_by_one
+    assert len(queries) == 1 and compiles == []
+    assert counts_together() == []
+
+
+def test_counts_together_count_one_by_one_what_cannot_be_kept(pledges):
+    from django.db import connection
+
+    first, *_ = pledges
+    by_status = kept_query(lambda status: Pledge.objects.filter(status=status).order_by("pk"))
+    by_words = kept_query(lambda q: Pledge.objects.filter(text__icontains=q).order_by("pk"))  # never kept
+    with CaptureQueriesContext(connection) as queries:
+        assert counts_together((by_status, None, {"status": "published"}), (by_words, 10, {"q": "NAMES"})) == [2, 2]
+    assert len(queries) == 2
+    with override_settings(CORE_QUERIES_KEPT=False):
+        assert counts_together((by_status, 1, {"status": "published"}), (by_status, None, {"status": "held"})) == [1, 1]

@@ -35,7 +35,9 @@ select_related, deferred fields and converters behave as they do for the plain q
 A list page gives Paginator `kept.pages(**values)`: its count and each page are kept SQL
 too, the page as LIMIT and OFFSET parameters (as Django ends a sliced query), the count as
 COUNT(*) over the build's pks. A page showing several counts asks `counts_together(...)`
-for all of them in one query.
+for all of them in one query. `kept.pages_count_kept(seconds, **values)` keeps the count a
+few seconds in the process's memory, for a list whose count changes rarely but is shown on
+every view; `kept.counts_changed()` forgets it at once in this process.
 
 CORE_QUERIES_KEPT = False builds every query every time (tests/core/test_queries.py runs
 both ways and compares).
@@ -43,10 +45,12 @@ both ways and compares).
 
 import copy
 import functools
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable
@@ -176,13 +180,18 @@ def _compare(build: Callable[..., QuerySet], values: dict, *, paged: bool) -> _C
 
 class KeptPages:
     """What Django's Paginator pages, from a kept query: count() and a slice per page, each
-    run as kept SQL (the slice as LIMIT and OFFSET parameters, as Django writes them)."""
+    run as kept SQL (the slice as LIMIT and OFFSET parameters, as Django writes them).
+    With `count_seconds`, the count is kept that long in this process (see
+    KeptQuery.pages_count_kept)."""
 
-    def __init__(self, kept: "KeptQuery", values: dict):
+    def __init__(self, kept: "KeptQuery", values: dict, count_seconds: float = 0.0):
         self.kept = kept
         self.values = values
+        self.count_seconds = count_seconds
 
     def count(self) -> int:
+        if self.count_seconds > 0:
+            return self.kept.kept_count(self.count_seconds, **self.values)
         return self.kept.count(**self.values)
 
     def __getitem__(self, index: slice) -> list:
@@ -202,6 +211,7 @@ class KeptQuery:
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
         self.kept: dict[tuple, _Compiled | object] = {}
+        self.counts_generation = 0  # part of each kept count's key: counts_changed() moves it on
         functools.update_wrapper(self, build)
 
     def compiled(self, values: dict, *, counting: bool = False, paged: bool = False) -> _Compiled | None:
@@ -231,6 +241,26 @@ class KeptQuery:
     def pages(self, **values) -> KeptPages:
         """For Paginator: `Paginator(kept.pages(**values), 20)`."""
         return KeptPages(self, values)
+
+    def pages_count_kept(self, seconds: float, **values) -> KeptPages:
+        """For Paginator, as pages(), but the count is kept `seconds` in this process's
+        memory (the `local` cache), by values: for a list that counts a few thousand rows on
+        every view and changes rarely. The rows of each page are always read afresh. After a
+        change, this process counts again once counts_changed() is called; other processes
+        within `seconds`. 0 or less counts every time."""
+        return KeptPages(self, values, count_seconds=seconds)
+
+    def kept_count(self, seconds: float, **values) -> int:
+        """count(**values), kept `seconds` in this process's memory (see pages_count_kept)."""
+        if seconds <= 0:
+            return self.count(**values)
+        digest = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
+        key = f"kept-count:{self.__module__}.{self.__qualname__}:{self.counts_generation}:{digest}"
+        return caches["local"].get_or_set(key, lambda: self.count(**values), seconds)
+
+    def counts_changed(self) -> None:
+        """Forget this process's kept counts (call it once a change that moves them commits)."""
+        self.counts_generation += 1
 
     def count(self, cap: int | None = None, **values) -> int:
         """How many rows, counted to at most `cap` (None: all of them)."""

@@ -374,3 +374,38 @@ def test_counts_together_count_one_by_one_what_cannot_be_kept(pledges):
     assert len(queries) == 2
     with override_settings(CORE_QUERIES_KEPT=False):
         assert counts_together((by_status, 1, {"status": "published"}), (by_status, None, {"status": "held"})) == [1, 1]
+
+
+def test_a_kept_count_is_read_once_per_values_until_it_runs_out_or_is_forgotten(pledges):
+    from django.core.paginator import Paginator
+    from django.db import connection
+
+    first, second, held = pledges
+    by_status = kept_query(lambda status: Pledge.objects.filter(status=status).order_by("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        assert Paginator(by_status.pages_count_kept(60, status="published"), 1).count == 2
+        assert Paginator(by_status.pages_count_kept(60, status="published"), 1).count == 2
+        assert Paginator(by_status.pages_count_kept(60, status="held"), 1).count == 1
+    assert len(queries) == 2  # one count per set of values; the second view counts nothing
+    Pledge.objects.filter(pk=held.pk).update(status="published")
+    pages = Paginator(by_status.pages_count_kept(60, status="published"), 1)
+    assert pages.count == 2  # kept: the change shows once the count is forgotten or runs out
+    assert [p.pk for p in pages.page(2)] == [second.pk]  # the rows themselves are read afresh
+    by_status.counts_changed()
+    assert Paginator(by_status.pages_count_kept(60, status="published"), 1).count == 3
+    with CaptureQueriesContext(connection) as queries:
+        assert by_status.kept_count(0, status="published") == 3  # 0 seconds: counted every time
+        assert Paginator(by_status.pages_count_kept(0, status="published"), 1).count == 3
+    assert len(queries) == 2
+
+
+def test_a_kept_count_runs_out_after_its_seconds(pledges):
+    import time
+
+    first, second, held = pledges
+    by_status = kept_query(lambda status: Pledge.objects.filter(status=status).order_by("pk"))
+    assert by_status.kept_count(0.2, status="published") == 2
+    Pledge.objects.filter(pk=held.pk).update(status="published")
+    assert by_status.kept_count(0.2, status="published") == 2
+    time.sleep(0.25)
+    assert by_status.kept_count(0.2, status="published") == 3

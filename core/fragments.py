@@ -24,6 +24,7 @@ to 4.1, the moderation queue from 22.8 to 17.2 (commit messages have the sitting
 
 import datetime
 import decimal
+from collections.abc import Callable, Hashable
 
 from django.conf import settings
 from django.db.models import Model
@@ -111,9 +112,29 @@ def render_fragment(template_name: str, **arguments) -> SafeString:
     key = _key(template_name, arguments)
     if key is None:
         return _render(template_name, arguments)
+    return _kept_or_render(key, template_name, lambda: arguments)
+
+
+def render_kept(template_name: str, key: Hashable, arguments: Callable[[], dict]) -> SafeString:
+    """The template rendered with `arguments()`, kept under `key`, for a part of a page whose
+    arguments cost more to work out than the few values they follow from (a report drawn
+    from kept totals, say). `arguments` is called only when nothing is kept under the key, so
+    the key must hold every value the arguments are made from, as plain values or row_key()s;
+    the template keeps the same rule as a fragment's."""
+    if not getattr(settings, "CORE_FRAGMENTS_KEPT", True):
+        return _render(template_name, arguments())
+    return _kept_or_render(("kept", template_name, key), template_name, arguments)
+
+
+def row_key(obj: Model) -> tuple:
+    """Every column value of a row (JSON columns included), for a render_kept key."""
+    return _row(obj, related=False)
+
+
+def _kept_or_render(key, template_name: str, arguments: Callable[[], dict]) -> SafeString:
     html = _kept.get(key)
     if html is None:
-        html = _render(template_name, arguments)
+        html = _render(template_name, arguments())
         if len(_kept) >= MAX_KEPT:
             try:
                 del _kept[next(iter(_kept))]  # the oldest kept

@@ -108,10 +108,16 @@ def test_at_most_max_kept(settings, monkeypatch, lists):
     assert len(fragments._kept) == 3
 
 
+KEPT_CALL = re.compile(r'render_kept\(\s*"([^"]+)"')
+
+
 def fragment_templates() -> set[str]:
+    """Templates rendered through core.fragments: by the {% fragment %} tag, or render_kept()."""
     found = set()
     for path in TEMPLATES:
         found.update(FRAGMENT_TAG.findall(path.read_text()))
+    for path in ROOT.glob("*/*.py"):
+        found.update(KEPT_CALL.findall(path.read_text()))
     return found
 
 
@@ -129,7 +135,7 @@ def test_no_template_has_a_comment_over_several_lines_that_would_print():
 def test_fragment_templates_read_only_their_arguments():
     """The rule in core/fragments.py: no request, user or context processor (queries: below)."""
     names = fragment_templates()
-    assert {"pledges/_pledge_card.html", "ambassadors/_directory_card.html"} <= names
+    assert {"pledges/_pledge_card.html", "ambassadors/_directory_card.html", "pledges/_impact_figures.html"} <= names
     forbidden = re.compile(r"\brequest\b|\buser\b|csrf|\bmessages\b|\bperms\b|service_name|\bnavigation\b")
     for name in names:
         source = next(p for p in TEMPLATES if p.as_posix().endswith("templates/" + name)).read_text()
@@ -246,3 +252,23 @@ def test_the_signed_out_header_is_kept_per_section_and_the_signed_in_one_never(c
     html = client.get(reverse("pledges:index")).content.decode()
     assert "Sign out" in html and "Staff tools" in html and 'name="csrfmiddlewaretoken"' in html
     assert len([key for key in fragments._kept if key[0] == "includes/header.html"]) == 3
+
+
+def test_render_kept_works_out_its_arguments_once_per_key(settings):
+    calls = []
+
+    def arguments(n):
+        def made():
+            calls.append(n)
+            return {"by_theme": [("Dementia", n)], "by_region": []}
+
+        return made
+
+    first = fragments.render_kept("pledges/_breakdown.html", ("totals", 7), arguments(7))
+    again = fragments.render_kept("pledges/_breakdown.html", ("totals", 7), arguments(7))
+    other = fragments.render_kept("pledges/_breakdown.html", ("totals", 8), arguments(8))
+    assert first == again and "Dementia: 7" in first and "Dementia: 8" in other
+    assert calls == [7, 8]
+    settings.CORE_FRAGMENTS_KEPT = False
+    fragments.render_kept("pledges/_breakdown.html", ("totals", 7), arguments(7))
+    assert calls == [7, 8, 7]

@@ -5,6 +5,7 @@ prefix query; the only rows read in a request are one page of published sentence
 count shown passes through counters.suppression, so a cell under 5 reads "fewer than 5".
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -13,12 +14,14 @@ from django.db.models.expressions import RawSQL
 
 from accounts.choices import JobRole, Region, Sector
 from core.charts import bar_chart
+from core.fragments import render_kept, row_key
+from core.queries import kept_query
 from counters import suppression
 from counters.services import counter_values, counter_values_with_prefix
 
 from . import keys as pledge_keys
 from . import outcomes
-from .models import OUTCOME_SINGLE, Campaign, Pledge, PledgeOutcome, Theme
+from .models import OUTCOME_SINGLE, Campaign, OutcomeQuestionSet, Pledge, PledgeOutcome, Theme
 from .selectors import match_count, wall_choices
 
 FACET_LABELS = {"theme": "Theme", "role": "Role", "sector": "Sector", "region": "Region"}
@@ -146,16 +149,54 @@ def _answer_tables(
     return tables
 
 
+@dataclass(frozen=True)
+class _ReportSources:
+    """What a campaign's report is drawn from: the report follows from these values alone."""
+
+    campaign: Campaign
+    previous: Campaign | None
+    kept: dict[str, int]
+    kept_before: dict[str, int]
+    themes: list[tuple[str, str]]
+    question_set: OutcomeQuestionSet
+
+    @classmethod
+    def read(cls, campaign: Campaign, *, campaigns: list[Campaign] | None = None, themes=None) -> "_ReportSources":
+        """A query per campaign for the totals, one for the question set, one for the themes'
+        names (unless given)."""
+        previous = previous_campaign(campaign, campaigns)
+        return cls(
+            campaign=campaign,
+            previous=previous,
+            kept=counter_values_with_prefix(pledge_keys.campaign(campaign.pk)),
+            kept_before=counter_values_with_prefix(pledge_keys.campaign(previous.pk)) if previous else {},
+            themes=list(themes if themes is not None else Theme.objects.values_list("slug", "name")),
+            question_set=outcomes.outcome_question_set(campaign),
+        )
+
+    def key(self) -> tuple:
+        """Every value the report and its rendering follow from, for fragments.render_kept."""
+        return (
+            row_key(self.campaign),
+            row_key(self.previous) if self.previous else None,
+            frozenset(self.kept.items()),
+            frozenset(self.kept_before.items()),
+            tuple(self.themes),
+            row_key(self.question_set),
+        )
+
+
 def campaign_report(campaign: Campaign, *, campaigns: list[Campaign] | None = None, themes=None) -> dict:
-    """Everything the campaign's impact report shows, from kept totals: a query per campaign
-    for the totals, one for the question set, one for the themes' names (unless given)."""
-    previous = previous_campaign(campaign, campaigns)
-    kept = counter_values_with_prefix(pledge_keys.campaign(campaign.pk))
-    kept_before = counter_values_with_prefix(pledge_keys.campaign(previous.pk)) if previous else {}
+    """Everything the campaign's impact report shows, from kept totals."""
+    return _report(_ReportSources.read(campaign, campaigns=campaigns, themes=themes))
+
+
+def _report(sources: _ReportSources) -> dict:
+    campaign, previous, kept, kept_before = sources.campaign, sources.previous, sources.kept, sources.kept_before
     now = _headline(campaign.pk, kept)
     before = _headline(previous.pk, kept_before) if previous else None
-    themes = dict(themes if themes is not None else Theme.objects.values_list("slug", "name"))
-    question_set = outcomes.outcome_question_set(campaign)
+    themes = dict(sources.themes)
+    question_set = sources.question_set
     return {
         "campaign": campaign,
         "question_set": question_set,
@@ -220,16 +261,23 @@ def impact_page(*, slug: str | None, params) -> dict | None:
     if campaign is None:
         raise Http404("No such campaign")
     themes = [(theme.slug, theme.name) for theme in all_themes]
-    report = campaign_report(campaign, campaigns=campaigns, themes=themes)
-    form = SentenceFilterForm(params or None, themes=themes, question_set=report["question_set"])
+    sources = _ReportSources.read(campaign, campaigns=campaigns, themes=themes)
+    headline = _headline(campaign.pk, sources.kept)
+    form = SentenceFilterForm(params or None, themes=themes, question_set=sources.question_set)
     filters = form.filters() if params else {}
     return {
-        **report,
+        "campaign": campaign,
+        "headline": headline,
+        "headline_shown": {name: suppression.shown(headline[name]) for name in ("made", "done", "answered")},
+        "minimum": suppression.MINIMUM_CELL,
+        # The tables and charts follow from the kept totals alone: worked out and rendered
+        # once per process for each set of totals (about two thirds of the page's CPU).
+        "figures": render_kept("pledges/_impact_figures.html", sources.key(), lambda: _report(sources)),
         "campaigns": [c for c in campaigns if c.pk != campaign.pk],
         "filter_form": form,
         "filtered": bool(filters),
         "sentences": sentences_page(
-            campaign, filters=filters, page_number=params.get("page"), published=report["headline"]["published"]
+            campaign, filters=filters, page_number=params.get("page"), published=headline["published"]
         ),
         "query": urlencode(filters),
     }
@@ -245,9 +293,11 @@ _SENTENCE_MATCH = (
 )
 
 
-def sentences(campaign: Campaign, *, q: str = "", theme: str = "", benefit: str = "", reach: str = "") -> QuerySet:
-    """The campaign's published sentences of pledges on the wall, newest first, filtered."""
-    found = PledgeOutcome.objects.filter(campaign=campaign, publish_change=True, pledge__status__in=Pledge.PUBLIC)
+@kept_query  # its SQL compiled once per process for each set of filters given
+def sentences(*, campaign_id: int, q: str = "", theme: str = "", benefit: str = "", reach: str = "") -> QuerySet:
+    """The campaign's published sentences of pledges on the wall, newest first, filtered by
+    the values given (`q` already tidied: see sentences_page)."""
+    found = PledgeOutcome.objects.filter(campaign=campaign_id, publish_change=True, pledge__status__in=Pledge.PUBLIC)
     if theme:
         found = found.filter(pledge__theme__slug=theme)
     if reach:
@@ -257,7 +307,6 @@ def sentences(campaign: Campaign, *, q: str = "", theme: str = "", benefit: str 
             found = found.filter(benefit__contains=[benefit])
         else:  # SQLite (make run) has no JSON containment; the value is quoted in the stored list
             found = found.filter(benefit__icontains=f'"{benefit}"')
-    q = (q or "").strip()[:200]
     if q:
         if connection.vendor == "postgresql":
             # The SQL is a constant; the words go in as a parameter.
@@ -285,12 +334,13 @@ def sentences(campaign: Campaign, *, q: str = "", theme: str = "", benefit: str 
 def sentences_page(campaign: Campaign, *, filters: dict, page_number, published: int):
     """One page of sentences. Unfiltered, the pages are counted from the kept total; filtered,
     from a count that stops at selectors.MATCH_COUNT_CAP (never a count of the whole table)."""
-    found = sentences(campaign, **filters)
+    values = {**filters, "campaign_id": campaign.pk, "q": (filters.get("q") or "").strip()[:200]}
     count = published
     if filters:
-        matched = match_count(found)
+        matched = match_count(sentences.build(**values))
         count = published if matched is None else min(matched, published)
-    return outcomes._KeptCountPaginator(found, outcomes.SENTENCES_PER_PAGE, count=count).get_page(page_number)
+    pages = sentences.pages(**values)
+    return outcomes._KeptCountPaginator(pages, outcomes.SENTENCES_PER_PAGE, count=count).get_page(page_number)
 
 
 # --- One organisation's staff ------------------------------------------------------

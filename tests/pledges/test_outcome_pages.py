@@ -192,3 +192,55 @@ def test_the_impact_page_reads_kept_totals_not_the_answers(client, campaign, dja
 
 def test_the_wall_links_to_the_impact_page(client, campaign):
     assert reverse("pledges:impact") in client.get(reverse("pledges:index")).content.decode()
+
+
+def test_the_impact_figures_are_kept_per_set_of_totals_and_change_with_them(client, campaign, settings):
+    """The tables and charts are rendered once per process for each set of kept totals
+    (pledges/impact.py): the same page as rendered every time, and a new answer shows at once."""
+    from core import fragments
+
+    settings.PLEDGES_MICROCACHE_ENABLED = False
+    fragments.clear()
+    pledges = PledgeFactory.create_batch(6)
+    for pledge in pledges[:5]:
+        record(pledge, reach="team")
+    settings.CORE_FRAGMENTS_KEPT = False
+    rendered = client.get(reverse("pledges:impact")).content
+    settings.CORE_FRAGMENTS_KEPT = True
+    client.get(reverse("pledges:impact"))
+    kept = client.get(reverse("pledges:impact")).content
+    assert kept == rendered and "5</span> people told us" in kept.decode()
+    assert any(key[0] == "kept" for key in fragments._kept)
+    record(pledges[5], reach="team")
+    page = client.get(reverse("pledges:impact")).content.decode()
+    assert "6</span> people told us" in page
+    assert page.split(">My team</th>", 1)[1].split("</td>", 1)[0].endswith(">6")
+    fragments.clear()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"q": "  ward  "}, {"q": "ward", "reach": "team"}, {"theme": "dementia", "page": "2"}, {"benefit": "carers"}],
+)
+def test_sentences_are_the_same_whether_their_query_is_kept_or_built(client, campaign, settings, monkeypatch, filters):
+    from pledges.models import Theme
+
+    settings.PLEDGES_MICROCACHE_ENABLED = False
+    monkeypatch.setattr(outcomes, "SENTENCES_PER_PAGE", 2)
+    dementia = Theme.objects.get(slug="dementia")
+    for n in range(5):
+        pledge = PledgeFactory(theme=dementia if n % 2 else PledgeFactory().theme)
+        record(
+            pledge,
+            reach="team" if n < 3 else "me",
+            benefit=["carers"] if n == 4 else ["patients"],
+            change=f"The ward felt calmer, story {n}.",
+            publish=True,
+        )
+    settings.CORE_QUERIES_KEPT = False
+    built = client.get(reverse("pledges:impact"), filters).content.decode()
+    settings.CORE_QUERIES_KEPT = True
+    client.get(reverse("pledges:impact"), filters)
+    kept = client.get(reverse("pledges:impact"), filters).content.decode()
+    assert kept == built
+    assert "story" in kept

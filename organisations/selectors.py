@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -61,16 +62,42 @@ def organisation_milestone_names(key: str, parts: list[str]) -> list[str]:
     return names
 
 
+# How long each process keeps the directory's count per search: verifying an organisation
+# (a few times a day) shows in the count at once in the process that did it, and within this
+# many seconds in the others. The entries themselves are read on every view.
+DIRECTORY_COUNT_SECONDS = 5.0
+
+# The columns a directory card shows (templates/organisations/_directory_item.html): its
+# rendered card is kept by these values, so no others are loaded.
+DIRECTORY_CARD_COLUMNS = (
+    "name",
+    "slug",
+    "type",
+    "town",
+    "region",
+    "cqc_provider_id",
+    "commitment__committed_on",
+    "commitment__renewal_due_on",
+)
+
+
 def directory(*, q: str = "", region: str = "", type: str = "") -> KeptPages:
     """Verified organisations for the public directory, by name; committed or not, each
     marked. For Paginator: without a search its count and pages run SQL compiled once per
-    process and set of filters (core/queries.py); a search is built each time."""
-    return _directory.pages(q=q.strip(), region=region, type=type)
+    process and set of filters (core/queries.py); a search is built each time. The count is
+    kept DIRECTORY_COUNT_SECONDS per process."""
+    seconds = getattr(settings, "ORGANISATIONS_DIRECTORY_COUNT_SECONDS", DIRECTORY_COUNT_SECONDS)
+    return _directory.pages_count_kept(seconds, q=q.strip(), region=region, type=type)
+
+
+def directory_changed() -> None:
+    """An organisation joined or left the directory: this process counts it again."""
+    _directory.counts_changed()
 
 
 @kept_query
 def _directory(*, q, region, type):
-    organisations = Organisation.objects.listed().select_related("commitment")
+    organisations = Organisation.objects.listed().select_related("commitment").only(*DIRECTORY_CARD_COLUMNS)
     if q:
         organisations = organisations.filter(
             Q(name__icontains=q)

@@ -43,7 +43,7 @@ from .models import (
     join_code_normalise,
 )
 from .regulators import Nation, nation_for_region
-from .selectors import admin_emails, is_representative, representatives
+from .selectors import admin_emails, directory_changed, is_representative, representatives
 
 logger = logging.getLogger(__name__)
 
@@ -235,6 +235,7 @@ def organisation_verify(
         )
         if action == "verify":
             _verified_email(organisation)
+            transaction.on_commit(directory_changed)
         elif reason_tells_author(reason):
             _not_verified_email(organisation, reason)
     return True

@@ -430,6 +430,37 @@ def test_directory_query_count_does_not_grow_with_rows(client, django_assert_max
         client.get(reverse("organisations:directory"))
 
 
+def test_directory_counts_its_entries_once_then_reads_only_the_page(client, committed, django_assert_num_queries):
+    make_organisation(name="Birch House")
+    client.get(reverse("organisations:directory"))
+    with django_assert_num_queries(1):
+        html = client.get(reverse("organisations:directory")).content.decode()
+    assert "2 organisations found" in html and "Birch House" in html
+
+
+def test_an_organisation_verified_is_counted_in_the_directory_at_once(
+    client, committed, programme_admin, django_capture_on_commit_callbacks
+):
+    assert "1 organisation found" in client.get(reverse("organisations:directory")).content.decode()
+    waiting = make_organisation(verified=False, name="Ash Court")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.organisation_verify(organisation=waiting, admin=programme_admin)
+    html = client.get(reverse("organisations:directory")).content.decode()
+    assert "2 organisations found" in html and "Ash Court" in html
+
+
+def test_directory_is_the_same_page_with_its_count_and_cards_kept_or_not(client, committed, settings):
+    for n in range(22):
+        make_organisation(name=f"Home {n:02d}", type="nhs-trust" if n % 2 else "care-home")
+    pages = [{}, {"page": 2}, {"q": "home"}, {"region": "south-west", "page": 2}]
+    kept = [client.get(reverse("organisations:directory"), query).content for query in pages * 2]
+    settings.ORGANISATIONS_DIRECTORY_COUNT_SECONDS = 0
+    settings.CORE_FRAGMENTS_KEPT = False
+    plain = [client.get(reverse("organisations:directory"), query).content for query in pages]
+    assert kept == plain * 2
+    assert b"23 organisations found" in plain[0] and b"Committed since" in plain[1]
+
+
 def test_organisation_page_shows_status_statements_and_counts_never_names(client, committed, supporter):
     services.employee_commit(organisation=committed, user=supporter, chosen=one_task_each(Audience.EMPLOYEE))
     html = client.get(committed.get_absolute_url()).content.decode()

@@ -13,7 +13,7 @@ or two changing (an id, a slug), can be compiled once:
                                    # dicts, tuples or values of values() and values_list()
 
 The first call builds the query twice, with two different stand-in values for each keyword
-(ints, strings and aware datetimes only), and compares the SQL and parameters: the SQL must
+(ints, strings, aware datetimes and lists of ints only), and compares the SQL and parameters: the SQL must
 be the same and each stand-in must come through as a parameter unchanged. Then the SQL is
 kept, and later calls put their own values in those places.
 
@@ -23,11 +23,13 @@ What a build may do:
 - use its values as given. A string stand-in has spaces round it, capitals and 300 more
   characters, so a build that strips, changes the case or cuts a value is not kept: tidy
   values before the call.
-- leave out a filter for an empty value (0, ""): empty values are part of what is kept,
+- leave out a filter for an empty value (0, "", []): empty values are part of what is kept,
   not stand-ins. It must not otherwise choose its SQL by a value (a length, a range).
 
-A query that does not pass the comparison (a value changed on its way in, as `icontains`
-does, or in the SQL text, as a list is), or whose rows come some other way (a named
+A list of ints is kept where the build passes it whole as one parameter, as
+`RawSQL("id = ANY(%s)", [ids])` does. A query that does not pass the comparison (a value
+changed on its way in, as `icontains` does, or spread over the SQL text, as `pk__in` spreads
+a list), or whose rows come some other way (a named
 values_list), is simply built every time. A build returns a QuerySet: for exists(), ask
 for `.values_list("pk")[:1]`. The rows come back through Django's own iterables, so
 select_related, deferred fields and converters behave as they do for the plain query.
@@ -88,12 +90,16 @@ class _Compiled:
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
-    def count(self, values: dict, cap: int | None = None) -> int:
-        """The rows counted (the build's pks only, without its order: see _count_build), at
-        most `cap` of them."""
+    def counted(self, values: dict, cap: int | None = None) -> tuple[str, list]:
+        """The statement whose rows count() counts (the build's pks only, without its
+        order: see _count_build), at most `cap` of them, with its parameters."""
         sql, params = self.sql, self._params(values)
         if cap is not None:
             sql, params = f"{sql} LIMIT %s", [*params, cap]
+        return sql, params
+
+    def count(self, values: dict, cap: int | None = None) -> int:
+        sql, params = self.counted(values, cap)
         with connections[self.queryset.db].cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)
             return cursor.fetchone()[0]
@@ -114,7 +120,16 @@ _INT64 = (-(2**63), 2**63 - 1)
 
 
 def _empty(value) -> bool:
-    return type(value) in (int, str) and not value
+    return type(value) in (int, str, list) and not value
+
+
+def _int_list(value) -> bool:
+    return type(value) is list and all(type(item) is int and _INT64[0] <= item <= _INT64[1] for item in value)
+
+
+def _slot(value):
+    """A stand-in as a dict key (a list of ints is one parameter, as `= ANY(%s)` takes it)."""
+    return ("list", tuple(value)) if type(value) is list else value
 
 
 def _stand_ins(values: dict, which: int) -> dict | None:
@@ -132,6 +147,10 @@ def _stand_ins(values: dict, which: int) -> dict | None:
             stand_ins[name] = f" Kept-Query-Stand-In-{n}-{which} " + "." * 300
         elif type(value) is datetime and value.tzinfo is not None:
             stand_ins[name] = datetime(2000, 1, 1, tzinfo=UTC) + timedelta(microseconds=10 * n + which)
+        elif _int_list(value):
+            # Kept only where the build passes the list whole, as one parameter (`id =
+            # ANY(%s)`); `pk__in` spreads it over a parameter per item, and is not kept.
+            stand_ins[name] = [1_900_000_000 + 10 * n + which]
         else:
             return None
     return stand_ins
@@ -162,10 +181,10 @@ def _compare(build: Callable[..., QuerySet], values: dict, *, paged: bool) -> _C
     other_sql, other_params = other.query.get_compiler(using=other.db).as_sql()
     if sql != other_sql or len(params) != len(other_params):
         return None
-    names = {stand_in: name for name, stand_in in first.items() if not _empty(values[name])}
+    names = {_slot(stand_in): name for name, stand_in in first.items() if not _empty(values[name])}
     slots = []
     for at, (one, two) in enumerate(zip(params, other_params, strict=True)):
-        name = names.get(one) if isinstance(one, int | str | datetime) else None
+        name = names.get(_slot(one)) if isinstance(one, int | str | datetime | list) else None
         if name is None:
             if one != two:
                 return None  # the build read something besides its keywords
@@ -262,6 +281,13 @@ class KeptQuery:
         """Forget this process's kept counts (call it once a change that moves them commits)."""
         self.counts_generation += 1
 
+    def count_statement(self, cap: int | None = None, **values) -> tuple[str, list] | None:
+        """The kept statement whose rows count(cap, **values) counts, with its parameters,
+        for a caller that counts in its own way (with a time limit, say); None when the
+        query is not kept (count the build's rows then)."""
+        compiled = self.compiled(values, counting=True)
+        return None if compiled is None else compiled.counted(values, cap)
+
     def count(self, cap: int | None = None, **values) -> int:
         """How many rows, counted to at most `cap` (None: all of them)."""
         compiled = self.compiled(values, counting=True)
@@ -287,9 +313,7 @@ def counts_together(*asks: tuple[KeptQuery, int | None, dict]) -> list[int]:
         return [kept.count(cap, **values) for kept, cap, values in asks]
     selects, params = [], []
     for one, (_, cap, values) in zip(compiled, asks, strict=True):
-        sql, its_params = one.sql, one._params(values)
-        if cap is not None:
-            sql, its_params = f"{sql} LIMIT %s", [*its_params, cap]
+        sql, its_params = one.counted(values, cap)
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
         params += its_params
     with connections[databases.pop()].cursor() as cursor:

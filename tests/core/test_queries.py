@@ -160,6 +160,43 @@ def test_a_list_is_never_a_kept_value(pledges):
     assert list(kept.kept.values()) == [_NOT_KEPT]
 
 
+def test_a_list_passed_whole_as_one_parameter_is_kept(pledges, compiles):
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    def build(*, ids, status):
+        found = Pledge.objects.filter(status=status) if status else Pledge.objects.all()
+        if ids:
+            found = found.filter(RawSQL('"pledges_pledge"."id" = ANY(%s)', [ids], output_field=BooleanField()))
+        return found.order_by("pk").values_list("pk", flat=True)
+
+    kept = kept_query(build)
+    first, second, held = pledges
+    assert kept(ids=[first.pk, held.pk], status="") == [first.pk, held.pk]
+    compiles.clear()
+    assert kept(ids=[second.pk], status="") == [second.pk]
+    assert kept(ids=[first.pk, second.pk, held.pk], status="published") == [first.pk, second.pk]
+    assert kept(ids=[first.pk, second.pk, held.pk], status="held") == [held.pk]
+    assert len(compiles) == 2  # the first with a status: compiled with two stand-ins, then kept
+    # An empty list is part of the key, as 0 and "" are: this build then leaves the filter out.
+    assert kept(ids=[], status="") == [first.pk, second.pk, held.pk]
+    assert _NOT_KEPT not in kept.kept.values()
+    assert kept(ids=[2**70], status="") == []  # past 64 bits: built as usual
+
+
+def test_count_statement_is_the_kept_count_sql_for_a_caller_to_run(pledges):
+    from django.db import connection
+
+    kept = kept_query(lambda status: Pledge.objects.filter(status=status).order_by("-pk"))
+    sql, params = kept.count_statement(1, status="published")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)
+        assert cursor.fetchone()[0] == 1 == kept.count(1, status="published")
+    assert kept.count(status="published") == 2
+    cannot = kept_query(lambda text: Pledge.objects.filter(text__icontains=text))
+    assert cannot.count_statement(1, text="names") is None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_each_thread_runs_the_kept_query_on_its_own_connection():
     """gunicorn's threads each have a database connection; the kept SQL is shared."""

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from accounts.choices import JobRole, Region, Sector
 from core.queries import KeptPages, kept_query
 from counters.services import counter_values, counter_values_with_prefix
@@ -132,15 +134,33 @@ def impact_rows(report: dict) -> list[list]:
 IMPACT_FIELDS = ["section", "answer", "figure"]
 
 
+# How long each process keeps the directory's count per set of filters: a Care Maker who
+# joins, lapses or shows or hides a profile is counted at once in the process that saved
+# it, and within this many seconds in the others. The cards are read on every view.
+DIRECTORY_COUNT_SECONDS = 5.0
+
+# The columns a card shows (templates/ambassadors/_directory_card.html, and CareMaker.name):
+# its rendered card is kept by these values, so no others are loaded.
+DIRECTORY_CARD_COLUMNS = ("number", "role", "region", "chosen_c", "display_name", "user__display_name")
+
+
 def directory(*, region="", role="", sector="", c="") -> KeptPages:
     """The public directory's Care Makers, by number, for Paginator: its count and pages run
-    SQL compiled once per process and set of filters (core/queries.py)."""
-    return _directory.pages(region=region, role=role, sector=sector, c=c)
+    SQL compiled once per process and set of filters (core/queries.py), the count kept
+    DIRECTORY_COUNT_SECONDS per process."""
+    seconds = getattr(settings, "AMBASSADORS_DIRECTORY_COUNT_SECONDS", DIRECTORY_COUNT_SECONDS)
+    return _directory.pages_count_kept(seconds, region=region, role=role, sector=sector, c=c)
+
+
+def directory_changed() -> None:
+    """A Care Maker joined or left the directory, or changed what it filters by: this
+    process counts again."""
+    _directory.counts_changed()
 
 
 @kept_query
 def _directory(*, region, role, sector, c):
-    qs = CareMaker.objects.filter(active=True, public_profile=True).select_related("user")
+    qs = CareMaker.objects.filter(active=True, public_profile=True).select_related("user").only(*DIRECTORY_CARD_COLUMNS)
     if region:
         qs = qs.filter(region=region)
     if role:

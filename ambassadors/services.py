@@ -250,6 +250,15 @@ def _active_keys(care_maker: CareMaker) -> list[str]:
 
 def count_active(care_maker: CareMaker, amount: int) -> None:
     counters_add(dict.fromkeys(_active_keys(care_maker), amount))
+    _directory_changed()
+
+
+def _directory_changed() -> None:
+    """The public directory keeps its count a few seconds: once this change commits, this
+    process counts again."""
+    from .selectors import directory_changed
+
+    transaction.on_commit(directory_changed)
 
 
 def _next_number() -> int:
@@ -431,6 +440,7 @@ def caremaker_update_profile(*, care_maker: CareMaker, data: dict) -> CareMaker:
         for name in fields:
             setattr(care_maker, name, data.get(name, False) if name == "show_activities" else data[name])
         care_maker.save(update_fields=fields)
+        _directory_changed()
     return care_maker
 
 

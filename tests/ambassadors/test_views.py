@@ -347,6 +347,48 @@ def test_directory_is_paginated_with_bounded_queries(client, django_assert_max_n
     assert "Page 2 of 2" in response.content.decode()
 
 
+def test_directory_counts_its_care_makers_once_then_reads_only_the_page(client, intake, django_assert_num_queries):
+    CareMakerFactory.create_batch(3, intake=intake)
+    client.get(reverse("ambassadors:directory"))
+    with django_assert_num_queries(1):
+        html = client.get(reverse("ambassadors:directory")).content.decode()
+    assert "3 Care Makers" in html
+
+
+def test_directory_count_follows_a_lapse_a_recommitment_and_a_hidden_profile_at_once(
+    client, intake, django_capture_on_commit_callbacks
+):
+    shown, other = CareMakerFactory.create_batch(2, intake=intake)
+
+    def heading():
+        return client.get(reverse("ambassadors:directory")).content.decode()
+
+    assert "2 Care Makers" in heading()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.caremaker_lapse(care_maker=other)
+    assert "1 Care Maker<" in heading()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.caremaker_recommit(care_maker=other)
+    assert "2 Care Makers" in heading()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.caremaker_update_profile(
+            care_maker=shown, data={"public_profile": False, "display_name": "", "bio": "", "chosen_c": "care"}
+        )
+    assert "1 Care Maker<" in heading()
+
+
+def test_directory_is_the_same_page_with_its_count_and_cards_kept_or_not(client, intake, settings):
+    CareMakerFactory.create_batch(12, intake=intake, region=Region.LONDON)
+    CareMakerFactory.create_batch(12, intake=intake, region=Region.WALES, display_name="")
+    pages = [{}, {"page": 2}, {"region": "wales"}, {"region": "london", "c": "care"}]
+    kept = [client.get(reverse("ambassadors:directory"), query).content for query in pages * 2]
+    settings.AMBASSADORS_DIRECTORY_COUNT_SECONDS = 0
+    settings.CORE_FRAGMENTS_KEPT = False
+    plain = [client.get(reverse("ambassadors:directory"), query).content for query in pages]
+    assert kept == plain * 2
+    assert b"24 Care Makers" in plain[0] and b"12 Care Makers" in plain[2]
+
+
 def test_profile_shows_the_public_details(client, care_maker):
     html = client.get(reverse("ambassadors:profile", args=[care_maker.number])).content.decode()
     assert "Alex Ambassador" in html and "Courage" in html and "Care Maker 7" in html

@@ -16,6 +16,9 @@ PREFIX = "ambassadors:"
 ACTIVE = f"{PREFIX}active"
 ACTIVITIES = f"{PREFIX}activities"
 ACTIVITIES_REACH = f"{ACTIVITIES}:reach"
+# Every active and activities key above starts with this (and no other key does): the
+# figures pages read both groups with one prefix read.
+ACTIVE_AND_ACTIVITIES = f"{PREFIX}activ"
 
 
 def active(facet: str, value: str) -> str:

@@ -16,9 +16,11 @@ def home_summary() -> dict:
     return {"active": totals[ambassador_keys.ACTIVE]}
 
 
-def active_counts() -> dict:
-    """Kept totals by region, role and sector (no COUNT over Care Makers in a page request)."""
-    kept = counter_values_with_prefix(ambassador_keys.ACTIVE)
+def active_counts(kept: dict[str, int] | None = None) -> dict:
+    """Kept totals by region, role and sector (no COUNT over Care Makers in a page request),
+    from `kept` when the caller has read them already."""
+    if kept is None:
+        kept = counter_values_with_prefix(ambassador_keys.ACTIVE)
 
     def rows(kind: str, choices) -> list[dict]:
         return [
@@ -34,9 +36,11 @@ def active_counts() -> dict:
     }
 
 
-def activity_counts() -> dict:
-    """Kept totals of what Care Makers logged, each cell under the minimum shown as "fewer than 5"."""
-    kept = counter_values_with_prefix(ambassador_keys.ACTIVITIES)
+def activity_counts(kept: dict[str, int] | None = None) -> dict:
+    """Kept totals of what Care Makers logged, each cell under the minimum shown as "fewer than 5";
+    from `kept` when the caller has read them already."""
+    if kept is None:
+        kept = counter_values_with_prefix(ambassador_keys.ACTIVITIES)
 
     def rows(kind: str, choices, *, adds_up: bool) -> list[dict]:
         counts = [kept.get(ambassador_keys.activities(kind, value), 0) for value, _ in choices]
@@ -56,8 +60,14 @@ def activity_counts() -> dict:
     }
 
 
+def figures() -> tuple[dict, dict]:
+    """(active_counts(), activity_counts()) for the figures page, from one prefix read."""
+    kept = counter_values_with_prefix(ambassador_keys.ACTIVE_AND_ACTIVITIES)
+    return active_counts(kept), activity_counts(kept)
+
+
 def impact_report(*, today=None) -> dict:
-    """The Care Makers impact report, from kept totals only (two prefix reads): Care Makers by
+    """The Care Makers impact report, from kept totals only (one prefix read): Care Makers by
     region, role and sector, what they logged, and this year's activities against last year's.
     Every count under the minimum is "fewer than 5"."""
     from django.utils import timezone
@@ -65,8 +75,8 @@ def impact_report(*, today=None) -> dict:
     from core.charts import bar_chart
 
     year = (today or timezone.localdate()).year
-    kept = counter_values_with_prefix(ambassador_keys.PREFIX)
-    activities = activity_counts()
+    kept = counter_values_with_prefix(ambassador_keys.ACTIVE_AND_ACTIVITIES)
+    activities = activity_counts(kept)
 
     def column(kind: str, choices, *, key, adds_up: bool = True) -> list[dict]:
         counts = [kept.get(key(kind, value), 0) for value, _ in choices]

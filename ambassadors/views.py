@@ -315,7 +315,7 @@ def recommit_me(request):
 
 
 def counts(request):
-    totals = selectors.active_counts()
+    totals, activities = selectors.figures()
     return render(
         request,
         "ambassadors/counts.html",
@@ -323,7 +323,7 @@ def counts(request):
             "totals": totals,
             "map": region_map(totals["regions"]),
             "milestones": selectors.milestones_reached(),
-            "activities": selectors.activity_counts(),
+            "activities": activities,
         },
     )
 

@@ -83,5 +83,21 @@ def test_the_care_makers_figures_download_as_the_page_shows_them(client):
 
 def test_the_impact_page_reads_kept_totals(client, django_assert_max_num_queries):
     CareMakerFactory()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(1):
         assert client.get(reverse("ambassadors:impact")).status_code == 200
+
+
+def test_one_prefix_read_gives_every_active_and_activity_total_and_no_other():
+    from ambassadors import keys
+
+    covered = [
+        keys.ACTIVE,
+        keys.active("region", "london"),
+        keys.ACTIVITIES,
+        keys.ACTIVITIES_REACH,
+        keys.activities("c", "care"),
+        keys.activities_in(2026),
+        keys.activities_reach_in(2026),
+    ]
+    assert all(key.startswith(keys.ACTIVE_AND_ACTIVITIES) for key in covered)
+    assert not keys.organisation(42).startswith(keys.ACTIVE_AND_ACTIVITIES)

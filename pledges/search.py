@@ -15,7 +15,7 @@ second. `search` finds the same pledges faster:
   millisecond for the walk). Words that are common apart but seldom together fail the window
   test and are probed;
 - any other word is first probed through the GIN index (`_search_probe`, a bitmap scan of a
-  few milliseconds) for at most SEARCH_PROBE_CAP ids, and the wall query becomes `id IN (...)`;
+  few milliseconds) for at most SEARCH_PROBE_CAP ids, and the wall query becomes `id = ANY(...)`;
   past the cap the word is common after all, and the plain condition is used.
 
 What it saves (docs/performance.md, 23 November 2026, a million pledges): a search page in
@@ -42,6 +42,7 @@ SEARCH_PROBE_CAP = 1000
 # The stored, GIN-indexed tsvector made by migration 0005 (PostgreSQL only; not on the model,
 # so ordinary queries never fetch it).
 _MATCH = f"{Pledge._meta.db_table}.search_document @@ websearch_to_tsquery('english'::regconfig, %s)"
+_AMONG = f"{Pledge._meta.db_table}.id = ANY(%s)"
 
 # A word no pledge contains: the planner's estimate for it is its floor for any word it
 # keeps no statistics on.
@@ -128,22 +129,40 @@ def _words(q: str) -> str:
 
 def plain_search(queryset: QuerySet[Pledge], q: str) -> QuerySet[Pledge]:
     """The pledges of `queryset` matching `q`: one full-text condition, no probing."""
-    q = _words(q)
-    if not q:
+    return matching(queryset, words=_words(q), ids=[])
+
+
+def matching(queryset: QuerySet[Pledge], *, words: str, ids: list[int]) -> QuerySet[Pledge]:
+    """The pledges of `queryset` among `ids` (the probe's), or matching `words` (tidied); all
+    of them when both are empty. The ids go in as one array parameter, so a kept query
+    (core/queries.py) keeps its SQL for any ids."""
+    if ids:
+        # A constant; the ids go in as one parameter.
+        return queryset.filter(RawSQL(_AMONG, [ids], output_field=BooleanField()))  # noqa: S611
+    if not words:
         return queryset
     if connection.vendor != "postgresql":
-        return queryset.filter(text__icontains=q)
+        return queryset.filter(text__icontains=words)
     # _MATCH is a constant; the words go in as a query parameter.
-    return queryset.filter(RawSQL(_MATCH, [q], output_field=BooleanField()))  # noqa: S611
+    return queryset.filter(RawSQL(_MATCH, [words], output_field=BooleanField()))  # noqa: S611
+
+
+def search_terms(q: str) -> dict | None:
+    """How to find the pledges matching `q`, as `matching`'s keywords: {"words": ..., "ids":
+    ...}; None when the probe found nothing, so nothing matches."""
+    q = _words(q)
+    if q and connection.vendor == "postgresql" and not _is_common(q) and not (_every_word_common(q) and _dense(q)):
+        ids = _search_probe(q)
+        if not ids:
+            return None
+        if len(ids) < SEARCH_PROBE_CAP:
+            return {"words": "", "ids": ids}
+    # Common words, or common words found together: walking the newest pledges finds a page
+    # of matches within a few thousand rows, each tested against its stored tsvector.
+    return {"words": q, "ids": []}
 
 
 def search(queryset: QuerySet[Pledge], q: str) -> QuerySet[Pledge]:
     """The same pledges as `plain_search`, found quickly whether `q` is a rare word or a common one."""
-    q = _words(q)
-    if q and connection.vendor == "postgresql" and not _is_common(q) and not (_every_word_common(q) and _dense(q)):
-        ids = _search_probe(q)
-        if len(ids) < SEARCH_PROBE_CAP:
-            return queryset.filter(id__in=ids)
-    # Common words, or common words found together: walking the newest pledges finds a page
-    # of matches within a few thousand rows, each tested against its stored tsvector.
-    return plain_search(queryset, q)
+    terms = search_terms(q)
+    return queryset.none() if terms is None else matching(queryset, **terms)

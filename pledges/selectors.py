@@ -8,13 +8,13 @@ from django.db.models import QuerySet
 from django.utils.http import urlencode
 
 from accounts.choices import Region
-from core.queries import kept_query
+from core.queries import KeptQuery, kept_query
 from counters.services import counter_values, counter_values_with_prefix
 
 from . import keys as pledge_keys
 from .cache import kept_answer, kept_campaign_and_theme, kept_campaigns_and_themes, kept_current_campaign
 from .models import Campaign, Pledge, Theme
-from .search import search
+from .search import matching, search_terms
 
 WALL_PAGE_SIZE = 20
 
@@ -86,7 +86,7 @@ def match_count(queryset: QuerySet[Pledge], *, cap: int = MATCH_COUNT_CAP) -> in
     """How many rows match, up to `cap` + 1; None when counting would take too long.
 
     `SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1)` stops at the cap. A rare word has
-    already become `id IN (<at most 999 ids>)` (see pledges/search.py), so counting it reads those rows
+    already become `id = ANY(<at most 999 ids>)` (see pledges/search.py), so counting it reads those rows
     only; a common word's matches are dense, so the scan reaches the cap within a few thousand
     rows. Between the two (a word in, say, one pledge in a thousand, with filters that leave
     few of them) the scan could walk much of the table to find cap + 1: the statement timeout
@@ -97,8 +97,20 @@ def match_count(queryset: QuerySet[Pledge], *, cap: int = MATCH_COUNT_CAP) -> in
         return capped.count()
     try:
         sql, params = capped.query.sql_with_params()
-    except EmptyResultSet:  # e.g. a search whose probe found nothing: `id IN ()`
+    except EmptyResultSet:  # e.g. a filter on an empty list
         return 0
+    return _kept_capped_count(sql, params)
+
+
+def kept_match_count(kept: KeptQuery, *, cap: int = MATCH_COUNT_CAP, **values) -> int | None:
+    """match_count of a kept query's rows, from its kept SQL (no compiling once seen)."""
+    statement = kept.count_statement(cap + 1, **values) if connection.vendor == "postgresql" else None
+    if statement is None:
+        return match_count(kept.build(**values), cap=cap)
+    return _kept_capped_count(*statement)
+
+
+def _kept_capped_count(sql: str, params) -> int | None:
     # The same words and filters within MATCH_COUNT_KEPT seconds reuse the count (this
     # process's memory): counting reads up to cap + 1 rows, most of a search's database time.
     # A count that gave up is kept too, so the page does not wait out the timeout again.
@@ -128,21 +140,48 @@ class WallPage:
     older: int | None  # cursor for the page after (before=<id>)
 
 
-def wall_page(
-    queryset: QuerySet[Pledge], *, before: int | None = None, after: int | None = None, size: int = WALL_PAGE_SIZE
-) -> WallPage:
-    """Keyset paging by id: every page costs the same, however deep (no OFFSET, no COUNT)."""
+def wall_page(terms: dict, *, before: int | None = None, after: int | None = None) -> WallPage:
+    """Keyset paging by id: every page costs the same, however deep (no OFFSET, no COUNT).
+    `terms` are _wall_matching's keywords (WallFilters.terms)."""
+    size = WALL_PAGE_SIZE
+    rows = _wall_rows(before=before or 0, after=after or 0, **terms)
     if after is not None:
-        rows = list(queryset.filter(id__gt=after).order_by("id")[: size + 1])
         has_newer = len(rows) > size
         rows = list(reversed(rows[:size]))
         return WallPage(rows, rows[0].pk if has_newer and rows else None, rows[-1].pk if rows else None)
-    if before is not None:
-        queryset = queryset.filter(id__lt=before)
-    rows = list(queryset.order_by("-id")[: size + 1])
     has_older = len(rows) > size
     rows = rows[:size]
     return WallPage(rows, rows[0].pk if before is not None and rows else None, rows[-1].pk if has_older else None)
+
+
+# The wall's queries are kept (core/queries.py): the filters and search terms are their
+# keywords, an empty one ("" or 0 or []) meaning that filter is not asked for.
+
+
+@kept_query
+def _wall_matching(
+    *, campaign_id: int, theme_id: int, job_role: str, sector: str, region: str, kind: str, words: str, ids: list[int]
+) -> QuerySet[Pledge]:
+    """The public pledges matching the wall's filters and search, as cards."""
+    found = card_pledges(public_pledges())
+    equals = {"job_role": job_role, "sector": sector, "region": region, "kind": kind}
+    found = found.filter(**{name: value for name, value in equals.items() if value})
+    if campaign_id:
+        found = found.filter(campaign=campaign_id)
+    if theme_id:
+        found = found.filter(theme=theme_id)
+    return matching(found, words=words, ids=ids)
+
+
+@kept_query
+def _wall_rows(*, before: int, after: int, **terms) -> QuerySet[Pledge]:
+    """One page of _wall_matching and one row more (to know there is another page)."""
+    found = _wall_matching.build(**terms)
+    if after:
+        return found.filter(id__gt=after).order_by("id")[: WALL_PAGE_SIZE + 1]
+    if before:
+        found = found.filter(id__lt=before)
+    return found.order_by("-id")[: WALL_PAGE_SIZE + 1]
 
 
 # --- The wall ------------------------------------------------------------------------
@@ -234,12 +273,19 @@ class WallFilters:
     def filtered_beyond_search(self) -> bool:
         return bool(self.given - {"campaign", "q"})
 
-    def apply(self, queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
-        if self.campaign:
-            queryset = queryset.filter(campaign=self.campaign)
-        if self.theme:
-            queryset = queryset.filter(theme=self.theme)
-        return search(queryset.filter(**self.equals), self.q)
+    def terms(self) -> dict | None:
+        """The wall's query keywords for these filters (see _wall_matching); None when the
+        search already knows nothing matches."""
+        found = search_terms(self.q)
+        if found is None:
+            return None
+        equals = {field: self.equals.get(field, "") for field in _WALL_EQUALS.values()}
+        return {
+            "campaign_id": self.campaign.pk if self.campaign else 0,
+            "theme_id": self.theme.pk if self.theme else 0,
+            **equals,
+            **found,
+        }
 
 
 def _largest_first(counts: dict[str, int], names: dict[str, str]) -> list[tuple[str, int]]:
@@ -263,8 +309,8 @@ def wall_context(
 
     `query` is the request's query string without its cursor, kept in the paging links.
     """
-    pledges = filters.apply(public_pledges())
-    page = wall_page(card_pledges(pledges), before=before, after=after)
+    terms = filters.terms()
+    page = WallPage([], None, None) if terms is None else wall_page(terms, before=before, after=after)
     campaign = filters.campaign
     current = next((c for c in campaigns if c.is_current), None)
     totals = campaign_totals(campaign)
@@ -278,7 +324,7 @@ def wall_context(
         "search_words": filters.q,
         "filtered_beyond_search": filters.filtered_beyond_search,
         # Counted only for a search, and at most to the cap (see match_count).
-        "matches": match_count(pledges) if filters.q else None,
+        "matches": (kept_match_count(_wall_matching, **terms) if terms else 0) if filters.q else None,
         "match_cap": MATCH_COUNT_CAP,
         "totals": totals,
         "target": target,

@@ -110,10 +110,28 @@ def test_the_wall_page_is_the_same_through_either_path(client, pledges, monkeypa
     """Over HTTP: the wall searched with the probe and with the plain query shows the same page."""
     from pledges import microcache
 
+    probed, probe = [], search._search_probe
+    monkeypatch.setattr(search, "_search_probe", lambda q: probed.append(q) or probe(q))
     pages = []
-    for searcher in (search.search, search.plain_search):
-        monkeypatch.setattr("pledges.selectors.search", searcher)
+    for terms in (search.search_terms, lambda q: {"words": q.strip(), "ids": []}):
+        monkeypatch.setattr("pledges.selectors.search_terms", terms)
         microcache._pages.clear()
         pages.append(client.get("/pledges/", {"q": "language"}).content)
+    assert probed == ["language"]  # the first page was found through the probe
     assert pages[0] == pages[1]
     assert b"sign language" in pages[0]
+
+
+@pytest.mark.parametrize("q", ["language", "week", "nothingmatchesthis"])
+def test_the_wall_searched_is_the_same_whether_its_queries_are_kept_or_built(client, pledges, settings, q):
+    from pledges import microcache
+
+    settings.PLEDGES_MICROCACHE_ENABLED = False
+    settings.CORE_QUERIES_KEPT = False
+    built = [client.get("/pledges/", {"q": q, **cursor}).content for cursor in ({}, {"before": 150})]
+    settings.CORE_QUERIES_KEPT = True
+    microcache._pages.clear()
+    for cursor in ({}, {"before": 150}):
+        client.get("/pledges/", {"q": q, **cursor})
+    kept = [client.get("/pledges/", {"q": q, **cursor}).content for cursor in ({}, {"before": 150})]
+    assert kept == built

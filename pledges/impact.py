@@ -22,7 +22,7 @@ from counters.services import counter_values, counter_values_with_prefix
 from . import keys as pledge_keys
 from . import outcomes
 from .models import OUTCOME_SINGLE, Campaign, OutcomeQuestionSet, Pledge, PledgeOutcome, Theme
-from .selectors import match_count, wall_choices
+from .selectors import kept_match_count, wall_choices
 
 FACET_LABELS = {"theme": "Theme", "role": "Role", "sector": "Sector", "region": "Region"}
 # Columns of each breakdown table: (name, heading).
@@ -337,7 +337,7 @@ def sentences_page(campaign: Campaign, *, filters: dict, page_number, published:
     values = {**filters, "campaign_id": campaign.pk, "q": (filters.get("q") or "").strip()[:200]}
     count = published
     if filters:
-        matched = match_count(sentences.build(**values))
+        matched = kept_match_count(sentences, **values)
         count = published if matched is None else min(matched, published)
     pages = sentences.pages(**values)
     return outcomes._KeptCountPaginator(pages, outcomes.SENTENCES_PER_PAGE, count=count).get_page(page_number)

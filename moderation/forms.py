@@ -50,10 +50,11 @@ class BulkDecideForm(DecideForm):
         coerce=int, error_messages={"required": "Select at least one item"}, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, item_ids=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [(pk, pk) for pk in item_ids]
-        # Items decided by someone else since the page loaded are reported, not refused.
+        # Any item id is taken, not only those of the page shown (so the field has no
+        # choices: the queue page draws its own checkboxes): items decided by someone else
+        # since the page loaded are reported, not refused.
         self.fields["items"].valid_value = lambda value: str(value).isdigit()
 
 

@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from accounts.roles import is_moderator
 from core.queries import KeptPages, KeptQuery, kept_query
+
+from .models import Claim
 
 
 @dataclass(frozen=True)
@@ -37,29 +39,55 @@ class Queue:
     contact: Callable | None = None  # item -> contact details, shown only on request (recorded)
     position: int = 50
     since_field: str = "created_at"  # when an item started waiting: overdue times and the filter
+    # What the queue page does to its rows once loaded (say, fill in the rows they link to
+    # from a kept list rather than a join); returns them.
+    rows_loaded: Callable[[list], list] = list
 
     # The queue page, its tabs, the header's count and the staff digest read these on every
     # view: kept queries (core/queries.py), so their SQL is compiled once per process.
-    def pages(self, *, before: datetime | None = None) -> KeptPages:
-        """What waits, oldest first, for Paginator; only what started waiting before `before`."""
-        return _kept_waiting(self).pages(before=before or "")
+    def pages(self, *, now: datetime, before: datetime | None = None) -> KeptPages:
+        """What waits, oldest first, for Paginator; only what started waiting before `before`.
+        Each item comes with `claimed_by`: None, or the name ("" for none given) of the
+        moderator whose claim on it is live at `now`."""
+        return _kept_rows(self).pages(before=before or "", now=now)
 
     def count_waiting(self, cap: int, *, before: datetime | None = None) -> int:
         """How many wait (started before `before`), counted to at most `cap`."""
         return _kept_waiting(self).count(cap, before=before or "")
 
+    def counting(self, cap: int | None, *, before: datetime | None = None) -> tuple:
+        """count_waiting(cap, before=before), asked for with others in one query
+        (core.queries.counts_together)."""
+        return (_kept_waiting(self), cap, {"before": before or ""})
+
 
 _kept: dict[tuple, KeptQuery] = {}
 
 
+def _waiting_before(queue: Queue, before) -> QuerySet:
+    waiting = queue.waiting()
+    return waiting.filter(**{f"{queue.since_field}__lt": before}) if before else waiting
+
+
 def _kept_waiting(queue: Queue) -> KeptQuery:
-    key = (queue.waiting, queue.since_field)
+    key = ("waiting", queue.waiting, queue.since_field)
+    kept = _kept.get(key)
+    if kept is None:
+        kept = _kept[key] = kept_query(lambda *, before: _waiting_before(queue, before))
+    return kept
+
+
+def _kept_rows(queue: Queue) -> KeptQuery:
+    """The page's rows, each with the name of whoever claims it now: read with them, not in
+    a query of its own (a list of ids, which would be compiled on every view)."""
+    key = ("rows", queue.waiting, queue.since_field, queue.item_type)
     kept = _kept.get(key)
     if kept is None:
 
-        def build(*, before):
-            waiting = queue.waiting()
-            return waiting.filter(**{f"{queue.since_field}__lt": before}) if before else waiting
+        def build(*, before, now):
+            claims = Claim.objects.filter(item_type=queue.item_type, item_id=OuterRef("pk"), expires_at__gt=now)
+            claimed_by = Subquery(claims.values("moderator__display_name")[:1])
+            return _waiting_before(queue, before).annotate(claimed_by=claimed_by)
 
         kept = _kept[key] = kept_query(build)
     return kept
@@ -78,3 +106,14 @@ def all_queues() -> list[Queue]:
 
 def get_queue(key: str) -> Queue | None:
     return _queues.get(key)
+
+
+def note_waiting(user, total: int) -> None:
+    """The queue page has just counted every queue this person sees (each to the tabs' cap):
+    the header shows that total rather than asking the cache for it (pages.navigation)."""
+    user._moderation_waiting = total
+
+
+def noted_waiting(user) -> int | None:
+    """The total a page noted for this person in this request, if any."""
+    return getattr(user, "_moderation_waiting", None)

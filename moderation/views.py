@@ -13,15 +13,14 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
 from accounts.roles import is_programme_admin
+from core.queries import counts_together
 from core.urls import reverse
 
 from . import services
 from .forms import BulkDecideForm, ClaimForm, ContactForm, DecideForm, ItemIntentForm, LogSearchForm
+from .listing import COUNT_CAP, OVERDUE_AFTER, capped, queue_listing
 from .models import Decision
-from .queues import all_queues, get_queue
-
-OVERDUE_AFTER = timedelta(days=2)
-COUNT_CAP = 1000  # tab counts stop at 999+: a queue count never scans a big table
+from .queues import all_queues, get_queue, note_waiting
 
 
 def _visible_queues(user):
@@ -37,15 +36,13 @@ def _queue_or_404(request, key):
     return queue
 
 
-def _tabs(user, current, current_count: int | None = None):
-    """Each queue this person sees, with how many wait in it (`current_count`: the queue
-    shown, when its paginator counted all of it)."""
-    tabs = []
-    for queue in _visible_queues(user):
-        counted = queue is current and current_count is not None
-        count = _capped(current_count if counted else queue.count_waiting(COUNT_CAP))
-        tabs.append({"queue": queue, "count": count, "current": queue is current})
-    return tabs
+def _tabs(user):
+    """Each queue this person sees, with how many wait in it (counted in one query)."""
+    queues = _visible_queues(user)
+    counts = counts_together(*(queue.counting(COUNT_CAP) for queue in queues))
+    return [
+        {"queue": queue, "count": capped(count), "current": False} for queue, count in zip(queues, counts, strict=True)
+    ]
 
 
 def _report(request, outcome):
@@ -68,31 +65,23 @@ def index(request):
     return redirect("moderation:queue", key=queues[0].key)
 
 
-def _overdue_before():
-    """Items that started waiting before this are overdue."""
-    return timezone.now() - OVERDUE_AFTER
-
-
-def _capped(count: int) -> str | int:
-    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else count
-
-
 @login_required
 def queue_view(request, key):
     queue = _queue_or_404(request, key)
-    overdue_only = request.GET.get("overdue") == "1"
-    page = Paginator(queue.pages(before=_overdue_before() if overdue_only else None), 50).get_page(
-        request.GET.get("page")
-    )
-    items = list(page.object_list)
-    item_ids = [item.pk for item in items]
-    form = BulkDecideForm(request.POST or None, queue=queue, item_ids=item_ids)
+    form = BulkDecideForm(request.POST or None, queue=queue)
     if request.method == "POST" and form.is_valid():
         outcome = services.items_decide(
             queue=queue, item_ids=form.cleaned_data["items"], moderator=request.user, **form.decision_args()
         )
         _report(request, outcome)
         return redirect(request.get_full_path())
+    overdue_only = request.GET.get("overdue") == "1"
+    now = timezone.now()
+    listing = queue_listing(
+        queue, _visible_queues(request.user), asked_page=request.GET.get("page"), overdue_only=overdue_only, now=now
+    )
+    note_waiting(request.user, listing.pop("waiting"))  # the header shows the same total
+    items = queue.rows_loaded(listing["page"].object_list)
     # After an error the items ticked stay ticked.
     ticked = {int(v) for v in form.data.getlist("items") if v.isdigit()} if form.is_bound else set()
     return render(
@@ -100,9 +89,8 @@ def queue_view(request, key):
         "moderation/queue.html",
         {
             "queue": queue,
-            **_counts(request.user, queue, page, overdue_only),
-            "rows": _rows(queue, items, ticked),
-            "page": page,
+            **listing,
+            "rows": _rows(queue, items, ticked, now),
             "form": form,
             "overdue_only": overdue_only,
         },
@@ -127,40 +115,36 @@ def _waited_since(since, now, language: str | None) -> str:
     return timesince(since, now)
 
 
-def waited(since, now) -> str:
+def waited(since, now, language: str | None = None) -> str:
     """timesince(since, now): '3 days, 2 hours'. `now` to the minute (as the queue passes
-    it) lets a long wait be kept for that minute."""
+    it) lets a long wait be kept for that minute. `language`: the active one (get_language()),
+    when the caller has it already."""
+    language = language or get_language()
     delta = now - since
     if timedelta(0) <= delta < _CALENDAR_FREE:
-        return _waited_minutes(int(delta.total_seconds() // 60), get_language())
-    return _waited_since(since, now, get_language())
+        return _waited_minutes(int(delta.total_seconds() // 60), language)
+    return _waited_since(since, now, language)
 
 
-def _counts(user, queue, page, overdue_only: bool) -> dict:
-    """The tabs' counts, and how many of this queue are overdue (shown beside the whole queue
-    only: the overdue page says what it shows instead). The paginator has counted what it
-    pages: the whole queue, or only its overdue items."""
-    if overdue_only:
-        return {"tabs": _tabs(user, queue), "overdue_count": None}
-    overdue = _capped(queue.count_waiting(COUNT_CAP, before=_overdue_before()))
-    return {"tabs": _tabs(user, queue, page.paginator.count), "overdue_count": overdue}
-
-
-def _rows(queue, items, ticked: set[int]) -> list[dict]:
-    """What each row shows, all of it passed to the row's fragment (core/fragments.py)."""
-    claims = services.live_claims(item_type=queue.item_type, item_ids=[item.pk for item in items])
-    now = timezone.now()
+def _rows(queue, items, ticked: set[int], now) -> list[dict]:
+    """What each row shows, all of it passed to the row's fragment (core/fragments.py).
+    Each item came with the name of whoever claims it (queues.Queue.pages)."""
     this_minute = now.replace(second=0, microsecond=0)  # waits are shown to the minute
+    language = get_language()
+    # An item's address is its queue's address and its id (moderation/urls.py): one reverse()
+    # a page, not one a row.
+    queue_url = reverse("moderation:queue", args=[queue.key])
     rows = []
     for item in items:
         since = getattr(item, queue.since_field)
         rows.append(
             {
                 "item": item,
-                "claim": claims.get(item.pk),
+                # None: not claimed; otherwise the name as the account gives it ("" for none).
+                "claimed_by": None if item.claimed_by is None else " ".join(item.claimed_by.split()),
                 "overdue": now - since > OVERDUE_AFTER,
-                "waited": waited(since, this_minute),
-                "url": reverse("moderation:item", args=[queue.key, item.pk]),
+                "waited": waited(since, this_minute, language),
+                "url": f"{queue_url}{item.pk}/",
                 "ticked": item.pk in ticked,
             }
         )
@@ -278,5 +262,5 @@ def log_view(request):
     return render(
         request,
         "moderation/log.html",
-        {"form": form, "page": page, "query": query.urlencode(), "tabs": _tabs(request.user, None)},
+        {"form": form, "page": page, "query": query.urlencode(), "tabs": _tabs(request.user)},
     )

@@ -56,9 +56,12 @@ def moderation_waiting(user, person_roles: Roles) -> int:
     Which queues a person sees follows from their roles, so the total is kept in the cache
     per kind of staff member for WAITING_CACHE_SECONDS: a busy queue costs one capped count
     per half minute, not one per page view."""
-    from moderation.queues import all_queues
+    from moderation.queues import all_queues, noted_waiting
     from moderation.views import COUNT_CAP
 
+    total = noted_waiting(user)  # counted already by the queue page this request shows
+    if total is not None:
+        return total
     key = f"nav:moderation-waiting:{'admin' if person_roles.programme_admin else 'moderator'}"
     try:
         total = cache.get(key)

@@ -1,6 +1,7 @@
 """The shared moderation mechanism (claims, bulk decisions, audit log, staff digest), tested on a
 throwaway queue over a test-only model (tests/queue_app) so it does not depend on any programme."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -272,8 +273,9 @@ def _tab_count(html: str, label: str) -> str:
 def test_the_tab_and_overdue_counts_agree_with_the_queue_shown(
     client, test_queue, items, moderator, monkeypatch, overdue
 ):
-    """The queue shown takes its tab count from its paginator, unless it shows only overdue items."""
-    from moderation import views
+    """The queue shown takes its tab count from the count that pages it, unless it shows only
+    overdue items."""
+    from moderation import listing
 
     Item.objects.filter(pk=items[1].pk).update(created_at=timezone.now() - timedelta(days=3))
     client.force_login(moderator)
@@ -283,6 +285,103 @@ def test_the_tab_and_overdue_counts_agree_with_the_queue_shown(
         assert "Showing only items waiting more than 2 days." in html and "waiting 0" not in html
     else:
         assert "1 waiting more than 2 days." in html
-    monkeypatch.setattr(views, "COUNT_CAP", 3)  # 3 or more: "2+"
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)  # 3 or more: "2+"
     html = client.get("/moderation/test-items/" + ("?overdue=1" if overdue else "")).content.decode()
     assert _tab_count(html, "Test items") == "2+"
+
+
+def _page_links(html: str) -> list[str]:
+    return re.findall(r'nhsuk-pagination__page">([^<]+)<', html)
+
+
+def _listed(html: str) -> list[str]:
+    return re.findall(r"<bdi>(waiting \d+)</bdi>", html)
+
+
+def test_paging_past_the_count_cap_reaches_every_item_oldest_first(client, test_queue, items, moderator, monkeypatch):
+    """The queue is counted only as far as the page asked for needs; the links say when there
+    may be more pages than counted."""
+    from moderation import listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    monkeypatch.setattr(listing, "PER_PAGE", 2)
+    items += [Item.objects.create(name=f"waiting {n}", email="someone@example.org") for n in range(3, 7)]
+    client.force_login(moderator)
+    seen, links, page = [], [], "1"
+    while page:
+        html = client.get(f"/moderation/test-items/?page={page}").content.decode()
+        assert _tab_count(html, "Test items") == "2+"
+        seen += _listed(html)
+        links.append(_page_links(html))
+        next_link = re.search(r'href="\?page=(\d+)" rel="next"', html)
+        page = next_link and next_link.group(1)
+    assert seen == [item.name for item in items]
+    assert links == [
+        ["Page 2 of 2 or more"],
+        ["Page 1 of 3 or more", "Page 3 of 3 or more"],
+        ["Page 2 of 4 or more", "Page 4 of 4 or more"],
+        ["Page 3 of 4"],  # the last page counted everything
+    ]
+    # As Paginator.get_page answers them: past the end or below 1, the last page; not a
+    # number, the first.
+    for asked, shown in (("99", ["waiting 6"]), ("0", ["waiting 6"]), ("-3", ["waiting 6"]), ("x", seen[:2])):
+        assert _listed(client.get(f"/moderation/test-items/?page={asked}").content.decode()) == shown, asked
+
+
+def test_the_overdue_pages_are_counted_to_their_cap_too(client, test_queue, items, moderator, monkeypatch):
+    from moderation import listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    monkeypatch.setattr(listing, "PER_PAGE", 2)
+    Item.objects.filter(pk__in=[item.pk for item in items]).update(created_at=timezone.now() - timedelta(days=3))
+    client.force_login(moderator)
+    html = client.get("/moderation/test-items/?overdue=1").content.decode()
+    assert _listed(html) == ["waiting 0", "waiting 1"] and _page_links(html) == ["Page 2 of 2 or more"]
+    html = client.get("/moderation/test-items/?overdue=1&page=2").content.decode()
+    assert _listed(html) == ["waiting 2"] and _page_links(html) == ["Page 1 of 2"]
+
+
+def test_the_queue_page_names_who_claims_each_item(client, test_queue, items, moderator, other_moderator):
+    nameless = UserFactory(email="nameless.mod@example.org", display_name="", groups=["Moderators"])
+    now = timezone.now()
+    for item, who, expires in (
+        (items[0], other_moderator, now + timedelta(minutes=5)),
+        (items[1], nameless, now + timedelta(minutes=5)),
+        (items[2], moderator, now - timedelta(minutes=1)),  # expired: no longer a claim
+    ):
+        Claim.objects.create(item_type="testitem", item_id=item.pk, moderator=who, claimed_at=now, expires_at=expires)
+    client.force_login(moderator)
+    html = client.get("/moderation/test-items/").content.decode()
+    assert re.findall(r"Claimed by ([^<]+)<", html) == ["Olu Other", "another moderator"]
+
+
+def test_the_header_shows_the_total_the_queue_page_counted(client, test_queue, items, moderator):
+    """Rather than the cached total (up to half a minute old) the header reads elsewhere."""
+    from django.core.cache import cache
+
+    cache.set("nav:moderation-waiting:moderator", 41, 30)
+    client.force_login(moderator)
+    html = client.get("/moderation/test-items/").content.decode()
+    assert 'app-header-count">3<' in html and _tab_count(html, "Test items") == "3"
+    assert 'app-header-count">41<' in client.get("/").content.decode()
+
+
+def test_the_queue_page_runs_the_same_few_queries_however_many_items_wait(
+    client, test_queue, items, moderator, other_moderator, django_assert_max_num_queries
+):
+    client.force_login(moderator)
+    client.get("/moderation/test-items/")
+    # Session, user, roles (2), every count, the page's items with their claims.
+    with django_assert_max_num_queries(6):
+        assert client.get("/moderation/test-items/").status_code == 200
+    for n in range(3, 60):
+        item = Item.objects.create(name=f"waiting {n}", email="someone@example.org")
+        Claim.objects.create(
+            item_type="testitem",
+            item_id=item.pk,
+            moderator=other_moderator,
+            claimed_at=timezone.now(),
+            expires_at=timezone.now() + timedelta(minutes=5),
+        )
+    with django_assert_max_num_queries(6):
+        assert client.get("/moderation/test-items/").status_code == 200

@@ -1,0 +1,72 @@
+"""What the queue page counts and lists: every tab's count, the overdue count and the page
+of items, in one query for the counts and one for the items (with their claims).
+
+No count goes past what the page shows. The tabs stop at COUNT_CAP ("999+"); the queue being
+paged is counted just far enough to know whether the asked-for page has one after it, so a
+moderator can still reach every item, oldest first, and the page links say "of 20 or more"
+when the queue holds more than was counted.
+"""
+
+from datetime import datetime, timedelta
+
+from django.core.paginator import Page, Paginator
+
+from core.queries import counts_together
+
+from .queues import Queue
+
+PER_PAGE = 50
+COUNT_CAP = 1000  # tab counts stop at 999+: a queue count never scans a big table
+OVERDUE_AFTER = timedelta(days=2)
+# Past this page, or below page 1 (which Paginator answers with the last page), the queue is
+# counted to its end, as it was before counts stopped at a cap: only a hand-made link asks.
+_LAST_CAPPED_PAGE = 100_000
+
+
+class CappedPaginator(Paginator):
+    """Django's Paginator over a count that may have stopped at `cap`; `more` says the queue
+    may hold more than was counted, so num_pages is then the least it may be."""
+
+    def __init__(self, object_list, per_page: int, *, count: int, cap: int | None):
+        super().__init__(object_list, per_page)
+        self.count = count  # Paginator counts on first use; this one is given its count
+        self.more = cap is not None and count >= cap
+
+
+def count_cap(asked_page) -> int | None:
+    """Enough to tell whether page `asked_page` (as Paginator.get_page reads it) has a page
+    after it, and never below the tabs' cap; None to count everything."""
+    try:
+        number = int(asked_page)
+    except (TypeError, ValueError):
+        number = 1  # Paginator shows the first page
+    if not 1 <= number <= _LAST_CAPPED_PAGE:
+        return None
+    return max(COUNT_CAP, number * PER_PAGE + 1)
+
+
+def capped(count: int) -> str | int:
+    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else count
+
+
+def queue_listing(queue: Queue, visible: list[Queue], *, asked_page, overdue_only: bool, now: datetime) -> dict:
+    """The page of `queue` asked for (only its overdue items with `overdue_only`), the tabs of
+    the `visible` queues with their counts, the overdue count (None on the overdue page, which
+    says what it shows instead) and `waiting`, the total the header shows."""
+    overdue_before = now - OVERDUE_AFTER
+    cap = count_cap(asked_page)
+    asks = [other.counting(cap if other is queue and not overdue_only else COUNT_CAP) for other in visible]
+    asks.append(queue.counting(cap if overdue_only else COUNT_CAP, before=overdue_before))
+    *counts, overdue = counts_together(*asks)
+    paged = overdue if overdue_only else counts[visible.index(queue)]
+    pages = queue.pages(now=now, before=overdue_before if overdue_only else None)
+    page: Page = CappedPaginator(pages, PER_PAGE, count=paged, cap=cap).get_page(asked_page)
+    return {
+        "page": page,
+        "tabs": [
+            {"queue": other, "count": capped(count), "current": other is queue}
+            for other, count in zip(visible, counts, strict=True)
+        ],
+        "overdue_count": None if overdue_only else capped(overdue),
+        "waiting": sum(min(count, COUNT_CAP) for count in counts),
+    }

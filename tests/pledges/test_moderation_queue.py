@@ -125,3 +125,31 @@ def test_moderators_do_not_see_email_addresses_unless_they_ask(client, held, mod
     assert held.email not in client.get(url).content.decode()
     response = client.post(url, {"intent": "contact", "why": "to check the phone number is not a patient's"})
     assert held.email in response.content.decode()
+
+
+@pytest.mark.parametrize("key", ["held-pledges", "reported-pledges"])
+def test_the_pledges_queues_show_each_rows_theme_and_campaign_in_the_same_few_queries(
+    client, campaign, theme, held, reported_pledge, moderator, django_assert_num_queries, key
+):
+    """Each row reads only its own columns, its campaign and theme from the kept lists: no
+    query per row, however many wait."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.pledges.factories import PledgeFactory
+
+    url = reverse("moderation:queue", args=[key])
+    client.force_login(moderator)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        html = client.get(url).content.decode()
+    assert f"{theme.name} · {campaign.name}" in html
+    more = [PledgeFactory(campaign=campaign, theme=theme, text=f"Waiting pledge {n}") for n in range(30)]
+    more = Pledge.objects.filter(pk__in=[p.pk for p in more])
+    if key == "held-pledges":
+        more.update(status=Pledge.Status.HELD)
+    else:
+        more.update(status=Pledge.Status.HIDDEN, reported_at=reported_pledge.reported_at)
+    with django_assert_num_queries(len(one)):
+        html = client.get(url).content.decode()
+    assert html.count(f"{theme.name} · {campaign.name}") == 31

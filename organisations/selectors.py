@@ -113,19 +113,31 @@ def _directory(*, q, region, type):
     return organisations.order_by("name")
 
 
-def organisation_counts(organisation: Organisation) -> dict:
-    """The organisation's kept totals: its own, and the pledges and Care Makers naming it,
-    which those programmes keep under their own prefixes (counters/keys.py says why)."""
-    pk = organisation.pk
-    keys = {
+def _organisation_count_keys(pk: int) -> dict[str, str]:
+    return {
         "staff": organisation_keys.staff_commitments(pk),
         "assisted": organisation_keys.assisted(pk),
         "tasks_done": organisation_keys.tasks_done(pk),
         "pledges": linked_keys.organisation_pledges(pk),
         "care_makers": linked_keys.organisation_care_makers(pk),
     }
+
+
+def organisation_counts(organisation: Organisation) -> dict:
+    """The organisation's kept totals: its own, and the pledges and Care Makers naming it,
+    which those programmes keep under their own prefixes (counters/keys.py says why)."""
+    keys = _organisation_count_keys(organisation.pk)
     totals = counter_values(keys.values())
     return {name: totals[key] for name, key in keys.items()}
+
+
+def organisation_page_figures(organisation: Organisation) -> tuple[dict, dict | None]:
+    """(organisation_counts(), commitment_task_figures() or None before it commits) for the
+    organisation's public page, both from one read of the kept totals."""
+    keys = _organisation_count_keys(organisation.pk)
+    tasks = _TaskFigures(organisation, None) if hasattr(organisation, "commitment") else None
+    kept = counter_values([*keys.values(), *(tasks.keys() if tasks else [])])
+    return {name: kept[key] for name, key in keys.items()}, (tasks.figures(kept) if tasks else None)
 
 
 # --- The commitment in practice: employers' tasks by statement ---------------------------
@@ -155,32 +167,46 @@ def commitment_task_figures(organisation: Organisation | None = None, *, titles:
 
     Tasks are an employer's public promises, not people, so these counts are shown whole: the
     small-number rule of counters.suppression is for counts of people and what they did."""
-    if titles is None:
-        if organisation is not None and hasattr(organisation, "commitment"):
-            titles = {s["number"]: s["title"] for s in organisation.commitment.statements}
-        else:
-            titles = _statement_titles()
-    numbers = sorted(titles) or list(range(1, 8))
-    pk = organisation.pk if organisation is not None else None
-    wanted = {
-        (state, n): organisation_keys.commitment_tasks(state, n, pk)
-        for state in organisation_keys.TASK_STATES
-        for n in numbers
-    }
-    extra = [organisation_keys.EVIDENCE_PUBLISHED, organisation_keys.COMMITTED] if pk is None else []
-    kept = counter_values([*wanted.values(), *extra])
-    rows = []
-    for n in numbers:
-        row = {"number": n, "title": titles.get(n, f"Statement {n}")}
-        row.update({state: kept[wanted[(state, n)]] for state in organisation_keys.TASK_STATES})
-        row["to_do"] = max(0, row["chosen"] - row["done"] - row["overdue"])
-        rows.append(row)
-    totals = {name: sum(row[name] for row in rows) for name in (*organisation_keys.TASK_STATES, "to_do")}
-    figures = {"rows": rows, "totals": totals}
-    if pk is None:
-        figures["evidence_published"] = kept[organisation_keys.EVIDENCE_PUBLISHED]
-        figures["committed"] = kept[organisation_keys.COMMITTED]
-    return figures
+    tasks = _TaskFigures(organisation, titles)
+    return tasks.figures(counter_values(tasks.keys()))
+
+
+class _TaskFigures:
+    """The kept totals commitment_task_figures reads, and its figures from them (so a page
+    can read them with its other totals)."""
+
+    def __init__(self, organisation: Organisation | None, titles: dict[int, str] | None):
+        if titles is None:
+            if organisation is not None and hasattr(organisation, "commitment"):
+                titles = {s["number"]: s["title"] for s in organisation.commitment.statements}
+            else:
+                titles = _statement_titles()
+        self.titles = titles
+        self.numbers = sorted(titles) or list(range(1, 8))
+        self.pk = organisation.pk if organisation is not None else None
+        self.wanted = {
+            (state, n): organisation_keys.commitment_tasks(state, n, self.pk)
+            for state in organisation_keys.TASK_STATES
+            for n in self.numbers
+        }
+
+    def keys(self) -> list[str]:
+        extra = [organisation_keys.EVIDENCE_PUBLISHED, organisation_keys.COMMITTED] if self.pk is None else []
+        return [*self.wanted.values(), *extra]
+
+    def figures(self, kept: dict[str, int]) -> dict:
+        rows = []
+        for n in self.numbers:
+            row = {"number": n, "title": self.titles.get(n, f"Statement {n}")}
+            row.update({state: kept[self.wanted[(state, n)]] for state in organisation_keys.TASK_STATES})
+            row["to_do"] = max(0, row["chosen"] - row["done"] - row["overdue"])
+            rows.append(row)
+        totals = {name: sum(row[name] for row in rows) for name in (*organisation_keys.TASK_STATES, "to_do")}
+        figures = {"rows": rows, "totals": totals}
+        if self.pk is None:
+            figures["evidence_published"] = kept[organisation_keys.EVIDENCE_PUBLISHED]
+            figures["committed"] = kept[organisation_keys.COMMITTED]
+        return figures
 
 
 def commitment_tasks_chart(figures: dict, *, title: str) -> str:

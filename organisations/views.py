@@ -45,13 +45,13 @@ from .models import (
     Organisation,
 )
 from .selectors import (
-    commitment_task_figures,
     directory,
     home_summary,
     is_member,
     is_representative,
     organisation_counts,
     organisation_for_page,
+    organisation_page_figures,
     organisation_suggestions,
     published_evidence,
 )
@@ -520,6 +520,7 @@ def detail(request, slug: str):
         raise Http404("No such organisation")
     today = _today()
     commitment = getattr(organisation, "commitment", None)
+    counts, tasks = organisation_page_figures(organisation)
     return render(
         request,
         "organisations/detail.html",
@@ -528,8 +529,8 @@ def detail(request, slug: str):
             "commitment": commitment,
             "status": commitment.status(today) if commitment else None,
             "today": today,
-            "counts": organisation_counts(organisation),
-            "tasks": commitment_task_figures(organisation) if commitment else None,
+            "counts": counts,
+            "tasks": tasks,
             "evidence": published_evidence(organisation) if commitment else [],
             "is_rep": is_representative(request.user, organisation),
             "badge_url": request.build_absolute_uri(reverse("organisations:badge", args=[slug])),

@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from core import fragments
 from counters.services import counters_recount
+from organisations.models import CommitmentTask, Organisation
+from organisations.services import commitment_task_done
 from pledges import microcache
 from pledges.models import Pledge, Theme
 from pledges.outcomes import outcome_question_set, outcome_record
 from tests.ambassadors.factories import CareMakerFactory
-from tests.organisations.factories import make_organisation
+from tests.factories import UserFactory
+from tests.organisations.factories import commit, make_organisation
 from tests.pledges.factories import CampaignFactory, PledgeFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +55,13 @@ def lists(db):
         CareMakerFactory(display_name=f"Care Maker {n}")
     for n in range(3):
         make_organisation(name=f"Oak Lodge {n}")
+    # An employer that signed and published evidence of a task: its page and the impact page's cards.
+    rep = UserFactory(email="rep@birch-house.example")
+    signed = make_organisation(name="Birch House", rep=rep)
+    Organisation.objects.filter(pk=signed.pk).update(slug="birch-house")
+    commit(signed, rep)
+    task = CommitmentTask.objects.filter(commitment__organisation=signed).order_by("pk").first()
+    commitment_task_done(task=task, user=rep, evidence="We ran two open days for new carers.", publish=True)
     # A published sentence of what changed, for the impact page's sentence cards.
     outcome_record(
         pledge=done,
@@ -75,6 +85,7 @@ PAGES = [
     reverse("pledges:impact"),
     reverse("organisations:impact"),
     reverse("ambassadors:counts"),
+    reverse("organisations:detail", args=["birch-house"]),
 ]
 
 

@@ -295,7 +295,9 @@ def with_evidence(overdue_home, org_rep):
 def test_the_public_page_shows_tasks_by_statement_and_only_published_evidence(
     client, with_evidence, django_assert_max_num_queries
 ):
-    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(6):
+    # The organisation, its totals and tasks by statement in one read, its evidence, and the
+    # pledges' figures (the pledges tag's own two reads).
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(5):
         response = client.get(with_evidence.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
@@ -309,6 +311,16 @@ def test_the_public_page_shows_tasks_by_statement_and_only_published_evidence(
     assert CLEAN in html
     assert "Private: see the HR file." not in html
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"] and "commitmenttask" in q["sql"]]
+    assert len([q for q in queries.captured_queries if "'organisations:" in q["sql"]]) == 1
+
+
+def test_the_public_page_shows_the_statements_as_signed_kept_or_rendered(client, with_evidence, settings):
+    kept = [client.get(with_evidence.get_absolute_url()).content for _ in range(2)]
+    settings.CORE_FRAGMENTS_KEPT = False
+    rendered = client.get(with_evidence.get_absolute_url()).content
+    assert kept == [rendered, rendered]
+    signed = with_evidence.commitment.statements
+    assert f"<li><strong>{signed[0]['title']}.</strong> {signed[0]['text']}</li>".encode() in rendered
 
 
 def test_the_public_page_compiles_no_sql_once_seen(client, with_evidence, committed, monkeypatch):

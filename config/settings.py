@@ -122,6 +122,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Kept queries run as PostgreSQL prepared statements (core/prepared.py). Off behind a pooler
+# that hands each transaction another server connection (PgBouncer in transaction mode).
+CORE_QUERIES_PREPARED = env("DB_PREPARED_STATEMENTS", "1") not in {"0", "false", "no", ""}
 
 # --- Redis, cache and Celery ----------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -54,3 +54,5 @@ SITE_URL = "http://testserver"
 PLEDGES_MICROCACHE_VERSION_TTL = 0
 # Tests switch campaigns between requests: read the current one every time.
 PLEDGES_CAMPAIGN_TTL = 0
+# Tests read the SQL their requests send; tests/core/test_prepared.py turns preparing on.
+CORE_QUERIES_PREPARED = False

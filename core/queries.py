@@ -41,6 +41,9 @@ for all of them in one query. `kept.pages_count_kept(seconds, **values)` keeps t
 few seconds in the process's memory, for a list whose count changes rarely but is shown on
 every view; `kept.counts_changed()` forgets it at once in this process.
 
+On PostgreSQL a kept statement is also prepared on each connection, so the database plans it
+once too (core/prepared.py).
+
 CORE_QUERIES_KEPT = False builds every query every time (tests/core/test_queries.py runs
 both ways and compares).
 """
@@ -56,6 +59,8 @@ from django.core.cache import caches
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable
+
+from . import prepared
 
 _NOT_KEPT = object()
 
@@ -82,9 +87,9 @@ class _Compiled:
         sql, params = self.sql, self._params(values)
         if stop is not None:  # as Django ends a sliced query
             sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, stop - start, start]
-        params = tuple(params)
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.queryset.db]  # this thread's connection
+        sql, params = prepared.statement(compiler.connection, sql, params)
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         queryset = self.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
@@ -100,8 +105,9 @@ class _Compiled:
 
     def count(self, values: dict, cap: int | None = None) -> int:
         sql, params = self.counted(values, cap)
-        with connections[self.queryset.db].cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)
+        connection = connections[self.queryset.db]
+        with connection.cursor() as cursor:
+            cursor.execute(*prepared.statement(connection, f"SELECT COUNT(*) FROM ({sql}) AS counted", params))
             return cursor.fetchone()[0]
 
 
@@ -316,6 +322,7 @@ def counts_together(*asks: tuple[KeptQuery, int | None, dict]) -> list[int]:
         sql, its_params = one.counted(values, cap)
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
         params += its_params
-    with connections[databases.pop()].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(selects)}", params)
+    connection = connections[databases.pop()]
+    with connection.cursor() as cursor:
+        cursor.execute(*prepared.statement(connection, f"SELECT {', '.join(selects)}", params))
         return list(cursor.fetchone())

@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db.models import Q
 
 from accounts import roles
@@ -143,8 +144,23 @@ def organisation_page_figures(organisation: Organisation) -> tuple[dict, dict | 
 # --- The commitment in practice: employers' tasks by statement ---------------------------
 
 
+# The programme's figures (the impact page, its CSV and JSON) name the statements of the
+# current set. A new set is published a few times in the programme's life, so each process
+# keeps the titles this many seconds rather than reading the sets on every view (two queries).
+STATEMENT_TITLES_SECONDS = 5.0
+STATEMENT_TITLES_KEY = "kept-answer:organisations-statement-titles"
+
+
 def _statement_titles() -> dict[int, str]:
-    """Employer statement titles of the newest published set, by number."""
+    """Employer statement titles of the newest published set, by number: read at most once
+    every STATEMENT_TITLES_SECONDS per process."""
+    seconds = getattr(settings, "ORGANISATIONS_STATEMENT_TITLES_SECONDS", STATEMENT_TITLES_SECONDS)
+    if seconds <= 0:
+        return _statement_titles_read()
+    return caches["local"].get_or_set(STATEMENT_TITLES_KEY, _statement_titles_read, seconds)
+
+
+def _statement_titles_read() -> dict[int, str]:
     from .services import statement_set_current
 
     statement_set = statement_set_current()
@@ -249,10 +265,19 @@ def published_evidence(organisation: Organisation) -> list[CommitmentTask]:
 
 @kept_query
 def latest_published_evidence():
-    """The newest published evidence across the programme (six), with its organisation."""
+    """The newest published evidence across the programme (six), with its organisation: the
+    columns its card shows (templates/organisations/_evidence_card.html), which are its key."""
     return (
         CommitmentTask.objects.filter(evidence_published_at__isnull=False)
         .select_related("commitment__organisation")
+        .only(
+            "task_text",
+            "evidence",
+            "done_at",
+            "statement_number",
+            "commitment__organisation__name",
+            "commitment__organisation__slug",
+        )
         .order_by("-evidence_published_at")[:6]
     )
 

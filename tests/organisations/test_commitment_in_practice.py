@@ -346,7 +346,9 @@ def test_the_public_page_says_when_nothing_is_published(client, committed):
 def test_the_impact_page_shows_the_national_figures_from_kept_totals(
     client, with_evidence, django_assert_max_num_queries
 ):
-    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(6):
+    client.get(reverse("organisations:impact"))
+    # The kept totals and the latest evidence; the statements' titles are kept a few seconds.
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(2):
         response = client.get(reverse("organisations:impact"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -355,6 +357,26 @@ def test_the_impact_page_shows_the_national_figures_from_kept_totals(
     assert CLEAN in html and "Private: see the HR file." not in html
     assert "counts of employers' tasks, not of people" in html
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"] and "commitmenttask" in q["sql"]]
+
+
+def test_the_impact_page_names_a_retitled_statement_within_seconds(client, with_evidence, settings):
+    from organisations.models import Statement
+
+    settings.ORGANISATIONS_STATEMENT_TITLES_SECONDS = 0.3
+    assert "1. Recruit for values" in client.get(reverse("organisations:impact")).content.decode()
+    Statement.objects.filter(audience="employer", number=1).update(title="Recruit for values and care")
+    assert "1. Recruit for values<" in client.get(reverse("organisations:impact")).content.decode()  # kept
+    time.sleep(0.35)
+    assert "1. Recruit for values and care" in client.get(reverse("organisations:impact")).content.decode()
+
+
+def test_the_impact_page_is_the_same_with_titles_and_evidence_cards_kept_or_not(client, with_evidence, settings):
+    kept = [client.get(reverse("organisations:impact")).content for _ in range(2)]
+    settings.ORGANISATIONS_STATEMENT_TITLES_SECONDS = 0
+    settings.CORE_FRAGMENTS_KEPT = False
+    rendered = client.get(reverse("organisations:impact")).content
+    assert kept == [rendered, rendered]
+    assert f'<a href="{with_evidence.get_absolute_url()}"><bdi>Birch House</bdi></a>, statement 1'.encode() in rendered
 
 
 def test_the_impact_figures_are_open_data_as_csv_and_json(client, with_evidence):

@@ -337,8 +337,10 @@ def test_the_overdue_pages_are_counted_to_their_cap_too(client, test_queue, item
     client.force_login(moderator)
     html = client.get("/moderation/test-items/?overdue=1").content.decode()
     assert _listed(html) == ["waiting 0", "waiting 1"] and _page_links(html) == ["Page 2 of 2 or more"]
+    assert 'href="?overdue=1&amp;page=2" rel="next"' in html  # the next page is still the overdue items
     html = client.get("/moderation/test-items/?overdue=1&page=2").content.decode()
     assert _listed(html) == ["waiting 2"] and _page_links(html) == ["Page 1 of 2"]
+    assert 'href="?overdue=1&amp;page=1" rel="prev"' in html
 
 
 def test_the_queue_page_names_who_claims_each_item(client, test_queue, items, moderator, other_moderator):

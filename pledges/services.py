@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.data_rights import LINK_MAX_AGE, data_link_token
 from core.privacy import find_personal_data, mask_personal_data, personal_data_error
+from core.queries import kept_query
 from core.urls import reverse
 from counters.services import counters_add
 from mail.models import Email
@@ -243,16 +244,20 @@ def user_email_verified(user) -> bool:
     return bool(user and user.is_authenticated and user.has_verified_email())
 
 
+@kept_query  # on every submission: its SQL compiled once per process
+def _existing_pk(*, campaign_id: int, email_normalised: str, text_normalised: str):
+    return (
+        Pledge.objects.filter(campaign=campaign_id, email_normalised=email_normalised, text_normalised=text_normalised)
+        .exclude(status__in=Pledge.ENDED)
+        .values_list("pk", flat=True)[:1]
+    )
+
+
 def _find_existing(*, campaign: Campaign, email: str, text: str) -> Pledge | None:
     # Asked for its id first: almost every pledge is new, and selecting one column instead
     # of 33 takes a third off the check's CPU (about 0.3 ms a submission).
-    pk = (
-        Pledge.objects.filter(
-            campaign=campaign, email_normalised=normalise_email(email), text_normalised=normalise_text(text)
-        )
-        .exclude(status__in=Pledge.ENDED)
-        .values_list("pk", flat=True)
-        .first()
+    pk = _existing_pk.first(
+        campaign_id=campaign.pk, email_normalised=normalise_email(email), text_normalised=normalise_text(text)
     )
     return Pledge.objects.get(pk=pk) if pk is not None else None
 

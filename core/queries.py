@@ -50,17 +50,16 @@ both ways and compares).
 
 import copy
 import functools
-import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable
 
 from . import prepared
+from .kept import kept_answer
 
 _NOT_KEPT = object()
 
@@ -277,11 +276,8 @@ class KeptQuery:
 
     def kept_count(self, seconds: float, **values) -> int:
         """count(**values), kept `seconds` in this process's memory (see pages_count_kept)."""
-        if seconds <= 0:
-            return self.count(**values)
-        digest = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()
-        key = f"kept-count:{self.__module__}.{self.__qualname__}:{self.counts_generation}:{digest}"
-        return caches["local"].get_or_set(key, lambda: self.count(**values), seconds)
+        depends_on = (f"{self.__module__}.{self.__qualname__}", self.counts_generation, sorted(values.items()))
+        return kept_answer("kept-count", depends_on, lambda: self.count(**values), seconds)
 
     def counts_changed(self) -> None:
         """Forget this process's kept counts (call it once a change that moves them commits)."""

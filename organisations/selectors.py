@@ -2,11 +2,11 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
 from django.db.models import Q
 
 from accounts import roles
 from core.charts import Series, stacked_bar_chart
+from core.kept import kept_answer
 from core.queries import KeptPages, kept_query
 from counters import keys as linked_keys
 from counters.services import counter_values
@@ -148,16 +148,13 @@ def organisation_page_figures(organisation: Organisation) -> tuple[dict, dict | 
 # current set. A new set is published a few times in the programme's life, so each process
 # keeps the titles this many seconds rather than reading the sets on every view (two queries).
 STATEMENT_TITLES_SECONDS = 5.0
-STATEMENT_TITLES_KEY = "kept-answer:organisations-statement-titles"
 
 
 def _statement_titles() -> dict[int, str]:
     """Employer statement titles of the newest published set, by number: read at most once
     every STATEMENT_TITLES_SECONDS per process."""
     seconds = getattr(settings, "ORGANISATIONS_STATEMENT_TITLES_SECONDS", STATEMENT_TITLES_SECONDS)
-    if seconds <= 0:
-        return _statement_titles_read()
-    return caches["local"].get_or_set(STATEMENT_TITLES_KEY, _statement_titles_read, seconds)
+    return kept_answer("organisations-statement-titles", (), _statement_titles_read, seconds)
 
 
 def _statement_titles_read() -> dict[int, str]:

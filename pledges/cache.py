@@ -1,5 +1,4 @@
-"""The blank "Make a pledge" form, kept rendered per process; the current campaign; and
-search's answers, kept by what they depend on.
+"""The blank "Make a pledge" form, kept rendered per process; and the current campaign.
 
 The busiest page on Change Day after the wall is the empty "Make a pledge" form: twelve
 NHS.UK fields cost about 11 ms to render, every time the same for anyone signed out with no
@@ -13,11 +12,9 @@ same page.
 """
 
 import copy
-import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpResponse
 
 MAX_ENTRIES = 500  # per process
@@ -98,14 +95,3 @@ def kept_campaign_and_theme(load, campaign_id: int, theme_id: int | None):
     campaign = next((c for c in campaigns if c.pk == campaign_id), None)
     theme = next((t for t in themes if t.pk == theme_id), None)
     return copy.copy(campaign), copy.copy(theme)
-
-
-# --- Answers kept by what they depend on ------------------------------------------------
-
-
-def kept_answer(kind: str, depends_on, compute, seconds: float):
-    """`compute()`, kept `seconds` in this process's memory (the `local` cache) under `kind`
-    and a digest of `depends_on` (its repr). None and False are kept like any answer. Search
-    keeps its planner estimates, its window tests and its capped counts this way."""
-    key = f"kept-answer:{kind}:" + hashlib.sha256(repr(depends_on).encode()).hexdigest()
-    return caches["local"].get_or_set(key, compute, seconds)

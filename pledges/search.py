@@ -32,7 +32,8 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from .cache import kept_answer
+from core.kept import kept_answer
+
 from .models import Pledge
 
 # Up to this many matches, search fetches the matching ids from the GIN index; beyond it

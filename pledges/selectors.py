@@ -8,11 +8,12 @@ from django.db.models import QuerySet
 from django.utils.http import urlencode
 
 from accounts.choices import Region
+from core.kept import kept_answer
 from core.queries import KeptQuery, kept_query
 from counters.services import counter_values, counter_values_with_prefix
 
 from . import keys as pledge_keys
-from .cache import kept_answer, kept_campaign_and_theme, kept_campaigns_and_themes, kept_current_campaign
+from .cache import kept_campaign_and_theme, kept_campaigns_and_themes, kept_current_campaign
 from .models import Campaign, Pledge, Theme
 from .search import matching, search_terms
 

@@ -54,5 +54,7 @@ SITE_URL = "http://testserver"
 PLEDGES_MICROCACHE_VERSION_TTL = 0
 # Tests switch campaigns between requests: read the current one every time.
 PLEDGES_CAMPAIGN_TTL = 0
+# Tests set totals directly between requests: read them every time (tests/pledges/test_totals_kept.py keeps them).
+PLEDGES_TOTALS_KEPT = 0
 # Tests read the SQL their requests send; tests/core/test_prepared.py turns preparing on.
 CORE_QUERIES_PREPARED = False

@@ -22,7 +22,7 @@ from counters.services import counter_values, counter_values_with_prefix
 from . import keys as pledge_keys
 from . import outcomes
 from .models import OUTCOME_SINGLE, Campaign, OutcomeQuestionSet, Pledge, PledgeOutcome, Theme
-from .selectors import kept_match_count, wall_choices
+from .selectors import campaign_counters, kept_match_count, wall_choices
 
 FACET_LABELS = {"theme": "Theme", "role": "Role", "sector": "Sector", "region": "Region"}
 # Columns of each breakdown table: (name, heading).
@@ -168,8 +168,8 @@ class _ReportSources:
         return cls(
             campaign=campaign,
             previous=previous,
-            kept=counter_values_with_prefix(pledge_keys.campaign(campaign.pk)),
-            kept_before=counter_values_with_prefix(pledge_keys.campaign(previous.pk)) if previous else {},
+            kept=campaign_counters(campaign.pk),
+            kept_before=campaign_counters(previous.pk) if previous else {},
             themes=list(themes if themes is not None else Theme.objects.values_list("slug", "name")),
             question_set=outcomes.outcome_question_set(campaign),
         )

@@ -54,6 +54,12 @@ def _new_version() -> int:
     return int(time.time() * 1000)
 
 
+def version() -> int:
+    """The public pages' version as this process knows it (read at most once a VERSION_TTL);
+    raises when the shared cache is down."""
+    return _version()
+
+
 def _version() -> int:
     global _version_seen
     now = time.monotonic()

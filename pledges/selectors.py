@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from core.queries import KeptQuery, kept_query
 from counters.services import counter_values, counter_values_with_prefix
 
 from . import keys as pledge_keys
+from . import microcache
 from .cache import kept_campaign_and_theme, kept_campaigns_and_themes, kept_current_campaign
 from .models import Campaign, Pledge, Theme
 from .search import matching, search_terms
@@ -25,11 +27,31 @@ def current_campaign() -> Campaign | None:
     return kept_current_campaign(lambda: Campaign.objects.filter(is_current=True).first())
 
 
+def campaign_counters(campaign_id: int) -> dict[str, int]:
+    """Every kept total of the campaign ({'pledges:3:region:london': 12, ...}), read once per
+    version of the public pages (pledges/microcache.py) and kept at most as long as a cached
+    page: publishing, hiding, withdrawing, marking done or erasing a pledge moves the version,
+    so the totals are read again at once in this process and within a second in the others,
+    as the cached pages are. The wall, search and the impact page read them on every view."""
+
+    def read() -> dict[str, int]:
+        return counter_values_with_prefix(pledge_keys.campaign(campaign_id))
+
+    seconds = getattr(settings, "PLEDGES_TOTALS_KEPT", microcache.TTL)
+    if seconds <= 0:
+        return read()
+    try:
+        version = microcache.version()
+    except Exception:  # noqa: BLE001 - the shared cache is down: read them, as the pages are rendered
+        return read()
+    return kept_answer("campaign-counters", (campaign_id, version), read, seconds)
+
+
 def campaign_totals(campaign: Campaign | None) -> dict:
     if campaign is None:
         return {"pledges": 0, "people": 0, "done": 0, "by_theme": {}, "by_region": {}}
     pk = campaign.pk
-    everything = counter_values_with_prefix(pledge_keys.campaign(pk))
+    everything = campaign_counters(pk)
 
     def breakdown(name: str) -> dict[str, int]:
         prefix = pledge_keys.facet_prefix(pk, name)

@@ -7,8 +7,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
 from accounts.choices import Region
+from core.fragments import render_kept
 from core.kept import kept_answer
 from core.queries import KeptQuery, kept_query
 from counters.services import counter_values, counter_values_with_prefix
@@ -94,6 +96,13 @@ CARD_FIELDS = (
 )
 
 
+# Where each of the pledge's own columns is in a card's row, in the model's order of fields
+# (as Model.from_db takes them); and where its theme's name is.
+_CARD_OWN_AT = [CARD_FIELDS.index(f.attname) for f in Pledge._meta.concrete_fields if f.attname in CARD_FIELDS]
+_CARD_OWN = [CARD_FIELDS[at] for at in _CARD_OWN_AT]
+_CARD_THEME_NAME = CARD_FIELDS.index("theme__name")
+
+
 def card_pledges(queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
     return queryset.select_related(None).select_related("theme").only(*CARD_FIELDS)
 
@@ -156,9 +165,32 @@ def _capped_count(sql: str, params) -> int | None:
         return None
 
 
+@dataclass(frozen=True)
+class Card:
+    """A pledge on the wall: its id and its card, rendered."""
+
+    pk: int
+    html: SafeString
+
+
+def pledge_card(row: tuple) -> Card:
+    """The card for a row of CARD_FIELDS, kept rendered per process under the row's values
+    (core/fragments.py render_kept): the wall's rows are read as plain values, and a Pledge
+    is made from them only when its card is rendered."""
+
+    def arguments() -> dict:
+        # As the ORM loads rows with .only(): any other column is deferred, and reading it
+        # would be a query, which tests/core/test_fragments.py catches.
+        pledge = Pledge.from_db("default", _CARD_OWN, [row[at] for at in _CARD_OWN_AT])
+        Pledge.theme.field.set_cached_value(pledge, Theme.from_db("default", ["name"], [row[_CARD_THEME_NAME]]))
+        return {"pledge": pledge}
+
+    return Card(row[0], render_kept("pledges/_pledge_card.html", row, arguments))
+
+
 @dataclass
 class WallPage:
-    pledges: list[Pledge]
+    pledges: list[Card]
     newer: int | None  # cursor for the page before (after=<id>)
     older: int | None  # cursor for the page after (before=<id>)
 
@@ -171,10 +203,11 @@ def wall_page(terms: dict, *, before: int | None = None, after: int | None = Non
     if after is not None:
         has_newer = len(rows) > size
         rows = list(reversed(rows[:size]))
-        return WallPage(rows, rows[0].pk if has_newer and rows else None, rows[-1].pk if rows else None)
+        cards = [pledge_card(row) for row in rows]
+        return WallPage(cards, cards[0].pk if has_newer and cards else None, cards[-1].pk if cards else None)
     has_older = len(rows) > size
-    rows = rows[:size]
-    return WallPage(rows, rows[0].pk if before is not None and rows else None, rows[-1].pk if has_older else None)
+    cards = [pledge_card(row) for row in rows[:size]]
+    return WallPage(cards, cards[0].pk if before is not None and cards else None, cards[-1].pk if has_older else None)
 
 
 # The wall's queries are kept (core/queries.py): the filters and search terms are their
@@ -198,8 +231,10 @@ def _wall_matching(
 
 @kept_query
 def _wall_rows(*, before: int, after: int, **terms) -> QuerySet[Pledge]:
-    """One page of _wall_matching and one row more (to know there is another page)."""
+    """One page of _wall_matching and one row more (to know there is another page), as rows of
+    CARD_FIELDS."""
     found = _wall_matching.build(**terms)
+    found = found.values_list(*CARD_FIELDS)
     if after:
         return found.filter(id__gt=after).order_by("id")[: WALL_PAGE_SIZE + 1]
     if before:

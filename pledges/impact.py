@@ -17,12 +17,11 @@ from core.charts import bar_chart
 from core.fragments import render_kept, row_key
 from core.queries import kept_query
 from counters import suppression
-from counters.services import counter_values, counter_values_with_prefix
 
 from . import keys as pledge_keys
 from . import outcomes
 from .models import OUTCOME_SINGLE, Campaign, OutcomeQuestionSet, Pledge, PledgeOutcome, Theme
-from .selectors import campaign_counters, kept_match_count, wall_choices
+from .selectors import campaign_counters, kept_match_count, pledge_counters, wall_choices
 
 FACET_LABELS = {"theme": "Theme", "role": "Role", "sector": "Sector", "region": "Region"}
 # Columns of each breakdown table: (name, heading).
@@ -350,8 +349,8 @@ def organisation_report(organisation_id: int, *, made_key: str) -> dict:
     """The figures for the pledges of one organisation's staff, every campaign together. Below
     the minimum group size the answers are not broken down at all: a table of fewer than five
     people's answers could say what one person answered."""
-    kept = counter_values_with_prefix(pledge_keys.organisation_impact(organisation_id))
-    made = counter_values([made_key])[made_key]
+    kept = pledge_counters(pledge_keys.organisation_impact(organisation_id), made_key)
+    made = kept[made_key]
     answered = kept.get(pledge_keys.organisation_outcomes_answered(organisation_id), 0)
     tables = []
     if answered >= suppression.MINIMUM_CELL:

@@ -29,15 +29,17 @@ def current_campaign() -> Campaign | None:
     return kept_current_campaign(lambda: Campaign.objects.filter(is_current=True).first())
 
 
-def campaign_counters(campaign_id: int) -> dict[str, int]:
-    """Every kept total of the campaign ({'pledges:3:region:london': 12, ...}), read once per
-    version of the public pages (pledges/microcache.py) and kept at most as long as a cached
-    page: publishing, hiding, withdrawing, marking done or erasing a pledge moves the version,
-    so the totals are read again at once in this process and within a second in the others,
-    as the cached pages are. The wall, search and the impact page read them on every view."""
+def pledge_counters(prefix: str, *keys: str) -> dict[str, int]:
+    """Every kept total under `prefix`, and the totals `keys`, read once per version of the
+    public pages (pledges/microcache.py) and kept at most as long as a cached page.
+    Publishing, hiding, withdrawing, marking done or erasing a pledge moves the version, so
+    the totals are read again at once in this process and within a second in the others, as
+    the cached pages are; other changes (an answer to the follow-up questions) show within
+    the micro-cache's TTL, as on a cached page. The wall, search, the impact page and an
+    employer's page read them on every view."""
 
     def read() -> dict[str, int]:
-        return counter_values_with_prefix(pledge_keys.campaign(campaign_id))
+        return {**counter_values_with_prefix(prefix), **(counter_values(keys) if keys else {})}
 
     seconds = getattr(settings, "PLEDGES_TOTALS_KEPT", microcache.TTL)
     if seconds <= 0:
@@ -46,7 +48,12 @@ def campaign_counters(campaign_id: int) -> dict[str, int]:
         version = microcache.version()
     except Exception:  # noqa: BLE001 - the shared cache is down: read them, as the pages are rendered
         return read()
-    return kept_answer("campaign-counters", (campaign_id, version), read, seconds)
+    return kept_answer("pledge-counters", (prefix, keys, version), read, seconds)
+
+
+def campaign_counters(campaign_id: int) -> dict[str, int]:
+    """Every kept total of the campaign ({'pledges:3:region:london': 12, ...})."""
+    return pledge_counters(pledge_keys.campaign(campaign_id))
 
 
 def campaign_totals(campaign: Campaign | None) -> dict:

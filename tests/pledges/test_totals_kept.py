@@ -56,3 +56,16 @@ def test_with_the_shared_cache_down_the_totals_are_read(kept, monkeypatch):
     monkeypatch.setattr(cache, "get", down)
     counter_add(pledge_keys.total(kept.pk), 3)
     assert selectors.campaign_totals(kept)["pledges"] == 3
+
+
+def test_an_employers_pledge_figures_are_kept_per_version_too(kept, django_assert_num_queries):
+    from pledges.impact import organisation_report
+
+    made = pledge_keys.organisation(42)
+    counter_add(made, 6)
+    assert organisation_report(42, made_key=made)["made"] == "6"
+    counter_add(made, 1)
+    with django_assert_num_queries(0):
+        assert organisation_report(42, made_key=made)["made"] == "6"
+    microcache._bump()
+    assert organisation_report(42, made_key=made)["made"] == "7"

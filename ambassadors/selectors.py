@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.utils.safestring import SafeString
 
 from accounts.choices import JobRole, Region, Sector
+from core.fragments import render_kept
 from core.queries import KeptPages, kept_query
 from counters.services import counter_values, counter_values_with_prefix
 from counters.suppression import MINIMUM_CELL, shown, shown_column
@@ -66,16 +68,49 @@ def figures() -> tuple[dict, dict]:
     return active_counts(kept), activity_counts(kept)
 
 
-def impact_report(*, today=None) -> dict:
-    """The Care Makers impact report, from kept totals only (one prefix read): Care Makers by
-    region, role and sector, what they logged, and this year's activities against last year's.
-    Every count under the minimum is "fewer than 5"."""
+# The figures and impact pages are drawn from the kept totals alone: their tables, map and
+# charts are worked out and rendered once per process for each set of totals
+# (core/fragments.py render_kept), not on every view.
+
+
+def figures_page() -> tuple[int, SafeString]:
+    """(active Care Makers, the figures page's map, tables and activity counts, rendered)."""
+    kept = counter_values_with_prefix(ambassador_keys.ACTIVE_AND_ACTIVITIES)
+
+    def arguments() -> dict:
+        from .regions_map import region_map
+
+        totals = active_counts(kept)
+        return {"totals": totals, "map": region_map(totals["regions"]), "activities": activity_counts(kept)}
+
+    html = render_kept("ambassadors/_counts_figures.html", frozenset(kept.items()), arguments)
+    return kept.get(ambassador_keys.ACTIVE, 0), html
+
+
+def impact_page(*, today=None) -> SafeString:
+    """The Care Makers impact page's content, rendered (see figures_page)."""
+    from django.utils import timezone
+
+    year = (today or timezone.localdate()).year
+    kept = counter_values_with_prefix(ambassador_keys.ACTIVE_AND_ACTIVITIES)
+    return render_kept(
+        "ambassadors/_impact_figures.html",
+        (year, frozenset(kept.items())),
+        lambda: impact_report(today=today, kept=kept),
+    )
+
+
+def impact_report(*, today=None, kept: dict[str, int] | None = None) -> dict:
+    """The Care Makers impact report, from kept totals only (one prefix read, unless `kept`
+    is given): Care Makers by region, role and sector, what they logged, and this year's
+    activities against last year's. Every count under the minimum is "fewer than 5"."""
     from django.utils import timezone
 
     from core.charts import bar_chart
 
     year = (today or timezone.localdate()).year
-    kept = counter_values_with_prefix(ambassador_keys.ACTIVE_AND_ACTIVITIES)
+    if kept is None:
+        kept = counter_values_with_prefix(ambassador_keys.ACTIVE_AND_ACTIVITIES)
     activities = activity_counts(kept)
 
     def column(kind: str, choices, *, key, adds_up: bool = True) -> list[dict]:

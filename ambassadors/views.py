@@ -30,7 +30,6 @@ from .forms import (
 )
 from .models import Activity, Application, CareMaker, Intake, Story, six_cs
 from .moderation import STORY_QUEUE_KEY
-from .regions_map import region_map
 
 PAGE_SIZE = 20
 
@@ -315,21 +314,16 @@ def recommit_me(request):
 
 
 def counts(request):
-    totals, activities = selectors.figures()
+    active, figures = selectors.figures_page()
     return render(
         request,
         "ambassadors/counts.html",
-        {
-            "totals": totals,
-            "map": region_map(totals["regions"]),
-            "milestones": selectors.milestones_reached(),
-            "activities": activities,
-        },
+        {"active": active, "figures": figures, "milestones": selectors.milestones_reached()},
     )
 
 
 def impact(request):
-    return render(request, "ambassadors/impact.html", selectors.impact_report())
+    return render(request, "ambassadors/impact.html", {"figures": selectors.impact_page()})
 
 
 def impact_csv(request):

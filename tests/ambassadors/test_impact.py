@@ -101,3 +101,26 @@ def test_one_prefix_read_gives_every_active_and_activity_total_and_no_other():
     ]
     assert all(key.startswith(keys.ACTIVE_AND_ACTIVITIES) for key in covered)
     assert not keys.organisation(42).startswith(keys.ACTIVE_AND_ACTIVITIES)
+
+
+@pytest.mark.parametrize("name", ["ambassadors:impact", "ambassadors:counts"])
+def test_the_figures_pages_are_kept_per_set_of_totals_and_change_with_them(client, settings, name):
+    """Rendered once per process for each set of kept totals (ambassadors/selectors.py):
+    the same page as rendered every time, and a new total shows at once."""
+    from core import fragments
+    from counters.services import counter_add
+
+    fragments.clear()
+    counters_recount()
+    for region in ("london", "london", "south-west", "london", "north-west", "london", "london"):
+        CareMakerFactory(region=region)
+    settings.CORE_FRAGMENTS_KEPT = False
+    rendered = client.get(reverse(name)).content
+    settings.CORE_FRAGMENTS_KEPT = True
+    client.get(reverse(name))
+    assert client.get(reverse(name)).content == rendered
+    assert any(key[0] == "kept" for key in fragments._kept)
+    counter_add(care_maker_keys.active("region", Region.LONDON), 1)
+    counter_add(care_maker_keys.ACTIVE, 1)
+    assert client.get(reverse(name)).content != rendered
+    fragments.clear()

@@ -85,6 +85,7 @@ PAGES = [
     reverse("pledges:impact"),
     reverse("organisations:impact"),
     reverse("ambassadors:counts"),
+    reverse("ambassadors:impact"),
     reverse("organisations:detail", args=["birch-house"]),
 ]
 

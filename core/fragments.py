@@ -27,6 +27,7 @@ import decimal
 from collections.abc import Callable, Hashable
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
@@ -124,6 +125,62 @@ def render_kept(template_name: str, key: Hashable, arguments: Callable[[], dict]
     if not getattr(settings, "CORE_FRAGMENTS_KEPT", True):
         return _render(template_name, arguments())
     return _kept_or_render(("kept", template_name, key), template_name, arguments)
+
+
+def row_fragment(template_name: str, argument: str, model: type[Model], columns: tuple[str, ...], row: tuple, **plain):
+    """`template_name` rendered with `argument` set to the `model` instance a values_list row
+    of `columns` describes (its own columns, and `relation__column` for a forward relation,
+    one level), and the `plain` values; kept under the row and those values. A list page
+    that reads its rows as plain values (no model instances, no key built back from them)
+    makes an instance only when a row's fragment is rendered. Any column not in `columns`
+    is deferred, as .only() leaves it, so a template reading one runs a query, which
+    tests/core/test_fragments.py catches."""
+    return render_kept(
+        template_name,
+        (row, tuple(sorted(plain.items()))),
+        lambda: {argument: instance_from_row(model, columns, row), **plain},
+    )
+
+
+# (model, columns) -> how to make an instance from a row of them (see _recipe)
+_recipes: dict[tuple, tuple] = {}
+
+
+def _recipe(model: type[Model], columns: tuple[str, ...]) -> tuple:
+    """The model's own columns in its order of fields (as Model.from_db takes them), where
+    each is in a row, and the same for each forward relation's columns."""
+    recipe = _recipes.get((model, columns))
+    if recipe is None:
+        own_at = [columns.index(f.attname) for f in model._meta.concrete_fields if f.attname in columns]
+        by_relation: dict[str, list[tuple[int, str]]] = {}
+        for at, column in enumerate(columns):
+            if "__" in column:
+                relation, name = column.split("__", 1)
+                by_relation.setdefault(relation, []).append((at, name))
+        relations = []
+        for relation, wanted in by_relation.items():
+            field = model._meta.get_field(relation)
+            if not (field.concrete and field.is_relation) or any("__" in name for _, name in wanted):
+                raise ValueError(f"row_fragment: {relation} is not a forward relation one level deep")
+            order = {f.attname: i for i, f in enumerate(field.related_model._meta.concrete_fields)}
+            wanted = sorted(wanted, key=lambda item: order[item[1]])
+            relations.append((field, [name for _, name in wanted], [at for at, _ in wanted]))
+        recipe = _recipes[(model, columns)] = ([columns[at] for at in own_at], own_at, relations)
+    return recipe
+
+
+def instance_from_row(model: type[Model], columns: tuple[str, ...], row: tuple) -> Model:
+    """The instance a values_list row of `columns` describes, with its forward relations'
+    rows cached on it (None where all of a relation's columns are None)."""
+    names, own_at, relations = _recipe(model, columns)
+    obj = model.from_db(DEFAULT_DB_ALIAS, names, [row[at] for at in own_at])
+    for field, related_names, related_at in relations:
+        values = [row[at] for at in related_at]
+        other = None
+        if any(value is not None for value in values):
+            other = field.related_model.from_db(DEFAULT_DB_ALIAS, related_names, values)
+        field.set_cached_value(obj, other)
+    return obj
 
 
 def row_key(obj: Model) -> tuple:

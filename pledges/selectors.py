@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from accounts.choices import Region
-from core.fragments import render_kept
+from core.fragments import row_fragment
 from core.kept import kept_answer
 from core.queries import KeptQuery, kept_query
 from counters.services import counter_values, counter_values_with_prefix
@@ -103,13 +103,6 @@ CARD_FIELDS = (
 )
 
 
-# Where each of the pledge's own columns is in a card's row, in the model's order of fields
-# (as Model.from_db takes them); and where its theme's name is.
-_CARD_OWN_AT = [CARD_FIELDS.index(f.attname) for f in Pledge._meta.concrete_fields if f.attname in CARD_FIELDS]
-_CARD_OWN = [CARD_FIELDS[at] for at in _CARD_OWN_AT]
-_CARD_THEME_NAME = CARD_FIELDS.index("theme__name")
-
-
 def card_pledges(queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
     return queryset.select_related(None).select_related("theme").only(*CARD_FIELDS)
 
@@ -189,17 +182,9 @@ class Card:
 
 def pledge_card(row: tuple) -> Card:
     """The card for a row of CARD_FIELDS, kept rendered per process under the row's values
-    (core/fragments.py render_kept): the wall's rows are read as plain values, and a Pledge
-    is made from them only when its card is rendered."""
-
-    def arguments() -> dict:
-        # As the ORM loads rows with .only(): any other column is deferred, and reading it
-        # would be a query, which tests/core/test_fragments.py catches.
-        pledge = Pledge.from_db("default", _CARD_OWN, [row[at] for at in _CARD_OWN_AT])
-        Pledge.theme.field.set_cached_value(pledge, Theme.from_db("default", ["name"], [row[_CARD_THEME_NAME]]))
-        return {"pledge": pledge}
-
-    return Card(row[0], render_kept("pledges/_pledge_card.html", row, arguments))
+    (core/fragments.py row_fragment): the wall's rows are read as plain values, and a
+    Pledge is made from them only when its card is rendered."""
+    return Card(row[0], row_fragment("pledges/_pledge_card.html", "pledge", Pledge, CARD_FIELDS, row))
 
 
 @dataclass

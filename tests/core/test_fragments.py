@@ -120,11 +120,12 @@ def test_at_most_max_kept(settings, monkeypatch, lists):
     assert len(fragments._kept) == 3
 
 
-KEPT_CALL = re.compile(r'render_kept\(\s*"([^"]+)"')
+KEPT_CALL = re.compile(r'(?:render_kept|row_fragment)\(\s*"([^"]+)"')
 
 
 def fragment_templates() -> set[str]:
-    """Templates rendered through core.fragments: by the {% fragment %} tag, or render_kept()."""
+    """Templates rendered through core.fragments: by the {% fragment %} tag, render_kept() or
+    row_fragment()."""
     found = set()
     for path in TEMPLATES:
         found.update(FRAGMENT_TAG.findall(path.read_text()))
@@ -284,3 +285,18 @@ def test_render_kept_works_out_its_arguments_once_per_key(settings):
     settings.CORE_FRAGMENTS_KEPT = False
     fragments.render_kept("pledges/_breakdown.html", ("totals", 7), arguments(7))
     assert calls == [7, 8, 7]
+
+
+def test_an_instance_from_a_row_has_its_columns_its_relation_and_defers_the_rest(lists, django_assert_num_queries):
+    columns = ("id", "text", "theme__name", "theme__slug", "job_role")
+    row = Pledge.objects.filter(done_at__isnull=False).values_list(*columns).get()
+    with django_assert_num_queries(0):
+        pledge = fragments.instance_from_row(Pledge, columns, row)
+        assert (pledge.pk, pledge.text, pledge.job_role) == (row[0], row[1], row[4])
+        assert (pledge.theme.name, pledge.theme.slug) == (row[2], row[3])
+    with django_assert_num_queries(1):  # a column not in the row is deferred: reading it is a query
+        assert pledge.done_at is not None
+    nothing = fragments.instance_from_row(Pledge, ("id", "theme__name"), (row[0], None))
+    assert Pledge.theme.field.get_cached_value(nothing) is None  # every column None: no related row
+    with pytest.raises(ValueError):
+        fragments.instance_from_row(Pledge, ("id", "reports__detail"), (row[0], "x"))

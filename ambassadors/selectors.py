@@ -2,7 +2,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString
 
 from accounts.choices import JobRole, Region, Sector
-from core.fragments import render_kept
+from core.fragments import render_kept, row_fragment
 from core.queries import KeptPages, kept_query
 from counters.services import counter_values, counter_values_with_prefix
 from counters.suppression import MINIMUM_CELL, shown, shown_column
@@ -203,9 +203,18 @@ def directory_changed() -> None:
     _directory.counts_changed()
 
 
+def directory_cards(rows) -> list[SafeString]:
+    """The directory's cards for a page of its rows (values of DIRECTORY_CARD_COLUMNS), each
+    kept rendered under its row (core/fragments.py row_fragment)."""
+    return [
+        row_fragment("ambassadors/_directory_card.html", "care_maker", CareMaker, DIRECTORY_CARD_COLUMNS, row)
+        for row in rows
+    ]
+
+
 @kept_query
 def _directory(*, region, role, sector, c):
-    qs = CareMaker.objects.filter(active=True, public_profile=True).select_related("user").only(*DIRECTORY_CARD_COLUMNS)
+    qs = CareMaker.objects.filter(active=True, public_profile=True).values_list(*DIRECTORY_CARD_COLUMNS)
     if region:
         qs = qs.filter(region=region)
     if role:

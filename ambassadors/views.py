@@ -265,10 +265,16 @@ def directory(request):
     filters = DirectoryFilterForm(request.GET)
     values = filters.cleaned_data if filters.is_valid() else {}
     people = selectors.directory(**{k: values.get(k, "") for k in ("region", "role", "sector", "c")})
+    page = _page(request, people)
     return render(
         request,
         "ambassadors/directory.html",
-        {"filters": filters, "page_obj": _page(request, people), "query": _query_without_page(request)},
+        {
+            "filters": filters,
+            "page_obj": page,
+            "cards": selectors.directory_cards(page.object_list),
+            "query": _query_without_page(request),
+        },
     )
 
 

@@ -129,8 +129,8 @@ def render_kept(template_name: str, key: Hashable, arguments: Callable[[], dict]
 
 def row_fragment(template_name: str, argument: str, model: type[Model], columns: tuple[str, ...], row: tuple, **plain):
     """`template_name` rendered with `argument` set to the `model` instance a values_list row
-    of `columns` describes (its own columns, and `relation__column` for a forward relation,
-    one level), and the `plain` values; kept under the row and those values. A list page
+    of `columns` describes (its own columns, and `relation__column` for a relation to one row,
+    a foreign key or either side of a one-to-one, one level), and the `plain` values; kept under the row and those values. A list page
     that reads its rows as plain values (no model instances, no key built back from them)
     makes an instance only when a row's fragment is rendered. Any column not in `columns`
     is deferred, as .only() leaves it, so a template reading one runs a query, which
@@ -148,7 +148,7 @@ _recipes: dict[tuple, tuple] = {}
 
 def _recipe(model: type[Model], columns: tuple[str, ...]) -> tuple:
     """The model's own columns in its order of fields (as Model.from_db takes them), where
-    each is in a row, and the same for each forward relation's columns."""
+    each is in a row, and the same for each related row's columns."""
     recipe = _recipes.get((model, columns))
     if recipe is None:
         own_at = [columns.index(f.attname) for f in model._meta.concrete_fields if f.attname in columns]
@@ -160,8 +160,9 @@ def _recipe(model: type[Model], columns: tuple[str, ...]) -> tuple:
         relations = []
         for relation, wanted in by_relation.items():
             field = model._meta.get_field(relation)
-            if not (field.concrete and field.is_relation) or any("__" in name for _, name in wanted):
-                raise ValueError(f"row_fragment: {relation} is not a forward relation one level deep")
+            single = field.is_relation and (field.concrete or field.one_to_one)
+            if not single or any("__" in name for _, name in wanted):
+                raise ValueError(f"row_fragment: {relation} is not a relation to one row, one level deep")
             order = {f.attname: i for i, f in enumerate(field.related_model._meta.concrete_fields)}
             wanted = sorted(wanted, key=lambda item: order[item[1]])
             relations.append((field, [name for _, name in wanted], [at for at, _ in wanted]))
@@ -170,8 +171,9 @@ def _recipe(model: type[Model], columns: tuple[str, ...]) -> tuple:
 
 
 def instance_from_row(model: type[Model], columns: tuple[str, ...], row: tuple) -> Model:
-    """The instance a values_list row of `columns` describes, with its forward relations'
-    rows cached on it (None where all of a relation's columns are None)."""
+    """The instance a values_list row of `columns` describes, with its related rows cached on
+    it (None where all of a relation's columns are None: for a reverse one-to-one, as
+    select_related leaves it when there is no such row)."""
     names, own_at, relations = _recipe(model, columns)
     obj = model.from_db(DEFAULT_DB_ALIAS, names, [row[at] for at in own_at])
     for field, related_names, related_at in relations:

@@ -300,3 +300,16 @@ def test_an_instance_from_a_row_has_its_columns_its_relation_and_defers_the_rest
     assert Pledge.theme.field.get_cached_value(nothing) is None  # every column None: no related row
     with pytest.raises(ValueError):
         fragments.instance_from_row(Pledge, ("id", "reports__detail"), (row[0], "x"))
+
+
+def test_a_reverse_one_to_one_from_a_row_is_the_row_or_none_as_select_related_leaves_it(lists):
+    from organisations.models import Organisation
+
+    columns = ("id", "name", "commitment__committed_on", "commitment__renewal_due_on")
+    for row in Organisation.objects.values_list(*columns):
+        made = fragments.instance_from_row(Organisation, columns, row)
+        loaded = Organisation.objects.select_related("commitment").get(pk=row[0])
+        has = hasattr(loaded, "commitment")
+        assert hasattr(made, "commitment") == has
+        if has:
+            assert made.commitment.renewal_due_on == loaded.commitment.renewal_due_on

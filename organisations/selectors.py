@@ -3,9 +3,11 @@ import re
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.safestring import SafeString
 
 from accounts import roles
 from core.charts import Series, stacked_bar_chart
+from core.fragments import row_fragment
 from core.kept import kept_answer
 from core.queries import KeptPages, kept_query
 from counters import keys as linked_keys
@@ -91,6 +93,17 @@ def directory(*, q: str = "", region: str = "", type: str = "") -> KeptPages:
     return _directory.pages_count_kept(seconds, q=q.strip(), region=region, type=type)
 
 
+def directory_cards(rows, *, today) -> list[SafeString]:
+    """The directory's entries for a page of its rows (values of DIRECTORY_CARD_COLUMNS), each
+    kept rendered under its row and the day (core/fragments.py row_fragment)."""
+    return [
+        row_fragment(
+            "organisations/_directory_item.html", "organisation", Organisation, DIRECTORY_CARD_COLUMNS, row, today=today
+        )
+        for row in rows
+    ]
+
+
 def directory_changed() -> None:
     """An organisation joined or left the directory: this process counts it again."""
     _directory.counts_changed()
@@ -98,7 +111,7 @@ def directory_changed() -> None:
 
 @kept_query
 def _directory(*, q, region, type):
-    organisations = Organisation.objects.listed().select_related("commitment").only(*DIRECTORY_CARD_COLUMNS)
+    organisations = Organisation.objects.listed().values_list(*DIRECTORY_CARD_COLUMNS)
     if q:
         organisations = organisations.filter(
             Q(name__icontains=q)

@@ -46,6 +46,7 @@ from .models import (
 )
 from .selectors import (
     directory,
+    directory_cards,
     home_summary,
     is_member,
     is_representative,
@@ -495,7 +496,12 @@ def directory_view(request):
     return render(
         request,
         "organisations/directory.html",
-        {"search": form, "page": page, "today": today, "query": query.urlencode()},
+        {
+            "search": form,
+            "page": page,
+            "cards": directory_cards(page.object_list, today=today),
+            "query": query.urlencode(),
+        },
     )
 
 

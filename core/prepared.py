@@ -30,7 +30,7 @@ import itertools
 import re
 
 from django.conf import settings
-from psycopg2 import DatabaseError
+from psycopg2 import DataError, NotSupportedError, ProgrammingError
 
 _names: dict[str, str] = {}  # SQL -> the name it is prepared under on every connection
 _counter = itertools.count(1)
@@ -58,22 +58,28 @@ class _CannotPrepare(Exception):
     pass
 
 
+# What PostgreSQL answers when it refuses a statement itself (a parameter whose type it
+# cannot tell is a ProgrammingError); anything else, a dropped connection say, is raised.
+_REFUSED = (ProgrammingError, NotSupportedError, DataError)
+
+
 def _prepare(connection, name: str, sql: str) -> None:
     """PREPARE `sql` as `name` on this connection; _CannotPrepare when PostgreSQL refuses the
-    statement itself (anything else, such as a dropped connection, raises as it is)."""
+    statement itself. Other errors are raised as Django's, as the query's own would be."""
     numbered, _ = _numbered(sql)
-    with connection.connection.cursor() as cursor:
-        if connection.in_atomic_block:
+    savepoint = connection.in_atomic_block
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        if savepoint:
             cursor.execute("SAVEPOINT core_prepare")
         try:
             cursor.execute(f"PREPARE {name} AS {numbered}")
-        except DatabaseError as error:
-            if connection.in_atomic_block:
+        except _REFUSED as error:
+            if savepoint:
                 cursor.execute("ROLLBACK TO SAVEPOINT core_prepare")
-            raise _CannotPrepare from error
-        finally:
-            if connection.in_atomic_block:
                 cursor.execute("RELEASE SAVEPOINT core_prepare")
+            raise _CannotPrepare from error
+        if savepoint:
+            cursor.execute("RELEASE SAVEPOINT core_prepare")
 
 
 def statement(connection, sql: str, params) -> tuple[str, tuple]:

@@ -18,7 +18,11 @@ dropped one) prepares again. A statement that cannot be prepared (a parameter wh
 PostgreSQL cannot tell) is sent as text from then on. Inside a transaction the PREPARE runs
 in a savepoint, so a failure leaves the transaction as it was. PgBouncer in transaction mode
 hands each transaction a different server connection, where the statement was never
-prepared: set DB_PREPARED_STATEMENTS=0 behind it (CORE_QUERIES_PREPARED = False).
+prepared: set DB_PREPARED_STATEMENTS=0 behind it (CORE_QUERIES_PREPARED = False). A
+migration that changes the type of a column a prepared statement returns makes PostgreSQL
+refuse that statement on connections that prepared it before ("cached plan must not change
+result type") until they are replaced (DB_CONN_MAX_AGE, 60 s): restart the web processes
+after such a migration, as a deploy does.
 
 The PREPARE goes through the driver's own cursor, not Django's, so a page's queries as
 tests count them are the same whether a statement was prepared now or before. The test

@@ -11,33 +11,17 @@ from moderation.services import AlreadyDecided
 
 from . import services
 from .models import Pledge
-from .selectors import wall_choices
+from .selectors import with_campaigns_and_themes
 
 WAITING = {Pledge.Status.HELD, Pledge.Status.HIDDEN}
 
 # What a queue row (templates/pledges/_moderation_row.html) reads, and when the pledge
 # started waiting: the rest of the pledge is left in the database. The campaign and theme
-# come from the kept lists (rows_loaded), not joins.
+# come from the kept lists (selectors.with_campaigns_and_themes), not joins.
 ROW_FIELDS = (
     *("id", "text", "show_name", "name", "job_role", "region", "campaign", "theme", "status", "held_reason"),
     *("reported_at", "reports_reviewed_at", "created_at"),
 )
-
-
-def _rows_loaded(pledges: list[Pledge]) -> list[Pledge]:
-    """The pledges with their campaign and theme from the kept lists (one not in them, new
-    since they were read, is loaded as usual when the row reads it)."""
-    campaigns, themes = wall_choices()
-    campaigns = {campaign.pk: campaign for campaign in campaigns}
-    themes = {theme.pk: theme for theme in themes}
-    # As select_related fills them in: straight into the pledge's cache of related rows.
-    as_campaign, as_theme = Pledge.campaign.field.set_cached_value, Pledge.theme.field.set_cached_value
-    for pledge in pledges:
-        if pledge.campaign_id in campaigns:
-            as_campaign(pledge, campaigns[pledge.campaign_id])
-        if pledge.theme_id in themes:
-            as_theme(pledge, themes[pledge.theme_id])
-    return pledges
 
 
 def waiting():
@@ -90,7 +74,7 @@ def register_queues() -> None:
             },
             contact=_contact,
             position=10,
-            rows_loaded=_rows_loaded,
+            rows_loaded=with_campaigns_and_themes,
         )
     )
     register(
@@ -109,7 +93,7 @@ def register_queues() -> None:
             },
             contact=_contact,
             position=20,
-            rows_loaded=_rows_loaded,
+            rows_loaded=with_campaigns_and_themes,
         )
     )
 

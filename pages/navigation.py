@@ -56,8 +56,8 @@ def moderation_waiting(user, person_roles: Roles) -> int:
     Which queues a person sees follows from their roles, so the total is kept in the cache
     per kind of staff member for WAITING_CACHE_SECONDS: a busy queue costs one capped count
     per half minute, not one per page view."""
+    from moderation.listing import COUNT_CAP
     from moderation.queues import all_queues, noted_waiting
-    from moderation.views import COUNT_CAP
 
     total = noted_waiting(user)  # counted already by the queue page this request shows
     if total is not None:

@@ -18,11 +18,9 @@ def home_summary() -> dict:
     return {"active": totals[ambassador_keys.ACTIVE]}
 
 
-def active_counts(kept: dict[str, int] | None = None) -> dict:
+def active_counts(kept: dict[str, int]) -> dict:
     """Kept totals by region, role and sector (no COUNT over Care Makers in a page request),
-    from `kept` when the caller has read them already."""
-    if kept is None:
-        kept = counter_values_with_prefix(ambassador_keys.ACTIVE)
+    from the figures' prefix read (`kept`)."""
 
     def rows(kind: str, choices) -> list[dict]:
         return [
@@ -38,11 +36,9 @@ def active_counts(kept: dict[str, int] | None = None) -> dict:
     }
 
 
-def activity_counts(kept: dict[str, int] | None = None) -> dict:
-    """Kept totals of what Care Makers logged, each cell under the minimum shown as "fewer than 5";
-    from `kept` when the caller has read them already."""
-    if kept is None:
-        kept = counter_values_with_prefix(ambassador_keys.ACTIVITIES)
+def activity_counts(kept: dict[str, int]) -> dict:
+    """Kept totals of what Care Makers logged, each cell under the minimum shown as "fewer than 5",
+    from the figures' prefix read (`kept`)."""
 
     def rows(kind: str, choices, *, adds_up: bool) -> list[dict]:
         counts = [kept.get(ambassador_keys.activities(kind, value), 0) for value, _ in choices]
@@ -60,12 +56,6 @@ def activity_counts(kept: dict[str, int] | None = None) -> dict:
         "regions": rows("region", Region.choices, adds_up=True),
         "minimum": MINIMUM_CELL,
     }
-
-
-def figures() -> tuple[dict, dict]:
-    """(active_counts(), activity_counts()) for the figures page, from one prefix read."""
-    kept = counter_values_with_prefix(ambassador_keys.ACTIVE_AND_ACTIVITIES)
-    return active_counts(kept), activity_counts(kept)
 
 
 # The figures and impact pages are drawn from the kept totals alone: their tables, map and

@@ -103,10 +103,6 @@ CARD_FIELDS = (
 )
 
 
-def card_pledges(queryset: QuerySet[Pledge]) -> QuerySet[Pledge]:
-    return queryset.select_related(None).select_related("theme").only(*CARD_FIELDS)
-
-
 # A search or filter says how many pledges match, counting at most this many plus one
 # ("more than 1,000"), and giving up after MATCH_COUNT_TIMEOUT_MS: no COUNT(*) over the table.
 MATCH_COUNT_CAP = 1000
@@ -217,8 +213,9 @@ def wall_page(terms: dict, *, before: int | None = None, after: int | None = Non
 def _wall_matching(
     *, campaign_id: int, theme_id: int, job_role: str, sector: str, region: str, kind: str, words: str, ids: list[int]
 ) -> QuerySet[Pledge]:
-    """The public pledges matching the wall's filters and search, as cards."""
-    found = card_pledges(public_pledges())
+    """The public pledges matching the wall's filters and search (_wall_rows reads their
+    cards' columns; the match count, their ids)."""
+    found = Pledge.objects.filter(status__in=Pledge.PUBLIC)
     equals = {"job_role": job_role, "sector": sector, "region": region, "kind": kind}
     found = found.filter(**{name: value for name, value in equals.items() if value})
     if campaign_id:

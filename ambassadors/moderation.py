@@ -31,6 +31,7 @@ def register() -> None:
             waiting=selectors.moderation_queue,
             since_field="submitted_at",
             row_template="ambassadors/_moderation_row.html",
+            row_columns=("id", "title", "c", "held", "held_reasons", "text"),
             actions={
                 "publish": queues.Action("Publish", _decide("publish")),
                 "reject": queues.Action("Reject", _decide("reject"), needs_reason=True, style="warning"),

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from accounts.roles import is_moderator
 from core.queries import KeptPages, KeptQuery, kept_query
@@ -33,22 +33,29 @@ class Queue:
     item_type: str  # in claims and the audit log: "pledge"
     reason_scope: str  # Reason.AppliesTo value
     waiting: Callable[[], QuerySet]  # oldest first, by since_field
-    row_template: str  # renders one item (context: item)
+    # Renders one item (context: item, and the row's extras). It reads only `row_columns`
+    # and the extras: each row is kept rendered under their values (core/fragments.py).
+    row_template: str
     actions: dict[str, Action] = field(default_factory=dict)
     can_view: Callable = lambda user: is_moderator(user)
     contact: Callable | None = None  # item -> contact details, shown only on request (recorded)
     position: int = 50
     since_field: str = "created_at"  # when an item started waiting: overdue times and the filter
-    # What the queue page does to its rows once loaded (say, fill in the rows they link to
-    # from a kept list rather than a join); returns them.
-    rows_loaded: Callable[[list], list] = list
+    # The columns the row template reads, as values_list names ("relation__column" for a row
+    # it links to, one level). The queue page reads its rows as these values only.
+    row_columns: tuple[str, ...] = ("id",)
+    # What the row template reads beside its columns, read once for the whole page: the
+    # page's rows (a dict of row_columns each) -> a dict of plain values per row, in order
+    # (the reports on each reported pledge, say). Plain: strings, numbers, dates, tuples.
+    row_extras: Callable[[list[dict]], list[dict]] | None = None
 
     # The queue page, its tabs, the header's count and the staff digest read these on every
     # view: kept queries (core/queries.py), so their SQL is compiled once per process.
     def pages(self, *, now: datetime, before: datetime | None = None) -> KeptPages:
         """What waits, oldest first, for Paginator; only what started waiting before `before`.
-        Each item comes with `claimed_by`: None, or the name ("" for none given) of the
-        moderator whose claim on it is live at `now`."""
+        Each item is a tuple: its row_columns, then `claimed_by` (None, or the name, "" for
+        none given, of the moderator whose claim on it is live at `now`), then when it
+        started waiting (its since_field)."""
         return _kept_rows(self).pages(before=before or "", now=now)
 
     def count_waiting(self, cap: int, *, before: datetime | None = None) -> int:
@@ -78,16 +85,18 @@ def _kept_waiting(queue: Queue) -> KeptQuery:
 
 
 def _kept_rows(queue: Queue) -> KeptQuery:
-    """The page's rows, each with the name of whoever claims it now: read with them, not in
-    a query of its own (a list of ids, which would be compiled on every view)."""
-    key = ("rows", queue.waiting, queue.since_field, queue.item_type)
+    """The page's rows as values (see Queue.pages), each with the name of whoever claims it
+    now: read with them, not in a query of its own (a list of ids, which would be compiled
+    on every view)."""
+    key = ("rows", queue.waiting, queue.since_field, queue.item_type, queue.row_columns)
     kept = _kept.get(key)
     if kept is None:
 
         def build(*, before, now):
             claims = Claim.objects.filter(item_type=queue.item_type, item_id=OuterRef("pk"), expires_at__gt=now)
             claimed_by = Subquery(claims.values("moderator__display_name")[:1])
-            return _waiting_before(queue, before).annotate(claimed_by=claimed_by)
+            rows = _waiting_before(queue, before).annotate(claimed_by=claimed_by, waiting_since=F(queue.since_field))
+            return rows.values_list(*queue.row_columns, "claimed_by", "waiting_since")
 
         kept = _kept[key] = kept_query(build)
     return kept

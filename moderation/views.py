@@ -9,10 +9,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
 from accounts.roles import is_programme_admin
+from core.fragments import row_fragment
 from core.queries import counts_together
 from core.urls import reverse
 
@@ -81,7 +83,6 @@ def queue_view(request, key):
         queue, _visible_queues(request.user), asked_page=request.GET.get("page"), overdue_only=overdue_only, now=now
     )
     note_waiting(request.user, listing.pop("waiting"))  # the header shows the same total
-    items = queue.rows_loaded(listing["page"].object_list)
     # After an error the items ticked stay ticked.
     ticked = {int(v) for v in form.data.getlist("items") if v.isdigit()} if form.is_bound else set()
     return render(
@@ -90,7 +91,7 @@ def queue_view(request, key):
         {
             "queue": queue,
             **listing,
-            "rows": _rows(queue, items, ticked, now),
+            "rows": _rows(queue, listing["page"].object_list, ticked, now),
             "form": form,
             "overdue_only": overdue_only,
         },
@@ -126,29 +127,43 @@ def waited(since, now, language: str | None = None) -> str:
     return _waited_since(since, now, language)
 
 
-def _rows(queue, items, ticked: set[int], now) -> list[dict]:
-    """What each row shows, all of it passed to the row's fragment (core/fragments.py).
-    Each item came with the name of whoever claims it (queues.Queue.pages)."""
+def _rows(queue, rows: list[tuple], ticked: set[int], now) -> SafeString:
+    """The page's rows, rendered: each kept under its values and what the row shows beside
+    them (core/fragments.py row_fragment), so a row already seen costs a dictionary look-up.
+    `rows` come from Queue.pages: the row_columns, who claims the item, since when it waits."""
     this_minute = now.replace(second=0, microsecond=0)  # waits are shown to the minute
     language = get_language()
     # An item's address is its queue's address and its id (moderation/urls.py): one reverse()
     # a page, not one a row.
     queue_url = reverse("moderation:queue", args=[queue.key])
-    rows = []
-    for item in items:
-        since = getattr(item, queue.since_field)
-        rows.append(
-            {
-                "item": item,
+    model = queue.waiting().model
+    columns = queue.row_columns
+    width = len(columns)
+    at_pk = columns.index("id")
+    extras = queue.row_extras([dict(zip(columns, row, strict=False)) for row in rows]) if queue.row_extras else None
+    html = []
+    for index, row in enumerate(rows):
+        pk, claimed_by, since = row[at_pk], row[width], row[width + 1]
+        html.append(
+            row_fragment(
+                "moderation/_row.html",
+                "item",
+                model,
+                columns,
+                row[:width],
+                row_template=queue.row_template,
+                index=index,
+                pk=pk,
                 # None: not claimed; otherwise the name as the account gives it ("" for none).
-                "claimed_by": None if item.claimed_by is None else " ".join(item.claimed_by.split()),
-                "overdue": now - since > OVERDUE_AFTER,
-                "waited": waited(since, this_minute, language),
-                "url": f"{queue_url}{item.pk}/",
-                "ticked": item.pk in ticked,
-            }
+                claimed_by=None if claimed_by is None else " ".join(claimed_by.split()),
+                overdue=now - since > OVERDUE_AFTER,
+                waited=waited(since, this_minute, language),
+                url=f"{queue_url}{pk}/",
+                ticked=pk in ticked,
+                **(extras[index] if extras else {}),
+            )
         )
-    return rows
+    return SafeString("".join(html))
 
 
 def _claim(request, queue, item, form):
@@ -212,6 +227,14 @@ def item_view(request, key, item_id):
     return act(request, queue, item, form)
 
 
+def _item_extras(queue, item) -> dict:
+    """What the row template reads beside the item's columns (Queue.row_extras), for one item."""
+    if queue.row_extras is None:
+        return {}
+    row = type(item)._default_manager.filter(pk=item.pk).values(*queue.row_columns).first()
+    return queue.row_extras([row])[0] if row else {}
+
+
 def _item_page(request, queue, item, *, form=None, contact_form=None, contact=None, claim_form=None):
     claim = services.live_claims(item_type=queue.item_type, item_ids=[item.pk]).get(item.pk)
     return render(
@@ -229,6 +252,7 @@ def _item_page(request, queue, item, *, form=None, contact_form=None, contact=No
             "has_contact": queue.contact is not None,
             "decisions": Decision.objects.filter(item_type=queue.item_type, item_id=item.pk),
             "back": reverse("moderation:queue", kwargs={"key": queue.key}),
+            **_item_extras(queue, item),
         },
     )
 

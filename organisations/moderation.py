@@ -33,6 +33,11 @@ def register_queue() -> None:
             reason_scope="organisation",
             waiting=waiting,
             row_template="organisations/_moderation_row.html",
+            # The row and its regulator (Organisation.regulator, .register_search_url).
+            row_columns=(
+                *("id", "name", "type", "town", "region", "nation"),
+                *("cqc_provider_id", "regulator_id", "ods_code", "website"),
+            ),
             actions={
                 "verify": Action("Verify", _decide("verify")),
                 "cannot-verify": Action("Cannot verify", _decide("cannot-verify"), needs_reason=True, style="warning"),

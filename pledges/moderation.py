@@ -10,17 +10,15 @@ from moderation.queues import Action, Queue, register
 from moderation.services import AlreadyDecided
 
 from . import services
-from .models import Pledge
-from .selectors import with_campaigns_and_themes
+from .models import Pledge, PledgeReport
 
 WAITING = {Pledge.Status.HELD, Pledge.Status.HIDDEN}
 
-# What a queue row (templates/pledges/_moderation_row.html) reads, and when the pledge
-# started waiting: the rest of the pledge is left in the database. The campaign and theme
-# come from the kept lists (selectors.with_campaigns_and_themes), not joins.
-ROW_FIELDS = (
-    *("id", "text", "show_name", "name", "job_role", "region", "campaign", "theme", "status", "held_reason"),
-    *("reported_at", "reports_reviewed_at", "created_at"),
+# What a queue row (templates/pledges/_moderation_row.html) reads: the page reads these
+# values only, and keeps each row rendered under them (moderation.queues.Queue.row_columns).
+ROW_COLUMNS = (
+    *("id", "text", "show_name", "name", "job_role", "region", "status", "held_reason"),
+    *("reported_at", "reports_reviewed_at", "campaign__name", "theme__name"),
 )
 
 
@@ -30,7 +28,7 @@ def waiting():
 
 def held():
     """Held by the privacy check or pre-moderation, before anyone saw them."""
-    return Pledge.objects.filter(status=Pledge.Status.HELD).only(*ROW_FIELDS).order_by("created_at", "pk")
+    return Pledge.objects.filter(status=Pledge.Status.HELD).order_by("created_at", "pk")
 
 
 def reported():
@@ -39,10 +37,22 @@ def reported():
     return (
         Pledge.objects.filter(Q(status=Pledge.Status.HIDDEN) | (Q(status__in=Pledge.PUBLIC) & Pledge.REPORTS_WAITING))
         .annotate(waiting_from=Coalesce("reported_at", "created_at"))
-        .only(*ROW_FIELDS)
-        .prefetch_related("reports")
         .order_by("waiting_from", "pk")
     )
+
+
+def reports_shown(rows: list[dict]) -> list[dict]:
+    """The reports on each row's pledge, newest first, as the row shows them: (what the
+    reason says, the reporter's words, when), read in one query for the page, and only for
+    pledges that were ever reported."""
+    reported = [row["id"] for row in rows if row["reported_at"]]
+    by_pledge: dict[int, list[tuple]] = {}
+    if reported:
+        found = PledgeReport.objects.filter(pledge_id__in=reported).order_by("-created_at", "-pk")
+        for pledge_id, reason, detail, created_at in found.values_list("pledge_id", "reason", "detail", "created_at"):
+            label = str(PledgeReport.Reason(reason).label) if reason in PledgeReport.Reason.values else reason
+            by_pledge.setdefault(pledge_id, []).append((label, detail, created_at))
+    return [{"reports": tuple(by_pledge.get(row["id"], ()))} for row in rows]
 
 
 def _decide(action: str):
@@ -74,7 +84,8 @@ def register_queues() -> None:
             },
             contact=_contact,
             position=10,
-            rows_loaded=with_campaigns_and_themes,
+            row_columns=ROW_COLUMNS,
+            row_extras=reports_shown,
         )
     )
     register(
@@ -93,7 +104,8 @@ def register_queues() -> None:
             },
             contact=_contact,
             position=20,
-            rows_loaded=with_campaigns_and_themes,
+            row_columns=ROW_COLUMNS,
+            row_extras=reports_shown,
         )
     )
 

@@ -285,7 +285,7 @@ def with_campaigns_and_themes(pledges: list[Pledge]) -> list[Pledge]:
     """The pledges with their campaigns and themes taken from the kept lists, not joined in
     their query: each join costs a page about 0.4 ms of CPU in Django's query compiler. One
     not in the lists (added since they were read) is loaded as usual when first read. A
-    pledge's page and the moderation queues read them this way."""
+    pledge's page reads them this way."""
     campaigns, themes = kept_campaigns_and_themes_by_id(
         _campaigns_and_themes, {p.campaign_id for p in pledges}, {p.theme_id for p in pledges}
     )

@@ -53,6 +53,7 @@ def test_queue():
         reason_scope="pledge",
         waiting=lambda: Item.objects.filter(name__startswith="waiting").order_by("created_at", "pk"),
         row_template="queue_app/_row.html",
+        row_columns=("id", "name"),
         actions={
             "approve": queues.Action("Approve", _approve),
             "reject": queues.Action("Reject", _reject, needs_reason=True, style="warning"),

@@ -7,6 +7,7 @@ every migrate, each group is given exactly the permissions listed here: nothing 
 permission granted by hand in the admin does not linger unnoticed.
 """
 
+from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_migrate
 
 from core.queries import kept_query
@@ -72,26 +73,30 @@ def role_names(user) -> frozenset[str]:
         return frozenset()
     names = getattr(user, "_role_names", None)
     if names is None:
-        names = frozenset(_group_names(user_id=user.pk))
-        user._role_names = names
+        names = _roles_read(user)[0]
     return names
 
 
-# Both read on every page a signed-in person opens (the header's staff tools): their SQL is
-# compiled once per process (core/queries.py).
+def _roles_read(user) -> tuple[frozenset[str], bool]:
+    """The person's group names and whether they lead a region, in one query, kept on the
+    user object for the rest of the request."""
+    rows = _groups_and_lead(user_id=user.pk)
+    user._role_names = frozenset(name for _, name in rows if name is not None)
+    user._leads_a_region = any(lead for lead, _ in rows)
+    return user._role_names, user._leads_a_region
+
+
+# Read on every page a signed-in person opens (the header's staff tools): its SQL is
+# compiled once per process (core/queries.py). One row per group (one with no name for a
+# person in none), each saying whether the person leads a region.
 @kept_query
-def _group_names(user_id: int):
-    from django.contrib.auth.models import Group
-
-    return Group.objects.filter(user=user_id).values_list("name", flat=True)
-
-
-@kept_query
-def _leads_a_region(user_id: int):
+def _groups_and_lead(user_id: int):
     from django.contrib.auth import get_user_model
 
-    regions = get_user_model()._meta.get_field("care_maker_regions").related_model
-    return regions.objects.filter(user=user_id).values_list("pk", flat=True)[:1]
+    model = get_user_model()
+    regions = model._meta.get_field("care_maker_regions").related_model
+    leads = Exists(regions.objects.filter(user=OuterRef("pk")))
+    return model.objects.filter(pk=user_id).annotate(leads=leads).values_list("leads", "groups__name")
 
 
 def has_role(user, *names: str) -> bool:
@@ -120,7 +125,7 @@ def is_regional_lead(user) -> bool:
         return True
     leads = getattr(user, "_leads_a_region", None)
     if leads is None:
-        leads = user._leads_a_region = bool(_leads_a_region(user_id=user.pk))
+        leads = _roles_read(user)[1]
     return leads
 
 

@@ -165,7 +165,8 @@ def test_a_verified_email_is_the_sign_in_address_verified_in_allauth():
 
 
 def test_each_page_reads_roles_without_compiling_their_sql(monkeypatch, moderator, django_assert_num_queries):
-    """Read on every signed-in page: compiled once per process (core/queries.py)."""
+    """Read on every signed-in page: one query for the groups and the regions together, its
+    SQL compiled once per process (core/queries.py)."""
     from django.db.models.sql.compiler import SQLCompiler
 
     from accounts.choices import Region
@@ -183,7 +184,7 @@ def test_each_page_reads_roles_without_compiling_their_sql(monkeypatch, moderato
     for person, roles, leads in ((moderator, {MODERATORS}, False), (lead, set(), True), (nobody, set(), False)):
         fresh = User.objects.get(pk=person.pk)  # as each request loads its user
         compiles.clear()
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(1):
             assert (role_names(fresh), is_moderator(fresh), is_regional_lead(fresh)) == (roles, bool(roles), leads)
             assert is_regional_lead(fresh) == leads and role_names(fresh) == roles  # read once per user object
         assert compiles == []

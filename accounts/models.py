@@ -3,11 +3,26 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.queries import kept_query
+
 from .choices import JobRole, Region, Sector, region_phrase, role_phrase
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def get(self, *args, **kwargs):
+        """As Manager.get(). A person by id alone, as Django's ModelBackend loads the signed-in
+        person on every request they make (the id from the session, as a string), is read by
+        a kept query: its SQL compiled once per process and prepared (core/queries.py)."""
+        if not args and kwargs.keys() == {"pk"} and self._db is None and not self._hints:
+            pk = _plain_id(kwargs["pk"])
+            if pk is not None:
+                found = _user_by_id(pk=pk)
+                if not found:
+                    raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+                return found[0]
+        return super().get(*args, **kwargs)
 
     def _create_user(self, email: str, password: str | None, **extra):
         if not email:
@@ -33,6 +48,22 @@ class UserManager(BaseUserManager):
     def with_verified_email(self):
         """People whose sign-in address is verified (allauth's EmailAddress row for it)."""
         return self.filter(emailaddress__email__iexact=models.F("email"), emailaddress__verified=True)
+
+
+def _plain_id(value) -> int | None:
+    """An id as Django's integer primary key takes it, for the plain cases only (an int, or
+    a string of ASCII digits as the session keeps it); None for anything else, which the
+    usual query then reads (and turns down) as it always has."""
+    if type(value) is int:
+        return value
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
+@kept_query
+def _user_by_id(*, pk: int):
+    return User.objects.get_queryset().filter(pk=pk)[:1]
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -170,7 +170,7 @@ class _ReportSources:
             kept=campaign_counters(campaign.pk),
             kept_before=campaign_counters(previous.pk) if previous else {},
             themes=list(themes if themes is not None else Theme.objects.values_list("slug", "name")),
-            question_set=outcomes.outcome_question_set(campaign),
+            question_set=outcomes.outcome_question_set_shown(campaign),
         )
 
     def key(self) -> tuple:
@@ -354,7 +354,7 @@ def organisation_report(organisation_id: int, *, made_key: str) -> dict:
     answered = kept.get(pledge_keys.organisation_outcomes_answered(organisation_id), 0)
     tables = []
     if answered >= suppression.MINIMUM_CELL:
-        question_set = outcomes.outcome_question_set(None)
+        question_set = outcomes.outcome_question_set_shown(None)
         for name in ("benefit", *OUTCOME_SINGLE):
             choices = question_set.choices(name)
             counts = [

@@ -23,6 +23,7 @@ only these (and one page of published sentences), never a count of rows.
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -30,12 +31,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from core.kept import kept_answer
 from core.privacy import personal_data_error
 from core.queries import kept_query
 from counters import suppression
 from counters.services import counter_values_with_prefix, counters_add
 
 from . import keys as pledge_keys
+from . import microcache
 from .microcache import public_pages_changed
 from .models import (
     OUTCOME_MULTIPLE,
@@ -86,6 +89,17 @@ def outcome_question_set(campaign: Campaign) -> OutcomeQuestionSet:
     return OutcomeQuestionSet.objects.get_or_create(
         campaign=None, version=1, defaults={"questions": default_outcome_questions()}
     )[0]
+
+
+def outcome_question_set_shown(campaign: Campaign | None) -> OutcomeQuestionSet:
+    """outcome_question_set(), for the pages that show the figures (the impact report, an
+    employer's page): kept per process as long as the totals it labels
+    (selectors.pledge_counters), so an admin's edit of the questions shows there within
+    PLEDGES_TOTALS_KEPT seconds, as on a micro-cached page. Each caller gets its own copy.
+    The answer page and the counting read the set afresh."""
+    seconds = getattr(settings, "PLEDGES_TOTALS_KEPT", microcache.TTL)
+    campaign_id = campaign.pk if campaign is not None else None
+    return kept_answer("outcome-question-set", campaign_id, lambda: outcome_question_set(campaign), seconds)
 
 
 @kept_query  # read by the impact pages and each answer: its SQL compiled once per process

@@ -264,15 +264,27 @@ def impact_page(*, slug: str | None, params) -> dict | None:
     headline = _headline(campaign.pk, sources.kept)
     form = SentenceFilterForm(params or None, themes=themes, question_set=sources.question_set)
     filters = form.filters() if params else {}
+    others = tuple((c.slug, c.name) for c in campaigns if c.pk != campaign.pk)
+    shown = tuple((name, suppression.shown(headline[name])) for name in ("made", "done", "answered"))
     return {
         "campaign": campaign,
-        "headline": headline,
-        "headline_shown": {name: suppression.shown(headline[name]) for name in ("made", "done", "answered")},
+        # The campaign, its headline figures and the other campaigns, rendered once per
+        # process for each set of them.
+        "intro": render_kept(
+            "pledges/_impact_intro.html",
+            (row_key(campaign), others, shown, headline["answered"]),
+            lambda: {
+                "campaign": campaign,
+                "headline": {"answered": headline["answered"]},
+                "headline_shown": dict(shown),
+                "minimum": suppression.MINIMUM_CELL,
+                "campaigns": [{"slug": slug, "name": name} for slug, name in others],
+            },
+        ),
         "minimum": suppression.MINIMUM_CELL,
         # The tables and charts follow from the kept totals alone: worked out and rendered
         # once per process for each set of totals (about two thirds of the page's CPU).
         "figures": render_kept("pledges/_impact_figures.html", sources.key(), lambda: _report(sources)),
-        "campaigns": [c for c in campaigns if c.pk != campaign.pk],
         "filter_form": form,
         "filtered": bool(filters),
         "sentences": sentences_page(

@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control
 
 from core.csv_stream import csv_response
 
-from .selectors import commitment_task_figures, commitment_tasks_chart, latest_published_evidence
+from .selectors import commitment_task_figures, commitment_tasks_chart, latest_evidence_cards
 
 CSV_FIELDS = ["statement", "title", "tasks_chosen", "tasks_done", "tasks_overdue", "tasks_not_yet_due"]
 
@@ -24,7 +24,7 @@ def impact(request):
             "chart": commitment_tasks_chart(
                 figures, title="Employers' tasks under each statement: done, overdue and not yet due"
             ),
-            "evidence": latest_published_evidence(),
+            "evidence": latest_evidence_cards(),
         },
     )
 

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString
 
 from accounts import roles
 from core.charts import Series, stacked_bar_chart
-from core.fragments import row_fragment
+from core.fragments import instance_from_row, render_kept, row_fragment
 from core.kept import kept_answer
 from core.queries import KeptPages, kept_query
 from counters import keys as linked_keys
@@ -273,23 +273,37 @@ def published_evidence(organisation: Organisation) -> list[CommitmentTask]:
     return _published_evidence(organisation_id=organisation.pk)
 
 
+# The columns an evidence card shows (templates/organisations/_evidence_card.html): the task's,
+# then its organisation's. Read as plain values, the key of each kept card.
+_EVIDENCE_TASK = ("task_text", "evidence", "done_at", "statement_number")
+_EVIDENCE_ORGANISATION = ("name", "slug")
+
+
 @kept_query
-def latest_published_evidence():
-    """The newest published evidence across the programme (six), with its organisation: the
-    columns its card shows (templates/organisations/_evidence_card.html), which are its key."""
+def _latest_published_evidence():
     return (
         CommitmentTask.objects.filter(evidence_published_at__isnull=False)
-        .select_related("commitment__organisation")
-        .only(
-            "task_text",
-            "evidence",
-            "done_at",
-            "statement_number",
-            "commitment__organisation__name",
-            "commitment__organisation__slug",
-        )
+        .values_list(*_EVIDENCE_TASK, *(f"commitment__organisation__{name}" for name in _EVIDENCE_ORGANISATION))
         .order_by("-evidence_published_at")[:6]
     )
+
+
+def latest_evidence_cards() -> list[SafeString]:
+    """The newest published evidence across the programme (six), each card rendered once per
+    process for its row's values (core/fragments.py render_kept); the task and its
+    organisation are made only for a card not kept."""
+    at = len(_EVIDENCE_TASK)
+
+    def card(row: tuple) -> dict:
+        return {
+            "task": instance_from_row(CommitmentTask, _EVIDENCE_TASK, row[:at]),
+            "organisation": instance_from_row(Organisation, _EVIDENCE_ORGANISATION, row[at:]),
+        }
+
+    return [
+        render_kept("organisations/_evidence_card.html", row, lambda row=row: card(row))
+        for row in _latest_published_evidence()
+    ]
 
 
 # --- Naming an organisation on a pledge or a Care Maker application ------------------

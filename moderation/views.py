@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
@@ -70,10 +71,12 @@ def index(request):
 @login_required
 def queue_view(request, key):
     queue = _queue_or_404(request, key)
-    form = BulkDecideForm(request.POST or None, queue=queue)
-    if request.method == "POST" and form.is_valid():
+    # A POST's form is built to be checked. A GET draws the decision fields from the copy
+    # queue.html keeps, so its blank form is built only when that copy is not there.
+    sent = BulkDecideForm(request.POST, queue=queue) if request.method == "POST" else None
+    if sent is not None and sent.is_valid():
         outcome = services.items_decide(
-            queue=queue, item_ids=form.cleaned_data["items"], moderator=request.user, **form.decision_args()
+            queue=queue, item_ids=sent.cleaned_data["items"], moderator=request.user, **sent.decision_args()
         )
         _report(request, outcome)
         return redirect(request.get_full_path())
@@ -84,7 +87,7 @@ def queue_view(request, key):
     )
     note_waiting(request.user, listing.pop("waiting"))  # the header shows the same total
     # After an error the items ticked stay ticked.
-    ticked = {int(v) for v in form.data.getlist("items") if v.isdigit()} if form.is_bound else set()
+    ticked = {int(v) for v in sent.data.getlist("items") if v.isdigit()} if sent is not None else set()
     return render(
         request,
         "moderation/queue.html",
@@ -92,7 +95,8 @@ def queue_view(request, key):
             "queue": queue,
             **listing,
             "rows": _rows(queue, listing["page"].object_list, ticked, now),
-            "form": form,
+            "form": sent,
+            "blank_form": SimpleLazyObject(lambda: BulkDecideForm(queue=queue)),
             "overdue_only": overdue_only,
         },
     )

@@ -56,5 +56,8 @@ PLEDGES_MICROCACHE_VERSION_TTL = 0
 PLEDGES_CAMPAIGN_TTL = 0
 # Tests set totals directly between requests: read them every time (tests/pledges/test_totals_kept.py keeps them).
 PLEDGES_TOTALS_KEPT = 0
+# Tests add waiting items between requests: the queue page counts every time
+# (tests/moderation/test_queue_mechanism.py keeps the counts).
+MODERATION_COUNTS_SECONDS = 0
 # Tests read the SQL their requests send; tests/core/test_prepared.py turns preparing on.
 CORE_QUERIES_PREPARED = False

@@ -1,5 +1,6 @@
 """What the queue page counts and lists: every tab's count, the overdue count and the page
-of items, in one query for the counts and one for the items (with their claims).
+of items, in one query for the counts (kept a few seconds per process) and one for the
+items (with their claims).
 
 No count goes past what the page shows. The tabs stop at COUNT_CAP ("999+"); the queue being
 paged is counted just far enough to know whether the asked-for page has one after it, so a
@@ -9,8 +10,10 @@ when the queue holds more than was counted.
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 
+from core.kept import kept_answer
 from core.queries import counts_together
 
 from .queues import Queue
@@ -18,6 +21,12 @@ from .queues import Queue
 PER_PAGE = 50
 COUNT_CAP = 1000  # tab counts stop at 999+: a queue count never scans a big table
 OVERDUE_AFTER = timedelta(days=2)
+# How long each process keeps the page's counts (the tabs, the overdue count, how far the
+# queue is paged). A decision made through the queue pages is counted at once in the process
+# that made it (counts_changed); anything else, such as a new held pledge, within this many
+# seconds, as the directories' counts are. The rows themselves are read on every view.
+COUNTS_SECONDS = 5.0
+_counts_generation = 0
 # Past this page, or below page 1 (which Paginator answers with the last page), the queue is
 # counted to its end, as it was before counts stopped at a cap: only a hand-made link asks.
 _LAST_CAPPED_PAGE = 100_000
@@ -32,6 +41,14 @@ class CappedPaginator(Paginator):
         self.count = count  # Paginator counts on first use; this one is given its count
         self.more = cap is not None and count >= cap
 
+    def page(self, number):
+        """As Paginator.page(), but a page is read up to its full length even past the count:
+        the count may be a few seconds old (COUNTS_SECONDS), and an item that arrived since
+        is shown rather than left off the last page."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
 
 def count_cap(asked_page) -> int | None:
     """Enough to tell whether page `asked_page` (as Paginator.get_page reads it) has a page
@@ -45,6 +62,18 @@ def count_cap(asked_page) -> int | None:
     return max(COUNT_CAP, number * PER_PAGE + 1)
 
 
+def counts_changed() -> None:
+    """Items were decided in this process: its next queue page counts again."""
+    global _counts_generation
+    _counts_generation += 1
+
+
+def overdue_before(now: datetime) -> datetime:
+    """Items that started waiting before this are overdue: two days before `now`, to the
+    minute (waits are shown to the minute, and the counts are kept by it)."""
+    return now.replace(second=0, microsecond=0) - OVERDUE_AFTER
+
+
 def capped(count: int) -> str | int:
     return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else count
 
@@ -53,13 +82,17 @@ def queue_listing(queue: Queue, visible: list[Queue], *, asked_page, overdue_onl
     """The page of `queue` asked for (only its overdue items with `overdue_only`), the tabs of
     the `visible` queues with their counts, the overdue count (None on the overdue page, which
     says what it shows instead) and `waiting`, the total the header shows."""
-    overdue_before = now - OVERDUE_AFTER
+    before = overdue_before(now)
     cap = count_cap(asked_page)
-    asks = [other.counting(cap if other is queue and not overdue_only else COUNT_CAP) for other in visible]
-    asks.append(queue.counting(cap if overdue_only else COUNT_CAP, before=overdue_before))
-    *counts, overdue = counts_together(*asks)
+    caps = [cap if other is queue and not overdue_only else COUNT_CAP for other in visible]
+    overdue_cap = cap if overdue_only else COUNT_CAP
+    asks = [other.counting(its_cap) for other, its_cap in zip(visible, caps, strict=True)]
+    asks.append(queue.counting(overdue_cap, before=before))
+    depends_on = (_counts_generation, [other.key for other in visible], caps, queue.key, overdue_cap, before)
+    seconds = getattr(settings, "MODERATION_COUNTS_SECONDS", COUNTS_SECONDS)
+    *counts, overdue = kept_answer("moderation-counts", depends_on, lambda: counts_together(*asks), seconds)
     paged = overdue if overdue_only else counts[visible.index(queue)]
-    pages = queue.pages(now=now, before=overdue_before if overdue_only else None)
+    pages = queue.pages(now=now, before=before if overdue_only else None)
     page: Page = CappedPaginator(pages, PER_PAGE, count=paged, cap=cap).get_page(asked_page)
     return {
         "page": page,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from core.privacy import mask_personal_data
 
+from .listing import counts_changed
 from .models import Claim, ContactView, Decision, Reason
 from .queues import Queue
 
@@ -136,6 +137,8 @@ def items_decide(
                 continue
             Claim.objects.filter(item_type=queue.item_type, item_id=item_id).delete()
             outcome.done.append(item_id)
+    if outcome.done:
+        counts_changed()  # this process's queue pages count again
     logger.info(
         "moderation: %s %s by %s: %s done, %s claimed by others, %s already decided",
         queue.key,

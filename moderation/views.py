@@ -21,7 +21,7 @@ from core.urls import reverse
 
 from . import services
 from .forms import BulkDecideForm, ClaimForm, ContactForm, DecideForm, ItemIntentForm, LogSearchForm
-from .listing import COUNT_CAP, OVERDUE_AFTER, capped, queue_listing
+from .listing import COUNT_CAP, capped, overdue_before, queue_listing
 from .models import Decision
 from .queues import all_queues, get_queue, note_waiting
 
@@ -136,6 +136,7 @@ def _rows(queue, rows: list[tuple], ticked: set[int], now) -> SafeString:
     them (core/fragments.py row_fragment), so a row already seen costs a dictionary look-up.
     `rows` come from Queue.pages: the row_columns, who claims the item, since when it waits."""
     this_minute = now.replace(second=0, microsecond=0)  # waits are shown to the minute
+    before = overdue_before(now)  # as the overdue count has it
     language = get_language()
     # An item's address is its queue's address and its id (moderation/urls.py): one reverse()
     # a page, not one a row.
@@ -160,7 +161,7 @@ def _rows(queue, rows: list[tuple], ticked: set[int], now) -> SafeString:
                 pk=pk,
                 # None: not claimed; otherwise the name as the account gives it ("" for none).
                 claimed_by=None if claimed_by is None else " ".join(claimed_by.split()),
-                overdue=now - since > OVERDUE_AFTER,
+                overdue=since < before,
                 waited=waited(since, this_minute, language),
                 url=f"{queue_url}{pk}/",
                 ticked=pk in ticked,

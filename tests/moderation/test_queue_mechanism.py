@@ -388,3 +388,26 @@ def test_the_queue_page_runs_the_same_few_queries_however_many_items_wait(
         )
     with django_assert_max_num_queries(6):
         assert client.get("/moderation/test-items/").status_code == 200
+
+
+def test_the_counts_are_kept_a_few_seconds_and_recounted_after_a_decision_here(
+    client, test_queue, items, moderator, settings
+):
+    """Each process keeps the page's counts MODERATION_COUNTS_SECONDS; an item that arrives
+    meanwhile is counted when they lapse, and a decision made through the queue page is
+    counted at once by the process that made it. The rows are always read afresh."""
+    from django.core.cache import caches
+
+    settings.MODERATION_COUNTS_SECONDS = 5
+    client.force_login(moderator)
+    html = client.get("/moderation/test-items/").content.decode()
+    assert _tab_count(html, "Test items") == "3"
+    Item.objects.create(name="waiting 3", email="author3@example.org")  # as another process would
+    html = client.get("/moderation/test-items/").content.decode()
+    assert _tab_count(html, "Test items") == "3" and "waiting 3" in html
+    caches["local"].clear()  # the seconds lapse
+    html = client.get("/moderation/test-items/").content.decode()
+    assert _tab_count(html, "Test items") == "4"
+    client.post("/moderation/test-items/", {"items": [items[0].pk], "action": "approve"})
+    html = client.get("/moderation/test-items/").content.decode()
+    assert _tab_count(html, "Test items") == "3" and "waiting 0" not in html

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString
 
 from accounts.choices import JobRole, Region, Sector
-from core.fragments import render_kept, row_fragment
+from core.fragments import instance_from_row, render_kept, row_fragment
 from core.queries import KeptPages, kept_query
 from counters.services import counter_values, counter_values_with_prefix
 from counters.suppression import MINIMUM_CELL, shown, shown_column
@@ -63,18 +63,27 @@ def activity_counts(kept: dict[str, int]) -> dict:
 # (core/fragments.py render_kept), not on every view.
 
 
-def figures_page() -> tuple[int, SafeString]:
-    """(active Care Makers, the figures page's map, tables and activity counts, rendered)."""
+def figures_page() -> SafeString:
+    """The figures page's content, rendered: the active Care Makers, the milestones reached,
+    the map, tables and activity counts, kept per set of totals and milestones."""
     kept = counter_values_with_prefix(ambassador_keys.ACTIVE_AND_ACTIVITIES)
+    milestones = tuple(_milestones_reached())
 
     def arguments() -> dict:
+        from counters.models import Milestone
+
         from .regions_map import region_map
 
         totals = active_counts(kept)
-        return {"totals": totals, "map": region_map(totals["regions"]), "activities": activity_counts(kept)}
+        return {
+            "active": kept.get(ambassador_keys.ACTIVE, 0),
+            "milestones": [instance_from_row(Milestone, MILESTONE_COLUMNS, row) for row in milestones],
+            "totals": totals,
+            "map": region_map(totals["regions"]),
+            "activities": activity_counts(kept),
+        }
 
-    html = render_kept("ambassadors/_counts_figures.html", frozenset(kept.items()), arguments)
-    return kept.get(ambassador_keys.ACTIVE, 0), html
+    return render_kept("ambassadors/_counts_figures.html", (frozenset(kept.items()), milestones), arguments)
 
 
 def impact_page(*, today=None) -> SafeString:
@@ -258,12 +267,20 @@ def latest_application(user) -> Application | None:
     )
 
 
+# What the figures page shows of each milestone (its rows are read as plain values).
+MILESTONE_COLUMNS = ("threshold", "label", "reached_at")
+
+
 @kept_query  # on the Care Maker figures page: its SQL compiled once per process
-def milestones_reached():
-    """The ten newest Care Maker milestones."""
+def _milestones_reached():
+    """The ten newest Care Maker milestones, as values of MILESTONE_COLUMNS."""
     from counters.models import Milestone
 
-    return Milestone.objects.filter(key__startswith=ambassador_keys.PREFIX).order_by("-reached_at", "-threshold")[:10]
+    return (
+        Milestone.objects.filter(key__startswith=ambassador_keys.PREFIX)
+        .order_by("-reached_at", "-threshold")
+        .values_list(*MILESTONE_COLUMNS)[:10]
+    )
 
 
 EXPORT_ACTIVITY_FIELDS = ["kind", "done_month", "cs", "reach", "region", "role", "sector"]

@@ -320,12 +320,7 @@ def recommit_me(request):
 
 
 def counts(request):
-    active, figures = selectors.figures_page()
-    return render(
-        request,
-        "ambassadors/counts.html",
-        {"active": active, "figures": figures, "milestones": selectors.milestones_reached()},
-    )
+    return render(request, "ambassadors/counts.html", {"figures": selectors.figures_page()})
 
 
 def impact(request):

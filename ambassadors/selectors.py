@@ -211,6 +211,19 @@ def directory_cards(rows) -> list[SafeString]:
     ]
 
 
+def directory_listing(page, *, query: str, keep: bool) -> SafeString:
+    """The directory's count, cards and page links for a Page of its rows, `query` the
+    other filters as the links carry them. With `keep` (a query of the filters' own choices,
+    FilterForm.chosen_only), kept rendered under the count, the page's number, the query
+    and the rows (core/fragments.py render_kept); any other query is rendered every time."""
+    key = (page.paginator.count, page.number, query, tuple(page.object_list)) if keep else None
+    return render_kept(
+        "ambassadors/_directory_listing.html",
+        key,
+        lambda: {"page_obj": page, "cards": directory_cards(page.object_list), "query": query},
+    )
+
+
 @kept_query
 def _directory(*, region, role, sector, c):
     qs = CareMaker.objects.filter(active=True, public_profile=True).values_list(*DIRECTORY_CARD_COLUMNS)

@@ -266,16 +266,8 @@ def directory(request):
     values = filters.cleaned_data if filters.is_valid() else {}
     people = selectors.directory(**{k: values.get(k, "") for k in ("region", "role", "sector", "c")})
     page = _page(request, people)
-    return render(
-        request,
-        "ambassadors/directory.html",
-        {
-            "filters": filters,
-            "page_obj": page,
-            "cards": selectors.directory_cards(page.object_list),
-            "query": _query_without_page(request),
-        },
-    )
+    listing = selectors.directory_listing(page, query=_query_without_page(request), keep=filters.chosen_only())
+    return render(request, "ambassadors/directory.html", {"filters": filters, "listing": listing})
 
 
 def profile(request, number):

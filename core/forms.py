@@ -159,6 +159,22 @@ class FilterForm(forms.Form):
         values = [(field.name, field.value()) for field in self.selects()]
         return f"{type(self).__name__}:{self.base_fields.digest}:{values!r}"
 
+    def chosen_only(self, *, besides: tuple[str, ...] = ("page",)) -> bool:
+        """Whether the data is a valid choice in each select, once each, an empty search box
+        and nothing else but `besides`: a query drawn from fixed lists, of which there are
+        only so many, so a page may keep what it renders for it (core/fragments.py)."""
+        if not self.is_valid():
+            return False
+        values = getattr(self.data, "getlist", lambda name: [self.data[name]])
+        for name in self.data:
+            if name in besides:
+                continue
+            if name not in self.fields or len(values(name)) != 1:
+                return False
+            if name in self.search_fields and self.cleaned_data[name]:
+                return False
+        return True
+
     def filters(self) -> dict:
         """The valid filters given, ignoring anything unknown (old links must not break)."""
         if self.is_valid():

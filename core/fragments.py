@@ -121,8 +121,10 @@ def render_kept(template_name: str, key: Hashable, arguments: Callable[[], dict]
     arguments cost more to work out than the few values they follow from (a report drawn
     from kept totals, say). `arguments` is called only when nothing is kept under the key, so
     the key must hold every value the arguments are made from, as plain values or row_key()s;
-    the template keeps the same rule as a fragment's."""
-    if not getattr(settings, "CORE_FRAGMENTS_KEPT", True):
+    the template keeps the same rule as a fragment's. A key of None renders every time: for
+    a part drawn from values without bound (a query string anyone can type), which would
+    only push kept fragments out."""
+    if key is None or not getattr(settings, "CORE_FRAGMENTS_KEPT", True):
         return _render(template_name, arguments())
     return _kept_or_render(("kept", template_name, key), template_name, arguments)
 

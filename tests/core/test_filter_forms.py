@@ -1,6 +1,7 @@
 """core.forms.FilterForm: fields made once per set of choices and shared, behaving as before."""
 
 import pytest
+from django.http import QueryDict
 
 from ambassadors.forms import DirectoryFilterForm
 from core import forms as core_forms
@@ -59,6 +60,16 @@ def test_the_selects_key_follows_the_choices_and_the_values():
     assert plain.selects_key() != WallFilterForm({"theme": "dementia"}, themes=THEMES).selects_key()
     assert plain.selects_key() != WallFilterForm(themes=[*THEMES, Theme("sepsis", "Sepsis")]).selects_key()
     assert [field.name for field in plain.selects()] == ["theme", "role", "sector", "region", "kind", "campaign"]
+
+
+def test_only_a_query_of_the_forms_own_choices_is_chosen_only():
+    assert DirectoryFilterForm({}).chosen_only()
+    assert DirectoryFilterForm({"region": "london", "role": "", "page": "3"}).chosen_only()
+    assert not DirectoryFilterForm({"region": "nowhere"}).chosen_only()  # not a choice
+    assert not DirectoryFilterForm({"region": "london", "utm": "x"}).chosen_only()  # unknown
+    assert not DirectoryFilterForm(QueryDict("region=london&region=london")).chosen_only()  # twice
+    assert DirectoryForm({"region": "london", "q": ""}).chosen_only()
+    assert not DirectoryForm({"q": "Oak"}).chosen_only()  # a search: typed, without bound
 
 
 def test_the_kept_sets_are_bounded(monkeypatch):

@@ -81,6 +81,8 @@ PAGES = [
     reverse("pledges:index"),
     reverse("pledges:index") + "?q=porter",
     reverse("ambassadors:directory"),
+    reverse("ambassadors:directory") + "?region=london&role=&sector=&c=&page=1",
+    reverse("ambassadors:directory") + "?region=london&utm_source=<b>",
     reverse("organisations:directory"),
     reverse("pledges:impact"),
     reverse("organisations:impact"),
@@ -285,6 +287,32 @@ def test_render_kept_works_out_its_arguments_once_per_key(settings):
     settings.CORE_FRAGMENTS_KEPT = False
     fragments.render_kept("pledges/_breakdown.html", ("totals", 7), arguments(7))
     assert calls == [7, 8, 7]
+
+
+def test_render_kept_with_no_key_renders_every_time_and_keeps_nothing():
+    calls = []
+
+    def arguments():
+        calls.append(1)
+        return {"by_theme": [("Dementia", 7)], "by_region": []}
+
+    first = fragments.render_kept("pledges/_breakdown.html", None, arguments)
+    assert fragments.render_kept("pledges/_breakdown.html", None, arguments) == first
+    assert calls == [1, 1] and not fragments._kept
+
+
+def test_a_directory_page_is_kept_for_its_filters_and_rendered_for_any_other_query(client, lists):
+    def listings():
+        return [key for key in fragments._kept if key[:2] == ("kept", "ambassadors/_directory_listing.html")]
+
+    client.get(reverse("ambassadors:directory") + "?region=london&c=&page=1")
+    assert len(listings()) == 1
+    client.get(reverse("ambassadors:directory") + "?region=london&c=&page=1")
+    client.get(reverse("ambassadors:directory") + "?region=london&c=&page=2")  # page 1 again: the same
+    assert len(listings()) == 1
+    for junk in ("?region=london&x=1", "?region=nowhere", "?region=london&region=london", "?q=a"):
+        assert "Find a Care Maker" in client.get(reverse("ambassadors:directory") + junk).content.decode()
+    assert len(listings()) == 1
 
 
 def test_an_instance_from_a_row_has_its_columns_its_relation_and_defers_the_rest(lists, django_assert_num_queries):

@@ -163,6 +163,8 @@ class FilterForm(forms.Form):
         """Whether the data is a valid choice in each select, once each, an empty search box
         and nothing else but `besides`: a query drawn from fixed lists, of which there are
         only so many, so a page may keep what it renders for it (core/fragments.py)."""
+        if not self.is_bound:
+            return True  # no query at all
         if not self.is_valid():
             return False
         values = getattr(self.data, "getlist", lambda name: [self.data[name]])

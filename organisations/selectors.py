@@ -104,6 +104,20 @@ def directory_cards(rows, *, today) -> list[SafeString]:
     ]
 
 
+def directory_listing(page, *, today, query: str, keep: bool) -> SafeString:
+    """The directory's count, entries and page links for a Page of its rows, `query` the
+    other filters as the links carry them. With `keep` (a query of the filters' own choices,
+    FilterForm.chosen_only: never a search), kept rendered under the day, the count, the
+    page's number, the query and the rows (core/fragments.py render_kept); any other query
+    is rendered every time."""
+    key = (today, page.paginator.count, page.number, query, tuple(page.object_list)) if keep else None
+    return render_kept(
+        "organisations/_directory_listing.html",
+        key,
+        lambda: {"page": page, "cards": directory_cards(page.object_list, today=today), "query": query},
+    )
+
+
 def directory_changed() -> None:
     """An organisation joined or left the directory: this process counts it again."""
     _directory.counts_changed()

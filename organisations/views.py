@@ -46,7 +46,7 @@ from .models import (
 )
 from .selectors import (
     directory,
-    directory_cards,
+    directory_listing,
     home_summary,
     is_member,
     is_representative,
@@ -493,16 +493,8 @@ def directory_view(request):
     page = Paginator(organisations, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "organisations/directory.html",
-        {
-            "search": form,
-            "page": page,
-            "cards": directory_cards(page.object_list, today=today),
-            "query": query.urlencode(),
-        },
-    )
+    listing = directory_listing(page, today=today, query=query.urlencode(), keep=form.chosen_only())
+    return render(request, "organisations/directory.html", {"search": form, "listing": listing})
 
 
 def lookup(request):

@@ -70,6 +70,7 @@ def test_only_a_query_of_the_forms_own_choices_is_chosen_only():
     assert not DirectoryFilterForm(QueryDict("region=london&region=london")).chosen_only()  # twice
     assert DirectoryForm({"region": "london", "q": ""}).chosen_only()
     assert not DirectoryForm({"q": "Oak"}).chosen_only()  # a search: typed, without bound
+    assert DirectoryForm(None).chosen_only()  # no query at all
 
 
 def test_the_kept_sets_are_bounded(monkeypatch):

@@ -84,6 +84,8 @@ PAGES = [
     reverse("ambassadors:directory") + "?region=london&role=&sector=&c=&page=1",
     reverse("ambassadors:directory") + "?region=london&utm_source=<b>",
     reverse("organisations:directory"),
+    reverse("organisations:directory") + "?q=&region=london&type=",
+    reverse("organisations:directory") + "?q=Birch",
     reverse("pledges:impact"),
     reverse("organisations:impact"),
     reverse("ambassadors:counts"),

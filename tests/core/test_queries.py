@@ -253,6 +253,20 @@ def test_pages_are_the_querysets_pages_with_no_compile_once_kept(pledges, compil
     assert Paginator(kept.pages(job_role="nurse", pk=10**9), 4).count == 0
 
 
+def test_the_first_page_has_its_size_written_in_and_the_others_take_parameters(pledges):
+    """So that PostgreSQL plans the first page's statement once (core/queries.py _Compiled.run)."""
+    from django.db import connection
+
+    kept = kept_query(lambda job_role: Pledge.objects.filter(job_role=job_role).order_by("-pk").values_list("pk"))
+    with CaptureQueriesContext(connection) as ran:
+        first = kept.pages(job_role="nurse")[0:2]
+        second = kept.pages(job_role="nurse")[2:4]
+    assert ran.captured_queries[0]["sql"].endswith(" LIMIT 2")
+    assert ran.captured_queries[1]["sql"].endswith(" LIMIT 2 OFFSET 2")
+    plain = list(Pledge.objects.filter(job_role="nurse").order_by("-pk").values_list("pk"))
+    assert first == plain[0:2] and second == plain[2:4]
+
+
 def test_pages_of_a_query_that_cannot_be_kept_are_the_querysets(pledges, compiles):
     from django.core.paginator import Paginator
 

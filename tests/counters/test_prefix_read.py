@@ -53,6 +53,15 @@ def test_like_characters_in_a_prefix_match_only_themselves():
     }
 
 
+def test_a_prefix_read_ends_where_the_prefix_ends():
+    """Read as a range from the prefix to the next string of its length, byte by byte."""
+    inside = ["ambassadors:activ", "ambassadors:active", "ambassadors:activ~", "ambassadors:activ\x7f"]
+    outside = ["ambassadors:activ".upper(), "ambassadors:actiw", "ambassadors:actiu~", "ambassadors:activ"[:-1]]
+    Counter.objects.bulk_create([Counter(key=key, shard=0, value=1) for key in inside + outside])
+    assert counter_values_with_prefix("ambassadors:activ") == dict.fromkeys(inside, 1)
+    assert counter_values_with_prefix("ambassadors:acti\u00e9") == {}  # not ASCII: read with LIKE
+
+
 @pytest.mark.needs_postgres
 def test_a_prefix_read_walks_the_key_index(regions):
     with connection.cursor() as cursor:

@@ -42,7 +42,8 @@ class Queue:
     position: int = 50
     since_field: str = "created_at"  # when an item started waiting: overdue times and the filter
     # The columns the row template reads, as values_list names ("relation__column" for a row
-    # it links to, one level). The queue page reads its rows as these values only.
+    # it links to, one level; plain values, no JSON). The queue page reads its rows as these
+    # values only.
     row_columns: tuple[str, ...] = ("id",)
     # What the row template reads beside its columns, read once for the whole page: the
     # page's rows (a dict of row_columns each) -> a dict of plain values per row, in order

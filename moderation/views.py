@@ -15,7 +15,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
 from accounts.roles import is_programme_admin
-from core.fragments import row_fragment
+from core.fragments import render_kept, row_fragment
 from core.queries import counts_together
 from core.urls import reverse
 
@@ -132,12 +132,33 @@ def waited(since, now, language: str | None = None) -> str:
 
 
 def _rows(queue, rows: list[tuple], ticked: set[int], now) -> SafeString:
-    """The page's rows, rendered: each kept under its values and what the row shows beside
-    them (core/fragments.py row_fragment), so a row already seen costs a dictionary look-up.
-    `rows` come from Queue.pages: the row_columns, who claims the item, since when it waits."""
-    this_minute = now.replace(second=0, microsecond=0)  # waits are shown to the minute
-    before = overdue_before(now)  # as the overdue count has it
+    """The page's rows, rendered. `rows` come from Queue.pages: the row_columns, who claims
+    the item, since when it waits. The rows together are kept under all of that, the minute
+    (waits are shown to it), which are ticked and what the rows show beside their columns:
+    a page seen this minute costs one look-up. Otherwise each row is kept on its own."""
+    this_minute = now.replace(second=0, microsecond=0)
     language = get_language()
+    columns = queue.row_columns
+    extras = queue.row_extras([dict(zip(columns, row, strict=False)) for row in rows]) if queue.row_extras else None
+    key = (
+        queue.key,
+        tuple(rows),
+        this_minute,
+        language,
+        tuple(sorted(ticked)),
+        tuple(tuple(sorted(shown.items())) for shown in extras) if extras else None,
+    )
+    return render_kept(
+        "moderation/_rows.html",
+        key,
+        lambda: {"rows": _row_fragments(queue, rows, ticked, this_minute, language, extras)},
+    )
+
+
+def _row_fragments(queue, rows, ticked, this_minute, language, extras) -> list[SafeString]:
+    """Each row rendered, kept under its values and what it shows beside them
+    (core/fragments.py row_fragment)."""
+    before = overdue_before(this_minute)  # as the overdue count has it
     # An item's address is its queue's address and its id (moderation/urls.py): one reverse()
     # a page, not one a row.
     queue_url = reverse("moderation:queue", args=[queue.key])
@@ -145,7 +166,6 @@ def _rows(queue, rows: list[tuple], ticked: set[int], now) -> SafeString:
     columns = queue.row_columns
     width = len(columns)
     at_pk = columns.index("id")
-    extras = queue.row_extras([dict(zip(columns, row, strict=False)) for row in rows]) if queue.row_extras else None
     html = []
     for index, row in enumerate(rows):
         pk, claimed_by, since = row[at_pk], row[width], row[width + 1]
@@ -168,7 +188,7 @@ def _rows(queue, rows: list[tuple], ticked: set[int], now) -> SafeString:
                 **(extras[index] if extras else {}),
             )
         )
-    return SafeString("".join(html))
+    return html
 
 
 def _claim(request, queue, item, form):

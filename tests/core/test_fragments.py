@@ -153,7 +153,7 @@ def test_fragment_templates_read_only_their_arguments():
     """The rule in core/fragments.py: no request, user or context processor (queries: below)."""
     names = fragment_templates()
     assert {"pledges/_pledge_card.html", "ambassadors/_directory_card.html", "pledges/_impact_figures.html"} <= names
-    forbidden = re.compile(r"\brequest\b|\buser\b|csrf|\bmessages\b|\bperms\b|service_name|\bnavigation\b")
+    forbidden = re.compile(r"\brequest\b|\buser\b|csrf_token|\bmessages\b|\bperms\b|service_name|\bnavigation\b")
     for name in names:
         source = next(p for p in TEMPLATES if p.as_posix().endswith("templates/" + name)).read_text()
         assert not forbidden.search(source), name
@@ -251,7 +251,9 @@ def test_moderation_queues_are_the_same_kept_or_rendered_and_show_a_new_report(c
     assert ("A third report" in again) == ("reported" in path)
 
 
-def test_the_signed_out_header_is_kept_per_section_and_the_signed_in_one_never(client, lists, moderator):
+def test_the_header_is_kept_per_section_and_signed_in_with_each_persons_own_token(client, lists, moderator):
+    from django.test import Client
+
     sections = {
         reverse("pledges:index"): "Pledges",
         reverse("ambassadors:directory"): "Care Makers",
@@ -265,10 +267,22 @@ def test_the_signed_out_header_is_kept_per_section_and_the_signed_in_one_never(c
     headers = [key for key in fragments._kept if key[0] == "includes/header.html"]
     assert sorted(dict(key[1])["section"] for key in headers) == ["ambassadors", "organisations", "pledges"]
 
-    client.force_login(moderator)
-    html = client.get(reverse("pledges:index")).content.decode()
-    assert "Sign out" in html and "Staff tools" in html and 'name="csrfmiddlewaretoken"' in html
-    assert len([key for key in fragments._kept if key[0] == "includes/header.html"]) == 3
+    # Signed in, the header is kept too (by section, staff tools and count), but the sign-out
+    # form carries the token of each person's own page view, which signs them out.
+    someone = UserFactory(email="someone@example.org")
+    tokens = []
+    for person, staff in ((moderator, True), (someone, False), (moderator, True)):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(person)
+        html = browser.get(reverse("pledges:index")).content.decode()
+        header = html[html.index("<header") : html.index("</header>")]
+        assert "Sign out" in header and ("Staff tools" in header) is staff
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', header).group(1)
+        assert token not in tokens
+        tokens.append(token)
+        assert browser.post(reverse("account_logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+        assert "_auth_user_id" not in browser.session
+    assert len([key for key in fragments._kept if key[0] == "includes/header.html"]) == 5
 
 
 def test_render_kept_works_out_its_arguments_once_per_key(settings):

@@ -189,6 +189,12 @@ class WallPage:
     newer: int | None  # cursor for the page before (after=<id>)
     older: int | None  # cursor for the page after (before=<id>)
 
+    @property
+    def html(self) -> SafeString:
+        """The cards one after another, as the page shows them: one string for the template,
+        not a loop of twenty variables each escaped as it goes."""
+        return SafeString("".join(card.html for card in self.pledges))
+
 
 def wall_page(terms: dict, *, before: int | None = None, after: int | None = None) -> WallPage:
     """Keyset paging by id: every page costs the same, however deep (no OFFSET, no COUNT).

@@ -1,6 +1,9 @@
 """Reused reads: the wall, the current campaign and its totals. No COUNT(*) over pledges here."""
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -29,17 +32,21 @@ def current_campaign() -> Campaign | None:
     return kept_current_campaign(lambda: Campaign.objects.filter(is_current=True).first())
 
 
-def pledge_counters(prefix: str, *keys: str) -> dict[str, int]:
+def pledge_counters(prefix: str, *keys: str, shape: Callable[[dict[str, int]], Any] | None = None) -> Any:
     """Every kept total under `prefix`, and the totals `keys`, read once per version of the
     public pages (pledges/microcache.py) and kept at most as long as a cached page.
     Publishing, hiding, withdrawing, marking done or erasing a pledge moves the version, so
     the totals are read again at once in this process and within a second in the others, as
     the cached pages are; other changes (an answer to the follow-up questions) show within
     the micro-cache's TTL, as on a cached page. The wall, search, the impact page and an
-    employer's page read them on every view."""
+    employer's page read them on every view. `shape(totals)`, when given, is what is kept
+    and returned, worked out once per version too: a module's function, or a
+    functools.partial of one, as its repr is part of the key (a new closure each view would
+    never be found again)."""
 
-    def read() -> dict[str, int]:
-        return {**counter_values_with_prefix(prefix), **(counter_values(keys) if keys else {})}
+    def read() -> Any:
+        totals = {**counter_values_with_prefix(prefix), **(counter_values(keys) if keys else {})}
+        return shape(totals) if shape else totals
 
     seconds = getattr(settings, "PLEDGES_TOTALS_KEPT", microcache.TTL)
     if seconds <= 0:
@@ -48,7 +55,7 @@ def pledge_counters(prefix: str, *keys: str) -> dict[str, int]:
         version = microcache.version()
     except Exception:  # noqa: BLE001 - the shared cache is down: read them, as the pages are rendered
         return read()
-    return kept_answer("pledge-counters", (prefix, keys, version), read, seconds)
+    return kept_answer("pledge-counters", (prefix, keys, version) + ((shape,) if shape else ()), read, seconds)
 
 
 def campaign_counters(campaign_id: int) -> dict[str, int]:
@@ -57,22 +64,25 @@ def campaign_counters(campaign_id: int) -> dict[str, int]:
 
 
 def campaign_totals(campaign: Campaign | None) -> dict:
+    """The campaign's totals, and its pledges by theme and by region, as the wall, its
+    search and the counts show them: made from campaign_counters once per version (about
+    35 µs a view when they were made on every view)."""
     if campaign is None:
         return {"pledges": 0, "people": 0, "done": 0, "by_theme": {}, "by_region": {}}
-    pk = campaign.pk
-    everything = campaign_counters(pk)
+    return pledge_counters(pledge_keys.campaign(campaign.pk), shape=functools.partial(_campaign_totals, campaign.pk))
 
+
+def _campaign_totals(pk: int, everything: dict[str, int]) -> dict:
     def breakdown(name: str) -> dict[str, int]:
         prefix = pledge_keys.facet_prefix(pk, name)
         return {pledge_keys.last_part(k): v for k, v in everything.items() if k.startswith(prefix) and v}
 
-    by_theme, by_region = breakdown("theme"), breakdown("region")
     return {
         "pledges": everything.get(pledge_keys.total(pk), 0),
         "people": everything.get(pledge_keys.people(pk), 0),
         "done": everything.get(pledge_keys.done(pk), 0),
-        "by_theme": by_theme,
-        "by_region": by_region,
+        "by_theme": breakdown("theme"),
+        "by_region": breakdown("region"),
     }
 
 

@@ -105,7 +105,7 @@ def test_past_campaign_is_browsable_from_the_archive(client, campaign, past_camp
 def test_wall_query_count_is_pinned(client, campaign, django_assert_max_num_queries):
     for n in range(30):
         PledgeFactory(text=f"I will keep promise number {n:03d} today")
-    # Campaigns, themes, totals, one page of pledges (with their theme and campaign joined).
+    # Campaigns, themes, totals, one page of pledges (their themes named from the themes read).
     with django_assert_max_num_queries(4):
         response = client.get(WALL, {"theme": "culture-and-attitude", "region": "south-west", "before": "999999"})
     assert len(response.context["page"].pledges) == 20
@@ -116,6 +116,20 @@ def test_wall_query_count_is_pinned(client, campaign, django_assert_max_num_quer
     with django_assert_max_num_queries(14):
         response = client.get(WALL, {"theme": "culture-and-attitude", "q": "promise"})
     assert len(response.context["page"].pledges) == 20
+
+
+def test_a_card_names_a_theme_added_since_the_themes_were_read(campaign, django_assert_num_queries):
+    from pledges.selectors import wall_page
+
+    theme = Theme.objects.create(name="A theme added a moment ago", slug="added-a-moment-ago")
+    older = PledgeFactory(text="I will stay with an old theme")
+    PledgeFactory(text="I will try the newest theme", theme=theme)
+    terms = {"campaign_id": campaign.pk, "theme_id": 0, "job_role": "", "sector": "", "region": "", "kind": ""}
+    themes = list(Theme.objects.exclude(pk=theme.pk))
+    with django_assert_num_queries(2):  # the page, and the one theme not among those given
+        page = wall_page({**terms, "words": "", "ids": []}, themes=themes)
+    assert "A theme added a moment ago" in page.pledges[0].html
+    assert older.theme.name in page.pledges[1].html
 
 
 def test_pledge_page_query_count_is_pinned(client, campaign, django_assert_max_num_queries):

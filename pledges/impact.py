@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.safestring import SafeString
 
 from accounts.choices import JobRole, Region, Sector
 from core.charts import bar_chart
-from core.fragments import render_kept, row_key
+from core.fragments import render_kept, row_fragment, row_key
 from core.queries import kept_query
 from counters import suppression
 
@@ -266,6 +267,7 @@ def impact_page(*, slug: str | None, params) -> dict | None:
     filters = form.filters() if params else {}
     others = tuple((c.slug, c.name) for c in campaigns if c.pk != campaign.pk)
     shown = tuple((name, suppression.shown(headline[name])) for name in ("made", "done", "answered"))
+    page = sentences_page(campaign, filters=filters, page_number=params.get("page"), published=headline["published"])
     return {
         "campaign": campaign,
         # The campaign, its headline figures and the other campaigns, rendered once per
@@ -287,9 +289,8 @@ def impact_page(*, slug: str | None, params) -> dict | None:
         "figures": render_kept("pledges/_impact_figures.html", sources.key(), lambda: _report(sources)),
         "filter_form": form,
         "filtered": bool(filters),
-        "sentences": sentences_page(
-            campaign, filters=filters, page_number=params.get("page"), published=headline["published"]
-        ),
+        "sentences": page,
+        "sentence_cards": sentence_cards(page.object_list),
         "query": urlencode(filters),
     }
 
@@ -324,21 +325,25 @@ def sentences(*, campaign_id: int, q: str = "", theme: str = "", benefit: str = 
             found = found.filter(RawSQL(_SENTENCE_MATCH, [q], output_field=BooleanField()))  # noqa: S611
         else:
             found = found.filter(change__icontains=q)
-    return (
-        found.select_related("pledge")
-        .only(
-            "id",
-            "change",
-            "campaign_id",
-            "pledge__id",
-            "pledge__text",
-            "pledge__status",
-            "pledge__job_role",
-            "pledge__region",
-            "pledge__show_name",
-            "pledge__name",
+    return found.values_list(*SENTENCE_CARD_COLUMNS).order_by("-id")
+
+
+# What a sentence's card shows (templates/pledges/_sentence_card.html): the page reads these
+# values only, and keeps each card rendered under them (core/fragments.py row_fragment).
+SENTENCE_CARD_COLUMNS = (
+    *("id", "change", "pledge__id", "pledge__text", "pledge__status"),
+    *("pledge__job_role", "pledge__region", "pledge__show_name", "pledge__name"),
+)
+
+
+def sentence_cards(rows) -> SafeString:
+    """The cards of a page of sentences (rows of SENTENCE_CARD_COLUMNS), one after another,
+    each kept rendered under its row."""
+    return SafeString(
+        "".join(
+            row_fragment("pledges/_sentence_card.html", "outcome", PledgeOutcome, SENTENCE_CARD_COLUMNS, row)
+            for row in rows
         )
-        .order_by("-id")
     )
 
 

@@ -885,6 +885,8 @@ def write_report(path: Path, *, rows, figures, results, command, started_at, loa
         "  machine, so that column is only clean on a quiet machine. `--profile DIR` writes a py-spy flame graph",
         "  per scenario and group from one more round.",
         "- **moderation** sends the session cookie of a moderator made by `manage.py bench_probe setup`.",
+        "- **impact**: `bench_probe setup` gives the current campaign 500 published sentences about what"
+        " pledges changed (through the service people's answers go through), so the page draws a page of them.",
         "- **Counter freshness**: a pledge is submitted and confirmed through `pledges.services` in a separate",
         "  process (`bench_probe freshness`); the clock starts just before the confirmation and stops when",
         "  `/pledges/counts.json`, read over HTTP from gunicorn, shows the new total.",

@@ -74,6 +74,11 @@ def overdue_before(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0) - OVERDUE_AFTER
 
 
+def tab(queue: Queue, count: int, *, current: bool) -> dict:
+    """What a queue's tab shows (templates/moderation/_tabs.html), as plain values."""
+    return {"key": queue.key, "label": queue.label, "count": capped(count), "current": current}
+
+
 def capped(count: int) -> str | int:
     return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else count
 
@@ -96,10 +101,7 @@ def queue_listing(queue: Queue, visible: list[Queue], *, asked_page, overdue_onl
     page: Page = CappedPaginator(pages, PER_PAGE, count=paged, cap=cap).get_page(asked_page)
     return {
         "page": page,
-        "tabs": [
-            {"queue": other, "count": capped(count), "current": other is queue}
-            for other, count in zip(visible, counts, strict=True)
-        ],
+        "tabs": [tab(other, count, current=other is queue) for other, count in zip(visible, counts, strict=True)],
         "overdue_count": None if overdue_only else capped(overdue),
         "waiting": sum(min(count, COUNT_CAP) for count in counts),
     }

@@ -21,7 +21,7 @@ from core.urls import reverse
 
 from . import services
 from .forms import BulkDecideForm, ClaimForm, ContactForm, DecideForm, ItemIntentForm, LogSearchForm
-from .listing import COUNT_CAP, capped, overdue_before, queue_listing
+from .listing import COUNT_CAP, overdue_before, queue_listing, tab
 from .models import Decision
 from .queues import all_queues, get_queue, note_waiting
 
@@ -43,9 +43,7 @@ def _tabs(user):
     """Each queue this person sees, with how many wait in it (counted in one query)."""
     queues = _visible_queues(user)
     counts = counts_together(*(queue.counting(COUNT_CAP) for queue in queues))
-    return [
-        {"queue": queue, "count": capped(count), "current": False} for queue, count in zip(queues, counts, strict=True)
-    ]
+    return [tab(queue, count, current=False) for queue, count in zip(queues, counts, strict=True)]
 
 
 def _report(request, outcome):

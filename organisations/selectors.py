@@ -7,14 +7,23 @@ from django.utils.safestring import SafeString
 
 from accounts import roles
 from core.charts import Series, stacked_bar_chart
-from core.fragments import instance_from_row, render_kept, row_fragment
+from core.fragments import instance_from_row, render_kept, row_fragment, row_key
 from core.kept import kept_answer
 from core.queries import KeptPages, kept_query
 from counters import keys as linked_keys
 from counters.services import counter_values
 
 from . import keys as organisation_keys
-from .models import CQC_ID_PATTERN, ODS_CODE_PATTERN, Audience, CommitmentTask, Membership, Organisation, Statement
+from .models import (
+    CQC_ID_PATTERN,
+    ODS_CODE_PATTERN,
+    Audience,
+    CommitmentTask,
+    EmployerCommitment,
+    Membership,
+    Organisation,
+    Statement,
+)
 
 
 def home_summary() -> dict:
@@ -275,16 +284,47 @@ def organisation_for_page(slug: str) -> Organisation | None:
     return _organisation_by_slug.first(slug=slug)
 
 
+def organisation_summary(
+    organisation: Organisation, commitment: EmployerCommitment | None, status: str | None
+) -> SafeString:
+    """The top of the organisation's page (templates/organisations/_detail_summary.html),
+    rendered once per process for each organisation row, commitment row and status."""
+    return render_kept(
+        "organisations/_detail_summary.html",
+        (row_key(organisation), row_key(commitment) if commitment else None, status),
+        lambda: {"organisation": organisation, "commitment": commitment, "status": status},
+    )
+
+
+# The columns of a task the organisation's page shows as published evidence
+# (templates/organisations/_commitment_section.html).
+_PUBLISHED_EVIDENCE = ("task_text", "evidence", "done_at", "statement_number")
+
+
 @kept_query
-def _published_evidence(organisation_id: int):
-    return CommitmentTask.objects.filter(
-        commitment__organisation=organisation_id, evidence_published_at__isnull=False
-    ).order_by("statement_number", "done_at", "pk")
+def _published_evidence(commitment_id: int):
+    return (
+        CommitmentTask.objects.filter(commitment=commitment_id, evidence_published_at__isnull=False)
+        .values_list(*_PUBLISHED_EVIDENCE)
+        .order_by("statement_number", "done_at", "pk")
+    )
 
 
-def published_evidence(organisation: Organisation) -> list[CommitmentTask]:
-    """The organisation's done tasks whose evidence it has published, by statement."""
-    return _published_evidence(organisation_id=organisation.pk)
+def commitment_section(organisation: Organisation, commitment: EmployerCommitment, tasks: dict) -> SafeString:
+    """What the organisation committed to, its tasks by statement (organisation_page_figures)
+    and the done tasks whose evidence it has published, for its page: read as plain rows, and
+    rendered once per process for each commitment row, set of figures and evidence rows."""
+    evidence = tuple(_published_evidence(commitment_id=commitment.pk))
+    return render_kept(
+        "organisations/_commitment_section.html",
+        (organisation.name, row_key(commitment), tuple(tuple(row.items()) for row in tasks["rows"]), evidence),
+        lambda: {
+            "organisation": organisation,
+            "commitment": commitment,
+            "tasks": tasks,
+            "evidence": [dict(zip(_PUBLISHED_EVIDENCE, row, strict=True)) for row in evidence],
+        },
+    )
 
 
 # The columns an evidence card shows (templates/organisations/_evidence_card.html): the task's,

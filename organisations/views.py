@@ -45,6 +45,7 @@ from .models import (
     Organisation,
 )
 from .selectors import (
+    commitment_section,
     directory,
     directory_listing,
     home_summary,
@@ -54,7 +55,7 @@ from .selectors import (
     organisation_for_page,
     organisation_page_figures,
     organisation_suggestions,
-    published_evidence,
+    organisation_summary,
 )
 
 SESSION_CHOSEN = "organisations:chosen:{}"
@@ -518,6 +519,7 @@ def detail(request, slug: str):
         raise Http404("No such organisation")
     today = _today()
     commitment = getattr(organisation, "commitment", None)
+    status = commitment.status(today) if commitment else None
     counts, tasks = organisation_page_figures(organisation)
     return render(
         request,
@@ -525,11 +527,9 @@ def detail(request, slug: str):
         {
             "organisation": organisation,
             "commitment": commitment,
-            "status": commitment.status(today) if commitment else None,
-            "today": today,
+            "summary": organisation_summary(organisation, commitment, status),
             "counts": counts,
-            "tasks": tasks,
-            "evidence": published_evidence(organisation) if commitment else [],
+            "commitment_section": commitment_section(organisation, commitment, tasks) if commitment else "",
             "is_rep": is_representative(request.user, organisation),
             "badge_url": request.build_absolute_uri(reverse("organisations:badge", args=[slug])),
             "page_url": request.build_absolute_uri(organisation.get_absolute_url()),

@@ -273,25 +273,50 @@ def commitment_tasks_chart(figures: dict, *, title: str) -> str:
     )
 
 
+# The columns of an organisation and its commitment that its page reads (the view, and
+# templates/organisations/_detail_summary.html and _commitment_section.html): read as one plain
+# row, the instances made from it (the other columns are deferred, as .only() leaves them).
+_ORGANISATION_PAGE = (
+    "id",
+    "name",
+    "slug",
+    "type",
+    "nation",
+    "cqc_provider_id",
+    "regulator_id",
+    "ods_code",
+    "town",
+    "region",
+    "website",
+    "verified_at",
+    "commitment__id",
+    "commitment__statements",
+    "commitment__committed_on",
+    "commitment__renewal_due_on",
+)
+
+
 # An employer's page runs these two on every view: their SQL is compiled once per process.
 @kept_query
 def _organisation_by_slug(slug: str):
-    return Organisation.objects.select_related("commitment").filter(slug=slug).order_by()[:1]
+    return Organisation.objects.filter(slug=slug).values_list(*_ORGANISATION_PAGE).order_by()[:1]
 
 
 def organisation_for_page(slug: str) -> Organisation | None:
     """The organisation at this address, with its commitment (verified or not: the page decides)."""
-    return _organisation_by_slug.first(slug=slug)
+    rows = _organisation_by_slug(slug=slug)
+    return instance_from_row(Organisation, _ORGANISATION_PAGE, rows[0]) if rows else None
 
 
 def organisation_summary(
     organisation: Organisation, commitment: EmployerCommitment | None, status: str | None
 ) -> SafeString:
     """The top of the organisation's page (templates/organisations/_detail_summary.html),
-    rendered once per process for each organisation row, commitment row and status."""
+    rendered once per process for each organisation row, commitment's dates and status."""
+    dates = (commitment.committed_on, commitment.renewal_due_on) if commitment else None
     return render_kept(
         "organisations/_detail_summary.html",
-        (row_key(organisation), row_key(commitment) if commitment else None, status),
+        (row_key(organisation), dates, status),
         lambda: {"organisation": organisation, "commitment": commitment, "status": status},
     )
 

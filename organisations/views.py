@@ -521,20 +521,18 @@ def detail(request, slug: str):
     commitment = getattr(organisation, "commitment", None)
     status = commitment.status(today) if commitment else None
     counts, tasks = organisation_page_figures(organisation)
-    return render(
-        request,
-        "organisations/detail.html",
-        {
-            "organisation": organisation,
-            "commitment": commitment,
-            "summary": organisation_summary(organisation, commitment, status),
-            "counts": counts,
-            "commitment_section": commitment_section(organisation, commitment, tasks) if commitment else "",
-            "is_rep": is_representative(request.user, organisation),
-            "badge_url": request.build_absolute_uri(reverse("organisations:badge", args=[slug])),
-            "page_url": request.build_absolute_uri(organisation.get_absolute_url()),
-        },
-    )
+    context = {
+        "organisation": organisation,
+        "commitment": commitment,
+        "summary": organisation_summary(organisation, commitment, status),
+        "counts": counts,
+        "commitment_section": commitment_section(organisation, commitment, tasks) if commitment else "",
+        "is_rep": is_representative(request.user, organisation),
+    }
+    if context["is_rep"]:  # the badge's embed code, shown to its representatives only
+        context["badge_url"] = request.build_absolute_uri(reverse("organisations:badge", args=[slug]))
+        context["page_url"] = request.build_absolute_uri(organisation.get_absolute_url())
+    return render(request, "organisations/detail.html", context)
 
 
 def _badge(request, slug: str):

@@ -338,11 +338,14 @@ def _published_evidence(commitment_id: int):
 def commitment_section(organisation: Organisation, commitment: EmployerCommitment, tasks: dict) -> SafeString:
     """What the organisation committed to, its tasks by statement (organisation_page_figures)
     and the done tasks whose evidence it has published, for its page: read as plain rows, and
-    rendered once per process for each commitment row, set of figures and evidence rows."""
+    rendered once per process for each set of statements, figures and evidence rows."""
     evidence = tuple(_published_evidence(commitment_id=commitment.pk))
+    # The statements as signed (services._snapshot): the section shows each one's title and
+    # text; the figures' rows carry the numbers with the titles.
+    signed = tuple((statement.get("title"), statement.get("text")) for statement in commitment.statements)
     return render_kept(
         "organisations/_commitment_section.html",
-        (organisation.name, row_key(commitment), tuple(tuple(row.items()) for row in tasks["rows"]), evidence),
+        (organisation.name, signed, tuple(tuple(row.items()) for row in tasks["rows"]), evidence),
         lambda: {
             "organisation": organisation,
             "commitment": commitment,

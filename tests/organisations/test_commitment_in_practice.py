@@ -323,6 +323,17 @@ def test_the_public_page_shows_the_statements_as_signed_kept_or_rendered(client,
     assert f"<li><strong>{signed[0]['title']}.</strong> {signed[0]['text']}</li>".encode() in rendered
 
 
+def test_the_public_page_shows_statements_signed_again_at_once(client, with_evidence):
+    from organisations.models import EmployerCommitment
+
+    page = with_evidence.get_absolute_url()
+    signed = with_evidence.commitment.statements
+    assert signed[0]["text"] in client.get(page).content.decode()
+    signed[0]["text"] = "We recruit for values, and say how in every advert."
+    EmployerCommitment.objects.filter(pk=with_evidence.commitment.pk).update(statements=signed)
+    assert "We recruit for values, and say how in every advert." in client.get(page).content.decode()
+
+
 def test_the_public_page_compiles_no_sql_once_seen(client, with_evidence, committed, monkeypatch):
     """Its organisation and its evidence are kept queries (core/queries.py): the next
     employer's page runs the same SQL with its own values."""

@@ -309,15 +309,16 @@ def organisation_for_page(slug: str) -> Organisation | None:
 
 
 def organisation_summary(
-    organisation: Organisation, commitment: EmployerCommitment | None, status: str | None
+    organisation: Organisation, commitment: EmployerCommitment | None, status: str | None, counts: dict
 ) -> SafeString:
-    """The top of the organisation's page (templates/organisations/_detail_summary.html),
-    rendered once per process for each organisation row, commitment's dates and status."""
+    """The top of the organisation's page (templates/organisations/_detail_summary.html): what
+    it is, its commitment's status and its totals (organisation_page_figures), rendered once
+    per process for each organisation row, commitment's dates, status and set of totals."""
     dates = (commitment.committed_on, commitment.renewal_due_on) if commitment else None
     return render_kept(
         "organisations/_detail_summary.html",
-        (row_key(organisation), dates, status),
-        lambda: {"organisation": organisation, "commitment": commitment, "status": status},
+        (row_key(organisation), dates, status, tuple(counts.items())),
+        lambda: {"organisation": organisation, "commitment": commitment, "status": status, "counts": counts},
     )
 
 
@@ -336,16 +337,17 @@ def _published_evidence(commitment_id: int):
 
 
 def commitment_section(organisation: Organisation, commitment: EmployerCommitment, tasks: dict) -> SafeString:
-    """What the organisation committed to, its tasks by statement (organisation_page_figures)
-    and the done tasks whose evidence it has published, for its page: read as plain rows, and
-    rendered once per process for each set of statements, figures and evidence rows."""
+    """What the organisation committed to, its tasks by statement (organisation_page_figures),
+    the done tasks whose evidence it has published (read as plain rows) and its badge, for its
+    page: rendered once per process for each name and address, set of statements, figures
+    and evidence rows."""
     evidence = tuple(_published_evidence(commitment_id=commitment.pk))
     # The statements as signed (services._snapshot): the section shows each one's title and
     # text; the figures' rows carry the numbers with the titles.
     signed = tuple((statement.get("title"), statement.get("text")) for statement in commitment.statements)
     return render_kept(
         "organisations/_commitment_section.html",
-        (organisation.name, signed, tuple(tuple(row.items()) for row in tasks["rows"]), evidence),
+        (organisation.name, organisation.slug, signed, tuple(tuple(row.items()) for row in tasks["rows"]), evidence),
         lambda: {
             "organisation": organisation,
             "commitment": commitment,

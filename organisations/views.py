@@ -524,8 +524,7 @@ def detail(request, slug: str):
     context = {
         "organisation": organisation,
         "commitment": commitment,
-        "summary": organisation_summary(organisation, commitment, status),
-        "counts": counts,
+        "summary": organisation_summary(organisation, commitment, status, counts),
         "commitment_section": commitment_section(organisation, commitment, tasks) if commitment else "",
         "is_rep": is_representative(request.user, organisation),
     }

@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils.safestring import SafeString
 
 from accounts import roles
@@ -274,8 +274,8 @@ def commitment_tasks_chart(figures: dict, *, title: str) -> str:
 
 
 # The columns of an organisation and its commitment that its page reads (the view, and
-# templates/organisations/_detail_summary.html and _commitment_section.html): read as one plain
-# row, the instances made from it (the other columns are deferred, as .only() leaves them).
+# templates/organisations/_detail_summary.html and _commitment_section.html): read as plain
+# values, the instances made from them (the other columns are deferred, as .only() leaves them).
 _ORGANISATION_PAGE = (
     "id",
     "name",
@@ -295,17 +295,35 @@ _ORGANISATION_PAGE = (
     "commitment__renewal_due_on",
 )
 
+# The columns of a task the page shows as published evidence (_commitment_section.html).
+_PUBLISHED_EVIDENCE = ("task_text", "evidence", "done_at", "statement_number")
 
-# An employer's page runs these two on every view: their SQL is compiled once per process.
+
+# An employer's page runs this on every view: its SQL is compiled once per process.
 @kept_query
 def _organisation_by_slug(slug: str):
-    return Organisation.objects.filter(slug=slug).values_list(*_ORGANISATION_PAGE).order_by()[:1]
+    """The organisation and its commitment, joined to the done tasks whose evidence it
+    published, by statement: a row for each such task, or one row without any."""
+    published = FilteredRelation(
+        "commitment__tasks", condition=Q(commitment__tasks__evidence_published_at__isnull=False)
+    )
+    return (
+        Organisation.objects.annotate(published=published)
+        .filter(slug=slug)
+        .values_list(*_ORGANISATION_PAGE, *(f"published__{name}" for name in _PUBLISHED_EVIDENCE))
+        .order_by("published__statement_number", "published__done_at", "published__id")
+    )
 
 
-def organisation_for_page(slug: str) -> Organisation | None:
-    """The organisation at this address, with its commitment (verified or not: the page decides)."""
+def organisation_for_page(slug: str) -> tuple[Organisation | None, tuple]:
+    """The organisation at this address, with its commitment (verified or not: the page
+    decides), and the rows of _PUBLISHED_EVIDENCE of its published evidence, in one read."""
     rows = _organisation_by_slug(slug=slug)
-    return instance_from_row(Organisation, _ORGANISATION_PAGE, rows[0]) if rows else None
+    if not rows:
+        return None, ()
+    at = len(_ORGANISATION_PAGE)
+    evidence = tuple(row[at:] for row in rows if row[at] is not None)  # task_text is never NULL
+    return instance_from_row(Organisation, _ORGANISATION_PAGE, rows[0][:at]), evidence
 
 
 def organisation_summary(
@@ -322,26 +340,13 @@ def organisation_summary(
     )
 
 
-# The columns of a task the organisation's page shows as published evidence
-# (templates/organisations/_commitment_section.html).
-_PUBLISHED_EVIDENCE = ("task_text", "evidence", "done_at", "statement_number")
-
-
-@kept_query
-def _published_evidence(commitment_id: int):
-    return (
-        CommitmentTask.objects.filter(commitment=commitment_id, evidence_published_at__isnull=False)
-        .values_list(*_PUBLISHED_EVIDENCE)
-        .order_by("statement_number", "done_at", "pk")
-    )
-
-
-def commitment_section(organisation: Organisation, commitment: EmployerCommitment, tasks: dict) -> SafeString:
+def commitment_section(
+    organisation: Organisation, commitment: EmployerCommitment, tasks: dict, evidence: tuple
+) -> SafeString:
     """What the organisation committed to, its tasks by statement (organisation_page_figures),
     the done tasks whose evidence it has published (read as plain rows) and its badge, for its
     page: rendered once per process for each name and address, set of statements, figures
-    and evidence rows."""
-    evidence = tuple(_published_evidence(commitment_id=commitment.pk))
+    and evidence rows (organisation_for_page)."""
     # The statements as signed (services._snapshot): the section shows each one's title and
     # text; the figures' rows carry the numbers with the titles.
     signed = tuple((statement.get("title"), statement.get("text")) for statement in commitment.statements)

@@ -507,7 +507,7 @@ def lookup(request):
 
 
 def detail(request, slug: str):
-    organisation = organisation_for_page(slug)
+    organisation, evidence = organisation_for_page(slug)
     if organisation is None:
         raise Http404("No such organisation")
     if (
@@ -525,7 +525,7 @@ def detail(request, slug: str):
         "organisation": organisation,
         "commitment": commitment,
         "summary": organisation_summary(organisation, commitment, status, counts),
-        "commitment_section": commitment_section(organisation, commitment, tasks) if commitment else "",
+        "commitment_section": commitment_section(organisation, commitment, tasks, evidence) if commitment else "",
         "is_rep": is_representative(request.user, organisation),
     }
     if context["is_rep"]:  # the badge's embed code, shown to its representatives only

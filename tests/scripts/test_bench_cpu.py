@@ -97,3 +97,15 @@ def test_targets_combine_and_machine_time_is_one_of_them(bench):
         bench.Figure("pledge", cpu_ms={"web": 9.0, "postgres": 4.0, "worker": 3.0}), submit, None
     ) == ("MISSED: ≤ 15 ms of machine time")
     assert bench.check_target(bench.Figure("pledge"), submit, None).startswith("MISSED")  # not measured is not met
+
+
+def test_a_page_is_compared_with_the_bare_round_measured_beside_it(bench):
+    """The machine's speed drifts within a sitting: the ratio and its target use the bare rate
+    measured just before the page's rounds when there is one, the sitting's first otherwise."""
+    base = bench.Figure("bare", rps=1000.0)
+    page = bench.Scenario("page", "A page", "get.lua", "/", baseline="bare", target="ratio>=0.2")
+    later = bench.Figure("page", rps=180.0, beside_rps=800.0)  # the machine slowed by a fifth
+    rows = bench.table_rows({"bare": base, "page": later}, [page], {})
+    assert rows[1][rows[0].index("Ratio")] == "22% of bare"
+    assert bench.check_target(later, page, base) == "met"
+    assert bench.check_target(bench.Figure("page", rps=180.0), page, base) == "MISSED: ≥ 20% of baseline"

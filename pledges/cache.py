@@ -88,11 +88,10 @@ def kept_campaigns_and_themes(load):
     return [copy.copy(c) for c in campaigns], [copy.copy(t) for t in themes]
 
 
-def kept_campaigns_and_themes_by_id(load, campaign_ids, theme_ids) -> tuple[dict, dict]:
-    """The campaigns and themes with these ids from the same kept lists, by id (copies of
-    those rows only); an id not there (new since the lists were read) is left out."""
+def kept_campaign_and_theme(load, campaign_id: int, theme_id: int | None):
+    """The campaign and the theme with these ids from the same kept lists (copies of those
+    two rows only), None for one that is not there (new since the lists were read)."""
     campaigns, themes = _kept("campaigns-and-themes", load)
-    return (
-        {c.pk: copy.copy(c) for c in campaigns if c.pk in campaign_ids},
-        {t.pk: copy.copy(t) for t in themes if t.pk in theme_ids},
-    )
+    campaign = next((c for c in campaigns if c.pk == campaign_id), None)
+    theme = next((t for t in themes if t.pk == theme_id), None)
+    return copy.copy(campaign), copy.copy(theme)

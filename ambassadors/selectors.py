@@ -2,7 +2,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString
 
 from accounts.choices import JobRole, Region, Sector
-from core.fragments import instance_from_row, render_kept, row_fragment
+from core.fragments import instance_from_row, render_kept, render_page_kept, row_fragment
 from core.queries import KeptPages, kept_query
 from counters.services import counter_values, counter_values_with_prefix
 from counters.suppression import MINIMUM_CELL, shown, shown_column
@@ -213,14 +213,14 @@ def directory_cards(rows) -> list[SafeString]:
 
 def directory_listing(page, *, query: str, keep: bool) -> SafeString:
     """The directory's count, cards and page links for a Page of its rows, `query` the
-    other filters as the links carry them. With `keep` (a query of the filters' own choices,
-    FilterForm.chosen_only), kept rendered under the count, the page's number, the query
-    and the rows (core/fragments.py render_kept); any other query is rendered every time."""
-    key = (page.paginator.count, page.number, query, tuple(page.object_list)) if keep else None
-    return render_kept(
+    other filters as the links carry them; kept with `keep` (a query of the filters' own
+    choices, FilterForm.chosen_only: core/fragments.py render_page_kept)."""
+    return render_page_kept(
         "ambassadors/_directory_listing.html",
-        key,
+        page,
         lambda: {"page_obj": page, "cards": directory_cards(page.object_list), "query": query},
+        keep=keep,
+        also=query,
     )
 
 

@@ -129,6 +129,18 @@ def render_kept(template_name: str, key: Hashable, arguments: Callable[[], dict]
     return _kept_or_render(("kept", template_name, key), template_name, arguments)
 
 
+def render_page_kept(
+    template_name: str, page, arguments: Callable[[], dict], *, keep: bool, also: Hashable = ()
+) -> SafeString:
+    """A list's page (a Django Page of plain rows, with its count and links) rendered with
+    `arguments()`, kept under the count, the page's number, its rows and `also` (whatever
+    else it shows: the query its links carry, the day) when `keep`. A page for a query
+    anyone could make up is rendered every time instead (keep=False), so such queries
+    cannot push kept fragments out."""
+    key = (also, page.paginator.count, page.number, tuple(page.object_list)) if keep else None
+    return render_kept(template_name, key, arguments)
+
+
 def row_fragment(template_name: str, argument: str, model: type[Model], columns: tuple[str, ...], row: tuple, **plain):
     """`template_name` rendered with `argument` set to the `model` instance a values_list row
     of `columns` describes (its own columns, and `relation__column` for a relation to one row,

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString
 
 from accounts import roles
 from core.charts import Series, stacked_bar_chart
-from core.fragments import instance_from_row, render_kept, row_fragment, row_key
+from core.fragments import instance_from_row, render_kept, render_page_kept, row_fragment, row_key
 from core.kept import kept_answer
 from core.queries import KeptPages, kept_query
 from counters import keys as linked_keys
@@ -115,15 +115,15 @@ def directory_cards(rows, *, today) -> list[SafeString]:
 
 def directory_listing(page, *, today, query: str, keep: bool) -> SafeString:
     """The directory's count, entries and page links for a Page of its rows, `query` the
-    other filters as the links carry them. With `keep` (a query of the filters' own choices,
-    FilterForm.chosen_only: never a search), kept rendered under the day, the count, the
-    page's number, the query and the rows (core/fragments.py render_kept); any other query
-    is rendered every time."""
-    key = (today, page.paginator.count, page.number, query, tuple(page.object_list)) if keep else None
-    return render_kept(
+    other filters as the links carry them; kept with `keep` (a query of the filters' own
+    choices, FilterForm.chosen_only: never a search), by the day too
+    (core/fragments.py render_page_kept)."""
+    return render_page_kept(
         "organisations/_directory_listing.html",
-        key,
+        page,
         lambda: {"page": page, "cards": directory_cards(page.object_list, today=today), "query": query},
+        keep=keep,
+        also=(today, query),
     )
 
 

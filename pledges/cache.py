@@ -11,10 +11,10 @@ path through the same function; tests/pledges/test_microcache.py checks both giv
 same page.
 """
 
-import copy
 import time
 
 from django.conf import settings
+from django.db.models.base import ModelState
 from django.http import HttpResponse
 
 MAX_ENTRIES = 500  # per process
@@ -77,15 +77,30 @@ def _kept(name: str, load):
     return hit[1]
 
 
+def _own_copy(row):
+    """A copy of a kept row for one caller: what copy.copy() gives a model instance (its
+    fields, and its state with its own cache of related rows), without the pickling path
+    copy.copy() takes for one, which cost the wall a tenth of its time for 25 rows."""
+    if row is None:
+        return None
+    state = ModelState()
+    state.__dict__.update(row._state.__dict__)
+    state.fields_cache = dict(row._state.fields_cache)
+    own = object.__new__(type(row))
+    own.__dict__.update(row.__dict__)
+    own._state = state
+    return own
+
+
 def kept_current_campaign(load):
     """`load()` reads the current campaign; each caller gets its own copy of the kept one."""
-    return copy.copy(_kept("current", load))
+    return _own_copy(_kept("current", load))
 
 
 def kept_campaigns_and_themes(load):
     """`load()` reads (campaigns, themes); each caller gets its own copies of the rows."""
     campaigns, themes = _kept("campaigns-and-themes", load)
-    return [copy.copy(c) for c in campaigns], [copy.copy(t) for t in themes]
+    return [_own_copy(c) for c in campaigns], [_own_copy(t) for t in themes]
 
 
 def kept_campaign_and_theme(load, campaign_id: int, theme_id: int | None):
@@ -94,4 +109,4 @@ def kept_campaign_and_theme(load, campaign_id: int, theme_id: int | None):
     campaigns, themes = _kept("campaigns-and-themes", load)
     campaign = next((c for c in campaigns if c.pk == campaign_id), None)
     theme = next((t for t in themes if t.pk == theme_id), None)
-    return copy.copy(campaign), copy.copy(theme)
+    return _own_copy(campaign), _own_copy(theme)

@@ -307,7 +307,9 @@ def time_it(name: str, operation, n: int, *, profile: bool, templates: bool = Fa
     if profiler:
         profiler.disable()
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("PROFILE_TOP", "45")))
+        pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+            int(os.environ.get("PROFILE_TOP", "45"))
+        )
         print(out.getvalue())
     per = total / n * 1000
     print(f"{name:<26} {per:7.2f} ms CPU/op   (median {statistics.median(samples) * 1000:.2f}, n={n})", flush=True)

@@ -245,7 +245,10 @@ def test_campaigns_and_themes_are_kept_a_few_seconds_per_process(campaign, setti
         again, _ = wall_choices()
     assert campaigns == again == [campaign] and themes
     again[0].name = "Changed by a caller"
-    assert wall_choices()[0][0].name == "Change Day 2027"  # each caller has its own copies
+    again[0]._state.fields_cache["by_a_caller"] = themes[0]
+    mine = wall_choices()[0][0]
+    assert mine.name == "Change Day 2027"  # each caller has its own copies
+    assert mine._state.fields_cache == {} and not mine._state.adding and mine._state.db == "default"
     cache.clear_forms()
     with django_assert_num_queries(2):
         wall_choices()

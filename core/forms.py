@@ -155,9 +155,17 @@ class FilterForm(forms.Form):
 
     def selects_key(self) -> str:
         """What the selects look like depends on: their choices and the value each has (as
-        typed, or none given). For `{% cache ... using="local" %}` around them."""
+        typed, or none given). For `{% kept %}` around them (core/templatetags/fragments.py)."""
         values = [(field.name, field.value()) for field in self.selects()]
         return f"{type(self).__name__}:{self.base_fields.digest}:{values!r}"
+
+    def selects_chosen(self) -> bool:
+        """Whether each select holds one of its choices or nothing: then selects_key is one of
+        only so many, and the selects may be kept (a value anyone made up is not)."""
+        if not self.is_bound:
+            return True
+        errors = self.errors
+        return not any(name in errors for name in self.fields if name not in self.search_fields)
 
     def chosen_only(self, *, besides: tuple[str, ...] = ("page",)) -> bool:
         """Whether the data is a valid choice in each select, once each, an empty search box

@@ -204,10 +204,27 @@ def row_key(obj: Model) -> tuple:
     return _row(obj, related=False)
 
 
+def render_part_kept(place: tuple, values: tuple, render: Callable[[], str]) -> SafeString:
+    """`render()`, a part of a template ({% kept %}), kept under its `place` (the template and
+    the part's name) and the `values` it is drawn from, which follow the same rule as a
+    fragment's arguments; one that cannot be part of a key renders every time."""
+    if not getattr(settings, "CORE_FRAGMENTS_KEPT", True):
+        return SafeString(render())
+    try:
+        key = ("part", place, _value(values))
+    except _NotKeyable:
+        return SafeString(render())
+    return _kept_or_make(key, lambda: SafeString(render()))
+
+
 def _kept_or_render(key, template_name: str, arguments: Callable[[], dict]) -> SafeString:
+    return _kept_or_make(key, lambda: _render(template_name, arguments()))
+
+
+def _kept_or_make(key, make: Callable[[], SafeString]) -> SafeString:
     html = _kept.get(key)
     if html is None:
-        html = _render(template_name, arguments())
+        html = make()
         if len(_kept) >= MAX_KEPT:
             try:
                 del _kept[next(iter(_kept))]  # the oldest kept

@@ -113,3 +113,9 @@ def test_pages_leave_the_shared_fields_as_they_found_them(client, path):
     assert before
     assert client.get(path + "&region=north-east").status_code == 200
     assert {key: value for key, value in snapshot().items() if key in before} == before
+
+
+def test_selects_are_chosen_when_each_holds_a_choice_or_nothing():
+    assert WallFilterForm(themes=THEMES).selects_chosen()
+    assert WallFilterForm({"q": "anything typed", "region": "london", "r": "7"}, themes=THEMES).selects_chosen()
+    assert not WallFilterForm({"region": "nowhere"}, themes=THEMES).selects_chosen()

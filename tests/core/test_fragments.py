@@ -357,3 +357,38 @@ def test_a_reverse_one_to_one_from_a_row_is_the_row_or_none_as_select_related_le
         assert hasattr(made, "commitment") == has
         if has:
             assert made.commitment.renewal_due_on == loaded.commitment.renewal_due_on
+
+
+def test_a_kept_part_renders_once_per_value_and_every_time_when_not_to_be_kept(settings):
+    from django.template import engines
+
+    class Renders:
+        count = 0
+
+        def __str__(self):
+            self.count += 1
+            return ""
+
+    page = engines["django"].from_string(
+        '{% load fragments %}{% kept "part" n when=keep %}{{ n }}{{ renders }}{% endkept %}'
+    )
+    renders = Renders()
+    assert [page.render({"n": n, "keep": True, "renders": renders}) for n in (1, 1, 2)] == ["1", "1", "2"]
+    assert renders.count == 2  # rendered for 1 and for 2, the second 1 was kept
+    page.render({"n": 1, "keep": False, "renders": renders})
+    page.render({"n": object(), "keep": True, "renders": renders})  # no key from an object: rendered
+    assert renders.count == 4
+    settings.CORE_FRAGMENTS_KEPT = False
+    page.render({"n": 1, "keep": True, "renders": renders})
+    assert renders.count == 5
+
+
+def test_the_wall_keeps_its_selects_only_for_values_that_are_choices(client, lists):
+    def parts():
+        return [key for key in fragments._kept if key[:2] == ("part", ("pledges/index.html", "selects"))]
+
+    client.get(reverse("pledges:index") + "?q=kind&region=london")
+    client.get(reverse("pledges:index") + "?q=care&region=london&r=2")
+    assert len(parts()) == 1
+    page = client.get(reverse("pledges:index") + "?region=nowhere&theme=made-up").content.decode()
+    assert "Show pledges" in page and len(parts()) == 1

@@ -115,30 +115,33 @@ class _SharedFields(dict):
 
 
 _shared: dict[tuple, _SharedFields] = {}
-SHARED_KEPT = 200  # sets of fields per process (one per form and set of choices)
+SHARED_KEPT = 200  # sets of fields per process (one per form, set of choices and variant)
 
 
-class FilterForm(forms.Form):
-    """A GET filter form whose fields no request changes (the wall's filters, the directories'
-    selects). Django deep-copies every field and its choices for each form made: about 200
-    copies, a third of a millisecond, on each wall page. Here the fields are made once per
-    process for each set of `choices` given (field name -> [(value, label), ...], such as the
-    themes the view loaded) and shared by every instance. Rules for a FilterForm: nothing
-    changes `self.fields` after `__init__`; per-class changes go in `prepare_fields`.
+class SharedFieldsForm(forms.Form):
+    """A form whose fields no request changes. Django deep-copies every field (and its choices
+    and widget) for each form made: about 200 copies, a third of a millisecond, on each wall
+    page; a tenth of the machine time of a pledge's submission. Here the fields are made once
+    per process for each set of `choices` given (field name -> [(value, label), ...], such as
+    the themes the view loaded) and each `variant` (plain values naming a version of the
+    fields: a signed-in person's pledge form asks less), and shared by every instance. Rules:
+    nothing changes a field after `__init__` (an instance may still drop one from its own
+    `self.fields`); changes go in `prepare_fields`, which gets the variant's values.
     tests/core/test_filter_forms.py checks instances share fields and behave as before."""
 
-    # The search box, drawn by the page; every other field is a select.
-    search_fields = ("q",)
-
-    def __init__(self, *args, choices: dict[str, list] | None = None, **kwargs):
-        key = (type(self), tuple((name, tuple(map(tuple, values))) for name, values in sorted((choices or {}).items())))
+    def __init__(self, *args, choices: dict[str, list] | None = None, variant: tuple = (), **kwargs):
+        key = (
+            type(self),
+            variant,
+            tuple((name, tuple(map(tuple, values))) for name, values in sorted((choices or {}).items())),
+        )
         fields = _shared.get(key)
         if fields is None:
             fields = _SharedFields(copy.deepcopy(dict(type(self).base_fields)))
-            fields.digest = hashlib.sha256(repr(key[1]).encode()).hexdigest()[:16]
+            fields.digest = hashlib.sha256(repr(key[1:]).encode()).hexdigest()[:16]
             for name, values in (choices or {}).items():
                 fields[name].choices = list(values)
-            self.prepare_fields(fields)
+            self.prepare_fields(fields, *variant)
             if len(_shared) >= SHARED_KEPT:
                 _shared.clear()
             _shared[key] = fields
@@ -146,8 +149,16 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     @classmethod
-    def prepare_fields(cls, fields: dict) -> None:
+    def prepare_fields(cls, fields: dict, *variant) -> None:
         """Change the fields once, as they are first made (widget classes, say)."""
+
+
+class FilterForm(SharedFieldsForm):
+    """A GET filter form (the wall's filters, the directories' selects): its fields shared
+    (SharedFieldsForm), a search box and selects."""
+
+    # The search box, drawn by the page; every other field is a select.
+    search_fields = ("q",)
 
     def selects(self) -> list:
         """Every field but the search box, in order."""

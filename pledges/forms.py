@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 
 from accounts.choices import JobRole, Region, Sector
-from core.forms import FilterForm
+from core.forms import FilterForm, SharedFieldsForm
 from core.privacy import refuse_personal_data
 from core.urls import reverse
 from organisations.selectors import organisation_matches
@@ -20,9 +20,10 @@ def _with_empty(choices, label):
     return [("", label), *choices]
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(SharedFieldsForm):
     """The pledge and how the person is shown. Signed-in people skip name-and-email questions
-    they have already answered; a join (`join=True`) takes the words and theme from the original."""
+    they have already answered; a join (`join=True`) takes the words and theme from the original.
+    Its fields are made once per process for each of those variants (core.forms.SharedFieldsForm)."""
 
     text = forms.CharField(
         label="Your pledge",
@@ -121,19 +122,22 @@ class PledgeForm(forms.Form):
     )
 
     def __init__(self, *args, campaign: Campaign | None = None, user=None, join: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.campaign = campaign
         self.signed_in = bool(user and user.is_authenticated)
-        self.fields["consent"].help_text = format_html('Read the <a href="{}">privacy notice</a>.', reverse("privacy"))
+        super().__init__(*args, variant=(join, self.signed_in), **kwargs)
+        self.campaign = campaign
+
+    @classmethod
+    def prepare_fields(cls, fields: dict, join: bool, signed_in: bool) -> None:
+        fields["consent"].help_text = format_html('Read the <a href="{}">privacy notice</a>.', reverse("privacy"))
         if join:
-            del self.fields["text"]
-            del self.fields["theme"]
-            self.fields["kind"].label = "Who are you making this pledge for?"
-        if self.signed_in:
-            del self.fields["email"]
-            del self.fields["consent"]
-            self.fields["name"].required = False
-            self.fields["name"].help_text = "Needed only if you choose to show your first name."
+            del fields["text"]
+            del fields["theme"]
+            fields["kind"].label = "Who are you making this pledge for?"
+        if signed_in:
+            del fields["email"]
+            del fields["consent"]
+            fields["name"].required = False
+            fields["name"].help_text = "Needed only if you choose to show your first name."
 
     def clean(self):
         cleaned = super().clean()

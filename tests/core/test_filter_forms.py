@@ -119,3 +119,24 @@ def test_selects_are_chosen_when_each_holds_a_choice_or_nothing():
     assert WallFilterForm(themes=THEMES).selects_chosen()
     assert WallFilterForm({"q": "anything typed", "region": "london", "r": "7"}, themes=THEMES).selects_chosen()
     assert not WallFilterForm({"region": "nowhere"}, themes=THEMES).selects_chosen()
+
+
+def test_the_pledge_form_shares_its_fields_per_variant():
+    from types import SimpleNamespace
+
+    from django.urls import reverse
+
+    from pledges.forms import PledgeForm
+
+    signed_in = SimpleNamespace(is_authenticated=True)
+    plain, again = PledgeForm(), PledgeForm({"name": "Sam"})
+    mine, join = PledgeForm(user=signed_in), PledgeForm(join=True)
+    assert plain.fields["name"] is again.fields["name"]
+    assert {"email", "consent"} <= plain.fields.keys() and not {"email", "consent"} & mine.fields.keys()
+    assert plain.fields["name"].required and not mine.fields["name"].required
+    assert "text" not in join.fields and join.fields["kind"].label == "Who are you making this pledge for?"
+    assert plain.fields["kind"].label == "Who is this pledge for?"
+    assert f'href="{reverse("privacy")}"' in plain.fields["consent"].help_text
+    assert PledgeForm.base_fields["name"].required and "email" in PledgeForm.base_fields
+    del again.fields["theme"]  # an instance's own dict
+    assert "theme" in PledgeForm().fields

@@ -265,3 +265,19 @@ def test_each_kind_of_redis_address_gets_a_connection_that_fits_it(location, con
 
     options = RedisCache(location, {})._options
     assert getattr(options.get("connection_class"), "__name__", None) == connection_class
+
+
+def test_each_process_keeps_one_redis_client_per_pool(cache_on_own_redis):
+    import redis
+    from django.core.cache import cache
+
+    backend = cache._cache
+    assert backend.get_client(write=True) is backend.get_client("k", write=False)  # one server: one pool
+    cache.set("k", 1)
+    assert cache.get("k") == 1 and cache.incr("k") == 2
+    cache_on_own_redis.hang()
+    with pytest.raises(redis.TimeoutError):
+        cache.get("k")
+    cache_on_own_redis.wake()
+    cache_breaker_reset()
+    assert cache.get("k") == 2  # the kept client works again once Redis does

@@ -50,19 +50,23 @@ def email_queue(
     key: str | None = None,
     category: str = Email.Category.TRANSACTIONAL,
     about: models.Model | None = None,
+    key_is_new: bool = False,
 ) -> Email:
     """Write the message to the outbox and send it after the surrounding transaction commits.
 
     `context` must be JSON-serialisable (ids, strings, numbers): the row is rendered when sent.
     With a `key`, queuing the same message again returns the existing row and sends nothing.
+    `key_is_new`: the key names a row made in the caller's own transaction (a new pledge's
+    first confirmation), so no email can have it yet: inserted without the savepoint a repeat
+    needs (two round trips), and a clash would fail the caller's transaction like any other.
     `about`: the row the message is about (a pledge, an application), stored so retention and
     erasure find the mail about it by an index (`Email.objects.about(Pledge, ids)`).
     """
     fields = {"kind": kind, "to": to, "context": context, "category": category}
     if about is not None:
         fields["about"] = about_value(about, about.pk)
-    if key is None:
-        email = Email.objects.create(key=f"{kind}:{uuid.uuid4()}", **fields)
+    if key is None or key_is_new:
+        email = Email.objects.create(key=key or f"{kind}:{uuid.uuid4()}", **fields)
     else:
         # Most keys are new: try the INSERT first (the unique key decides), read only on a repeat.
         try:

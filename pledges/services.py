@@ -272,6 +272,8 @@ def _send_confirmation(pledge: Pledge, *, counted: bool = False) -> None:
         kind="pledge-confirm",
         to=pledge.email,
         key=f"pledge-confirm:{pledge.pk}:{pledge.confirm_sends}",
+        # A pledge inserted in this transaction has had no confirmation yet.
+        key_is_new=counted,
         category=Email.Category.TRANSACTIONAL,
         about=pledge,
         context={

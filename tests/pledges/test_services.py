@@ -64,6 +64,26 @@ def test_submit_without_account_waits_for_confirmation_and_sends_one_email(
     assert totals(campaign, "total", "people") == [0, 0]
 
 
+def test_a_new_pledges_confirmation_is_queued_without_a_savepoint_and_a_resend_with_one(campaign, service_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mail.models import Email
+
+    with CaptureQueriesContext(connection) as first:
+        result = services.pledge_submit(campaign=campaign, data=service_data)
+    assert Email.objects.filter(key=f"pledge-confirm:{result.pledge.pk}:1").exists()
+    with CaptureQueriesContext(connection) as again:
+        assert services.pledge_submit(campaign=campaign, data=service_data).outcome == "resent"
+    assert Email.objects.filter(key=f"pledge-confirm:{result.pledge.pk}:2").exists()
+
+    def savepoints(queries):
+        return [q["sql"] for q in queries if q["sql"].startswith("SAVEPOINT")]
+
+    # The outer transaction is the test's own: pledge_submit's atomic block is a savepoint in it.
+    assert len(savepoints(again.captured_queries)) == len(savepoints(first.captured_queries)) + 1
+
+
 def test_confirm_publishes_and_counts_every_key(campaign, service_data):
     result = submit_and_confirm(campaign, service_data)
     assert result.outcome == "published"

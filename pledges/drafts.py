@@ -132,15 +132,17 @@ def draft_checked(request, kept: dict) -> dict | None:
     now (see the module's docstring); None means: validate the typed answers again."""
     from organisations.models import Organisation
 
-    from .models import Theme
+    from .selectors import active_theme
 
     cleaned = kept.get("cleaned")
     if not cleaned or kept.get("signed_in") != request.user.is_authenticated:
         return None
     if not isinstance(kept.get("checked_at"), int) or time.time() - kept["checked_at"] > CHECKED_MAX_AGE:
         return None
-    # The same filters as the form's: a theme retired or an entry unverified since is not trusted.
-    theme = Theme.objects.filter(pk=cleaned.get("theme"), is_active=True).first()
+    # The same filters as the form's: a theme retired or an entry unverified since is not
+    # trusted. The theme from the kept lists, as the form page offered it (a retirement shows
+    # within PLEDGES_CAMPAIGN_TTL).
+    theme = active_theme(cleaned.get("theme"))
     if theme is None:
         return None
     organisation = None

@@ -287,6 +287,17 @@ def wall_choices() -> tuple[list[Campaign], list[Theme]]:
     return kept_campaigns_and_themes(_campaigns_and_themes)
 
 
+def active_theme(pk) -> Theme | None:
+    """The active theme with this id, from the kept lists (read from the database for one
+    added since they were read); None for no such theme or a retired one."""
+    if type(pk) is not int:
+        return None
+    _, theme = kept_campaign_and_theme(_campaigns_and_themes, 0, pk)
+    if theme is None:
+        theme = Theme.objects.filter(pk=pk).first()
+    return theme if theme is not None and theme.is_active else None
+
+
 # What a pledge's page reads: the columns it shows of the pledge and the two rows it joins,
 # not all their columns (Django's query compiler works per column and per join; the page's
 # one query cost a third of its time). Its campaign and theme come from the kept lists.

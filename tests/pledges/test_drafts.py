@@ -74,3 +74,21 @@ def test_pages_showing_the_draft_or_its_outcome_are_private(client, campaign, fo
         assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
     client.post(CHECK)
     assert set(client.get(SENT)["Cache-Control"].split(", ")) == {"private", "no-store"}
+
+
+def test_the_checked_theme_comes_from_the_kept_lists(campaign, settings, django_assert_num_queries):
+    from pledges import cache
+    from pledges.selectors import active_theme, wall_choices
+
+    settings.PLEDGES_CAMPAIGN_TTL = 5
+    cache.clear_forms()
+    themes = wall_choices()[1]
+    with django_assert_num_queries(0):
+        assert active_theme(themes[0].pk) == themes[0]
+        assert active_theme("7") is None and active_theme(None) is None
+    newer = Theme.objects.create(name="Sepsis", slug="sepsis")
+    with django_assert_num_queries(1):  # added since the lists were read: read once from the database
+        assert active_theme(newer.pk) == newer
+    Theme.objects.filter(pk=newer.pk).update(is_active=False)
+    assert active_theme(newer.pk) is None
+    cache.clear_forms()

@@ -72,8 +72,9 @@ class Figure:
     rounds: list[dict] = field(default_factory=list)
     # CPU milliseconds per operation, by process group ("web", "postgres", "worker").
     cpu_ms: dict[str, float] = field(default_factory=dict)
-    # The bare view's rate in a round measured just before this scenario's rounds: its ratio is
-    # taken against it, not against the bare view of the sitting's start (0: not measured).
+    # The bare view's mean rate in a round measured just before this scenario's rounds and one
+    # just after: its ratio is taken against it, not against the bare view of the sitting's
+    # start (0: not measured).
     beside_rps: float = 0.0
 
     def ratio_to(self, base: Figure | None) -> float | None:
@@ -686,9 +687,11 @@ def main() -> None:
             if not want(scenario.name):
                 continue
             # The machine's speed drifts within a sitting (other machines share its cores): a
-            # page is compared with a round of the bare view taken just before its own.
+            # page is compared with the mean of two rounds of the bare view, one just before its
+            # own rounds and one just after.
             beside = 0.0
-            if scenario.baseline == "bare" and "bare" in figures:
+            bare_beside = scenario.baseline == "bare" and "bare" in figures
+            if bare_beside:
                 beside = measured_round(wrk, "get.lua", BASE + "/bench/bare", seconds, None)["rps"]
             figure = measure(
                 wrk,
@@ -700,6 +703,9 @@ def main() -> None:
                 seconds=seconds,
                 profile_dir=args.profile,
             )
+            if bare_beside:
+                after = measured_round(wrk, "get.lua", BASE + "/bench/bare", seconds, None)["rps"]
+                beside = (beside + after) / 2
             figure.baseline, figure.note, figure.beside_rps = scenario.baseline, scenario.what, beside
             figures[scenario.name] = figure
         if want("freshness"):
@@ -898,8 +904,9 @@ def write_report(path: Path, *, rows, figures, results, command, started_at, loa
         "  (worker), divided by the operations wrk completed. PostgreSQL is shared with anything else on the",
         "  machine, so that column is only clean on a quiet machine. `--profile DIR` writes a py-spy flame graph",
         "  per scenario and group from one more round.",
-        "- **Ratio**: a page's rate over the bare view's rate in a round measured just before the page's own",
-        "  rounds (in `performance.json` as `beside_rps`), because the machine's speed drifts within a sitting;",
+        "- **Ratio**: a page's rate over the bare view's mean rate in a round measured just before the page's",
+        "  own rounds and one just after (in `performance.json` as `beside_rps`), because the machine's speed",
+        "  drifts within a sitting;",
         "  the bare row is the sitting's start. The signed-out pledge compares with the bare form of the start.",
         "- **moderation** sends the session cookie of a moderator made by `manage.py bench_probe setup`.",
         "- **impact**: `bench_probe setup` gives the current campaign 500 published sentences about what"

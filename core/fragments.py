@@ -81,7 +81,19 @@ class _NotKeyable(Exception):
 _PLAIN = (str, int, float, bool, type(None), datetime.date, datetime.datetime, datetime.timedelta, decimal.Decimal)
 
 
+# The commonest of them, by exact type: a key's values are checked against these first.
+_PLAIN_EXACT = frozenset((str, int, float, bool, type(None), datetime.date, datetime.datetime))
+
+
 def _value(value):
+    kind = type(value)
+    if kind in _PLAIN_EXACT:
+        return value
+    if kind is tuple or kind is list:
+        # A list of plain values (a row, a breakdown's pairs' parts) is its own key.
+        if all(type(item) in _PLAIN_EXACT for item in value):
+            return tuple(value)
+        return tuple(_value(item) for item in value)
     if isinstance(value, Model):
         return _row(value)
     if isinstance(value, (list, tuple)):

@@ -352,10 +352,12 @@ def sentences_page(campaign: Campaign, *, filters: dict, page_number, published:
     from a count that stops at selectors.MATCH_COUNT_CAP (never a count of the whole table)."""
     values = {**filters, "campaign_id": campaign.pk, "q": (filters.get("q") or "").strip()[:200]}
     count = published
-    if filters:
+    if filters and published:
         matched = kept_match_count(sentences, **values)
         count = published if matched is None else min(matched, published)
-    pages = sentences.pages(**values)
+    # None to show (none published yet, as while a campaign is under way, or none matches):
+    # the empty page is known without asking the database for it.
+    pages = sentences.pages(**values) if count else []
     return outcomes._KeptCountPaginator(pages, outcomes.SENTENCES_PER_PAGE, count=count).get_page(page_number)
 
 

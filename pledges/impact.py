@@ -264,9 +264,12 @@ def impact_page(*, slug: str | None, params) -> dict | None:
     sources = _ReportSources.read(campaign, campaigns=campaigns, themes=themes)
     headline = _headline(campaign.pk, sources.kept)
     form = SentenceFilterForm(params or None, themes=themes, question_set=sources.question_set)
-    filters = form.filters() if params else {}
+    # Only a query with one of the form's fields in it is checked (a link back from the page
+    # of a pledge, say, has none): without any, there is no filter.
+    filters = form.filters() if params and any(name in params for name in form.fields) else {}
     others = tuple((c.slug, c.name) for c in campaigns if c.pk != campaign.pk)
     shown = tuple((name, suppression.shown(headline[name])) for name in ("made", "done", "answered"))
+    campaign_row = row_key(campaign)
     page = sentences_page(campaign, filters=filters, page_number=params.get("page"), published=headline["published"])
     return {
         "campaign": campaign,
@@ -274,7 +277,7 @@ def impact_page(*, slug: str | None, params) -> dict | None:
         # process for each set of them.
         "intro": render_kept(
             "pledges/_impact_intro.html",
-            (row_key(campaign), others, shown, headline["answered"]),
+            (campaign_row, others, shown, headline["answered"]),
             lambda: {
                 "campaign": campaign,
                 "headline": {"answered": headline["answered"]},
@@ -288,11 +291,33 @@ def impact_page(*, slug: str | None, params) -> dict | None:
         # once per process for each set of totals (about two thirds of the page's CPU).
         "figures": render_kept("pledges/_impact_figures.html", sources.key(), lambda: _report(sources)),
         "filter_form": form,
+        "filter_selects": render_kept(
+            "pledges/_sentence_selects.html", _selects_key(form), lambda: {"filter_form": form}
+        ),
         "filtered": bool(filters),
         "sentences": page,
         "sentence_cards": sentence_cards(page.object_list),
         "query": urlencode(filters),
+        # The campaign's downloads and the links on, rendered once per process for each campaign.
+        "downloads": render_kept(
+            "pledges/_impact_downloads.html",
+            (campaign_row, suppression.MINIMUM_CELL),
+            lambda: {"campaign": campaign, "minimum": suppression.MINIMUM_CELL},
+        ),
     }
+
+
+def _selects_key(form) -> tuple | None:
+    """What the filter form's selects show: their choices (as the shared fields' digest) and
+    the value each was given. None, rendered every time, when a value is not one of its
+    choices: values anyone can type would only push kept fragments out."""
+    values = []
+    for field in form.selects():
+        value = field.value()
+        if value not in (None, "") and not field.field.valid_value(value):
+            return None
+        values.append(value)
+    return (type(form).__name__, form.base_fields.digest, tuple(values))
 
 
 # --- Published sentences, searched and filtered ------------------------------------

@@ -5,6 +5,7 @@ prefix query; the only rows read in a request are one page of published sentence
 count shown passes through counters.suppression, so a cell under 5 reads "fewer than 5".
 """
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -263,10 +264,17 @@ def impact_page(*, slug: str | None, params) -> dict | None:
     themes = [(theme.slug, theme.name) for theme in all_themes]
     sources = _ReportSources.read(campaign, campaigns=campaigns, themes=themes)
     headline = _headline(campaign.pk, sources.kept)
-    form = SentenceFilterForm(params or None, themes=themes, question_set=sources.question_set)
-    # Only a query with one of the form's fields in it is checked (a link back from the page
-    # of a pledge, say, has none): without any, there is no filter.
-    filters = form.filters() if params and any(name in params for name in form.fields) else {}
+    # The filter form is made only when it is needed: for a query with one of its fields in
+    # it (a link back from a pledge's page, say, has none: no filter), or to render a part
+    # of it that is not kept.
+    filter_form = functools.cache(
+        lambda: SentenceFilterForm(params or None, themes=themes, question_set=sources.question_set)
+    )
+    given = bool(params) and any(name in params for name in SentenceFilterForm.base_fields)
+    filters = filter_form().filters() if given else {}
+    selects_key = _selects_key(SentenceFilterForm.select_choices(themes, sources.question_set), params)
+    filter_selects = render_kept("pledges/_sentence_selects.html", selects_key, lambda: {"filter_form": filter_form()})
+    typed = params.get("q") if params else None
     others = tuple((c.slug, c.name) for c in campaigns if c.pk != campaign.pk)
     shown = tuple((name, suppression.shown(headline[name])) for name in ("made", "done", "answered"))
     campaign_row = row_key(campaign)
@@ -290,9 +298,11 @@ def impact_page(*, slug: str | None, params) -> dict | None:
         # The tables and charts follow from the kept totals alone: worked out and rendered
         # once per process for each set of totals (about two thirds of the page's CPU).
         "figures": render_kept("pledges/_impact_figures.html", sources.key(), lambda: _report(sources)),
-        "filter_form": form,
-        "filter_selects": render_kept(
-            "pledges/_sentence_selects.html", _selects_key(form), lambda: {"filter_form": form}
+        # The search box and the selects: kept as the selects are, unless words were typed.
+        "sentence_filters": render_kept(
+            "pledges/_sentence_filters.html",
+            ("filters", selects_key, typed, bool(filters)) if selects_key and not typed else None,
+            lambda: {"filter_form": filter_form(), "filter_selects": filter_selects, "filtered": bool(filters)},
         ),
         "filtered": bool(filters),
         "sentences": page,
@@ -307,17 +317,17 @@ def impact_page(*, slug: str | None, params) -> dict | None:
     }
 
 
-def _selects_key(form) -> tuple | None:
-    """What the filter form's selects show: their choices (as the shared fields' digest) and
-    the value each was given. None, rendered every time, when a value is not one of its
-    choices: values anyone can type would only push kept fragments out."""
+def _selects_key(choices: dict[str, list[tuple[str, str]]], params) -> tuple | None:
+    """What the filter form's selects show: their `choices` and the value each was given, as
+    the form reads them (the last of a name given twice). None, rendered every time, when a
+    value is not one of its choices: values anyone can type would only push kept fragments out."""
     values = []
-    for field in form.selects():
-        value = field.value()
-        if value not in (None, "") and not field.field.valid_value(value):
+    for name, options in choices.items():
+        value = params.get(name) if params else None
+        if value not in (None, "") and value not in {option for option, _ in options}:
             return None
         values.append(value)
-    return (type(form).__name__, form.base_fields.digest, tuple(values))
+    return ("selects", tuple((name, tuple(options)) for name, options in choices.items()), tuple(values))
 
 
 # --- Published sentences, searched and filtered ------------------------------------

@@ -84,9 +84,13 @@ class SentenceFilterForm(FilterForm):
     reach = forms.ChoiceField(label="How far it reached", required=False)
 
     def __init__(self, *args, themes=(), question_set: OutcomeQuestionSet, **kwargs):
-        choices = {
+        super().__init__(*args, choices=self.select_choices(themes, question_set), **kwargs)
+
+    @staticmethod
+    def select_choices(themes, question_set: OutcomeQuestionSet) -> dict[str, list[tuple[str, str]]]:
+        """Each select's choices, in the order the form shows them."""
+        return {
             "theme": [("", "All themes"), *themes],
             "benefit": [("", "Anyone"), *question_set.choices("benefit")],
             "reach": [("", "Any reach"), *question_set.choices("reach")],
         }
-        super().__init__(*args, choices=choices, **kwargs)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from core.queries import kept_query
 
 from .choices import JobRole, Region, Sector, region_phrase, role_phrase
+from .roles import roles_from_rows, with_roles
 
 
 class UserManager(BaseUserManager):
@@ -14,14 +15,16 @@ class UserManager(BaseUserManager):
     def get(self, *args, **kwargs):
         """As Manager.get(). A person by id alone, as Django's ModelBackend loads the signed-in
         person on every request they make (the id from the session, as a string), is read by
-        a kept query: its SQL compiled once per process and prepared (core/queries.py)."""
+        a kept query: its SQL compiled once per process and prepared (core/queries.py). Their
+        roles come in the same query and are kept on the person for the request
+        (accounts.roles.roles_from_rows), so a page asks the database once for both."""
         if not args and kwargs.keys() == {"pk"} and self._db is None and not self._hints:
             pk = _plain_id(kwargs["pk"])
             if pk is not None:
                 found = _user_by_id(pk=pk)
                 if not found:
                     raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
-                return found[0]
+                return roles_from_rows(found)
         return super().get(*args, **kwargs)
 
     def _create_user(self, email: str, password: str | None, **extra):
@@ -63,7 +66,8 @@ def _plain_id(value) -> int | None:
 
 @kept_query
 def _user_by_id(*, pk: int):
-    return User.objects.get_queryset().filter(pk=pk)[:1]
+    """The person, one row per group they are in (accounts.roles.with_roles)."""
+    return with_roles(User.objects.get_queryset().filter(pk=pk))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

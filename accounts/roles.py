@@ -7,7 +7,7 @@ every migrate, each group is given exactly the permissions listed here: nothing 
 permission granted by hand in the admin does not linger unnoticed.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.db.models.signals import post_migrate
 
 from core.queries import kept_query
@@ -81,22 +81,47 @@ def _roles_read(user) -> tuple[frozenset[str], bool]:
     """The person's group names and whether they lead a region, in one query, kept on the
     user object for the rest of the request."""
     rows = _groups_and_lead(user_id=user.pk)
-    user._role_names = frozenset(name for _, name in rows if name is not None)
-    user._leads_a_region = any(lead for lead, _ in rows)
+    return _keep_roles(user, [name for _, name in rows], any(lead for lead, _ in rows))
+
+
+def _keep_roles(user, names, leads: bool) -> tuple[frozenset[str], bool]:
+    user._role_names = frozenset(name for name in names if name is not None)
+    user._leads_a_region = bool(leads)
     return user._role_names, user._leads_a_region
 
 
-# Read on every page a signed-in person opens (the header's staff tools): its SQL is
-# compiled once per process (core/queries.py). One row per group (one with no name for a
-# person in none), each saying whether the person leads a region.
+def with_roles(people):
+    """`people` (a queryset of users), one row per group each person is in (one with no
+    group name for a person in none), each row with the group's name (`role_group_name`)
+    and whether the person leads a region (`role_leads`): a person and their roles read in
+    one query. roles_from_rows() reads such rows."""
+    regions = people.model._meta.get_field("care_maker_regions").related_model
+    return people.annotate(
+        role_leads=Exists(regions.objects.filter(user=OuterRef("pk"))), role_group_name=F("groups__name")
+    )
+
+
+def roles_from_rows(rows: list):
+    """The person of `rows` (one person's rows of with_roles(), as instances), with their
+    roles kept on them for the rest of the request, as role_names() would read them: the
+    signed-in person is loaded this way on every request (accounts.models UserManager.get),
+    so no page asks for the roles again."""
+    person = rows[0]
+    _keep_roles(person, [row.role_group_name for row in rows], any(row.role_leads for row in rows))
+    for row in rows:
+        row.__dict__.pop("role_group_name", None)
+        row.__dict__.pop("role_leads", None)
+    return person
+
+
+# Read on every page a signed-in person opens whose user was not loaded with its roles
+# (the header's staff tools): its SQL is compiled once per process (core/queries.py).
 @kept_query
 def _groups_and_lead(user_id: int):
     from django.contrib.auth import get_user_model
 
-    model = get_user_model()
-    regions = model._meta.get_field("care_maker_regions").related_model
-    leads = Exists(regions.objects.filter(user=OuterRef("pk")))
-    return model.objects.filter(pk=user_id).annotate(leads=leads).values_list("leads", "groups__name")
+    people = with_roles(get_user_model().objects.filter(pk=user_id))
+    return people.values_list("role_leads", "role_group_name")
 
 
 def has_role(user, *names: str) -> bool:

@@ -182,9 +182,37 @@ def test_each_page_reads_roles_without_compiling_their_sql(monkeypatch, moderato
     monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiles.append(1) or original(self, *a, **k))
     User = type(lead)
     for person, roles, leads in ((moderator, {MODERATORS}, False), (lead, set(), True), (nobody, set(), False)):
-        fresh = User.objects.get(pk=person.pk)  # as each request loads its user
+        loaded = User.objects.filter(pk=person.pk).get()  # a person loaded any other way
         compiles.clear()
         with django_assert_num_queries(1):
-            assert (role_names(fresh), is_moderator(fresh), is_regional_lead(fresh)) == (roles, bool(roles), leads)
-            assert is_regional_lead(fresh) == leads and role_names(fresh) == roles  # read once per user object
+            assert (role_names(loaded), is_moderator(loaded), is_regional_lead(loaded)) == (roles, bool(roles), leads)
+            assert is_regional_lead(loaded) == leads and role_names(loaded) == roles  # read once per user object
         assert compiles == []
+        # As each request loads its user (ModelBackend, by id): the person and their roles
+        # in one query together.
+        User.objects.get(pk=person.pk)  # compiled here
+        compiles.clear()
+        with django_assert_num_queries(1):
+            fresh = User.objects.get(pk=str(person.pk))
+            assert (role_names(fresh), is_moderator(fresh), is_regional_lead(fresh)) == (roles, bool(roles), leads)
+        assert compiles == []
+        assert "role_group_name" not in vars(fresh) and "role_leads" not in vars(fresh)
+
+
+def test_a_person_in_several_groups_is_one_person_with_every_role():
+    from django.contrib.auth.models import Group
+
+    from accounts.choices import Region
+    from accounts.roles import PROGRAMME_ADMINS, REGIONAL_LEADS, is_regional_lead, role_names
+    from tests.factories import UserFactory
+
+    person = UserFactory(email="many.hats@example.org")
+    for name in (MODERATORS, REGIONAL_LEADS, PROGRAMME_ADMINS):
+        person.groups.add(Group.objects.get_or_create(name=name)[0])
+    person.care_maker_regions.create(region=Region.LONDON)
+    person.care_maker_regions.create(region=Region.NORTH_WEST)
+    User = type(person)
+    loaded = User.objects.get(pk=person.pk)
+    assert loaded == person and loaded.email == person.email
+    assert role_names(loaded) == {MODERATORS, REGIONAL_LEADS, PROGRAMME_ADMINS}
+    assert is_regional_lead(loaded) is True

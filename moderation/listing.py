@@ -12,7 +12,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.utils.safestring import SafeString
 
+from core.fragments import render_kept
 from core.kept import kept_answer
 from core.queries import counts_together
 
@@ -83,10 +85,20 @@ def capped(count: int) -> str | int:
     return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else count
 
 
+def page_links(page: Page, query: str) -> SafeString:
+    """The previous and next page links (includes/pagination.html), kept rendered by all they
+    show: the page's number, how many pages (and whether there may be more) and `query`,
+    the other GET parameters they carry."""
+    paginator = page.paginator
+    key = ("moderation-queue", page.number, paginator.num_pages, paginator.more, query)
+    return render_kept("includes/pagination.html", key, lambda: {"page": page, "query": query})
+
+
 def queue_listing(queue: Queue, visible: list[Queue], *, asked_page, overdue_only: bool, now: datetime) -> dict:
-    """The page of `queue` asked for (only its overdue items with `overdue_only`), the tabs of
-    the `visible` queues with their counts, the overdue count (None on the overdue page, which
-    says what it shows instead) and `waiting`, the total the header shows."""
+    """The page of `queue` asked for (only its overdue items with `overdue_only`) and its
+    links to the pages beside it, the tabs of the `visible` queues with their counts, the
+    overdue count (None on the overdue page, which says what it shows instead) and
+    `waiting`, the total the header shows."""
     before = overdue_before(now)
     cap = count_cap(asked_page)
     caps = [cap if other is queue and not overdue_only else COUNT_CAP for other in visible]
@@ -101,6 +113,7 @@ def queue_listing(queue: Queue, visible: list[Queue], *, asked_page, overdue_onl
     page: Page = CappedPaginator(pages, PER_PAGE, count=paged, cap=cap).get_page(asked_page)
     return {
         "page": page,
+        "page_links": page_links(page, "overdue=1" if overdue_only else ""),
         "tabs": [tab(other, count, current=other is queue) for other, count in zip(visible, counts, strict=True)],
         "overdue_count": None if overdue_only else capped(overdue),
         "waiting": sum(min(count, COUNT_CAP) for count in counts),

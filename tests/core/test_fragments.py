@@ -156,6 +156,8 @@ def test_fragment_templates_read_only_their_arguments():
     forbidden = re.compile(r"\brequest\b|\buser\b|csrf_token|\bmessages\b|\bperms\b|service_name|\bnavigation\b")
     for name in names:
         source = next(p for p in TEMPLATES if p.as_posix().endswith("templates/" + name)).read_text()
+        # An HTML landmark (the page links' <nav role="navigation">) is not the context's `navigation`.
+        source = source.replace('role="navigation"', "")
         assert not forbidden.search(source), name
 
 

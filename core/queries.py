@@ -76,6 +76,17 @@ class _Compiled:
         self.sql = sql
         self.params = params
         self.slots = slots
+        self.converters: tuple | None = None  # (the connection, what get_converters gave on it)
+
+    def _converters(self, compiler) -> dict:
+        """What Django's get_converters() gives for the statement's columns (the functions
+        that turn each column's database value into Python's), worked out once for each
+        connection rather than on every run: it walks every column's field and backend."""
+        kept = self.converters
+        if kept is None or kept[0] is not compiler.connection:
+            columns = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+            kept = self.converters = (compiler.connection, compiler.get_converters(columns))
+        return kept[1]
 
     def _params(self, values: dict) -> list:
         params = list(self.params)
@@ -96,6 +107,8 @@ class _Compiled:
         compiler.connection = connections[self.queryset.db]  # this thread's connection
         sql, params = prepared.statement(compiler.connection, sql, params)
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        converters = self._converters(compiler)
+        compiler.get_converters = lambda expressions: converters
         queryset = self.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)

@@ -460,3 +460,22 @@ def test_a_kept_count_runs_out_after_its_seconds(pledges):
     assert by_status.kept_count(0.2, status="published") == 2
     time.sleep(0.25)
     assert by_status.kept_count(0.2, status="published") == 3
+
+
+def test_each_run_turns_column_values_into_python_as_the_plain_query_does(db, monkeypatch):
+    """The converters (JSON here) are worked out once per connection, then used on every run."""
+    from mail.models import Email
+
+    Email.objects.create(kind="pledge-confirm", to="a@example.org", key="one", context={"name": "Asha", "n": [1, 2]})
+    Email.objects.create(kind="pledge-confirm", to="b@example.org", key="two", context={})
+    kept = kept_query(lambda kind: Email.objects.filter(kind=kind).order_by("key"))
+    kept_values = kept_query(lambda kind: Email.objects.filter(kind=kind).order_by("key").values_list("key", "context"))
+    plain = [(email.key, email.context) for email in Email.objects.filter(kind="pledge-confirm").order_by("key")]
+    assert plain == [("one", {"name": "Asha", "n": [1, 2]}), ("two", {})]
+    worked_out = []
+    original = SQLCompiler.get_converters
+    monkeypatch.setattr(SQLCompiler, "get_converters", lambda self, *a: worked_out.append(1) or original(self, *a))
+    for _ in range(3):
+        assert [(email.key, email.context) for email in kept(kind="pledge-confirm")] == plain
+        assert kept_values(kind="pledge-confirm") == plain
+    assert len(worked_out) == 2  # once for each query

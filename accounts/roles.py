@@ -9,6 +9,7 @@ permission granted by hand in the admin does not linger unnoticed.
 
 from django.db.models import Exists, F, OuterRef
 from django.db.models.signals import post_migrate
+from django.utils.functional import LazyObject, empty
 
 from core.queries import kept_query
 
@@ -66,9 +67,21 @@ def connect() -> None:
     post_migrate.connect(roles_sync, dispatch_uid="accounts_roles_sync")
 
 
+def _person(user):
+    """The person inside request.user, Django's lazy wrapper (loaded if it was not yet): each
+    attribute read through the wrapper costs a few microseconds more than on the person, and
+    a page checks roles a dozen times (the header, each moderation queue)."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def role_names(user) -> frozenset[str]:
     """The roles (group names) of a person, read once per user object, as Django keeps
     permissions: a page asks several times (the header, each moderation queue) for one query."""
+    user = _person(user)
     if not (user and user.is_authenticated):
         return frozenset()
     names = getattr(user, "_role_names", None)
@@ -125,16 +138,18 @@ def _groups_and_lead(user_id: int):
 
 
 def has_role(user, *names: str) -> bool:
-    return bool(role_names(user) & set(names))
+    return not role_names(user).isdisjoint(names)
 
 
 def is_programme_admin(user) -> bool:
     """Programme admins and superusers: they see and run everything."""
+    user = _person(user)
     return bool(user and user.is_authenticated and (user.is_superuser or has_role(user, PROGRAMME_ADMINS)))
 
 
 def is_moderator(user) -> bool:
     """Moderators, and everyone who may do what they do."""
+    user = _person(user)
     return is_programme_admin(user) or has_role(user, MODERATORS)
 
 
@@ -144,6 +159,7 @@ def is_regional_lead(user) -> bool:
     Being a lead is having regions (the Care Makers' `RegionalLead` rows, reached by their
     `care_maker_regions` name so accounts imports nothing above it); the "Regional leads"
     group only says what a lead may do in the Django admin."""
+    user = _person(user)
     if not (user and user.is_authenticated):
         return False
     if is_programme_admin(user):

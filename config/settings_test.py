@@ -59,5 +59,6 @@ PLEDGES_TOTALS_KEPT = 0
 # Tests add waiting items between requests: the queue page counts every time
 # (tests/moderation/test_queue_mechanism.py keeps the counts).
 MODERATION_COUNTS_SECONDS = 0
+MODERATION_REASONS_SECONDS = 0
 # Tests read the SQL their requests send; tests/core/test_prepared.py turns preparing on.
 CORE_QUERIES_PREPARED = False

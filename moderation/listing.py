@@ -118,3 +118,21 @@ def queue_listing(queue: Queue, visible: list[Queue], *, asked_page, overdue_onl
         "overdue_count": None if overdue_only else capped(overdue),
         "waiting": sum(min(count, COUNT_CAP) for count in counts),
     }
+
+
+# A queue's decision fields are kept rendered (queue.html, {% kept %}) under the reasons
+# they offer, which admins edit: read at most once a minute per process, as those fields
+# were kept before (settings MODERATION_REASONS_SECONDS, 0 in tests).
+REASONS_SECONDS = 60
+
+
+def decision_reasons(queue: Queue) -> tuple[tuple[int, str], ...]:
+    """The active reasons a decision on `queue` may give, (id, label), in the form's order."""
+    from .models import Reason
+
+    def read():
+        found = Reason.objects.filter(active=True, applies_to__in=["any", queue.reason_scope])
+        return tuple(found.values_list("pk", "label"))
+
+    seconds = getattr(settings, "MODERATION_REASONS_SECONDS", REASONS_SECONDS)
+    return kept_answer("moderation-reasons", queue.reason_scope, read, seconds)

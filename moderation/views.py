@@ -21,7 +21,7 @@ from core.urls import reverse
 
 from . import services
 from .forms import BulkDecideForm, ClaimForm, ContactForm, DecideForm, ItemIntentForm, LogSearchForm
-from .listing import COUNT_CAP, overdue_before, queue_listing, tab
+from .listing import COUNT_CAP, decision_reasons, overdue_before, queue_listing, tab
 from .models import Decision
 from .queues import all_queues, get_queue, note_waiting
 
@@ -95,6 +95,7 @@ def queue_view(request, key):
             "rows": _rows(queue, listing["page"].object_list, ticked, now),
             "form": sent,
             "blank_form": SimpleLazyObject(lambda: BulkDecideForm(queue=queue)),
+            "reasons": decision_reasons(queue) if sent is None else (),
             "overdue_only": overdue_only,
         },
     )

@@ -251,7 +251,7 @@ def test_ticked_items_stay_ticked_after_an_error(client, test_queue, items, mode
 
 
 def test_the_kept_bulk_fields_never_show_one_moderators_answers_to_another(client, test_queue, items, moderator):
-    """The blank action, reason and note are kept a minute per queue; a form sent back with
+    """The blank action, reason and note are kept per queue and reasons; a form sent back with
     errors is drawn afresh with what was typed, and the next blank page is blank again."""
     client.force_login(moderator)
     blank = client.get("/moderation/test-items/").content.decode()
@@ -263,6 +263,18 @@ def test_the_kept_bulk_fields_never_show_one_moderators_answers_to_another(clien
     again = client.get("/moderation/test-items/").content.decode()
     assert "Typed note" not in again and "Select a reason for this decision" not in again
     assert 'name="note"' in blank and 'name="note"' in again
+
+
+def test_the_kept_bulk_fields_offer_a_reason_added_since(client, test_queue, items, moderator, settings):
+    client.force_login(moderator)
+    assert "Copied from elsewhere" not in client.get("/moderation/test-items/").content.decode()
+    Reason.objects.create(code="copied", label="Copied from elsewhere", applies_to="any")
+    assert "Copied from elsewhere" in client.get("/moderation/test-items/").content.decode()
+    settings.MODERATION_REASONS_SECONDS = 60  # as in production: read once a minute per process
+    Reason.objects.filter(code="copied").update(active=False)
+    assert "Copied from elsewhere" not in client.get("/moderation/test-items/").content.decode()
+    Reason.objects.filter(code="copied").update(active=True)
+    assert "Copied from elsewhere" not in client.get("/moderation/test-items/").content.decode()  # kept
 
 
 def _tab_count(html: str, label: str) -> str:

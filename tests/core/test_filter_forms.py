@@ -92,14 +92,17 @@ def test_the_kept_sets_are_bounded(monkeypatch):
     ],
 )
 def test_pages_leave_the_shared_fields_as_they_found_them(client, path):
-    """The rule: nothing changes a FilterForm's fields after __init__ (a change would show
-    on every later page of the process)."""
+    """The rule: nothing changes a SharedFieldsForm's fields after __init__ (a change would
+    show on every later page of the process)."""
 
     def snapshot():
         return {
             key: {
                 name: (
-                    repr(list(field.choices)) if hasattr(field, "choices") else "",
+                    # (A model choice's value is an object shown by its id: compared as text.)
+                    repr([(str(value), str(label)) for value, label in field.choices])
+                    if hasattr(field, "choices")
+                    else "",
                     dict(field.widget.attrs),
                     field.required,
                 )

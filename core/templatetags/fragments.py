@@ -4,6 +4,7 @@ template must keep). {% kept "name" value ... %}...{% endkept %}: a part of a pa
 same way, under the values it is drawn from."""
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -49,7 +50,8 @@ def kept(parser, token):
     rendered with the page's context, kept under this template, the name and the values given
     (core.fragments.render_part_kept), which must be everything the part reads. With `when`,
     kept only when the condition holds (say, a query made of fixed choices): a part drawn from
-    something anyone can type is rendered every time, so it cannot push kept parts out."""
+    something anyone can type is rendered every time, so it cannot push kept parts out.
+    Nothing about the person may be in it: a {% csrf_token %} is refused as it is parsed."""
     bits = token.split_contents()[1:]
     if not bits:
         raise template.TemplateSyntaxError("{% kept %} needs a name for the part")
@@ -58,6 +60,9 @@ def kept(parser, token):
         when = parser.compile_filter(bits.pop()[len("when=") :])
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(CsrfTokenNode):
+        # One person's token, kept, would be served to the next.
+        raise template.TemplateSyntaxError("{% kept %} cannot hold a {% csrf_token %}")
     return KeptPartNode(
         nodelist, parser.compile_filter(bits[0]), [parser.compile_filter(bit) for bit in bits[1:]], when
     )

@@ -394,3 +394,10 @@ def test_the_wall_keeps_its_selects_only_for_values_that_are_choices(client, lis
     assert len(parts()) == 1
     page = client.get(reverse("pledges:index") + "?region=nowhere&theme=made-up").content.decode()
     assert "Show pledges" in page and len(parts()) == 1
+
+
+def test_a_kept_part_cannot_hold_a_csrf_token():
+    from django.template import TemplateSyntaxError, engines
+
+    with pytest.raises(TemplateSyntaxError, match="csrf_token"):
+        engines["django"].from_string('{% load fragments %}{% kept "form" %}{% csrf_token %}{% endkept %}')

@@ -273,7 +273,7 @@ def impact_page(*, slug: str | None, params) -> dict | None:
     given = bool(params) and any(name in params for name in SentenceFilterForm.base_fields)
     filters = filter_form().filters() if given else {}
     selects_key = _selects_key(SentenceFilterForm.select_choices(themes, sources.question_set), params)
-    filter_selects = render_kept("pledges/_sentence_selects.html", selects_key, lambda: {"filter_form": filter_form()})
+    filter_selects = render_kept("includes/filter_selects.html", selects_key, lambda: {"filter_form": filter_form()})
     typed = params.get("q") if params else None
     others = tuple((c.slug, c.name) for c in campaigns if c.pk != campaign.pk)
     shown = tuple((name, suppression.shown(headline[name])) for name in ("made", "done", "answered"))

@@ -76,6 +76,10 @@ class _Compiled:
         self.sql = sql
         self.params = params
         self.slots = slots
+        # The constants among the parameters (all but the slots): written into the prepared
+        # statement (core/prepared.py), so that PostgreSQL plans with them.
+        taken = {at for at, _ in slots}
+        self.fixed = tuple(at for at in range(len(params)) if at not in taken)
         self.converters: tuple | None = None  # (the connection, what get_converters gave on it)
 
     def _converters(self, compiler) -> dict:
@@ -105,7 +109,7 @@ class _Compiled:
             sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, stop - start, start]
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.queryset.db]  # this thread's connection
-        sql, params = prepared.statement(compiler.connection, sql, params)
+        sql, params = prepared.statement(compiler.connection, sql, params, self.fixed)
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         converters = self._converters(compiler)
         compiler.get_converters = lambda expressions: converters
@@ -125,7 +129,9 @@ class _Compiled:
         sql, params = self.counted(values, cap)
         connection = connections[self.queryset.db]
         with connection.cursor() as cursor:
-            cursor.execute(*prepared.statement(connection, f"SELECT COUNT(*) FROM ({sql}) AS counted", params))
+            cursor.execute(
+                *prepared.statement(connection, f"SELECT COUNT(*) FROM ({sql}) AS counted", params, self.fixed)
+            )
             return cursor.fetchone()[0]
 
 
@@ -332,12 +338,13 @@ def counts_together(*asks: tuple[KeptQuery, int | None, dict]) -> list[int]:
     databases = {one.queryset.db for one in compiled if one is not None}
     if not asks or None in compiled or len(databases) != 1:
         return [kept.count(cap, **values) for kept, cap, values in asks]
-    selects, params = [], []
+    selects, params, fixed = [], [], []
     for one, (_, cap, values) in zip(compiled, asks, strict=True):
         sql, its_params = one.counted(values, cap)
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
+        fixed += [len(params) + at for at in one.fixed]
         params += its_params
     connection = connections[databases.pop()]
     with connection.cursor() as cursor:
-        cursor.execute(*prepared.statement(connection, f"SELECT {', '.join(selects)}", params))
+        cursor.execute(*prepared.statement(connection, f"SELECT {', '.join(selects)}", params, tuple(fixed)))
         return list(cursor.fetchone())

@@ -178,10 +178,10 @@ def impact_rows(report: dict) -> list[list]:
 IMPACT_FIELDS = ["section", "answer", "figure"]
 
 
-# How long each process keeps the directory's count per set of filters: a Care Maker who
-# joins, lapses or shows or hides a profile is counted at once in the process that saved
-# it, and within this many seconds in the others. The cards are read on every view.
-DIRECTORY_COUNT_SECONDS = 5.0
+# How long each process keeps the directory's count per set of filters is
+# settings.AMBASSADORS_DIRECTORY_COUNT_SECONDS: a Care Maker who joins, lapses or shows or
+# hides a profile is counted at once in the process that saved it, and within that many
+# seconds in the others. The cards are read on every view.
 
 # The columns a card shows (templates/ambassadors/_directory_card.html, and CareMaker.name):
 # its rendered card is kept by these values, so no others are loaded.
@@ -191,8 +191,8 @@ DIRECTORY_CARD_COLUMNS = ("number", "role", "region", "chosen_c", "display_name"
 def directory(*, region="", role="", sector="", c="") -> KeptPages:
     """The public directory's Care Makers, by number, for Paginator: its count and pages run
     SQL compiled once per process and set of filters (core/queries.py), the count kept
-    DIRECTORY_COUNT_SECONDS per process."""
-    seconds = getattr(settings, "AMBASSADORS_DIRECTORY_COUNT_SECONDS", DIRECTORY_COUNT_SECONDS)
+    AMBASSADORS_DIRECTORY_COUNT_SECONDS per process."""
+    seconds = settings.AMBASSADORS_DIRECTORY_COUNT_SECONDS
     return _directory.pages_count_kept(seconds, region=region, role=role, sector=sector, c=c)
 
 

@@ -378,6 +378,33 @@ PLEDGE_OUTCOME_AFTER_DONE_DAYS = int(env("PLEDGE_OUTCOME_AFTER_DONE_DAYS", "90")
 PLEDGE_OUTCOME_AFTER_CLOSE_DAYS = int(env("PLEDGE_OUTCOME_AFTER_CLOSE_DAYS", "14") or 14)
 # Multiplies every rate limit (core/ratelimit.py); raise it for load tests and benchmarks.
 RATELIMIT_MULTIPLIER = int(env("RATELIMIT_MULTIPLIER", "1") or 1)
+# Optional address for mail clients' unsubscribe button, beside the one-click link (mail/links.py).
+UNSUBSCRIBE_MAILTO = ""
+
+# --- What each process keeps in memory, and for how long (seconds) --------------------
+# Read on every request: each is set here, because Django looks up a setting that is not
+# set the slow way every time (an exception a call; about 4% of a search page's CPU).
+# Rendered cards, rows and parts of pages (core/fragments.py); False renders every time.
+CORE_FRAGMENTS_KEPT = True
+# Queries whose SQL is compiled once (core/queries.py); False builds every query every time.
+CORE_QUERIES_KEPT = True
+# The public pages' micro-cache (pledges/microcache.py), and how often a process reads its version.
+PLEDGES_MICROCACHE_ENABLED = True
+PLEDGES_MICROCACHE_VERSION_TTL = 1.0
+# The current campaign and its themes (pledges/cache.py): an admin's edit shows within this.
+PLEDGES_CAMPAIGN_TTL = 5.0
+# Totals and the outcome questions beside them, as long as the micro-cache keeps a page
+# (pledges/selectors.py, pledges/outcomes.py).
+PLEDGES_TOTALS_KEPT = 5.0
+# Directory counts per set of filters: a change shows at once in the process that made it,
+# and within this in the others (ambassadors/selectors.py, organisations/selectors.py).
+AMBASSADORS_DIRECTORY_COUNT_SECONDS = 5.0
+ORGANISATIONS_DIRECTORY_COUNT_SECONDS = 5.0
+# The current set's statement titles (organisations/selectors.py).
+ORGANISATIONS_STATEMENT_TITLES_SECONDS = 5.0
+# The moderation queue's counts, and the reasons its decision fields offer (moderation/listing.py).
+MODERATION_COUNTS_SECONDS = 5.0
+MODERATION_REASONS_SECONDS = 60
 
 # --- Client addresses and the proxies in front of the site (core/client.py) -----------
 # X-Forwarded-For is believed only as far as these say. TRUSTED_PROXY_COUNT: how many proxies

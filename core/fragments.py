@@ -120,7 +120,7 @@ def _render(template_name: str, arguments: dict) -> SafeString:
 
 def render_fragment(template_name: str, **arguments) -> SafeString:
     """The template rendered with these arguments only, kept while they are unchanged."""
-    if not getattr(settings, "CORE_FRAGMENTS_KEPT", True):
+    if not settings.CORE_FRAGMENTS_KEPT:
         return _render(template_name, arguments)
     key = _key(template_name, arguments)
     if key is None:
@@ -136,7 +136,7 @@ def render_kept(template_name: str, key: Hashable, arguments: Callable[[], dict]
     the template keeps the same rule as a fragment's. A key of None renders every time: for
     a part drawn from values without bound (a query string anyone can type), which would
     only push kept fragments out."""
-    if key is None or not getattr(settings, "CORE_FRAGMENTS_KEPT", True):
+    if key is None or not settings.CORE_FRAGMENTS_KEPT:
         return _render(template_name, arguments())
     return _kept_or_render(("kept", template_name, key), template_name, arguments)
 
@@ -220,7 +220,7 @@ def render_part_kept(place: tuple, values: tuple, render: Callable[[], str]) -> 
     """`render()`, a part of a template ({% kept %}), kept under its `place` (the template and
     the part's name) and the `values` it is drawn from, which follow the same rule as a
     fragment's arguments; one that cannot be part of a key renders every time."""
-    if not getattr(settings, "CORE_FRAGMENTS_KEPT", True):
+    if not settings.CORE_FRAGMENTS_KEPT:
         return SafeString(render())
     try:
         key = ("part", place, _value(values))

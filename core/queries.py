@@ -264,7 +264,7 @@ class KeptQuery:
         functools.update_wrapper(self, build)
 
     def compiled(self, values: dict, *, counting: bool = False, paged: bool = False) -> _Compiled | None:
-        if not getattr(settings, "CORE_QUERIES_KEPT", True):
+        if not settings.CORE_QUERIES_KEPT:
             return None
         if any(type(value) is int and not _INT64[0] <= value <= _INT64[1] for value in values.values()):
             # Django answers "nothing" for an integer no column can hold; PostgreSQL would

@@ -46,7 +46,7 @@ def unsubscribe_url(email: str, category: str) -> str:
 def unsubscribe_headers(url: str) -> dict[str, str]:
     """RFC 2369 and RFC 8058 headers for an unsubscribe URL: mail clients show their own button."""
     values = [f"<{url}>"]
-    mailto = getattr(settings, "UNSUBSCRIBE_MAILTO", "")
+    mailto = settings.UNSUBSCRIBE_MAILTO
     if mailto:
         values.append(f"<mailto:{mailto}?subject=unsubscribe>")
     return {"List-Unsubscribe": ", ".join(values), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

@@ -24,10 +24,10 @@ PER_PAGE = 50
 COUNT_CAP = 1000  # tab counts stop at 999+: a queue count never scans a big table
 OVERDUE_AFTER = timedelta(days=2)
 # How long each process keeps the page's counts (the tabs, the overdue count, how far the
-# queue is paged). A decision made through the queue pages is counted at once in the process
-# that made it (counts_changed); anything else, such as a new held pledge, within this many
-# seconds, as the directories' counts are. The rows themselves are read on every view.
-COUNTS_SECONDS = 5.0
+# queue is paged) is settings.MODERATION_COUNTS_SECONDS. A decision made through the queue
+# pages is counted at once in the process that made it (counts_changed); anything else, such
+# as a new held pledge, within that many seconds, as the directories' counts are. The rows
+# themselves are read on every view.
 _counts_generation = 0
 # Past this page, or below page 1 (which Paginator answers with the last page), the queue is
 # counted to its end, as it was before counts stopped at a cap: only a hand-made link asks.
@@ -45,7 +45,7 @@ class CappedPaginator(Paginator):
 
     def page(self, number):
         """As Paginator.page(), but a page is read up to its full length even past the count:
-        the count may be a few seconds old (COUNTS_SECONDS), and an item that arrived since
+        the count may be a few seconds old (MODERATION_COUNTS_SECONDS), and an item that arrived since
         is shown rather than left off the last page."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -106,7 +106,7 @@ def queue_listing(queue: Queue, visible: list[Queue], *, asked_page, overdue_onl
     asks = [other.counting(its_cap) for other, its_cap in zip(visible, caps, strict=True)]
     asks.append(queue.counting(overdue_cap, before=before))
     depends_on = (_counts_generation, [other.key for other in visible], caps, queue.key, overdue_cap, before)
-    seconds = getattr(settings, "MODERATION_COUNTS_SECONDS", COUNTS_SECONDS)
+    seconds = settings.MODERATION_COUNTS_SECONDS
     *counts, overdue = kept_answer("moderation-counts", depends_on, lambda: counts_together(*asks), seconds)
     paged = overdue if overdue_only else counts[visible.index(queue)]
     pages = queue.pages(now=now, before=before if overdue_only else None)
@@ -123,7 +123,6 @@ def queue_listing(queue: Queue, visible: list[Queue], *, asked_page, overdue_onl
 # A queue's decision fields are kept rendered (queue.html, {% kept %}) under the reasons
 # they offer, which admins edit: read at most once a minute per process, as those fields
 # were kept before (settings MODERATION_REASONS_SECONDS, 0 in tests).
-REASONS_SECONDS = 60
 
 
 def decision_reasons(queue: Queue) -> tuple[tuple[int, str], ...]:
@@ -134,5 +133,5 @@ def decision_reasons(queue: Queue) -> tuple[tuple[int, str], ...]:
         found = Reason.objects.filter(active=True, applies_to__in=["any", queue.reason_scope])
         return tuple(found.values_list("pk", "label"))
 
-    seconds = getattr(settings, "MODERATION_REASONS_SECONDS", REASONS_SECONDS)
+    seconds = settings.MODERATION_REASONS_SECONDS
     return kept_answer("moderation-reasons", queue.reason_scope, read, seconds)

@@ -74,10 +74,10 @@ def organisation_milestone_names(key: str, parts: list[str]) -> list[str]:
     return names
 
 
-# How long each process keeps the directory's count per search: verifying an organisation
-# (a few times a day) shows in the count at once in the process that did it, and within this
-# many seconds in the others. The entries themselves are read on every view.
-DIRECTORY_COUNT_SECONDS = 5.0
+# How long each process keeps the directory's count per search is
+# settings.ORGANISATIONS_DIRECTORY_COUNT_SECONDS: verifying an organisation (a few times a
+# day) shows in the count at once in the process that did it, and within that many seconds
+# in the others. The entries themselves are read on every view.
 
 # The columns a directory card shows (templates/organisations/_directory_item.html): its
 # rendered card is kept by these values, so no others are loaded.
@@ -97,8 +97,8 @@ def directory(*, q: str = "", region: str = "", type: str = "") -> KeptPages:
     """Verified organisations for the public directory, by name; committed or not, each
     marked. For Paginator: without a search its count and pages run SQL compiled once per
     process and set of filters (core/queries.py); a search is built each time. The count is
-    kept DIRECTORY_COUNT_SECONDS per process."""
-    seconds = getattr(settings, "ORGANISATIONS_DIRECTORY_COUNT_SECONDS", DIRECTORY_COUNT_SECONDS)
+    kept ORGANISATIONS_DIRECTORY_COUNT_SECONDS per process."""
+    seconds = settings.ORGANISATIONS_DIRECTORY_COUNT_SECONDS
     return _directory.pages_count_kept(seconds, q=q.strip(), region=region, type=type)
 
 
@@ -182,14 +182,14 @@ def organisation_page_figures(organisation: Organisation) -> tuple[dict, dict | 
 
 # The programme's figures (the impact page, its CSV and JSON) name the statements of the
 # current set. A new set is published a few times in the programme's life, so each process
-# keeps the titles this many seconds rather than reading the sets on every view (two queries).
-STATEMENT_TITLES_SECONDS = 5.0
+# keeps the titles ORGANISATIONS_STATEMENT_TITLES_SECONDS rather than reading the sets on
+# every view (two queries).
 
 
 def _statement_titles() -> dict[int, str]:
     """Employer statement titles of the newest published set, by number: read at most once
-    every STATEMENT_TITLES_SECONDS per process."""
-    seconds = getattr(settings, "ORGANISATIONS_STATEMENT_TITLES_SECONDS", STATEMENT_TITLES_SECONDS)
+    every ORGANISATIONS_STATEMENT_TITLES_SECONDS per process."""
+    seconds = settings.ORGANISATIONS_STATEMENT_TITLES_SECONDS
     return kept_answer("organisations-statement-titles", (), _statement_titles_read, seconds)
 
 

@@ -66,7 +66,7 @@ _campaign: dict[str, tuple[float, object]] = {}
 
 
 def _kept(name: str, load):
-    ttl = getattr(settings, "PLEDGES_CAMPAIGN_TTL", 5.0)
+    ttl = settings.PLEDGES_CAMPAIGN_TTL
     if ttl <= 0:
         return load()
     now = time.monotonic()

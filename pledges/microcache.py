@@ -46,7 +46,7 @@ _version_seen: tuple[float, int | None] = (0.0, None)
 
 def _version_ttl() -> float:
     # Tests set 0: each test clears the shared cache and must not see the last test's pages.
-    return getattr(settings, "PLEDGES_MICROCACHE_VERSION_TTL", 1.0)
+    return settings.PLEDGES_MICROCACHE_VERSION_TTL
 
 
 def _new_version() -> int:
@@ -94,7 +94,7 @@ def public_pages_changed() -> None:
 
 def _enabled() -> bool:
     # PLEDGES_MICROCACHE_ENABLED = False serves every page the plain way (to compare, or to debug).
-    return getattr(settings, "PLEDGES_MICROCACHE_ENABLED", True)
+    return settings.PLEDGES_MICROCACHE_ENABLED
 
 
 def _cacheable_request(request) -> bool:

@@ -38,7 +38,6 @@ from counters import suppression
 from counters.services import counter_values_with_prefix, counters_add
 
 from . import keys as pledge_keys
-from . import microcache
 from .microcache import public_pages_changed
 from .models import (
     OUTCOME_MULTIPLE,
@@ -97,7 +96,7 @@ def outcome_question_set_shown(campaign: Campaign | None) -> OutcomeQuestionSet:
     (selectors.pledge_counters), so an admin's edit of the questions shows there within
     PLEDGES_TOTALS_KEPT seconds, as on a micro-cached page. Each caller gets its own copy.
     The answer page and the counting read the set afresh."""
-    seconds = getattr(settings, "PLEDGES_TOTALS_KEPT", microcache.TTL)
+    seconds = settings.PLEDGES_TOTALS_KEPT
     campaign_id = campaign.pk if campaign is not None else None
     return kept_answer("outcome-question-set", campaign_id, lambda: outcome_question_set(campaign), seconds)
 

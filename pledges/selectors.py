@@ -48,7 +48,7 @@ def pledge_counters(prefix: str, *keys: str, shape: Callable[[dict[str, int]], A
         totals = {**counter_values_with_prefix(prefix), **(counter_values(keys) if keys else {})}
         return shape(totals) if shape else totals
 
-    seconds = getattr(settings, "PLEDGES_TOTALS_KEPT", microcache.TTL)
+    seconds = settings.PLEDGES_TOTALS_KEPT
     if seconds <= 0:
         return read()
     try:

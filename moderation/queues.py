@@ -45,10 +45,11 @@ class Queue:
     # it links to, one level; plain values, no JSON). The queue page reads its rows as these
     # values only.
     row_columns: tuple[str, ...] = ("id",)
-    # What the row template reads beside its columns, read once for the whole page: the
-    # page's rows (a dict of row_columns each) -> a dict of plain values per row, in order
-    # (the reports on each reported pledge, say). Plain: strings, numbers, dates, tuples.
-    row_extras: Callable[[list[dict]], list[dict]] | None = None
+    # What the row template reads beside its columns, read once for the whole page:
+    # (row_columns, the page's rows as tuples that start with those columns) -> a dict of
+    # plain values per row, in order (the reports on each reported pledge, say). Plain:
+    # strings, numbers, dates, tuples.
+    row_extras: Callable[[tuple[str, ...], list[tuple]], list[dict]] | None = None
 
     # The queue page, its tabs, the header's count and the staff digest read these on every
     # view: kept queries (core/queries.py), so their SQL is compiled once per process.

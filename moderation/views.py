@@ -138,7 +138,7 @@ def _rows(queue, rows: list[tuple], ticked: set[int], now) -> SafeString:
     this_minute = now.replace(second=0, microsecond=0)
     language = get_language()
     columns = queue.row_columns
-    extras = queue.row_extras([dict(zip(columns, row, strict=False)) for row in rows]) if queue.row_extras else None
+    extras = queue.row_extras(columns, rows) if queue.row_extras else None
     key = (
         queue.key,
         tuple(rows),
@@ -255,8 +255,8 @@ def _item_extras(queue, item) -> dict:
     """What the row template reads beside the item's columns (Queue.row_extras), for one item."""
     if queue.row_extras is None:
         return {}
-    row = type(item)._default_manager.filter(pk=item.pk).values(*queue.row_columns).first()
-    return queue.row_extras([row])[0] if row else {}
+    row = type(item)._default_manager.filter(pk=item.pk).values_list(*queue.row_columns).first()
+    return queue.row_extras(queue.row_columns, [row])[0] if row else {}
 
 
 def _item_page(request, queue, item, *, form=None, contact_form=None, contact=None, claim_form=None):

@@ -41,18 +41,20 @@ def reported():
     )
 
 
-def reports_shown(rows: list[dict]) -> list[dict]:
+def reports_shown(columns: tuple[str, ...], rows: list[tuple]) -> list[dict]:
     """The reports on each row's pledge, newest first, as the row shows them: (what the
     reason says, the reporter's words, when), read in one query for the page, and only for
-    pledges that were ever reported."""
-    reported = [row["id"] for row in rows if row["reported_at"]]
+    pledges that were ever reported. `rows` start with `columns` (ROW_COLUMNS)."""
+    at_id, at_reported = columns.index("id"), columns.index("reported_at")
+    reported = [row[at_id] for row in rows if row[at_reported]]
+    if not reported:  # the held queue, mostly
+        return [{"reports": ()} for _ in rows]
     by_pledge: dict[int, list[tuple]] = {}
-    if reported:
-        found = PledgeReport.objects.filter(pledge_id__in=reported).order_by("-created_at", "-pk")
-        for pledge_id, reason, detail, created_at in found.values_list("pledge_id", "reason", "detail", "created_at"):
-            label = str(PledgeReport.Reason(reason).label) if reason in PledgeReport.Reason.values else reason
-            by_pledge.setdefault(pledge_id, []).append((label, detail, created_at))
-    return [{"reports": tuple(by_pledge.get(row["id"], ()))} for row in rows]
+    found = PledgeReport.objects.filter(pledge_id__in=reported).order_by("-created_at", "-pk")
+    for pledge_id, reason, detail, created_at in found.values_list("pledge_id", "reason", "detail", "created_at"):
+        label = str(PledgeReport.Reason(reason).label) if reason in PledgeReport.Reason.values else reason
+        by_pledge.setdefault(pledge_id, []).append((label, detail, created_at))
+    return [{"reports": tuple(by_pledge.get(row[at_id], ()))} for row in rows]
 
 
 def _decide(action: str):

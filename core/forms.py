@@ -1,7 +1,6 @@
 """Form fields shared by every programme, rendered by the NHS.UK template pack (core/templates/nhsuk/)."""
 
 import copy
-import hashlib
 from datetime import date
 
 from django import forms
@@ -138,7 +137,6 @@ class SharedFieldsForm(forms.Form):
         fields = _shared.get(key)
         if fields is None:
             fields = _SharedFields(copy.deepcopy(dict(type(self).base_fields)))
-            fields.digest = hashlib.sha256(repr(key[1:]).encode()).hexdigest()[:16]
             for name, values in (choices or {}).items():
                 fields[name].choices = list(values)
             self.prepare_fields(fields, *variant)
@@ -164,19 +162,30 @@ class FilterForm(SharedFieldsForm):
         """Every field but the search box, in order."""
         return [self[name] for name in self.fields if name not in self.search_fields]
 
-    def selects_key(self) -> str:
-        """What the selects look like depends on: their choices and the value each has (as
-        typed, or none given). For `{% kept %}` around them (core/templatetags/fragments.py)."""
-        values = [(field.name, field.value()) for field in self.selects()]
-        return f"{type(self).__name__}:{self.base_fields.digest}:{values!r}"
+    @staticmethod
+    def selects_key_of(choices: dict[str, list[tuple]], data) -> tuple | None:
+        """What a filter form's selects show, worked out without making the form: their
+        `choices` (field name -> [(value, label), ...], as the form is given them) and the
+        value each has in `data` (the query, or None; the last of a name given twice, as the
+        form reads it). For keeping the rendered selects (`{% kept ... when=... %}`, or
+        core.fragments.render_kept). None when a value is not one of its choices: selects are
+        kept only for values drawn from those lists, not for any value someone made up."""
+        values = []
+        for name, options in choices.items():
+            value = data.get(name) if data else None
+            if value not in (None, "") and value not in {str(option) for option, _ in options}:
+                return None
+            values.append(value)
+        return (
+            "selects",
+            tuple((name, tuple(map(tuple, options))) for name, options in choices.items()),
+            tuple(values),
+        )
 
-    def selects_chosen(self) -> bool:
-        """Whether each select holds one of its choices or nothing: then selects_key is one of
-        only so many, and the selects may be kept (a value anyone made up is not)."""
-        if not self.is_bound:
-            return True
-        errors = self.errors
-        return not any(name in errors for name in self.fields if name not in self.search_fields)
+    def selects_key(self) -> tuple | None:
+        """selects_key_of() for this form's selects and data."""
+        choices = {field.name: field.field.choices for field in self.selects()}
+        return self.selects_key_of(choices, self.data if self.is_bound else None)
 
     def chosen_only(self, *, besides: tuple[str, ...] = ("page",)) -> bool:
         """Whether the data is a valid choice in each select, once each, an empty search box

@@ -272,7 +272,9 @@ def impact_page(*, slug: str | None, params) -> dict | None:
     )
     given = bool(params) and any(name in params for name in SentenceFilterForm.base_fields)
     filters = filter_form().filters() if given else {}
-    selects_key = _selects_key(SentenceFilterForm.select_choices(themes, sources.question_set), params)
+    selects_key = SentenceFilterForm.selects_key_of(
+        SentenceFilterForm.select_choices(themes, sources.question_set), params
+    )
     filter_selects = render_kept("includes/filter_selects.html", selects_key, lambda: {"filter_form": filter_form()})
     typed = params.get("q") if params else None
     others = tuple((c.slug, c.name) for c in campaigns if c.pk != campaign.pk)
@@ -315,19 +317,6 @@ def impact_page(*, slug: str | None, params) -> dict | None:
             lambda: {"campaign": campaign, "minimum": suppression.MINIMUM_CELL},
         ),
     }
-
-
-def _selects_key(choices: dict[str, list[tuple[str, str]]], params) -> tuple | None:
-    """What the filter form's selects show: their `choices` and the value each was given, as
-    the form reads them (the last of a name given twice). None, rendered every time, when a
-    value is not one of its choices: values anyone can type would only push kept fragments out."""
-    values = []
-    for name, options in choices.items():
-        value = params.get(name) if params else None
-        if value not in (None, "") and value not in {option for option, _ in options}:
-            return None
-        values.append(value)
-    return ("selects", tuple((name, tuple(options)) for name, options in choices.items()), tuple(values))
 
 
 # --- Published sentences, searched and filtered ------------------------------------

@@ -118,10 +118,22 @@ def test_pages_leave_the_shared_fields_as_they_found_them(client, path):
     assert {key: value for key, value in snapshot().items() if key in before} == before
 
 
-def test_selects_are_chosen_when_each_holds_a_choice_or_nothing():
-    assert WallFilterForm(themes=THEMES).selects_chosen()
-    assert WallFilterForm({"q": "anything typed", "region": "london", "r": "7"}, themes=THEMES).selects_chosen()
-    assert not WallFilterForm({"region": "nowhere"}, themes=THEMES).selects_chosen()
+def test_selects_are_keyed_only_when_each_holds_a_choice_or_nothing():
+    assert WallFilterForm(themes=THEMES).selects_key() is not None
+    typed = WallFilterForm({"q": "anything typed", "region": "london", "r": "7"}, themes=THEMES)
+    assert typed.selects_key() == WallFilterForm({"region": "london"}, themes=THEMES).selects_key() is not None
+    assert WallFilterForm({"region": "nowhere"}, themes=THEMES).selects_key() is None
+    assert WallFilterForm({"theme": "dementia", "region": "nowhere"}, themes=THEMES).selects_key() is None
+
+
+def test_the_selects_key_is_the_same_with_the_form_and_without_it():
+    data = QueryDict("theme=dementia&region=north-east&region=london&q=night")
+    form = WallFilterForm(data, themes=THEMES)
+    choices = {field.name: field.field.choices for field in form.selects()}
+    assert WallFilterForm.selects_key_of(choices, data) == form.selects_key()
+    assert (
+        form.selects_key()[2][form.selects().index(form["region"])] == "london"
+    )  # the last given, as the form reads it
 
 
 def test_the_pledge_form_shares_its_fields_per_variant():

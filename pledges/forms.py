@@ -10,6 +10,7 @@ from core.urls import reverse
 from organisations.selectors import organisation_matches
 
 from .models import Campaign, Pledge, PledgeReport, Theme
+from .selectors import active_theme
 
 HONEYPOT = "website"
 # The id of the <datalist> that organisation-lookup.js fills with directory suggestions.
@@ -18,6 +19,27 @@ ORGANISATION_OPTIONS = "organisation-options"
 
 def _with_empty(choices, label):
     return [("", label), *choices]
+
+
+class ActiveThemeField(forms.ModelChoiceField):
+    """The active themes: drawn from its queryset, as Django draws them, but a theme sent is
+    checked against the kept lists (pledges.selectors.active_theme; read from the database
+    only for a theme added since they were read), so sending the form asks the database
+    nothing for it. Django's field ran a query for every form sent."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            pk = int(value.pk if isinstance(value, Theme) else str(value))
+        except (TypeError, ValueError):
+            pk = None
+        theme = active_theme(pk)
+        if theme is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return theme
 
 
 class PledgeForm(SharedFieldsForm):
@@ -39,7 +61,7 @@ class PledgeForm(SharedFieldsForm):
             "max_length": f"Your pledge must be {Pledge.TEXT_MAX} characters or fewer",
         },
     )
-    theme = forms.ModelChoiceField(
+    theme = ActiveThemeField(
         label="Theme",
         help_text="The one that fits best.",
         queryset=Theme.objects.filter(is_active=True),

@@ -4,11 +4,14 @@ import re
 
 import pytest
 from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mail.models import Email
+from pledges import cache as pledge_cache
 from pledges import services
-from pledges.models import Pledge
+from pledges.models import Pledge, Theme
 from tests.factories import PASSWORD
 
 from .factories import CampaignFactory, PledgeFactory
@@ -48,6 +51,8 @@ def test_signed_in_form_is_filled_from_the_profile_and_asks_no_email(client, cam
         ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
         ({"consent": ""}, "consent", "Confirm you have read the privacy notice"),
         ({"theme": "99999"}, "theme", "Choose a theme from the list"),
+        ({"theme": "first"}, "theme", "Choose a theme from the list"),
+        ({"theme": "9" * 30}, "theme", "Choose a theme from the list"),
     ],
 )
 def test_bad_input_gets_an_nhs_error_and_keeps_what_was_typed(client, campaign, form_data, change, field, message):
@@ -316,3 +321,18 @@ def test_held_pledges_feed_the_staff_digest_after_a_day(campaign, service_data, 
     assert waiting.path == "/moderation/held-pledges/"
     assert waiting.description == "Held pledges: 1 waiting, the oldest for 48 hours"
     assert [person.email for person in waiting.staff] == [moderator.email]
+
+
+def test_a_retired_theme_is_refused_and_sending_the_form_asks_nothing_of_the_theme_table(
+    client, campaign, form_data, settings
+):
+    settings.PLEDGES_CAMPAIGN_TTL = 5  # as in production: the themes come from the kept lists
+    theme = Theme.objects.get(pk=form_data["theme"])
+    client.post(NEW, form_data)  # the lists are read
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(NEW, form_data).status_code == 302
+    assert not [q for q in queries.captured_queries if "pledges_theme" in q["sql"]]
+    Theme.objects.filter(pk=theme.pk).update(is_active=False)
+    pledge_cache._campaign.clear()  # as the lists are read again within PLEDGES_CAMPAIGN_TTL
+    html = client.post(NEW, form_data).content.decode()
+    assert "Choose a theme from the list" in html

@@ -116,8 +116,10 @@ def _search_probe(q: str) -> list[int]:
     takes milliseconds, so this one query is told to use it.
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        # The settings (local to this transaction) and the query in one round trip: the rows
+        # are the last statement's.
         cursor.execute(
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
             f"SELECT id FROM {Pledge._meta.db_table} WHERE status = %s AND {_MATCH} LIMIT %s",
             [Pledge.Status.PUBLISHED, q, SEARCH_PROBE_CAP],
         )

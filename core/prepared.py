@@ -124,7 +124,13 @@ def statement(connection, sql: str, params, fixed: tuple[int, ...] = ()) -> tupl
     params = tuple(params)
     if not getattr(settings, "CORE_QUERIES_PREPARED", True) or connection.vendor != "postgresql":
         return sql, params
-    key = (sql, tuple(_hashable(params[at]) for at in fixed)) if fixed else sql
+    key = sql
+    if fixed:
+        try:
+            key = (sql, fixed, tuple(_hashable(params[at]) for at in fixed))
+            hash(key)
+        except TypeError:  # a constant that cannot be part of a key (a list of lists): a parameter
+            key, fixed = sql, ()
     if key in _not_preparable:
         return sql, params
     name = _names.get(key)

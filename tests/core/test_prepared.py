@@ -141,3 +141,14 @@ def test_the_same_sql_with_other_constants_is_another_statement(site, settings):
     for _ in range(2):  # prepared, then executed by name
         assert by_status[Pledge.Status.HELD](pk=pledge.pk) == [pledge.pk]
         assert by_status[Pledge.Status.PUBLISHED](pk=pledge.pk) == []
+
+
+def test_a_constant_that_cannot_be_a_key_is_sent_as_a_parameter(db, settings):
+    settings.CORE_QUERIES_PREPARED = True
+    sql = "SELECT %s::int[][] = %s::int[][], %s::int"
+    for _ in range(2):
+        statement, params = prepared.statement(connection, sql, ([[1, 2]], [[1, 2]], 7), fixed=(0, 1))
+        assert statement.startswith("EXECUTE core_kept_") and params == ([[1, 2]], [[1, 2]], 7)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            assert cursor.fetchone() == (True, 7)

@@ -388,14 +388,16 @@ UNSUBSCRIBE_MAILTO = ""
 CORE_FRAGMENTS_KEPT = True
 # Queries whose SQL is compiled once (core/queries.py); False builds every query every time.
 CORE_QUERIES_KEPT = True
-# The public pages' micro-cache (pledges/microcache.py), and how often a process reads its version.
+# The public pages' micro-cache (pledges/microcache.py): how long a page is kept, and how
+# often a process reads the version its pages are filed under.
 PLEDGES_MICROCACHE_ENABLED = True
+PLEDGES_MICROCACHE_TTL = 5.0
 PLEDGES_MICROCACHE_VERSION_TTL = 1.0
 # The current campaign and its themes (pledges/cache.py): an admin's edit shows within this.
 PLEDGES_CAMPAIGN_TTL = 5.0
 # Totals and the outcome questions beside them, as long as the micro-cache keeps a page
 # (pledges/selectors.py, pledges/outcomes.py).
-PLEDGES_TOTALS_KEPT = 5.0
+PLEDGES_TOTALS_KEPT = PLEDGES_MICROCACHE_TTL
 # Directory counts per set of filters: a change shows at once in the process that made it,
 # and within this in the others (ambassadors/selectors.py, organisations/selectors.py).
 AMBASSADORS_DIRECTORY_COUNT_SECONDS = 5.0

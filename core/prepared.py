@@ -122,7 +122,7 @@ def statement(connection, sql: str, params, fixed: tuple[int, ...] = ()) -> tupl
     `fixed`: the positions of the parameters that hold the statement's constants (the same
     on every run of this SQL from its caller), written into the statement instead."""
     params = tuple(params)
-    if not getattr(settings, "CORE_QUERIES_PREPARED", True) or connection.vendor != "postgresql":
+    if not settings.CORE_QUERIES_PREPARED or connection.vendor != "postgresql":
         return sql, params
     key = sql
     if fixed:

@@ -9,10 +9,10 @@ pledges): one pledge's page is served 2,514 times a second kept against 286 rend
 time (p99 55 ms against 147 ms); a search 2,650 a second against 83 (p99 70 ms against
 491 ms); the wall's first page 2,965 a second, 159% of a bare Django view.
 tests/pledges/test_microcache.py checks that a kept page is byte for byte the page the view
-renders. Each process keeps the rendered page for
-at most TTL seconds, filed under a version number held in the shared cache. Any change that
-can alter a public page (a pledge published, hidden, withdrawn, marked done or erased) bumps
-the version once its transaction commits, so a new pledge shows at once, not after the TTL.
+renders. Each process keeps the rendered page for at most PLEDGES_MICROCACHE_TTL seconds (5),
+filed under a version number held in the shared cache. Any change that can alter a public
+page (a pledge published, hidden, withdrawn, marked done or erased) bumps the version once
+its transaction commits, so a new pledge shows at once, not after the TTL.
 The TTL only bounds what is not a pledge change (an admin renaming a theme).
 
 Each process reads the version from the shared cache at most once a VERSION_TTL (a second):
@@ -35,7 +35,6 @@ from django.http import HttpResponse
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pledges:public-pages-version"
-TTL = 5.0  # seconds
 MAX_ENTRIES = 500  # per process; about 25 MB of wall pages at most
 
 # (full path, version) -> (expires at, content, headers)
@@ -131,7 +130,7 @@ def public_microcache(view):
         ):
             if len(_pages) >= MAX_ENTRIES:
                 _pages.clear()
-            _pages[key] = (now + TTL, response.content, list(response.items()))
+            _pages[key] = (now + settings.PLEDGES_MICROCACHE_TTL, response.content, list(response.items()))
         return response
 
     return wrapped

@@ -120,13 +120,11 @@ def queue_listing(queue: Queue, visible: list[Queue], *, asked_page, overdue_onl
     }
 
 
-# A queue's decision fields are kept rendered (queue.html, {% kept %}) under the reasons
-# they offer, which admins edit: read at most once a minute per process, as those fields
-# were kept before (settings MODERATION_REASONS_SECONDS, 0 in tests).
-
-
 def decision_reasons(queue: Queue) -> tuple[tuple[int, str], ...]:
-    """The active reasons a decision on `queue` may give, (id, label), in the form's order."""
+    """The active reasons a decision on `queue` may give, (id, label), in the form's order.
+    A queue's decision fields are kept rendered (queue.html, {% kept %}) under them; admins
+    edit them, so each process reads them at most once every MODERATION_REASONS_SECONDS
+    (a minute; 0 in tests)."""
     from .models import Reason
 
     def read():

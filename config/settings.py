@@ -147,10 +147,11 @@ else:
         }
     }
 
-# Rendered parts of pages that are the same for everyone (the filter forms' selects), kept in
+# Answers read on nearly every page that may be a few seconds behind (core.kept), kept in
 # each process's memory: no network call, and a Redis that is down cannot take a page with it.
+# Kept as the objects themselves, shared by the process's requests (core/local_cache.py).
 CACHES["local"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "core.local_cache.SharedLocMemCache",
     "LOCATION": "carepledge-local",
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }

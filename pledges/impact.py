@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from accounts.choices import JobRole, Region, Sector
 from core.charts import bar_chart
 from core.fragments import render_kept, row_fragment, row_key
+from core.kept import FrozenDict
 from core.queries import kept_query
 from counters import suppression
 
@@ -156,8 +157,8 @@ class _ReportSources:
 
     campaign: Campaign
     previous: Campaign | None
-    kept: dict[str, int]
-    kept_before: dict[str, int]
+    kept: FrozenDict
+    kept_before: FrozenDict
     themes: list[tuple[str, str]]
     question_set: OutcomeQuestionSet
 
@@ -170,7 +171,7 @@ class _ReportSources:
             campaign=campaign,
             previous=previous,
             kept=campaign_counters(campaign.pk),
-            kept_before=campaign_counters(previous.pk) if previous else {},
+            kept_before=campaign_counters(previous.pk) if previous else FrozenDict(),
             themes=list(themes if themes is not None else Theme.objects.values_list("slug", "name")),
             question_set=outcomes.outcome_question_set_shown(campaign),
         )
@@ -180,8 +181,8 @@ class _ReportSources:
         return (
             row_key(self.campaign),
             row_key(self.previous) if self.previous else None,
-            frozenset(self.kept.items()),
-            frozenset(self.kept_before.items()),
+            self.kept,  # FrozenDicts, hashed once per version of the totals
+            self.kept_before,
             tuple(self.themes),
             row_key(self.question_set),
         )

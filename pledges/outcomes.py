@@ -94,7 +94,8 @@ def outcome_question_set_shown(campaign: Campaign | None) -> OutcomeQuestionSet:
     """outcome_question_set(), for the pages that show the figures (the impact report, an
     employer's page): kept per process as long as the totals it labels
     (selectors.pledge_counters), so an admin's edit of the questions shows there within
-    PLEDGES_TOTALS_KEPT seconds, as on a micro-cached page. Each caller gets its own copy.
+    PLEDGES_TOTALS_KEPT seconds, as on a micro-cached page. The set is shared by every
+    request of the process (core.kept): callers read it and never change it.
     The answer page and the counting read the set afresh."""
     seconds = settings.PLEDGES_TOTALS_KEPT
     campaign_id = campaign.pk if campaign is not None else None

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 
 from accounts.choices import Region
 from core.fragments import row_fragment
-from core.kept import kept_answer
+from core.kept import frozen, kept_answer
 from core.queries import KeptQuery, kept_query
 from counters.services import counter_values, counter_values_with_prefix
 
@@ -39,14 +39,15 @@ def pledge_counters(prefix: str, *keys: str, shape: Callable[[dict[str, int]], A
     the totals are read again at once in this process and within a second in the others, as
     the cached pages are; other changes (an answer to the follow-up questions) show within
     the micro-cache's TTL, as on a cached page. The wall, search, the impact page and an
-    employer's page read them on every view. `shape(totals)`, when given, is what is kept
+    employer's page read them on every view, as one FrozenDict per version that every
+    request of the process shares. `shape(totals)`, when given, is what is kept
     and returned, worked out once per version too: a module's function, or a
     functools.partial of one, as its repr is part of the key (a new closure each view would
     never be found again)."""
 
     def read() -> Any:
         totals = {**counter_values_with_prefix(prefix), **(counter_values(keys) if keys else {})}
-        return shape(totals) if shape else totals
+        return frozen(shape(totals) if shape else totals)
 
     seconds = settings.PLEDGES_TOTALS_KEPT
     if seconds <= 0:

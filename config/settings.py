@@ -121,6 +121,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that makes a round trip only when the server has spoken.
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Kept queries run as PostgreSQL prepared statements (core/prepared.py). Off behind a pooler
 # that hands each transaction another server connection (PgBouncer in transaction mode).

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -17,9 +18,15 @@ class UserManager(BaseUserManager):
         person on every request they make (the id from the session, as a string), is read by
         a kept query: its SQL compiled once per process and prepared (core/queries.py). Their
         roles come in the same query and are kept on the person for the request
-        (accounts.roles.roles_from_rows), so a page asks the database once for both."""
+        (accounts.roles.roles_from_rows), so a page asks the database once for both. On a
+        signed-in request the session's own query has read them already: that person is
+        returned (accounts/sessions.py)."""
         if not args and kwargs.keys() == {"pk"} and self._db is None and not self._hints:
             pk = _plain_id(kwargs["pk"])
+            from .sessions import person_read_with_session
+
+            if pk is not None and (person := person_read_with_session(pk)) is not None:
+                return person  # read with the session a moment ago (accounts/sessions.py)
             if pk is not None:
                 found = _user_by_id(pk=pk)
                 if not found:
@@ -137,3 +144,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 def user_display(user) -> str:
     """How allauth names a person on its pages: their name, or "you" without one."""
     return user.get_full_name() or "you"
+
+
+class Session(AbstractBaseSession):
+    """A database session that names its signed-in person (None while signed out), written
+    from the session's own `_auth_user_id` whenever it is saved (accounts/sessions.py). Two
+    uses: a signed-in request reads its session and its person in one query, and erasing an
+    account finds that person's sessions by an index instead of decoding every live one.
+
+    No foreign key constraint: a session outliving its person (a request still finishing as
+    the account is erased) must still save, and then finds nobody when it is read. Deleting
+    a person through Django deletes their sessions (on_delete)."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

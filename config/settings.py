@@ -83,7 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, handed the person the session was read with (accounts/sessions.py).
+    "accounts.sessions.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -338,8 +339,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Database sessions whose own writes skip the wait for the disk (core/sessions.py says why).
-SESSION_ENGINE = "core.sessions"
+# Database sessions that name their person (read with the session in one query) and whose own
+# writes skip the wait for the disk (accounts/sessions.py says why).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
@@ -442,7 +444,7 @@ MIDDLEWARE.insert(
 )
 # Staff pages and people's own pages are never kept by a cache (core/middleware.py).
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    MIDDLEWARE.index("accounts.sessions.AuthenticationMiddleware") + 1,
     "core.middleware.PrivatePagesMiddleware",
 )
 # Sign-up and password reset answer the same whether or not an address has an account; the

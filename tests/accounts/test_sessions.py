@@ -1,11 +1,12 @@
-"""core.sessions: database sessions whose own commits do not wait for the WAL flush."""
+"""accounts.sessions: database sessions that name their person and whose own commits do not
+wait for the WAL flush."""
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.sessions import SessionStore
+from accounts.models import Session
+from accounts.sessions import SessionStore
 
 
 @pytest.mark.django_db(transaction=True)
@@ -42,7 +43,7 @@ def test_inside_a_wider_transaction_a_session_write_leaves_its_settings_alone():
 # --- The plain path: Django's database sessions behave the same -----------------------
 
 PLAIN = "django.contrib.sessions.backends.db"
-OURS = "core.sessions"
+OURS = "accounts.sessions"
 
 
 def _lifecycle(store_class) -> list:
@@ -61,7 +62,7 @@ def _lifecycle(store_class) -> list:
     store.cycle_key()
     seen.append((store_class(key).exists(key), dict(store_class(store.session_key).items())))
     store.flush()
-    seen.append((store_class().exists(store.session_key or ""), Session.objects.count()))
+    seen.append((store_class().exists(store.session_key or ""), store_class.get_model_class().objects.count()))
     return seen
 
 
@@ -123,3 +124,102 @@ def test_a_pledge_draft_reaches_check_your_answers_the_same_either_way(settings)
     assert writes == {PLAIN: False, OURS: True}
     assert "I will learn more about dementia" in pages[OURS]
     assert pages[PLAIN] == pages[OURS]
+
+
+# --- The session names its person, read in the same query ------------------------------
+
+
+def _signed_in_request(client, path="/"):
+    """A request carrying `client`'s session cookie, through the session and sign-in middleware."""
+    from django.conf import settings
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.test import RequestFactory
+
+    from accounts.sessions import AuthenticationMiddleware
+
+    request = RequestFactory().get(path)
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    SessionMiddleware(lambda r: None).process_request(request)
+    AuthenticationMiddleware(lambda r: None).process_request(request)
+    return request
+
+
+@pytest.mark.django_db
+def test_a_signed_in_request_reads_its_session_person_and_roles_in_one_query(client, moderator):
+    from accounts.roles import MODERATORS, is_moderator, role_names
+
+    client.force_login(moderator)
+    assert Session.objects.get().user_id == moderator.pk
+    request = _signed_in_request(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert request.user.pk == moderator.pk
+        assert role_names(request.user) == frozenset({MODERATORS})
+        assert is_moderator(request.user)
+    assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]
+    sql = queries.captured_queries[0]["sql"]
+    assert "accounts_session" in sql and "accounts_user" in sql
+
+
+@pytest.mark.django_db
+def test_a_person_in_two_groups_keeps_both_roles_and_a_signed_out_session_names_nobody(client):
+    from accounts.roles import MODERATORS, PROGRAMME_ADMINS, role_names
+    from tests.factories import UserFactory
+
+    person = UserFactory(groups=[MODERATORS, PROGRAMME_ADMINS])
+    client.force_login(person)
+    request = _signed_in_request(client)
+    assert role_names(request.user) == frozenset({MODERATORS, PROGRAMME_ADMINS})
+    client.logout()
+    store = SessionStore()
+    store["x"] = 1
+    store.save(must_create=True)
+    assert Session.objects.get(session_key=store.session_key).user_id is None
+    assert SessionStore(store.session_key)["x"] == 1
+
+
+@pytest.mark.django_db
+def test_djangos_sign_in_checks_still_run_on_the_person_read_with_the_session(client):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    client.force_login(person)
+    assert _signed_in_request(client).user.pk == person.pk
+    # A new password ends every other session (the session's hash no longer matches).
+    person.set_password("another-long-password-7")
+    person.save()
+    assert not _signed_in_request(client).user.is_authenticated
+    client.force_login(person)
+    get_user_model().objects.filter(pk=person.pk).update(is_active=False)
+    assert not _signed_in_request(client).user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_the_person_read_is_handed_over_once_and_only_for_their_own_id(moderator, client):
+    from tests.factories import UserFactory
+
+    client.force_login(moderator)
+    from django.conf import settings
+
+    store = SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    store.load()
+    other = UserFactory()
+    assert store.person_named(other.pk) is None
+    assert store.person_named("not a number") is None
+    assert store.person_named(str(moderator.pk)) == moderator
+    assert store.person_named(str(moderator.pk)) is None  # taken
+
+
+@pytest.mark.django_db
+def test_erasing_an_account_ends_its_sessions_by_the_person_they_name(client):
+    from accounts.data_rights import erase_account
+    from tests.factories import UserFactory
+
+    person, other = UserFactory(), UserFactory()
+    client.force_login(person)
+    from django.test import Client
+
+    Client().force_login(other)
+    erase_account(user=person, email=person.email, keep_contributions=False)
+    assert list(Session.objects.values_list("user_id", flat=True)) == [other.pk]

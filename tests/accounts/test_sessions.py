@@ -223,3 +223,35 @@ def test_erasing_an_account_ends_its_sessions_by_the_person_they_name(client):
     Client().force_login(other)
     erase_account(user=person, email=person.email, keep_contributions=False)
     assert list(Session.objects.values_list("user_id", flat=True)) == [other.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_carries_live_sessions_over_so_nobody_is_signed_out():
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends.db import SessionStore as PlainStore
+    from django.contrib.sessions.models import Session as OldSession
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+
+    person = UserFactory()
+    call_command("migrate", "accounts", "0002", verbosity=0)
+    try:
+        signed_in = PlainStore()
+        signed_in.update({"_auth_user_id": str(person.pk), "_auth_user_backend": "x", "n": 1})
+        signed_in.create()
+        signed_out = PlainStore()
+        signed_out.update({"n": 2})
+        signed_out.create()
+        OldSession.objects.create(
+            session_key="ended", session_data=signed_in.encode({"n": 3}), expire_date=timezone.now() - timedelta(days=1)
+        )
+    finally:
+        call_command("migrate", "accounts", verbosity=0)
+    carried = {row.session_key: row for row in Session.objects.all()}
+    assert set(carried) == {signed_in.session_key, signed_out.session_key}
+    assert carried[signed_in.session_key].user_id == person.pk
+    assert carried[signed_out.session_key].user_id is None
+    assert SessionStore(signed_in.session_key)["n"] == 1

@@ -22,7 +22,7 @@ class UserManager(BaseUserManager):
         signed-in request the session's own query has read them already: that person is
         returned (accounts/sessions.py)."""
         if not args and kwargs.keys() == {"pk"} and self._db is None and not self._hints:
-            pk = _plain_id(kwargs["pk"])
+            pk = plain_id(kwargs["pk"])
             from .sessions import person_read_with_session
 
             if pk is not None and (person := person_read_with_session(pk)) is not None:
@@ -60,7 +60,7 @@ class UserManager(BaseUserManager):
         return self.filter(emailaddress__email__iexact=models.F("email"), emailaddress__verified=True)
 
 
-def _plain_id(value) -> int | None:
+def plain_id(value) -> int | None:
     """An id as Django's integer primary key takes it, for the plain cases only (an int, or
     a string of ASCII digits as the session keeps it); None for anything else, which the
     usual query then reads (and turns down) as it always has."""

@@ -43,7 +43,7 @@ from django.utils.functional import SimpleLazyObject
 
 from core.queries import kept_query
 
-from .models import Session, User, _plain_id
+from .models import Session, User, plain_id
 from .roles import roles_from_rows
 
 # A session's rows carry its person's role columns under these names (accounts.roles.with_roles).
@@ -104,7 +104,7 @@ class SessionStore(DatabaseSessionStore):
     def create_model_instance(self, data):
         """The row as Django writes it, naming the signed-in person (None when signed out)."""
         row = super().create_model_instance(data)
-        row.user_id = _plain_id(data.get(auth.SESSION_KEY))
+        row.user_id = plain_id(data.get(auth.SESSION_KEY))
         return row
 
     def _get_session_from_db(self):
@@ -135,7 +135,7 @@ class SessionStore(DatabaseSessionStore):
     def person_named(self, pk) -> User | None:
         """The person this session's row named as it was read, if `pk` is theirs; taken once,
         so a second load of the same person (after a sign-in, say) reads the database."""
-        person, wanted = self._person, _plain_id(pk)
+        person, wanted = self._person, plain_id(pk)
         if person is None or wanted is None or person.pk != wanted:
             return None
         self._person = None

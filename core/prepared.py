@@ -50,16 +50,14 @@ _not_preparable: set = set()
 _PLACEHOLDER = re.compile(r"%[s%]")
 
 
-def _numbered(sql: str) -> tuple[str, int]:
-    """Django's %s placeholders as $1, $2...; %% as %."""
-    count = itertools.count(1)
-    numbered = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(count)}", sql)
-    return numbered, next(count) - 1
+def _placeholders(sql: str) -> int:
+    """How many of Django's %s placeholders `sql` holds (%% is a percent sign)."""
+    return sum(1 for match in _PLACEHOLDER.finditer(sql) if match.group() == "%s")
 
 
 def _written_in(sql: str, literals: dict[int, str]) -> str:
-    """As _numbered, with the placeholders at the positions `literals` names written in as
-    those literals, and the others numbered $1, $2... in order."""
+    """Django's %s placeholders as PostgreSQL's $1, $2... in order (%% as %), except those at
+    the positions `literals` names, written in as those literals."""
     at = itertools.count()
     number = itertools.count(1)
 
@@ -135,7 +133,7 @@ def statement(connection, sql: str, params, fixed: tuple[int, ...] = ()) -> tupl
         return sql, params
     name = _names.get(key)
     if name is None:
-        if _numbered(sql)[1] != len(params):
+        if _placeholders(sql) != len(params):
             _not_preparable.add(key)
             return sql, params
         name = _names.setdefault(key, f"core_kept_{next(_counter)}")

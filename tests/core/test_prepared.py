@@ -20,10 +20,10 @@ pytestmark = pytest.mark.needs_postgres
 
 
 def test_placeholders_are_numbered_and_a_literal_percent_is_kept():
-    assert prepared._numbered("SELECT 1 WHERE a LIKE 'x%%' AND b = %s AND c IN (%s, %s)") == (
-        "SELECT 1 WHERE a LIKE 'x%' AND b = $1 AND c IN ($2, $3)",
-        3,
-    )
+    sql = "SELECT 1 WHERE a LIKE 'x%%' AND b = %s AND c IN (%s, %s)"
+    assert prepared._written_in(sql, {}) == "SELECT 1 WHERE a LIKE 'x%' AND b = $1 AND c IN ($2, $3)"
+    assert prepared._placeholders(sql) == 3
+    assert prepared._written_in(sql, {1: "'held'"}) == "SELECT 1 WHERE a LIKE 'x%' AND b = $1 AND c IN ('held', $2)"
 
 
 def names_prepared() -> set[str]:

@@ -23,11 +23,12 @@ class UserManager(BaseUserManager):
         returned (accounts/sessions.py)."""
         if not args and kwargs.keys() == {"pk"} and self._db is None and not self._hints:
             pk = plain_id(kwargs["pk"])
-            from .sessions import person_read_with_session
-
-            if pk is not None and (person := person_read_with_session(pk)) is not None:
-                return person  # read with the session a moment ago (accounts/sessions.py)
             if pk is not None:
+                from .sessions import person_read_with_session
+
+                person = person_read_with_session(pk)
+                if person is not None:
+                    return person  # read with the session a moment ago
                 found = _user_by_id(pk=pk)
                 if not found:
                     raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")

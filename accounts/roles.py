@@ -103,23 +103,28 @@ def _keep_roles(user, names, leads: bool) -> tuple[frozenset[str], bool]:
     return user._role_names, user._leads_a_region
 
 
-def with_roles(people):
-    """`people` (a queryset of users), one row per group each person is in (one with no
-    group name for a person in none), each row with the group's name (`role_group_name`)
-    and whether the person leads a region (`role_leads`): a person and their roles read in
-    one query. roles_from_rows() reads such rows."""
-    regions = people.model._meta.get_field("care_maker_regions").related_model
-    return people.annotate(
-        role_leads=Exists(regions.objects.filter(user=OuterRef("pk"))), role_group_name=F("groups__name")
+def with_roles(rows, via: str = ""):
+    """`rows` (a queryset of users, or of rows that name a person by the relation `via`), one
+    row per group the person is in (one with no group name for a person in none), each row
+    with the group's name (`role_group_name`) and whether the person leads a region
+    (`role_leads`): a person and their roles read in one query. roles_from_rows() reads such
+    rows."""
+    from django.contrib.auth import get_user_model
+
+    regions = get_user_model()._meta.get_field("care_maker_regions").related_model
+    to = f"{via}__" if via else ""
+    return rows.annotate(
+        role_leads=Exists(regions.objects.filter(user=OuterRef(f"{to}pk"))), role_group_name=F(f"{to}groups__name")
     )
 
 
-def roles_from_rows(rows: list):
-    """The person of `rows` (one person's rows of with_roles(), as instances), with their
-    roles kept on them for the rest of the request, as role_names() would read them: the
-    signed-in person is loaded this way on every request (accounts.models UserManager.get),
-    so no page asks for the roles again."""
-    person = rows[0]
+def roles_from_rows(rows: list, via: str = ""):
+    """The person of `rows` (one person's rows of with_roles(), as instances, with the same
+    `via`), with their roles kept on them for the rest of the request, as role_names() would
+    read them: the signed-in person is loaded this way on every request (with their session,
+    accounts/sessions.py, or by accounts.models UserManager.get), so no page asks for the
+    roles again."""
+    person = getattr(rows[0], via) if via else rows[0]
     _keep_roles(person, [row.role_group_name for row in rows], any(row.role_leads for row in rows))
     for row in rows:
         row.__dict__.pop("role_group_name", None)

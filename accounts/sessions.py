@@ -37,31 +37,21 @@ from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAut
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.exceptions import SuspiciousOperation
 from django.db import connections, router, transaction
-from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from core.queries import kept_query
 
 from .models import Session, User, plain_id
-from .roles import roles_from_rows
-
-# A session's rows carry its person's role columns under these names (accounts.roles.with_roles).
-_ROLE_COLUMNS = ("role_leads", "role_group_name")
+from .roles import roles_from_rows, with_roles
 
 
 @kept_query
 def _live_session(*, session_key: str, now: datetime):
-    """The live session with this key, one row per group its person is in (one row when
-    signed out, or in no group), with the person (select_related) and the role columns."""
-    regions = User._meta.get_field("care_maker_regions").related_model
-    return (
-        Session.objects.filter(session_key=session_key, expire_date__gt=now)
-        .select_related("user")
-        .annotate(
-            role_leads=Exists(regions.objects.filter(user=OuterRef("user_id"))),
-            role_group_name=F("user__groups__name"),
-        )
+    """The live session with this key and its person (select_related), one row per group the
+    person is in (one row when signed out, or in no group): accounts.roles.with_roles."""
+    return with_roles(
+        Session.objects.filter(session_key=session_key, expire_date__gt=now).select_related("user"), via="user"
     )
 
 
@@ -119,18 +109,9 @@ class SessionStore(DatabaseSessionStore):
         if not rows:
             self._session_key = None
             return None
-        found = rows[0]
-        if found.user is not None:
-            people = []
-            for row in rows:
-                for name in _ROLE_COLUMNS:
-                    setattr(row.user, name, getattr(row, name))
-                people.append(row.user)
-            self._person = roles_from_rows(people)
-        for row in rows:
-            for name in _ROLE_COLUMNS:
-                row.__dict__.pop(name, None)
-        return found
+        if rows[0].user is not None:
+            self._person = roles_from_rows(rows, via="user")
+        return rows[0]
 
     def person_named(self, pk) -> User | None:
         """The person this session's row named as it was read, if `pk` is theirs; taken once,

@@ -137,3 +137,24 @@ def org_rep(db):
 @pytest.fixture
 def outsider(db):
     return UserFactory(email="outsider@example.org", display_name="Olly Outsider")
+
+
+@pytest.fixture
+def pledge_form(db) -> dict:
+    """A complete make-a-pledge form from someone without an account."""
+    from pledges.models import Pledge, Theme
+
+    return {
+        "text": "I will learn more about dementia and share it with my team.",
+        "theme": str(Theme.objects.get(slug="dementia").pk),
+        "kind": Pledge.Kind.TEAM,
+        "job_role": "care-worker",
+        "sector": "adult-social-care",
+        "region": "south-west",
+        "organisation_name": "Oak Lodge",
+        "show_name": Pledge.ShowName.ROLE_AND_AREA,
+        "name": "Jo Bloggs",
+        "email": "jo.bloggs@example.org",
+        "consent": "on",
+        "website": "",
+    }

@@ -83,7 +83,7 @@ def test_a_session_lives_the_same_life_with_and_without_the_setting():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.needs_postgres
-def test_a_pledge_draft_reaches_check_your_answers_the_same_either_way(settings):
+def test_a_pledge_draft_reaches_check_your_answers_the_same_either_way(settings, pledge_form):
     """Over HTTP: the draft kept between the form and check-your-answers, with each engine. A
     signed-in person's draft is kept in the session (a signed-out one's is in a signed cookie)."""
     import re
@@ -91,32 +91,17 @@ def test_a_pledge_draft_reaches_check_your_answers_the_same_either_way(settings)
     from django.test import Client
     from django.urls import reverse
 
-    from pledges.models import Pledge, Theme
     from tests.factories import UserFactory
     from tests.pledges.factories import CampaignFactory
 
     CampaignFactory(name="Change Day 2027", slug="change-day-2027", is_current=True)
-    form = {
-        "text": "I will learn more about dementia and share it with my team.",
-        "theme": str(Theme.objects.get(slug="dementia").pk),
-        "kind": Pledge.Kind.TEAM,
-        "job_role": "care-worker",
-        "sector": "adult-social-care",
-        "region": "south-west",
-        "organisation_name": "Oak Lodge",
-        "show_name": Pledge.ShowName.ROLE_AND_AREA,
-        "name": "Jo Bloggs",
-        "email": "jo@example.org",
-        "consent": "on",
-        "website": "",
-    }
     pages, writes = {}, {}
     for engine in (PLAIN, OURS):
         settings.SESSION_ENGINE = engine
         client = Client()  # a new client loads the session middleware with this engine
         client.force_login(UserFactory())
         with CaptureQueriesContext(connection) as queries:
-            response = client.post(reverse("pledges:new"), form)
+            response = client.post(reverse("pledges:new"), pledge_form)
         assert response.status_code == 302 and response["Location"] == reverse("pledges:check")
         writes[engine] = any("synchronous_commit" in q["sql"] for q in queries.captured_queries)
         html = client.get(reverse("pledges:check")).content.decode()

@@ -74,24 +74,3 @@ def world(db, supporter, moderator, programme_admin, org_rep, ambassador, outsid
         application=ApplicationFactory(intake=intake, manager_name="Mo Manager", manager_email="mo@example.nhs.uk"),
         access_request=AccessRequest.objects.create(organisation=organisation, user=outsider, job_title="Nurse"),
     )
-
-
-@pytest.fixture
-def pledge_form(db) -> dict:
-    """A complete make-a-pledge form from someone without an account."""
-    from pledges.models import Pledge, Theme
-
-    return {
-        "text": "I will learn more about dementia and share it with my team.",
-        "theme": str(Theme.objects.get(slug="dementia").pk),
-        "kind": Pledge.Kind.TEAM,
-        "job_role": "care-worker",
-        "sector": "adult-social-care",
-        "region": "south-west",
-        "organisation_name": "Oak Lodge",
-        "show_name": Pledge.ShowName.ROLE_AND_AREA,
-        "name": "Jo Bloggs",
-        "email": "jo.bloggs@example.org",
-        "consent": "on",
-        "website": "",
-    }

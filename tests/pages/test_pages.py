@@ -83,28 +83,13 @@ def test_vendored_frontend_records_its_version():
 
 
 @pytest.mark.django_db
-def test_the_privacy_notice_names_every_cookie_the_pledge_journey_sets(client):
+def test_the_privacy_notice_names_every_cookie_the_pledge_journey_sets(client, pledge_form):
     """Each cookie a signed-out pledger is given is named on the privacy notice."""
-    from pledges.models import Pledge, Theme
     from tests.pledges.factories import CampaignFactory
 
     CampaignFactory(is_current=True)
     client.get("/pledges/new/")
-    client.post(
-        "/pledges/new/",
-        {
-            "text": "I will learn more about dementia and share it with my team.",
-            "theme": str(Theme.objects.get(slug="dementia").pk),
-            "kind": Pledge.Kind.TEAM,
-            "job_role": "care-worker",
-            "sector": "adult-social-care",
-            "region": "south-west",
-            "show_name": Pledge.ShowName.ROLE_AND_AREA,
-            "email": "jo@example.org",
-            "consent": "on",
-            "website": "",
-        },
-    )
+    client.post("/pledges/new/", pledge_form)
     set_by_the_site = set(client.cookies.keys())
     assert "pledge_draft" in set_by_the_site
     page = client.get("/privacy/").content.decode()

@@ -27,7 +27,11 @@ def fragment_with_token(context, template_name, **arguments):
     """{% fragment %} for a fragment holding a form: the fragment is kept with a stand-in
     where its CSRF token goes (`value="{{ csrf_slot }}"`), and the token of this request,
     which is the person's own, is put in its place on every render."""
-    html = render_fragment(template_name, csrf_slot=CSRF_SLOT, **arguments)
+    return _with_token(render_fragment(template_name, csrf_slot=CSRF_SLOT, **arguments), context)
+
+
+def _with_token(html: str, context) -> SafeString:
+    """`html`, kept with CSRF_SLOT where its forms' tokens go, with this request's token there."""
     token = format_html("{}", context.get("csrf_token") or "")
     return SafeString(html.replace(f'value="{CSRF_SLOT}"', f'value="{token}"'))
 
@@ -35,8 +39,16 @@ def fragment_with_token(context, template_name, **arguments):
 class KeptPartNode(template.Node):
     def __init__(self, nodelist, name, values, when):
         self.nodelist, self.name, self.values, self.when = nodelist, name, values, when
+        self.holds_token = bool(nodelist.get_nodes_by_type(CsrfTokenNode))
 
     def render(self, context):
+        if not self.holds_token:
+            return self._render(context)
+        with context.push(csrf_token=CSRF_SLOT):
+            html = self._render(context)
+        return _with_token(html, context)
+
+    def _render(self, context):
         render = lambda: self.nodelist.render(context)  # noqa: E731
         if self.when is not None and not self.when.resolve(context):
             return render()
@@ -51,7 +63,9 @@ def kept(parser, token):
     (core.fragments.render_part_kept), which must be everything the part reads. With `when`,
     kept only when the condition holds (say, a query made of fixed choices): a part drawn from
     something anyone can type is rendered every time, so it cannot push kept parts out.
-    Nothing about the person may be in it: a {% csrf_token %} is refused as it is parsed."""
+    Nothing about the person may be in it, except a {% csrf_token %}: that is kept as a
+    stand-in, and each render puts the request's own token in its place (as
+    {% fragment_with_token %} does)."""
     bits = token.split_contents()[1:]
     if not bits:
         raise template.TemplateSyntaxError("{% kept %} needs a name for the part")
@@ -60,9 +74,6 @@ def kept(parser, token):
         when = parser.compile_filter(bits.pop()[len("when=") :])
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
-    if nodelist.get_nodes_by_type(CsrfTokenNode):
-        # One person's token, kept, would be served to the next.
-        raise template.TemplateSyntaxError("{% kept %} cannot hold a {% csrf_token %}")
     return KeptPartNode(
         nodelist, parser.compile_filter(bits[0]), [parser.compile_filter(bit) for bit in bits[1:]], when
     )

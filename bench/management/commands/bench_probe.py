@@ -158,8 +158,12 @@ class Command(BaseCommand):
             EmailAddress.objects.get_or_create(
                 user=user, email=user.email, defaults={"primary": True, "verified": True}
             )
-        client = Client()
+        client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(moderator)
+        # The moderator's browser keeps the CSRF cookie the queue page sets, and sends it back
+        # with the session cookie, as a browser does: without it every view would make a new
+        # CSRF secret and set the cookie again.
+        assert client.get("/moderation/held-pledges/").status_code == 200
         campaign = current_campaign()
         theme = Theme.objects.get(slug=MILESTONE_THEME)
         key = pledge_keys.theme(campaign.pk, theme.slug)
@@ -183,7 +187,7 @@ class Command(BaseCommand):
         _emit(
             self.stdout,
             {
-                "cookie": f"sessionid={client.cookies['sessionid'].value}",
+                "cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={client.cookies['csrftoken'].value}",
                 "theme": Theme.objects.exclude(slug=MILESTONE_THEME).filter(is_active=True).first().pk,
                 "pledge": pledge["pk"],
                 "organisation": organisation["slug"] if organisation else "",

@@ -15,6 +15,14 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A gthread worker takes every connection it is offered, up to this many. Connections are kept
+# alive (by nginx's upstream pool in production, by the load generator in make bench), so they
+# stay with whichever worker took them, and at the default of 1,000 one worker could take
+# nearly all of them: its GIL then held the site to one core while the others idled (the
+# stalled bench rounds, in which gunicorn used exactly one core's time). Twice its threads
+# spreads them over the workers; past its keep-alive share a worker closes a connection
+# after its response, and the next one goes to whichever worker has room.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", str(2 * threads)))
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -860,8 +860,11 @@ collector's full collections (`gc.freeze()` once a worker has loaded Django). Wh
 cores + 1 processes keep both cores busy while one process waits; 4 threads each let a
 process overlap those waits without the memory of more processes, and gthread keeps HTTP
 connections alive (sync workers close every connection, which would measure TCP set-up rather
-than Care Pledge). More threads than 4 only add GIL contention on 2 cores. Async workers
-(gevent, uvicorn) would need the ORM and psycopg2 made cooperative, which this site does not do."""
+than Care Pledge). More threads than 4 only add GIL contention on 2 cores. Each worker holds at
+most {connections} connections (twice its threads): kept-alive connections stay with the worker that
+took them, and without a cap one worker could take most of wrk's 16, holding the site to the one
+core its GIL allows. Async workers (gevent, uvicorn) would need the ORM and psycopg2 made
+cooperative, which this site does not do."""
 
 
 def write_report(path: Path, *, rows, figures, results, command, started_at, load, pledges, quick, burst_procs):
@@ -908,7 +911,8 @@ def write_report(path: Path, *, rows, figures, results, command, started_at, loa
         "  own rounds and one just after (in `performance.json` as `beside_rps`), because the machine's speed",
         "  drifts within a sitting;",
         "  the bare row is the sitting's start. The signed-out pledge compares with the bare form of the start.",
-        "- **moderation** sends the session cookie of a moderator made by `manage.py bench_probe setup`.",
+        "- **moderation** sends the cookies of a moderator made by `manage.py bench_probe setup`: the"
+        " session cookie, and the CSRF cookie the queue page set, as their browser would.",
         "- **impact**: `bench_probe setup` gives the current campaign 500 published sentences about what"
         " pledges changed (through the service people's answers go through), so the page draws a page of them.",
         "- **Counter freshness**: a pledge is submitted and confirmed through `pledges.services` in a separate",
@@ -927,7 +931,7 @@ def write_report(path: Path, *, rows, figures, results, command, started_at, loa
         "",
         "## gunicorn",
         "",
-        GUNICORN_NOTE.format(workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS),
+        GUNICORN_NOTE.format(workers=GUNICORN_WORKERS, threads=GUNICORN_THREADS, connections=2 * GUNICORN_THREADS),
         "",
         f"Every round's figures: [`{path.with_suffix('.json').name}`]({path.with_suffix('.json').name}).",
         "",

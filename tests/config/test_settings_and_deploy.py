@@ -127,6 +127,7 @@ def test_gunicorn_settings_load_and_say_what_production_runs():
     settings = {k.strip(): v.strip() for k, v in settings.items()}
     assert settings["worker_class"] == "gthread"
     assert settings["workers"] == "5" and settings["threads"] == "4"
+    assert settings["worker_connections"] == "8"  # twice the threads: connections spread over the workers
     assert settings["post_worker_init"] == "<post_worker_init()>"
 
 

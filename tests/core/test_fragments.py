@@ -420,7 +420,9 @@ def test_the_queue_page_is_kept_and_its_form_carries_each_moderators_own_token(q
     path = QUEUES[0]
     other = UserFactory(email="second-moderator@example.org", display_name="Sam Second")
     other.groups.add(moderator.groups.get(name="Moderators"))
-    token = re.compile(r'<form method="post" novalidate>\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"')
+    token = re.compile(
+        r'<form method="post" novalidate>\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"'
+    )
     tokens = []
     for person in (moderator, other, moderator):
         browser = Client(enforce_csrf_checks=True)

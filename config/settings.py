@@ -106,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.site",
                 "pages.context_processors.navigation",
+                # The CSRF token masked with one read of the random source (core/csrf.py).
+                "core.csrf.context_processor",
             ],
             # {% url %} with each address kept once worked out (core/urls.py).
             "builtins": ["core.templatetags.urls"],

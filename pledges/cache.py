@@ -29,7 +29,7 @@ def blank_form_page(request, key: tuple, render_page, *, keep: bool) -> HttpResp
 
     With `keep` (the page is the same for everyone), it is rendered at most once per
     FORM_TTL with a placeholder token, and each person's own token is written in."""
-    from django.middleware.csrf import get_token
+    from core.csrf import get_token
 
     if not keep:
         return HttpResponse(render_page())

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
@@ -130,6 +131,13 @@ def waited(since, now, language: str | None = None) -> str:
     return _waited_since(since, now, language)
 
 
+@lru_cache(maxsize=50_000)
+def _as_html(text: str) -> SafeString:
+    """timesince()'s words with their no-break spaces written as &nbsp;, so the page stays
+    ASCII and is encoded at the speed of a copy (docs/performance.md)."""
+    return SafeString(escape(text).replace("\xa0", "&nbsp;"))
+
+
 def _rows(queue, rows: list[tuple], ticked: set[int], now) -> SafeString:
     """The page's rows, rendered. `rows` come from Queue.pages: the row_columns, who claims
     the item, since when it waits. The rows together are kept under all of that, the minute
@@ -181,7 +189,7 @@ def _row_fragments(queue, rows, ticked, this_minute, language, extras) -> list[S
                 # None: not claimed; otherwise the name as the account gives it ("" for none).
                 claimed_by=None if claimed_by is None else " ".join(claimed_by.split()),
                 overdue=since < before,
-                waited=waited(since, this_minute, language),
+                waited=_as_html(waited(since, this_minute, language)),
                 url=f"{queue_url}{pk}/",
                 ticked=pk in ticked,
                 **(extras[index] if extras else {}),

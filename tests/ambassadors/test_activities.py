@@ -303,7 +303,7 @@ def test_counts_page_shows_totals_and_hides_a_cell_of_3(client, django_assert_ma
     assert "What Care Makers did" in html
     assert 'id="activities-total" role="status">9</p>' in html
     assert ">339</p>" in html  # 6 x 51 + 3 x 11 people reached, at least
-    assert "any number under 5 is shown as “fewer than 5”" in html
+    assert "any number under 5 is shown as &ldquo;fewer than 5&rdquo;" in html
     region_rows = html.split("Activities by region")[1]
     assert '>Wales</th><td class="nhsuk-table__cell nhsuk-table__cell--numeric">fewer than 5<' in region_rows
     assert '>London</th><td class="nhsuk-table__cell nhsuk-table__cell--numeric">6<' in region_rows

@@ -65,7 +65,7 @@ def test_the_impact_page_compares_years_and_hides_a_cell_of_three(client, monkey
     assert ">2025</th>" in year and "fewer than 5" in year
     kinds = page.split("Activities by kind</caption>", 1)[1].split("</table>", 1)[0]
     assert 'An event stall</th><td class="nhsuk-table__cell nhsuk-table__cell--numeric">fewer than 5' in kinds
-    assert "any figure under 5 is shown as “fewer than 5”" in page
+    assert "any figure under 5 is shown as &ldquo;fewer than 5&rdquo;" in page
     assert page.split('id="impact-activities-total">', 1)[1].startswith("9<")
 
 

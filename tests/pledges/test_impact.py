@@ -157,7 +157,7 @@ def test_the_report_compares_with_the_last_campaign_and_hides_a_cell_of_three(cl
     row = page.split(">Told us what changed, a few months on</th>", 1)[1].split("</tr>", 1)[0]
     assert ">8<" in row and ">6<" in row
     assert _cell(page, "Beyond my organisation") == "fewer than 5"
-    assert "any figure under 5 is shown as “fewer than 5”" in page
+    assert "any figure under 5 is shown as &ldquo;fewer than 5&rdquo;" in page
     # The charts draw no bar for a hidden cell, so its length cannot give it away.
     assert 'aria-labelledby="bars-howfardiditreach-title' in page
     chart = page.split('<title id="bars-howfardiditreach-title">', 1)[1].split("</svg>", 1)[0]

@@ -143,7 +143,7 @@ def test_the_pledges_queues_show_each_rows_theme_and_campaign_in_the_same_few_qu
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         html = client.get(url).content.decode()
-    assert f"{theme.name} · {campaign.name}" in html
+    assert f"{theme.name} &middot; {campaign.name}" in html
     more = [PledgeFactory(campaign=campaign, theme=theme, text=f"Waiting pledge {n}") for n in range(30)]
     more = Pledge.objects.filter(pk__in=[p.pk for p in more])
     if key == "held-pledges":
@@ -152,4 +152,4 @@ def test_the_pledges_queues_show_each_rows_theme_and_campaign_in_the_same_few_qu
         more.update(status=Pledge.Status.HIDDEN, reported_at=reported_pledge.reported_at)
     with django_assert_num_queries(len(one)):
         html = client.get(url).content.decode()
-    assert html.count(f"{theme.name} · {campaign.name}") == 31
+    assert html.count(f"{theme.name} &middot; {campaign.name}") == 31

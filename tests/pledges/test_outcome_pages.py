@@ -146,7 +146,7 @@ def test_the_impact_page_shows_the_figures_and_hides_a_cell_of_three(client, cam
         "Beyond my organisation": "fewer than 5",
         "Carers": "fewer than 5",
     }
-    assert "any figure under 5 is shown as “fewer than 5”" in page
+    assert "any figure under 5 is shown as &ldquo;fewer than 5&rdquo;" in page
 
 
 def test_a_lone_hidden_cell_that_could_be_worked_out_hides_a_second(client, campaign):
@@ -167,7 +167,7 @@ def test_a_lone_hidden_cell_that_could_be_worked_out_hides_a_second(client, camp
         "My organisation": "7",
         "Beyond my organisation": "fewer than 5",
     }
-    assert "“not shown” too" in page
+    assert "&ldquo;not shown&rdquo; too" in page
 
 
 def test_the_impact_page_shows_only_published_sentences_in_bdi_and_pages_them(client, campaign, monkeypatch):

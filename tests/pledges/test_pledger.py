@@ -178,11 +178,11 @@ def test_search_says_how_many_pledges_match(client, campaign):
         PledgeFactory(text=f"I will practise hand hygiene, promise {n}")
     PledgeFactory(text="I will take my breaks")
     html = client.get(WALL, {"q": "hygiene"}).content.decode()
-    assert "3 pledges match ‘hygiene’" in html
+    assert "3 pledges match &lsquo;hygiene&rsquo;" in html
     html = client.get(WALL, {"q": "breaks"}).content.decode()
-    assert "1 pledge matches ‘breaks’" in html
+    assert "1 pledge matches &lsquo;breaks&rsquo;" in html
     html = client.get(WALL, {"q": "hygiene", "region": "london"}).content.decode()
-    assert "pledges match ‘" not in html and "No pledges match" in html
+    assert "pledges match &lsquo;" not in html and "No pledges match" in html
 
 
 def test_match_count_stops_at_the_cap(client, campaign, monkeypatch):
@@ -191,7 +191,7 @@ def test_match_count_stops_at_the_cap(client, campaign, monkeypatch):
         PledgeFactory(text=f"I will practise hand hygiene, promise {n}")
     assert selectors.match_count(selectors.public_pledges(), cap=2) == 3
     html = client.get(WALL, {"q": "hygiene"}).content.decode()
-    assert "More than 2 pledges match ‘hygiene’" in html
+    assert "More than 2 pledges match &lsquo;hygiene&rsquo;" in html
 
 
 @pytest.mark.needs_postgres

@@ -210,7 +210,7 @@ def test_pledge_page_has_share_links_open_graph_and_a_plain_copy_link(client, ca
         assert label in html
     assert "https://wa.me/?text=" in html and "mailto:?subject=A%20pledge%20for%20Change%20Day%202027" in html
     assert 'property="og:title"' in html
-    assert 'property="og:description" content="“I will smile &amp; say hello to everyone”' in html
+    assert 'property="og:description" content="&ldquo;I will smile &amp; say hello to everyone&rdquo;' in html
     assert f'value="http://testserver/pledges/{pledge.pk}/" readonly' in html
     assert "I'll do this too" in html
 

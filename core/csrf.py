@@ -12,18 +12,26 @@ CsrfViewMiddleware checks it unchanged. It costs about 10 us.
 context processor gives templates `csrf_token` from it (it comes after Django's own, which
 every RequestContext has and which is then never worked out). Without a CSRF cookie on the
 request, Django's own get_token makes the new secret and its cookie.
+
+HTML kept rendered for everyone (a fragment or {% kept %} part holding a form, the blank
+pledge form) is rendered with SLOT as its CSRF token, and `token_in` puts each request's
+own token in its place.
 """
 
 import secrets
 
 from django.middleware import csrf as django_csrf
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 _CHARS = django_csrf.CSRF_ALLOWED_CHARS
 _AT = {char: at for at, char in enumerate(_CHARS)}
 _LENGTH = django_csrf.CSRF_SECRET_LENGTH
 # The bytes below this are a whole number of times 62 (4 x 62 = 248), so byte % 62 is uniform.
 _FAIR_BELOW = 256 - 256 % len(_CHARS)
+# The token kept HTML is rendered with, where each request's own goes.
+SLOT = "csrf-token-of-the-request"
 
 
 def _mask() -> list[int]:
@@ -54,3 +62,8 @@ def get_token(request) -> str:
 
 def context_processor(request) -> dict:
     return {"csrf_token": SimpleLazyObject(lambda: get_token(request))}
+
+
+def token_in(html: str, token) -> SafeString:
+    """`html`, rendered with SLOT as its forms' CSRF token, with `token` in its place."""
+    return SafeString(html.replace(f'value="{SLOT}"', f'value="{escape(token)}"'))

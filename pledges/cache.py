@@ -19,7 +19,6 @@ from django.http import HttpResponse
 
 MAX_ENTRIES = 500  # per process
 
-CSRF_PLACEHOLDER = "csrf-token-goes-here-b9d3e1"
 FORM_TTL = 60.0
 _forms: dict[tuple, tuple[float, str]] = {}
 
@@ -29,7 +28,7 @@ def blank_form_page(request, key: tuple, render_page, *, keep: bool) -> HttpResp
 
     With `keep` (the page is the same for everyone), it is rendered at most once per
     FORM_TTL with a placeholder token, and each person's own token is written in."""
-    from core.csrf import get_token
+    from core.csrf import SLOT, get_token, token_in
 
     if not keep:
         return HttpResponse(render_page())
@@ -38,13 +37,13 @@ def blank_form_page(request, key: tuple, render_page, *, keep: bool) -> HttpResp
     if hit and hit[0] > now:
         html = hit[1]
     else:
-        html = render_page(CSRF_PLACEHOLDER)
-        if CSRF_PLACEHOLDER in html:
+        html = render_page(SLOT)
+        if SLOT in html:
             if len(_forms) >= MAX_ENTRIES:
                 _forms.clear()
             _forms[key] = (now + FORM_TTL, html)
     # get_token also tells the CSRF middleware to set the cookie, as {% csrf_token %} would.
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+    return HttpResponse(token_in(html, get_token(request)))
 
 
 def clear_forms() -> None:

@@ -5,9 +5,9 @@ same way, under the values it is drawn from."""
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from core.csrf import SLOT, token_in
 from core.fragments import render_fragment, render_part_kept
 
 register = template.Library()
@@ -18,22 +18,16 @@ def fragment(template_name, **arguments):
     return render_fragment(template_name, **arguments)
 
 
-# Where a kept fragment's form takes its CSRF token: `value="{{ csrf_slot }}"`.
-CSRF_SLOT = "csrf-token-of-the-request"
-
-
 @register.simple_tag(takes_context=True)
 def fragment_with_token(context, template_name, **arguments):
     """{% fragment %} for a fragment holding a form: the fragment is kept with a stand-in
     where its CSRF token goes (`value="{{ csrf_slot }}"`), and the token of this request,
     which is the person's own, is put in its place on every render."""
-    return _with_token(render_fragment(template_name, csrf_slot=CSRF_SLOT, **arguments), context)
+    return _with_token(render_fragment(template_name, csrf_slot=SLOT, **arguments), context)
 
 
 def _with_token(html: str, context) -> SafeString:
-    """`html`, kept with CSRF_SLOT where its forms' tokens go, with this request's token there."""
-    token = format_html("{}", context.get("csrf_token") or "")
-    return SafeString(html.replace(f'value="{CSRF_SLOT}"', f'value="{token}"'))
+    return token_in(html, context.get("csrf_token") or "")
 
 
 class KeptPartNode(template.Node):
@@ -44,7 +38,7 @@ class KeptPartNode(template.Node):
     def render(self, context):
         if not self.holds_token:
             return self._render(context)
-        with context.push(csrf_token=CSRF_SLOT):
+        with context.push(csrf_token=SLOT):
             html = self._render(context)
         return _with_token(html, context)
 

@@ -399,7 +399,7 @@ def test_the_wall_keeps_its_selects_only_for_values_that_are_choices(client, lis
 def test_a_kept_part_keeps_a_stand_in_for_its_csrf_token_and_each_render_has_its_own():
     from django.template import engines
 
-    from core.templatetags.fragments import CSRF_SLOT
+    from core.csrf import SLOT
 
     page = engines["django"].from_string(
         '{% load fragments %}{% kept "form" n %}<form>{% csrf_token %}{{ n }}</form>{% endkept %}'
@@ -409,7 +409,7 @@ def test_a_kept_part_keeps_a_stand_in_for_its_csrf_token_and_each_render_has_its
     assert 'value="first-view-secret">1</form>' in first
     assert 'value="second-view-secret">1</form>' in second
     kept = [html for key, html in fragments._kept.items() if key[:2] == ("part", (None, "form"))]
-    assert len(kept) == 1 and f'value="{CSRF_SLOT}"' in kept[0] and "view-secret" not in kept[0]
+    assert len(kept) == 1 and f'value="{SLOT}"' in kept[0] and "view-secret" not in kept[0]
     assert 'value="&lt;b&gt;"' in page.render({"n": 1, "csrf_token": "<b>"})  # escaped as Django does
 
 

@@ -1,6 +1,7 @@
 """Read queries compiled once per process (core/queries.py): the same rows as the plain
 query, no compiling after the first call, and built every time when keeping is not safe."""
 
+import datetime
 import threading
 
 import pytest
@@ -125,6 +126,28 @@ def test_dicts_tuples_and_single_values_are_kept(pledges, compiles, shape):
         assert kept(pk=pk) == list(build(pk)) and kept(pk=pk)
         assert len(compiles) == 1  # the plain build's
     assert list(kept.kept.values()) != [_NOT_KEPT]
+
+
+def test_values_list_rows_are_read_straight_from_the_cursor(pledges, monkeypatch):
+    """A kept values_list() gives the rows its iterable would, without running the iterable:
+    tuples (datetimes through their converters), or single values for flat=True."""
+    from django.db.models.query import FlatValuesListIterable, ValuesListIterable
+
+    first, second, _ = pledges
+    rows = kept_query(lambda pk: Pledge.objects.filter(pk__gte=pk).order_by("pk").values_list("pk", "created_at"))
+    flat = kept_query(lambda pk: Pledge.objects.filter(pk__gte=pk).order_by("pk").values_list("pk", flat=True))
+    plain_rows = list(Pledge.objects.filter(pk__gte=second.pk).order_by("pk").values_list("pk", "created_at"))
+    plain_flat = list(Pledge.objects.filter(pk__gte=first.pk).order_by("pk").values_list("pk", flat=True))
+    rows(pk=10**9), flat(pk=10**9)  # compiled here
+
+    def not_used(self):
+        raise AssertionError("the kept query ran Django's iterable")
+
+    monkeypatch.setattr(ValuesListIterable, "__iter__", not_used)
+    monkeypatch.setattr(FlatValuesListIterable, "__iter__", not_used)
+    assert rows(pk=second.pk) == plain_rows and all(type(row) is tuple for row in plain_rows)
+    assert isinstance(plain_rows[0][1], datetime.datetime) and plain_rows[0][1].tzinfo is not None
+    assert flat(pk=first.pk) == plain_flat and len(plain_flat) == 3
 
 
 @pytest.mark.parametrize(

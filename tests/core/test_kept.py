@@ -1,5 +1,6 @@
 """Answers kept a few seconds per process (core/kept.py)."""
 
+import pytest
 from django.core.cache import caches
 
 from core.kept import kept_answer
@@ -122,3 +123,16 @@ def test_the_local_cache_keeps_expires_counts_and_clears():
         time_module.time = real
     local.clear()
     assert local.get("n") is None
+
+
+def test_the_local_cache_does_not_walk_its_keys_for_memcached(monkeypatch):
+    """Its keys never leave the process: Django's check (a Python loop over every character)
+    is not run on them, and a key memcached would refuse is kept all the same."""
+    from django.core.cache.backends import base
+
+    monkeypatch.setattr(base, "memcache_key_warnings", lambda key: pytest.fail("walked the key"))
+    local = caches["local"]
+    long_key = "kept-answer:words with spaces:" + "x" * 300
+    local.set(long_key, "kept", 30)
+    assert local.get(long_key) == "kept" and local.get_or_set(long_key, lambda: "made", 30) == "kept"
+    local.delete(long_key)

@@ -27,6 +27,7 @@ import decimal
 from collections.abc import Callable, Hashable
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
 from django.template.loader import get_template
@@ -35,6 +36,27 @@ from django.utils.safestring import SafeString
 MAX_KEPT = 5_000  # fragments per process (a few kB each: at most some tens of MB)
 
 _kept: dict[tuple, SafeString] = {}
+
+
+class _Setting:
+    """settings.CORE_FRAGMENTS_KEPT, read once and again when a test changes it: a page asks
+    on every card, and each read of Django's lazy settings costs about half a microsecond."""
+
+    kept = None
+
+    @classmethod
+    def on(cls) -> bool:
+        if cls.kept is None:
+            cls.kept = bool(settings.CORE_FRAGMENTS_KEPT)
+        return cls.kept
+
+
+def _setting_changed(*, setting, **kwargs):
+    if setting == "CORE_FRAGMENTS_KEPT":
+        _Setting.kept = None
+
+
+setting_changed.connect(_setting_changed)
 
 
 # model -> its columns' attribute names, and which of them hold JSON (lists and dicts)
@@ -120,7 +142,7 @@ def _render(template_name: str, arguments: dict) -> SafeString:
 
 def render_fragment(template_name: str, **arguments) -> SafeString:
     """The template rendered with these arguments only, kept while they are unchanged."""
-    if not settings.CORE_FRAGMENTS_KEPT:
+    if not _Setting.on():
         return _render(template_name, arguments)
     key = _key(template_name, arguments)
     if key is None:
@@ -136,7 +158,7 @@ def render_kept(template_name: str, key: Hashable, arguments: Callable[[], dict]
     the template keeps the same rule as a fragment's. A key of None renders every time: for
     a part drawn from values without bound (a query string anyone can type), which would
     only push kept fragments out."""
-    if key is None or not settings.CORE_FRAGMENTS_KEPT:
+    if key is None or not _Setting.on():
         return _render(template_name, arguments())
     return _kept_or_render(("kept", template_name, key), template_name, arguments)
 
@@ -220,7 +242,7 @@ def render_part_kept(place: tuple, values: tuple, render: Callable[[], str]) -> 
     """`render()`, a part of a template ({% kept %}), kept under its `place` (the template and
     the part's name) and the `values` it is drawn from, which follow the same rule as a
     fragment's arguments; one that cannot be part of a key renders every time."""
-    if not settings.CORE_FRAGMENTS_KEPT:
+    if not _Setting.on():
         return SafeString(render())
     try:
         key = ("part", place, _value(values))

@@ -6,6 +6,8 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from core.fragments import vetted
+
 
 class DateInputWidget(forms.MultiWidget):
     """The NHS.UK date input: three text boxes (day, month, year), not the browser's date picker,
@@ -107,7 +109,10 @@ class DateField(forms.MultiValueField):
 
 class _SharedFields(dict):
     """A form's fields that every instance reads and none changes: `BaseForm.__init__`
-    deep-copies its `base_fields`, and for these the copy is a plain dict of the same fields."""
+    deep-copies its `base_fields`, and for these the copy is a plain dict of the same fields.
+    `selects` is what FilterForm.selects_key works out from them once, or None."""
+
+    selects = None
 
     def __deepcopy__(self, memo):
         return dict(self)
@@ -183,9 +188,31 @@ class FilterForm(SharedFieldsForm):
         )
 
     def selects_key(self) -> tuple | None:
-        """selects_key_of() for this form's selects and data."""
-        choices = {field.name: field.field.choices for field in self.selects()}
-        return self.selects_key_of(choices, self.data if self.is_bound else None)
+        """selects_key_of() for this form's selects and data. The choices' part of the key,
+        and each select's values, are worked out once for the shared fields (the wall drew
+        them on every view: 30 us of a search)."""
+        fields = self.base_fields
+        worked_out = getattr(fields, "selects", None)
+        if worked_out is None:
+            choices = {field.name: field.field.choices for field in self.selects()}
+            key = self.selects_key_of(choices, None)
+            allowed = tuple(
+                (name, frozenset(str(option) for option, _ in options)) for name, options in choices.items()
+            )
+            worked_out = (vetted(key[1]), allowed)
+            if isinstance(fields, _SharedFields):
+                fields.selects = worked_out
+        choices_key, allowed = worked_out
+        if choices_key is None:
+            return None
+        data = self.data if self.is_bound else None
+        values = []
+        for name, options in allowed:
+            value = data.get(name) if data else None
+            if value not in (None, "") and value not in options:
+                return None
+            values.append(value)
+        return ("selects", choices_key, tuple(values))
 
     def chosen_only(self, *, besides: tuple[str, ...] = ("page",)) -> bool:
         """Whether the data is a valid choice in each select, once each, an empty search box

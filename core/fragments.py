@@ -98,6 +98,22 @@ class _NotKeyable(Exception):
     pass
 
 
+class Vetted(tuple):
+    """A part of a key already found to hold only plain values (`vetted`): taken as it is,
+    not walked again. For a large part worked out once and used on every view, such as a
+    filter form's choices (core.forms.FilterForm.selects_key)."""
+
+    __slots__ = ()
+
+
+def vetted(value) -> Vetted | None:
+    """`value` as a key's part (lists as tuples), checked once; None when it cannot be one."""
+    try:
+        return Vetted(_value(value))
+    except _NotKeyable:
+        return None
+
+
 # Values that stand for themselves in a key (equal values, equal text). Anything else (an
 # object hashed by its identity, say) could wrongly match a later one: never kept.
 _PLAIN = (str, int, float, bool, type(None), datetime.date, datetime.datetime, datetime.timedelta, decimal.Decimal)
@@ -109,7 +125,7 @@ _PLAIN_EXACT = frozenset((str, int, float, bool, type(None), datetime.date, date
 
 def _value(value):
     kind = type(value)
-    if kind in _PLAIN_EXACT:
+    if kind in _PLAIN_EXACT or kind is Vetted:
         return value
     if kind is tuple or kind is list:
         # A list of plain values (a row, a breakdown's pairs' parts) is its own key.

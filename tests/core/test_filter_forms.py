@@ -136,6 +136,23 @@ def test_the_selects_key_is_the_same_with_the_form_and_without_it():
     )  # the last given, as the form reads it
 
 
+def test_the_selects_choices_are_checked_once_for_each_set_of_fields(monkeypatch):
+    from core import fragments
+
+    one = WallFilterForm(themes=THEMES).selects_key()
+    walked = []
+    original = fragments._value
+    monkeypatch.setattr(fragments, "_value", lambda value: walked.append(value) or original(value))
+    two = WallFilterForm({"region": "london"}, themes=THEMES).selects_key()
+    assert two[1] is one[1] and type(one[1]) is fragments.Vetted and walked == []
+    assert fragments.render_part_kept(("test", "selects"), (two,), lambda: "drawn") == "drawn"
+    # The key and its parts are walked, but not the choices inside its vetted part.
+    assert any(value is one[1] for value in walked)
+    assert not {id(choice) for choice in one[1]} & {id(value) for value in walked}
+    other = WallFilterForm(themes=[*THEMES, Theme("sepsis", "Sepsis")]).selects_key()
+    assert other[1] != one[1]
+
+
 def test_the_pledge_form_shares_its_fields_per_variant():
     from types import SimpleNamespace
 

@@ -436,3 +436,10 @@ def test_the_queue_page_is_kept_and_its_form_carries_each_moderators_own_token(q
     held.refresh_from_db()
     assert held.status == Pledge.Status.PUBLISHED
     assert f'value="{held.pk}"' not in browser.get(path).content.decode()
+
+
+def test_a_vetted_part_is_checked_once_and_then_taken_as_it_is():
+    part = fragments.vetted([("theme", [("", "All themes"), ("dementia", "Dementia")]), ("n", 3)])
+    assert part == (("theme", (("", "All themes"), ("dementia", "Dementia"))), ("n", 3))
+    assert fragments._value(part) is part
+    assert fragments.vetted([("theme", object())]) is None  # not a plain value: never kept

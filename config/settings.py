@@ -111,9 +111,10 @@ TEMPLATES = [
                 # The CSRF token masked with one read of the random source (core/csrf.py).
                 "core.csrf.context_processor",
             ],
-            # {% url %} with each address kept once worked out (core/urls.py), and {% extends %}
-            # with the root template's blocks found once (core/templatetags/extends.py).
-            "builtins": ["core.templatetags.urls", "core.templatetags.extends"],
+            # {% url %} with each address kept once worked out (core/urls.py), {% extends %}
+            # with the root template's blocks found once (core/templatetags/extends.py) and
+            # |truncatechars ending in &hellip; (core/templatetags/truncate.py).
+            "builtins": ["core.templatetags.urls", "core.templatetags.extends", "core.templatetags.truncate"],
         },
     }
 ]

@@ -145,11 +145,13 @@ def detail(request, pk: int):
     url = settings.SITE_URL + pledge.get_absolute_url()
     is_owner = _is_owner(request, pledge)
     if is_owner:
-        share_text = f"I pledged for {pledge.campaign.name}: “{pledge.text}”"
+        share_lead = f"I pledged for {pledge.campaign.name}"
         subject = f"My pledge for {pledge.campaign.name}"
     else:
-        share_text = f"I saw this pledge for {pledge.campaign.name}: “{pledge.text}”"
+        share_lead = f"I saw this pledge for {pledge.campaign.name}"
         subject = f"A pledge for {pledge.campaign.name}"
+    # The page writes the same words with its quotes as character references (pages in ASCII).
+    share_text = f"{share_lead}: “{pledge.text}”"
     mail_query = urlencode_std({"subject": subject, "body": f"{share_text}\n\n{url}"}, quote_via=quote)
     # (link text, address, opens a new tab)
     share = [
@@ -174,7 +176,7 @@ def detail(request, pk: int):
             "pledge": pledge,
             "share": share,
             "share_url": url,
-            "share_text": share_text,
+            "share_lead": share_lead,
             "share_title": subject,
             "image_url": settings.SITE_URL
             + reverse("pledges:image", args=[pledge.pk])

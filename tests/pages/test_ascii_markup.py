@@ -45,3 +45,23 @@ def test_words_people_write_keep_their_marks(client, moderator):
     client.force_login(moderator)
     page = client.get(reverse("moderation:queue", args=["held-pledges"])).content.decode()
     assert "I\u2019ll say \u201cthank you\u201d to the night team." in page
+
+
+@pytest.mark.django_db
+def test_the_wall_and_its_search_are_ascii_for_ascii_words(client):
+    campaign = CampaignFactory(is_current=True)
+    for n in range(3):
+        PledgeFactory(campaign=campaign, text=f"I will learn the name of every porter on my corridor, pledge {n}.")
+    for query in ({}, {"q": "porter"}):
+        page = client.get(reverse("pledges:index"), query).content
+        # Each card's link names its pledge, cut short with an ellipsis.
+        assert b"corridor, pledge 2." in page and b"&hellip;" in page
+        assert page.isascii(), {char for char in page.decode() if ord(char) > 127}
+
+
+@pytest.mark.django_db
+def test_a_pledges_page_is_ascii_for_ascii_words(client):
+    pledge = PledgeFactory(campaign=CampaignFactory(is_current=True), text="I will learn the name of every porter.")
+    page = client.get(pledge.get_absolute_url()).content
+    assert b'data-share-text="I saw this pledge for ' in page and b": &ldquo;I will learn" in page
+    assert page.isascii(), {char for char in page.decode() if ord(char) > 127}

@@ -52,6 +52,7 @@ both ways and compares).
 
 import copy
 import functools
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -81,7 +82,8 @@ class _Compiled:
         # statement (core/prepared.py), so that PostgreSQL plans with them.
         taken = {at for at, _ in slots}
         self.fixed = tuple(at for at in range(len(params)) if at not in taken)
-        self.converters: tuple | None = None  # (the connection, what get_converters gave on it)
+        # Each connection (one a thread) -> what get_converters gave on it.
+        self.converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         # values_list() rows (tuples, or single values for flat=True) are read straight from
         # the cursor, as Django's iterables would read them; None for any other kind of row.
         self.plain_rows: str | None = _plain_rows_kind(queryset, compiler)
@@ -89,12 +91,13 @@ class _Compiled:
     def _converters(self, compiler) -> dict:
         """What Django's get_converters() gives for the statement's columns (the functions
         that turn each column's database value into Python's), worked out once for each
-        connection rather than on every run: it walks every column's field and backend."""
-        kept = self.converters
-        if kept is None or kept[0] is not compiler.connection:
+        connection rather than on every run: it walks every column's field and backend. Each
+        of a process's threads has its own connection, and each keeps its own."""
+        converters = self.converters.get(compiler.connection)
+        if converters is None:
             columns = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
-            kept = self.converters = (compiler.connection, compiler.get_converters(columns))
-        return kept[1]
+            converters = self.converters[compiler.connection] = compiler.get_converters(columns)
+        return converters
 
     def _params(self, values: dict) -> list:
         params = list(self.params)

@@ -502,3 +502,35 @@ def test_each_run_turns_column_values_into_python_as_the_plain_query_does(db, mo
         assert [(email.key, email.context) for email in kept(kind="pledge-confirm")] == plain
         assert kept_values(kind="pledge-confirm") == plain
     assert len(worked_out) == 2  # once for each query
+
+
+def test_each_threads_connection_keeps_its_own_converters(db, monkeypatch):
+    """A gunicorn worker's threads each have a connection: taking turns, none works the
+    converters out again."""
+    from django.db import connections
+
+    from mail.models import Email
+
+    kept = kept_query(lambda kind: Email.objects.filter(kind=kind).order_by("key").values_list("key", "context"))
+    kept(kind="pledge-confirm")  # compiled here
+    worked_out = []
+    original = SQLCompiler.get_converters
+    monkeypatch.setattr(SQLCompiler, "get_converters", lambda self, *a: worked_out.append(1) or original(self, *a))
+
+    def turns():
+        for _ in range(3):
+            kept(kind="pledge-confirm")
+
+    def in_a_thread():
+        try:
+            turns()
+        finally:
+            connections.close_all()
+
+    for _ in range(2):
+        turns()
+        other = threading.Thread(target=in_a_thread)
+        other.start()
+        other.join()
+    # Each of the two threads' connections once; the main thread's kept its own throughout.
+    assert len(worked_out) == 2

@@ -31,9 +31,10 @@ A list of ints is kept where the build passes it whole as one parameter, as
 changed on its way in, as `icontains` does, or spread over the SQL text, as `pk__in` spreads
 a list), or whose rows come some other way (a named
 values_list), is simply built every time. A build returns a QuerySet: for exists(), ask
-for `.values_list("pk")[:1]`. Instances and dicts come back through Django's own iterables, so
-select_related, deferred fields and converters behave as they do for the plain query;
-values_list() rows are read from the cursor and put through the same converters.
+for `.values_list("pk")[:1]`. Instances and values_list() rows are made from the cursor's rows as
+Django's own iterables make them (converters, select_related, deferred fields and
+annotations included), without the QuerySet around them; dicts come back through
+Django's iterable.
 
 A list page gives Paginator `kept.pages(**values)`: its count and each page are kept SQL
 too, the page as LIMIT and OFFSET parameters (as Django ends a sliced query; the first page
@@ -54,12 +55,19 @@ import copy
 import functools
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
-from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 from . import prepared
 from .kept import kept_answer
@@ -84,19 +92,19 @@ class _Compiled:
         self.fixed = tuple(at for at in range(len(params)) if at not in taken)
         # Each connection (one a thread) -> what get_converters gave on it.
         self.converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        # values_list() rows (tuples, or single values for flat=True) are read straight from
-        # the cursor, as Django's iterables would read them; None for any other kind of row.
-        self.plain_rows: str | None = _plain_rows_kind(queryset, compiler)
+        # How rows are made straight from the cursor, as Django's iterables would make them
+        # (instances, tuples, single values), or None: through the QuerySet (dicts, say).
+        self.direct: _Direct | None = _direct(queryset, compiler)
 
-    def _converters(self, compiler) -> dict:
+    def _converters(self, compiler, connection) -> dict:
         """What Django's get_converters() gives for the statement's columns (the functions
         that turn each column's database value into Python's), worked out once for each
         connection rather than on every run: it walks every column's field and backend. Each
         of a process's threads has its own connection, and each keeps its own."""
-        converters = self.converters.get(compiler.connection)
+        converters = self.converters.get(connection)
         if converters is None:
             columns = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
-            converters = self.converters[compiler.connection] = compiler.get_converters(columns)
+            converters = self.converters[connection] = compiler.get_converters(columns)
         return converters
 
     def _params(self, values: dict) -> list:
@@ -114,32 +122,50 @@ class _Compiled:
             sql = f"{sql} LIMIT {int(stop)}"
         elif stop is not None:  # as Django ends a sliced query
             sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, stop - start, start]
+        connection = connections[self.queryset.db]  # this thread's connection
+        sql, params = prepared.statement(connection, sql, params, self.fixed)
+        if self.direct is not None:
+            return self._direct_rows(connection, sql, params)
         compiler = copy.copy(self.compiler)
-        compiler.connection = connections[self.queryset.db]  # this thread's connection
-        sql, params = prepared.statement(compiler.connection, sql, params, self.fixed)
-        if self.plain_rows is not None:
-            return self._plain_rows(compiler, sql, params)
+        compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
-        converters = self._converters(compiler)
+        converters = self._converters(compiler, connection)
         compiler.get_converters = lambda expressions: converters
         queryset = self.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
-    def _plain_rows(self, compiler, sql: str, params) -> list:
-        """values_list()'s rows as its iterable gives them (compiler.results_iter: each
-        column through its converters, then a tuple, or the first value for flat=True),
-        without the QuerySet, the iterable and the compiler around them, which cost more
-        than reading a page of rows: a fifth of the moderation queue's query time."""
-        with compiler.connection.cursor() as cursor:
+    def _direct_rows(self, connection, sql: str, params) -> list:
+        """The rows as Django's iterable gives them (compiler.results_iter: each column
+        through its converters; then an instance with its select_related rows and its
+        annotations, a tuple, or the first value for flat=True), without the QuerySet, the
+        iterable and the copy of the compiler around them, which cost more than reading a
+        page of rows: a fifth of the moderation queue's query time."""
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        converters = self._converters(compiler)
+        compiler = self.compiler
+        converters = self._converters(compiler, connection)
         if converters:
-            rows = list(map(tuple, compiler.apply_converters(rows, converters)))
-        if self.plain_rows == "flat":
+            rows = list(_converted(rows, converters, connection))
+        direct = self.direct
+        if direct.kind == "flat":
             return [row[0] for row in rows]
-        return [tuple(row) for row in rows] if rows and type(rows[0]) is not tuple else rows
+        if direct.kind == "tuple":
+            return [tuple(row) for row in rows] if rows and type(rows[0]) is not tuple else rows
+        db, model, start, end, init_list = self.queryset.db, direct.model, direct.start, direct.end, direct.init_list
+        populators = direct.populators.get(db)
+        if populators is None:
+            populators = direct.populators[db] = get_related_populators(compiler.klass_info, compiler.select, db)
+        found = []
+        for row in rows:
+            obj = model.from_db(db, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, at in direct.annotations:
+                setattr(obj, name, row[at])
+            found.append(obj)
+        return found
 
     def counted(self, values: dict, cap: int | None = None) -> tuple[str, list]:
         """The statement whose rows count() counts (the build's pks only, without its
@@ -159,17 +185,57 @@ class _Compiled:
             return cursor.fetchone()[0]
 
 
-def _plain_rows_kind(queryset: QuerySet, compiler) -> str | None:
-    """Either "tuple" or "flat", for a values_list() whose rows the cursor gives as they are (no
-    extra select to trim, no composite field to gather), else None. The compiler has
-    compiled its SQL (as_sql), so its columns are worked out."""
-    kind = {ValuesListIterable: "tuple", FlatValuesListIterable: "flat"}.get(queryset._iterable_class)
-    if kind is None or queryset._prefetch_related_lookups or compiler.query.extra_select:
+@dataclass
+class _Direct:
+    """How a kept query's rows are made from the cursor's (see _direct)."""
+
+    kind: str  # "model", "tuple" or "flat"
+    model: type | None = None
+    start: int = 0  # where the model's own columns are in a row
+    end: int = 0
+    init_list: tuple[str, ...] = ()
+    annotations: tuple[tuple[str, int], ...] = ()
+    populators: dict = field(default_factory=dict)  # database alias -> select_related's populators
+
+
+def _direct(queryset: QuerySet, compiler) -> _Direct | None:
+    """How to make rows from the cursor's as Django's ModelIterable, ValuesListIterable
+    and FlatValuesListIterable do, or None for any other query (dicts, named tuples, a
+    prefetch, related objects known to a manager, an extra select to trim, a composite
+    field). The compiler has compiled its SQL (as_sql), so its columns are worked out."""
+    kind = {ModelIterable: "model", ValuesListIterable: "tuple", FlatValuesListIterable: "flat"}.get(
+        queryset._iterable_class
+    )
+    if kind is None or queryset._prefetch_related_lookups or queryset._known_related_objects:
         return None
     columns = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
-    if compiler.has_extra_select or compiler.has_composite_fields(columns):
+    if compiler.query.extra_select or compiler.has_extra_select or compiler.has_composite_fields(columns):
         return None
-    return kind
+    if kind != "model":
+        return _Direct(kind)
+    klass_info = compiler.klass_info
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    return _Direct(
+        kind,
+        model=klass_info["model"],
+        start=start,
+        end=end,
+        init_list=tuple(selected[0].target.attname for selected in compiler.select[start:end]),
+        annotations=tuple((compiler.annotation_col_map or {}).items()),
+    )
+
+
+def _converted(rows, converters: dict, connection):
+    """The rows with each column's value through its converters, as Django's
+    SQLCompiler.apply_converters gives them."""
+    converters = list(converters.items())
+    for row in map(list, rows):
+        for at, (functions, expression) in converters:
+            value = row[at]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[at] = value
+        yield row
 
 
 def _count_build(build: Callable[..., QuerySet]) -> Callable[..., QuerySet]:

@@ -5,6 +5,7 @@ import datetime
 import threading
 
 import pytest
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -148,6 +149,32 @@ def test_values_list_rows_are_read_straight_from_the_cursor(pledges, monkeypatch
     assert rows(pk=second.pk) == plain_rows and all(type(row) is tuple for row in plain_rows)
     assert isinstance(plain_rows[0][1], datetime.datetime) and plain_rows[0][1].tzinfo is not None
     assert flat(pk=first.pk) == plain_flat and len(plain_flat) == 3
+
+
+def test_instances_are_made_straight_from_the_cursor_as_djangos_iterable_makes_them(pledges, monkeypatch):
+    """A kept query of instances gives what ModelIterable would, without running it: each
+    row's fields (deferred ones left deferred), its select_related row and its annotations."""
+    from django.db.models import F, Value
+    from django.db.models.query import ModelIterable
+
+    def build(pk):
+        found = Pledge.objects.filter(pk__gte=pk).select_related("campaign").only("pk", "text", "campaign__name")
+        return found.annotate(shout=F("text"), one=Value(1)).order_by("pk")
+
+    def seen(rows):
+        return [
+            (p.pk, p.text, p.shout, p.one, p.campaign.name, p.get_deferred_fields() >= {"job_role"}, p._state.db)
+            for p in rows
+        ]
+
+    first, *_ = pledges
+    plain = seen(build(first.pk))
+    kept = kept_query(build)
+    kept(pk=10**9)  # compiled here
+    monkeypatch.setattr(ModelIterable, "__iter__", lambda self: pytest.fail("the kept query ran Django's iterable"))
+    with CaptureQueriesContext(connection) as queries:
+        assert seen(kept(pk=first.pk)) == plain and len(plain) == 3
+    assert len(queries) == 1  # the campaign came with each pledge
 
 
 @pytest.mark.parametrize(

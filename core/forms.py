@@ -2,6 +2,7 @@
 
 import copy
 from datetime import date
+from typing import NamedTuple
 
 from django import forms
 from django.utils import timezone
@@ -107,12 +108,44 @@ class DateField(forms.MultiValueField):
         return value
 
 
+class _Selects(NamedTuple):
+    """A filter form's select choices as its selects' key holds them, and the values each
+    select may take. None for choices that cannot be part of a key."""
+
+    choices: tuple | None
+    allowed: tuple[tuple[str, frozenset], ...]
+
+    @classmethod
+    def of(cls, choices: dict[str, list[tuple]], *, kept: bool = False) -> "_Selects":
+        """With `kept` (worked out once, used on every view), the choices are checked once
+        to be plain values (core.fragments.vetted), so a kept part does not walk them again."""
+        part = tuple((name, tuple(map(tuple, options))) for name, options in choices.items())
+        return cls(
+            vetted(part) if kept else part,
+            tuple((name, frozenset(str(option) for option, _ in options)) for name, options in choices.items()),
+        )
+
+
+def _selects_key(selects: _Selects, data) -> tuple | None:
+    """FilterForm.selects_key_of's key: None when the choices cannot be part of one or a
+    value given is not one of its select's choices."""
+    if selects.choices is None:
+        return None
+    values = []
+    for name, allowed in selects.allowed:
+        value = data.get(name) if data else None
+        if value not in (None, "") and value not in allowed:
+            return None
+        values.append(value)
+    return ("selects", selects.choices, tuple(values))
+
+
 class _SharedFields(dict):
     """A form's fields that every instance reads and none changes: `BaseForm.__init__`
     deep-copies its `base_fields`, and for these the copy is a plain dict of the same fields.
     `selects` is what FilterForm.selects_key works out from them once, or None."""
 
-    selects = None
+    selects: _Selects | None = None
 
     def __deepcopy__(self, memo):
         return dict(self)
@@ -175,44 +208,15 @@ class FilterForm(SharedFieldsForm):
         form reads it). For keeping the rendered selects (`{% kept ... when=... %}`, or
         core.fragments.render_kept). None when a value is not one of its choices: selects are
         kept only for values drawn from those lists, not for any value someone made up."""
-        values = []
-        for name, options in choices.items():
-            value = data.get(name) if data else None
-            if value not in (None, "") and value not in {str(option) for option, _ in options}:
-                return None
-            values.append(value)
-        return (
-            "selects",
-            tuple((name, tuple(map(tuple, options))) for name, options in choices.items()),
-            tuple(values),
-        )
+        return _selects_key(_Selects.of(choices), data)
 
     def selects_key(self) -> tuple | None:
-        """selects_key_of() for this form's selects and data. The choices' part of the key,
-        and each select's values, are worked out once for the shared fields (the wall drew
-        them on every view: 30 us of a search)."""
+        """selects_key_of() for this form's selects and data, their choices worked out once
+        for the shared fields (the wall drew them on every view: 30 us of a search)."""
         fields = self.base_fields
-        worked_out = getattr(fields, "selects", None)
-        if worked_out is None:
-            choices = {field.name: field.field.choices for field in self.selects()}
-            key = self.selects_key_of(choices, None)
-            allowed = tuple(
-                (name, frozenset(str(option) for option, _ in options)) for name, options in choices.items()
-            )
-            worked_out = (vetted(key[1]), allowed)
-            if isinstance(fields, _SharedFields):
-                fields.selects = worked_out
-        choices_key, allowed = worked_out
-        if choices_key is None:
-            return None
-        data = self.data if self.is_bound else None
-        values = []
-        for name, options in allowed:
-            value = data.get(name) if data else None
-            if value not in (None, "") and value not in options:
-                return None
-            values.append(value)
-        return ("selects", choices_key, tuple(values))
+        if fields.selects is None:
+            fields.selects = _Selects.of({field.name: field.field.choices for field in self.selects()}, kept=True)
+        return _selects_key(fields.selects, self.data if self.is_bound else None)
 
     def chosen_only(self, *, besides: tuple[str, ...] = ("page",)) -> bool:
         """Whether the data is a valid choice in each select, once each, an empty search box
